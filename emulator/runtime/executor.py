@@ -196,6 +196,11 @@ class Executor:
         """Start the worker now if it is not running; returns True if it was started."""
         return self._worker_for(deployment)[1]
 
+    def worker_port(self, function_id: str) -> int | None:
+        """The loopback port of a running worker (for diagnostics and protocol tests)."""
+        worker = self._workers.get(function_id)
+        return worker.port if worker and worker.alive() else None
+
     def stop(self, function_id: str) -> None:
         """Stop a function's worker (the next execution cold-starts)."""
         self._discard(function_id)
