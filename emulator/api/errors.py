@@ -40,7 +40,11 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "user_email_already_exists": (409, "A user with the same email already exists in the current project."),
     "user_phone_already_exists": (409, "A user with the same phone number already exists in the current project."),
     "user_invalid_credentials": (401, "Invalid credentials. Please check the email and password."),
-    "user_blocked": (403, "The current user has been blocked."),
+    "user_blocked": (
+        401,
+        "The current user has been blocked. You can unblock the user by making a request to the User API's "
+        "\"Update User Status\" endpoint or in the Appwrite Console's Auth section.",
+    ),
     "user_password_mismatch": (400, "Passwords do not match. Please check the password and confirm password."),
     "user_session_already_exists": (401, "Creation of a session is prohibited when a session is active."),
     "user_session_not_found": (404, "The current user session could not be found."),
@@ -62,6 +66,67 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "team_membership_mismatch": (404, "The membership ID does not belong to the team ID."),
     "membership_not_found": (404, "Membership with the requested ID could not be found."),
     "membership_already_confirmed": (409, "Membership is already confirmed."),
+    # TablesDB
+    "database_not_found": (404, "Database with the requested ID '{}' could not be found."),
+    "database_already_exists": (
+        409,
+        "Database with the requested ID '{}' already exists. Try again with a different ID or use ID.unique() "
+        "to generate a unique ID.",
+    ),
+    "table_not_found": (404, "Table with the requested ID '{}' could not be found."),
+    "table_already_exists": (
+        409,
+        "A table with the requested ID '{}' already exists. Try again with a different ID or use ID.unique() "
+        "to generate a unique ID.",
+    ),
+    "row_not_found": (404, "Row with the requested ID '{}' could not be found."),
+    "row_already_exists": (
+        409,
+        "Row with the requested ID '{}' already exists. Try again with a different ID or use ID.unique() to "
+        "generate a unique ID.",
+    ),
+    "row_unique_constraint_violation": (
+        409, "Row violates a unique column constraint. Try again with different value(s).",
+    ),
+    "row_invalid_structure": (
+        400, "The row structure is invalid. Please ensure the columns match the table definition.",
+    ),
+    "row_missing_data": (400, "The row data is missing. Try again with row data populated."),
+    "row_missing_payload": (
+        400,
+        "The row data and permissions are missing. You must provide either row data or permissions to be "
+        "updated.",
+    ),
+    "column_not_found": (404, "Column with the requested key '{}' could not be found."),
+    "column_already_exists": (
+        409,
+        "Column with the requested key '{}' already exists. Column keys must be unique, try again with a "
+        "different key.",
+    ),
+    "column_limit_exceeded": (
+        400, "The maximum number or size of columns for table '{}' has been reached.",
+    ),
+    "column_default_unsupported": (400, "Default values cannot be set for array or required columns."),
+    "column_value_invalid": (400, "The column value is invalid. Please check the type, range and value of the column."),
+    "column_type_invalid": (400, "The column type is invalid."),
+    "column_unknown": (
+        400,
+        "The column '{}' required for the index could not be found. Please confirm all your columns are in "
+        "the available state.",
+    ),
+    "column_not_available": (400, "The requested column '{}' is not yet available. Please try again later."),
+    "column_index_dependency": (
+        409, "Column '{}' cannot be renamed or deleted. Please remove the associated index first.",
+    ),
+    "column_index_not_found": (404, "Index with the requested key '{}' could not be found."),
+    "column_index_already_exists": (409, "Index with the requested key '{}' already exists. Try again with a different key."),
+    "column_index_invalid": (400, "Index invalid."),
+    "column_index_limit_exceeded": (400, "The maximum number of indexes has been reached."),
+    "database_query_order_null": (
+        400,
+        "The order column '{}' had a null value. Cursor pagination requires all rows order column values are "
+        "non-null.",
+    ),
     "general_unknown_origin": (403, "The request originated from an unknown origin."),
 }
 
