@@ -1,0 +1,179 @@
+"""`App`: the glue between the runtime's `main(context)` and a function's handlers.
+
+    app = App("articles", timeout=15)
+
+    @app.route("GET", "/articles/{id}")
+    def get_article(req):
+        return {"id": req.params["id"]}          # → 200 JSON
+
+    @app.on_event("databases.*.tables.articles.rows.*.create")
+    def enrich(req): ...
+
+    @app.on_schedule
+    def tick(req): ...
+
+    def main(context):
+        return app.handle(context)
+
+`handle` parses the trigger, dispatches (HTTP by method + path, events by subscription
+pattern, schedules to the schedule handler), turns whatever the handler returns or
+raises into a JSON response (errors through `errors.to_http`/`expose` only), and logs
+one line per execution. Every app answers `GET /health` unless `health_route=None`.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from .errors import BadRequest, HTTPError, NotFound, expose, is_appwrite_exception, to_http
+from .logging import Logger
+from .request import DEFAULT_MAX_BODY_BYTES, Request
+from .routing import Router
+from .triggers import EVENT, HTTP, SCHEDULE, event_matches, parse_trigger
+
+Handler = Callable[[Request], Any]
+
+
+@dataclass
+class Response:
+    """What a handler returns for anything but a plain 200 JSON answer."""
+
+    body: Any = None
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def created(cls, body: Any, headers: dict[str, str] | None = None) -> "Response":
+        return cls(body, 201, dict(headers or {}))
+
+    @classmethod
+    def no_content(cls) -> "Response":
+        return cls(None, 204)
+
+
+class App:
+    def __init__(
+        self,
+        name: str,
+        *,
+        timeout: float = 15.0,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        health_route: str | None = "/health",
+    ):
+        """`timeout` = the function's timeout in appwrite.json (seconds); it sets `req.deadline`."""
+        self.name = name
+        self.timeout = timeout
+        self.max_body_bytes = max_body_bytes
+        self.router = Router()
+        self.event_handlers: list[tuple[tuple[str, ...], Handler]] = []
+        self.schedule_handler: Handler | None = None
+        if health_route:
+            self.router.add("GET", health_route, self._health)
+
+    def _health(self, req: Request) -> dict:
+        return {"ok": True, "function": self.name}
+
+    # -- registration ---------------------------------------------------------------
+
+    def route(self, method: str, pattern: str) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            self.router.add(method, pattern, handler)
+            return handler
+
+        return register
+
+    def on_event(self, *patterns: str) -> Callable[[Handler], Handler]:
+        """Handle events matching any pattern (Appwrite subscription syntax); none = every event."""
+
+        def register(handler: Handler) -> Handler:
+            self.event_handlers.append((patterns, handler))
+            return handler
+
+        return register
+
+    def on_schedule(self, handler: Handler) -> Handler:
+        if self.schedule_handler is not None:
+            raise ValueError("a schedule handler is already registered")
+        self.schedule_handler = handler
+        return handler
+
+    # -- execution ------------------------------------------------------------------
+
+    def dispatch(self, req: Request) -> Handler:
+        """The handler for a request (sets `req.params` for HTTP routes)."""
+        kind = req.trigger.kind
+        if kind == HTTP:
+            match = self.router.match(req.method, req.path)
+            req.params = match.params
+            return match.route.handler
+        if kind == EVENT:
+            if req.event is None:
+                raise BadRequest("Event execution without x-appwrite-event.", code="invalid_trigger")
+            for patterns, handler in self.event_handlers:
+                if not patterns or any(event_matches(p, req.event.name) for p in patterns):
+                    return handler
+            raise NotFound(f"No handler for event {req.event.name}.", code="event_not_handled")
+        if kind == SCHEDULE and self.schedule_handler is not None:
+            return self.schedule_handler
+        raise NotFound(f"This function does not handle {kind} executions.", code="trigger_not_handled")
+
+    def handle(self, context: Any) -> dict:
+        started = time.monotonic()
+        headers = dict(getattr(context.req, "headers", None) or {})
+        log = Logger(context, function=self.name, execution=headers.get("x-appwrite-execution-id", ""))
+        line: dict[str, Any] = {}
+        try:
+            try:
+                trigger = parse_trigger(headers)
+            except ValueError as exc:
+                raise BadRequest(str(exc), code="invalid_trigger") from None
+            req = Request.from_context(
+                context,
+                trigger,
+                deadline=started + self.timeout - 1.0 if self.timeout else math.inf,
+                max_body_bytes=self.max_body_bytes,
+                log=log,
+            )
+            line = {"trigger": trigger.kind, "method": req.method, "path": req.path}
+            if req.event is not None:
+                line["event"] = req.event.name
+            result = self.dispatch(req)(req)
+            if result is None:
+                raise TypeError("handler returned None; return Response.no_content() for no body")
+            response = result if isinstance(result, Response) else Response(result)
+            output = self._send(context, response.body, response.status, response.headers)
+        except Exception as exc:
+            error = to_http(exc)
+            self._log_failure(log, exc, error)
+            status, body, err_headers = expose(error)
+            line["error"] = error.code
+            output = self._send(context, body, status, err_headers)
+        log.info("execution", **line, status=output.get("statusCode"),
+                 duration_ms=round((time.monotonic() - started) * 1000, 1))
+        return output
+
+    @staticmethod
+    def _send(context: Any, body: Any, status: int, headers: dict[str, str]) -> dict:
+        if body is None:
+            return context.res.text("", status, dict(headers))
+        return context.res.json(body, status, dict(headers))
+
+    @staticmethod
+    def _log_failure(log: Logger, exc: Exception, error: HTTPError) -> None:
+        """Server-side faults (5xx but 501) go to `context.error`; caller errors are not logged."""
+        if error.status < 500 or error.status == 501:
+            return
+        cause = exc.__cause__ if isinstance(exc, HTTPError) else exc
+        if cause is None:
+            log.error(str(exc), error=error.code)
+        elif is_appwrite_exception(cause):
+            log.error("appwrite error", error=error.code, code=getattr(cause, "code", None),
+                      type=getattr(cause, "type", None), message=str(getattr(cause, "message", cause)))
+        else:
+            import traceback
+
+            log.error("unhandled exception", error=error.code, exception=type(cause).__name__,
+                      traceback="".join(traceback.format_exception(cause)))

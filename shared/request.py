@@ -1,0 +1,115 @@
+"""The request a handler sees, and body parsing that survives the runtime's quirks.
+
+The runtime's `req.body`/`req.body_json`/`req.body_text` raise on empty, non-JSON or
+non-UTF-8 bodies, and REST executions arrive as `application/x-www-form-urlencoded`
+even when the body is JSON. So we read `req.body_binary` (always safe) and parse by
+content, never by content-type; every failure is a 400 (or 413), never a crash.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from .errors import BadRequest, PayloadTooLarge
+from .triggers import Event, Trigger
+
+DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+_MISSING: Any = object()
+
+
+def decode_text(raw: bytes, *, max_bytes: int = DEFAULT_MAX_BODY_BYTES) -> str:
+    """The body as text: 413 above `max_bytes`, 400 if not UTF-8. A UTF-8 BOM is dropped."""
+    if len(raw) > max_bytes:
+        raise PayloadTooLarge(
+            f"The request body is {len(raw)} bytes; the limit is {max_bytes} bytes.",
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadRequest(
+            "The request body is not valid UTF-8.",
+            code="invalid_encoding",
+            details=[{"position": exc.start}],
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def parse_json(raw: bytes, *, max_bytes: int = DEFAULT_MAX_BODY_BYTES, default: Any = _MISSING) -> Any:
+    """The body parsed as JSON whatever its content-type.
+
+    An empty (or whitespace-only) body returns `default`, or is a 400 `empty_body` when no
+    default is given. Invalid JSON (including NaN/Infinity) is a 400 `invalid_json`.
+    """
+    text = decode_text(raw, max_bytes=max_bytes)
+    if not text.strip():
+        if default is not _MISSING:
+            return default
+        raise BadRequest("The request body is empty; expected JSON.", code="empty_body")
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise BadRequest(
+            "The request body is not valid JSON.",
+            code="invalid_json",
+            details=[{"line": exc.lineno, "column": exc.colno, "message": exc.msg}],
+        ) from None
+    except (ValueError, RecursionError) as exc:
+        raise BadRequest("The request body is not valid JSON.", code="invalid_json",
+                         details=[{"message": str(exc)[:200]}]) from None
+
+
+@dataclass
+class Request:
+    """One execution as a handler sees it. Built by `App` from the runtime context."""
+
+    method: str
+    path: str
+    headers: Mapping[str, str]
+    query: Mapping[str, str]
+    body: bytes
+    trigger: Trigger
+    params: dict[str, str] = field(default_factory=dict)
+    deadline: float = math.inf
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    context: Any = field(default=None, repr=False)
+    log: Any = field(default=None, repr=False)
+
+    @classmethod
+    def from_context(cls, context: Any, trigger: Trigger, **kwargs: Any) -> "Request":
+        req = context.req
+        path = req.path or "/"
+        return cls(
+            method=(req.method or "GET").upper(),
+            path=path,
+            headers=dict(req.headers or {}),
+            query=dict(req.query or {}),
+            body=bytes(req.body_binary or b""),
+            trigger=trigger,
+            context=context,
+            **kwargs,
+        )
+
+    @property
+    def event(self) -> Event | None:
+        return self.trigger.event
+
+    @property
+    def execution_id(self) -> str:
+        return self.headers.get("x-appwrite-execution-id", "")
+
+    def header(self, name: str, default: str | None = None) -> str | None:
+        return self.headers.get(name.lower(), default)
+
+    def text(self) -> str:
+        return decode_text(self.body, max_bytes=self.max_body_bytes)
+
+    def json(self, default: Any = _MISSING) -> Any:
+        """The body as JSON (see `parse_json`); pass `default` to accept an empty body."""
+        return parse_json(self.body, max_bytes=self.max_body_bytes, default=default)

@@ -1,0 +1,98 @@
+"""A small HTTP router: method + path pattern with `{name}` parameters.
+
+A parameter matches one non-empty path segment; a literal segment wins over a
+parameter (`/articles/search` before `/articles/{id}`, whatever the order they were
+added in). A trailing slash is ignored (`/articles/` is `/articles`). Unknown path → `NotFound`; known path with another
+method → `MethodNotAllowed` carrying the `Allow` header.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from .errors import MethodNotAllowed, NotFound
+
+METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"})
+_PARAM = re.compile(r"^\{([A-Za-z_][A-Za-z0-9_]*)\}$")
+
+
+def _segments(path: str) -> list[str]:
+    trimmed = path.strip("/")
+    return trimmed.split("/") if trimmed else []
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    pattern: str
+    handler: Callable[..., Any]
+    segments: tuple[str, ...]
+
+    @property
+    def specificity(self) -> tuple[bool, ...]:
+        return tuple(not _PARAM.match(s) for s in self.segments)
+
+    def match_path(self, path: str) -> dict[str, str] | None:
+        parts = _segments(path)
+        if len(parts) != len(self.segments):
+            return None
+        params: dict[str, str] = {}
+        for want, have in zip(self.segments, parts):
+            name = _PARAM.match(want)
+            if name:
+                if not have:
+                    return None
+                params[name.group(1)] = have
+            elif want != have:
+                return None
+        return params
+
+
+@dataclass(frozen=True)
+class Match:
+    route: Route
+    params: dict[str, str]
+
+
+class Router:
+    def __init__(self) -> None:
+        self.routes: list[Route] = []
+
+    def add(self, method: str, pattern: str, handler: Callable[..., Any]) -> Route:
+        method = method.upper()
+        if method not in METHODS:
+            raise ValueError(f"unknown HTTP method {method!r}")
+        if not pattern.startswith("/"):
+            raise ValueError(f"route pattern must start with '/': {pattern!r}")
+        segments = tuple(_segments(pattern))
+        names = [m.group(1) for s in segments if (m := _PARAM.match(s))]
+        if len(names) != len(set(names)):
+            raise ValueError(f"duplicate parameter in {pattern!r}")
+        if any(("{" in s or "}" in s) and not _PARAM.match(s) for s in segments):
+            raise ValueError(f"a parameter must be a whole segment: {pattern!r}")
+        for route in self.routes:
+            if route.method == method and route.segments == segments:
+                raise ValueError(f"route {method} {pattern} is already defined")
+        route = Route(method, pattern, handler, segments)
+        self.routes.append(route)
+        return route
+
+    def match(self, method: str, path: str) -> Match:
+        """The route for `method` + `path`; raises `NotFound` or `MethodNotAllowed`."""
+        method = method.upper()
+        allowed: list[str] = []
+        best: Match | None = None
+        for route in self.routes:
+            params = route.match_path(path)
+            if params is None:
+                continue
+            allowed.append(route.method)
+            if route.method == method and (best is None or route.specificity > best.route.specificity):
+                best = Match(route, params)
+        if best is not None:
+            return best
+        if allowed:
+            raise MethodNotAllowed(allowed, f"Method {method} is not allowed here.")
+        raise NotFound(f"No route for {path}.", code="route_not_found")

@@ -1,0 +1,135 @@
+"""JSON Schema validation of request bodies, every error reported with its JSON pointer.
+
+    CREATE = load_schema(__file__, "../schemas/create.json")   # at module level
+    data = CREATE.validate(request.json())                     # in the handler
+
+`load_schema` reads and parses the file at once (a broken deployment fails at import);
+the validator is compiled on first use and cached per path for the life of the warm
+worker. `jsonschema` is imported only then, so routes without a schema never pay for it.
+Formats are checked; `date-time` and `uri` get stdlib checkers because jsonschema
+checks them only when optional packages the functions do not ship are installed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from typing import Any
+
+from .errors import BadRequest
+
+MAX_MESSAGE = 300
+_schemas: dict[str, "Schema"] = {}
+
+_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*$")
+
+
+def is_date_time(value: object) -> bool:
+    """RFC 3339 date-time (JSON Schema `date-time`); non-strings pass, as the spec says."""
+    if not isinstance(value, str):
+        return True
+    if not _DATE_TIME.match(value):
+        return False
+    from datetime import datetime
+
+    try:
+        datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
+
+
+def is_uri(value: object) -> bool:
+    """An absolute URI (scheme required, no spaces or control characters)."""
+    if not isinstance(value, str):
+        return True
+    if any(c.isspace() or ord(c) < 32 for c in value):
+        return False
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return bool(parts.scheme) and bool(_SCHEME.match(parts.scheme))
+
+
+def _pointer(parts: Any) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def _message(text: str) -> str:
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
+
+
+def describe(errors: Any) -> list[dict[str, str]]:
+    """`[{"path", "message"}]` for jsonschema errors, sorted by path.
+
+    A `required` error points at the missing property (`/title`), not at its parent.
+    """
+    details = []
+    for error in errors:
+        path = list(error.absolute_path)
+        if error.validator == "required" and isinstance(error.instance, dict):
+            missing = [p for p in error.validator_value if p not in error.instance]
+            name = next((p for p in missing if error.message.startswith(repr(p))), None)
+            if name is not None:
+                path.append(name)
+        details.append({"path": _pointer(path), "message": _message(error.message)})
+    return sorted(details, key=lambda d: (d["path"], d["message"]))
+
+
+class Schema:
+    """A JSON Schema read from disk; `validate` compiles it on first use."""
+
+    def __init__(self, path: str, schema: dict):
+        self.path = path
+        self.schema = schema
+        self._validator: Any = None
+
+    @property
+    def validator(self) -> Any:
+        if self._validator is None:
+            self._validator = compile_schema(self.schema)
+        return self._validator
+
+    def errors(self, instance: Any) -> list[dict[str, str]]:
+        return describe(self.validator.iter_errors(instance))
+
+    def validate(self, instance: Any) -> Any:
+        """Return `instance` if valid, else raise `BadRequest` `validation_failed` with every error."""
+        details = self.errors(instance)
+        if details:
+            raise BadRequest("The request body is invalid.", code="validation_failed", details=details)
+        return instance
+
+
+def compile_schema(schema: dict) -> Any:
+    """A jsonschema validator for `schema` (draft from `$schema`, default 2020-12) with formats."""
+    from jsonschema import FormatChecker
+    from jsonschema.validators import validator_for
+
+    cls = validator_for(schema)
+    cls.check_schema(schema)
+    checker = FormatChecker()
+    for name, check in (("date-time", is_date_time), ("uri", is_uri)):
+        if name not in checker.checkers:
+            checker.checks(name)(check)
+    return cls(schema, format_checker=checker)
+
+
+def load_schema(anchor: str, relative: str) -> Schema:
+    """The schema at `relative` to the directory of file `anchor` (pass `__file__`), cached."""
+    path = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(anchor)), relative))
+    cached = _schemas.get(path)
+    if cached is None:
+        with open(path, encoding="utf-8") as fh:
+            cached = _schemas[path] = Schema(path, json.load(fh))
+    return cached
+
+
+def validate(instance: Any, schema: Schema) -> Any:
+    """`schema.validate(instance)`: the instance if valid, else `BadRequest` with all errors."""
+    return schema.validate(instance)

@@ -1,0 +1,69 @@
+"""routing.py: method + path with parameters, 404 and 405 with Allow."""
+
+import pytest
+
+from shared.errors import MethodNotAllowed, NotFound
+from shared.routing import Router
+
+
+def h_list(req): ...
+def h_get(req): ...
+def h_delete(req): ...
+def h_search(req): ...
+def h_comment(req): ...
+
+
+@pytest.fixture
+def router():
+    r = Router()
+    r.add("GET", "/articles", h_list)
+    r.add("GET", "/articles/{id}", h_get)
+    r.add("DELETE", "/articles/{id}", h_delete)
+    r.add("get", "/articles/search", h_search)
+    r.add("GET", "/articles/{id}/comments/{comment}", h_comment)
+    return r
+
+
+def test_matches_literal_and_parameter_paths(router):
+    assert router.match("GET", "/articles").route.handler is h_list
+    m = router.match("GET", "/articles/a1")
+    assert (m.route.handler, m.params) == (h_get, {"id": "a1"})
+    m = router.match("get", "/articles/a1/comments/c9")
+    assert (m.route.handler, m.params) == (h_comment, {"id": "a1", "comment": "c9"})
+
+
+def test_literal_segment_wins_over_parameter_whatever_the_order(router):
+    assert router.match("GET", "/articles/search").route.handler is h_search
+
+
+def test_trailing_slash_is_ignored(router):
+    assert router.match("GET", "/articles/").route.handler is h_list
+    assert router.match("GET", "/articles/a1/").params == {"id": "a1"}
+
+
+def test_unknown_path_is_404(router):
+    for path in ("/", "/nope", "/articles/a1/extra", "/articles//comments/c"):
+        with pytest.raises(NotFound):
+            router.match("GET", path)
+
+
+def test_wrong_method_is_405_with_allow(router):
+    with pytest.raises(MethodNotAllowed) as info:
+        router.match("PUT", "/articles/a1")
+    assert info.value.headers == {"allow": "DELETE, GET"}
+    with pytest.raises(MethodNotAllowed) as info:
+        router.match("POST", "/articles")
+    assert info.value.headers["allow"] == "GET"
+
+
+def test_percent_decoded_parameter_values_pass_through(router):
+    assert router.match("GET", "/articles/a b").params == {"id": "a b"}
+
+
+@pytest.mark.parametrize(
+    "method, pattern",
+    [("FETCH", "/x"), ("GET", "x"), ("GET", "/a/{id}/{id}"), ("GET", "/a/x{id}"), ("GET", "/articles")],
+)
+def test_bad_or_duplicate_routes_are_rejected(router, method, pattern):
+    with pytest.raises(ValueError):
+        router.add(method, pattern, h_list)

@@ -1,0 +1,126 @@
+"""validation.py: JSON Schema with formats, JSON-pointer paths, every error at once."""
+
+import json
+
+import pytest
+
+from shared.errors import BadRequest
+from shared.validation import is_date_time, is_uri, load_schema, validate
+
+SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["title", "body"],
+    "properties": {
+        "title": {"type": "string", "minLength": 1, "maxLength": 10},
+        "body": {"type": "string"},
+        "email": {"type": "string", "format": "email"},
+        "publishAt": {"type": "string", "format": "date-time"},
+        "link": {"type": "string", "format": "uri"},
+        "tags": {"type": "array", "items": {"type": "string", "maxLength": 3}},
+        "a/b": {"type": "integer"},
+    },
+}
+
+
+@pytest.fixture
+def schema(tmp_path):
+    folder = tmp_path / "fn" / "schemas"
+    folder.mkdir(parents=True)
+    (folder / "create.json").write_text(json.dumps(SCHEMA))
+    (tmp_path / "fn" / "src").mkdir()
+    return load_schema(str(tmp_path / "fn" / "src" / "main.py"), "../schemas/create.json")
+
+
+def details_of(schema, instance):
+    with pytest.raises(BadRequest) as info:
+        validate(instance, schema)
+    assert info.value.code == "validation_failed"
+    return info.value.details
+
+
+def test_valid_instance_is_returned(schema):
+    doc = {"title": "Hi", "body": "text", "publishAt": "2026-01-02T03:04:05Z", "link": "https://x.test/a"}
+    assert validate(doc, schema) is doc
+
+
+def test_all_errors_reported_with_json_pointer_paths(schema):
+    details = details_of(schema, {"title": "", "tags": ["ok", "toolong"], "extra": 1, "a/b": "x"})
+    paths = [d["path"] for d in details]
+    assert paths == sorted(paths)
+    assert "/title" in paths          # too short
+    assert "/body" in paths           # required: points at the missing property
+    assert "/tags/1" in paths         # array item
+    assert "/a~1b" in paths           # pointer escaping
+    assert "" in paths                # additionalProperties is about the object itself
+    assert len(details) == 5
+    assert all(set(d) == {"path", "message"} for d in details)
+
+
+def test_two_missing_properties_each_get_their_path(schema):
+    details = details_of(schema, {})
+    assert [d["path"] for d in details] == ["/body", "/title"]
+
+
+def test_formats_are_checked(schema):
+    details = details_of(
+        schema,
+        {"title": "t", "body": "b", "email": "not-an-email", "publishAt": "tomorrow", "link": "no scheme"},
+    )
+    assert [d["path"] for d in details] == ["/email", "/link", "/publishAt"]
+
+
+def test_wrong_top_level_type(schema):
+    assert details_of(schema, ["x"])[0]["path"] == ""
+
+
+def test_long_messages_are_cut(schema):
+    details = details_of(schema, {"title": "t" * 5000, "body": "b"})
+    assert len(details[0]["message"]) <= 300
+
+
+def test_schema_is_loaded_and_compiled_once(schema, tmp_path):
+    again = load_schema(str(tmp_path / "fn" / "src" / "other.py"), "../schemas/create.json")
+    assert again is schema
+    validate({"title": "a", "body": "b"}, schema)
+    assert schema.validator is schema.validator
+
+
+def test_missing_schema_file_fails_loudly(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        load_schema(str(tmp_path / "main.py"), "nope.json")
+
+
+def test_invalid_schema_is_rejected_on_first_use(tmp_path):
+    from jsonschema.exceptions import SchemaError
+
+    (tmp_path / "bad.json").write_text('{"type": 12}')
+    bad = load_schema(str(tmp_path / "main.py"), "bad.json")
+    with pytest.raises(SchemaError):
+        validate({}, bad)
+
+
+@pytest.mark.parametrize(
+    "value, ok",
+    [
+        ("2026-11-27T10:00:00Z", True),
+        ("2026-11-27t10:00:00.123+02:00", True),
+        ("2026-11-27T10:00:00", False),      # offset required
+        ("2026-02-30T10:00:00Z", False),     # no such day
+        ("2026-11-27 10:00:00Z", False),
+        ("27/11/2026", False),
+        (42, True),                          # formats only constrain strings
+    ],
+)
+def test_date_time_format(value, ok):
+    assert is_date_time(value) is ok
+
+
+@pytest.mark.parametrize(
+    "value, ok",
+    [("https://example.com/a?b=1", True), ("mailto:a@b.c", True), ("/relative", False),
+     ("http://exa mple.com", False), ("1http://x", False)],
+)
+def test_uri_format(value, ok):
+    assert is_uri(value) is ok
