@@ -1,0 +1,55 @@
+"""Deployments as the Appwrite CLI packs them and open-runtimes builds them.
+
+    files = collect(project_root, "functions/accounts", ignore=["tests"])
+    archive = pack(files)                      # tar.gz bytes, what `appwrite push` uploads
+    root = extract(archive, tmp / "accounts")  # what the build step unpacks
+    python = build(root, "pip install -r requirements.txt")   # runtime-env/bin/python
+
+`deploy_dir(function, dest, project_root)` does collect + pack + extract for a
+function from appwrite.json. Why `shared/` reaches every deployment through a
+symlink: docs/decisions/0001-shared-code-in-deployments.md.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Protocol
+
+from .archive import extract, pack
+from .build import ENV_DIR, BuildCache, build, build_key
+from .collect import PackedFile, collect
+from .errors import BuildError, NoDeployableFiles, PackagingError, SkippedSymlinkWarning, UnsafeArchiveEntry
+from .wheelhouse import prepare_wheelhouse
+
+__all__ = [
+    "ENV_DIR",
+    "BuildCache",
+    "BuildError",
+    "NoDeployableFiles",
+    "PackagedFunction",
+    "PackagingError",
+    "PackedFile",
+    "SkippedSymlinkWarning",
+    "UnsafeArchiveEntry",
+    "build",
+    "build_key",
+    "collect",
+    "deploy_dir",
+    "extract",
+    "pack",
+    "prepare_wheelhouse",
+]
+
+
+class PackagedFunction(Protocol):
+    """What packing needs of a function: its `path` and `ignore` from appwrite.json."""
+
+    path: str | os.PathLike[str]
+    ignore: str | list[str] | None
+
+
+def deploy_dir(function: PackagedFunction, dest: str | os.PathLike[str],
+               project_root: str | os.PathLike[str]) -> Path:
+    """Pack `function` as the CLI would and unpack it into `dest`; returns `dest`."""
+    return extract(pack(collect(project_root, function.path, function.ignore)), dest)
