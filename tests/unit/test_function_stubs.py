@@ -1,0 +1,73 @@
+"""The six function stubs, each run in a real worker process the way Appwrite loads it
+(`function.src.main`, deployment root = functions/<id>, `shared` through its symlink)."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from emulator.runtime.executor import Deployment, Executor
+
+ROOT = Path(__file__).resolve().parents[2]
+FUNCTIONS = ROOT / "functions"
+IDS = ["accounts", "articles", "enrich-article", "provision-profile", "publish-scheduled", "nightly-maintenance"]
+EVENTS = {
+    "enrich-article": "databases.newsroom.collections.articles.documents.a1.create",
+    "provision-profile": "users.u1.create",
+}
+SCHEDULED = {"publish-scheduled", "nightly-maintenance"}
+ENV = {"APPWRITE_FUNCTION_API_ENDPOINT": "http://127.0.0.1:9/v1", "APPWRITE_FUNCTION_PROJECT_ID": "newsroom"}
+
+
+@pytest.fixture(scope="module")
+def executor():
+    with Executor() as executor:
+        yield executor
+
+
+def deployment(function_id):
+    return Deployment(function_id, root=FUNCTIONS / function_id, entrypoint="src/main.py", env=ENV)
+
+
+def execute(executor, function_id, **kwargs):
+    result = executor.execute(deployment(function_id), **kwargs)
+    return result, (json.loads(result.body) if result.body else None)
+
+
+@pytest.mark.parametrize("function_id", IDS)
+def test_layout(function_id):
+    folder = FUNCTIONS / function_id
+    assert (folder / "shared").is_symlink() and str((folder / "shared").readlink()) == "../../shared"
+    assert (folder / "requirements.txt").read_text().split() == ["appwrite==15.3.0", "jsonschema==4.26.0"]
+    assert (folder / "README.md").is_file()
+
+
+@pytest.mark.parametrize("function_id", IDS)
+def test_health(executor, function_id):
+    result, body = execute(executor, function_id, method="GET", path="/health",
+                           headers={"x-appwrite-trigger": "http", "x-appwrite-execution-id": "e1"})
+    assert (result.status_code, body) == (200, {"ok": True, "function": function_id}), result.errors
+    assert result.errors == ""
+    assert json.loads(result.logs.strip())["status"] == 200
+
+
+@pytest.mark.parametrize("function_id", sorted(EVENTS))
+def test_event_is_accepted_and_honestly_not_implemented(executor, function_id):
+    result, body = execute(executor, function_id, headers={
+        "x-appwrite-trigger": "event", "x-appwrite-event": EVENTS[function_id], "content-type": "application/json",
+    }, body=b'{"$id": "a1"}')
+    assert result.status_code == 501
+    assert body["error"]["code"] == "not_implemented"
+
+
+@pytest.mark.parametrize("function_id", sorted(SCHEDULED))
+def test_schedule_is_accepted_and_honestly_not_implemented(executor, function_id):
+    result, body = execute(executor, function_id, headers={"x-appwrite-trigger": "schedule", "x-appwrite-event": ""})
+    assert result.status_code == 501
+    assert body["error"]["code"] == "not_implemented"
+
+
+def test_http_stub_has_no_other_routes(executor):
+    result, body = execute(executor, "articles", method="GET", path="/articles",
+                           headers={"x-appwrite-trigger": "http"})
+    assert (result.status_code, body["error"]["code"]) == (404, "route_not_found")
