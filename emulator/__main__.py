@@ -1,0 +1,5 @@
+"""`python -m emulator <command>`: see `emulator/cli/`."""
+
+from emulator.cli import main
+
+raise SystemExit(main())
