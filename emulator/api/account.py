@@ -1,0 +1,201 @@
+"""Account API (`/v1/account…`): the caller's own user, sessions and JWTs.
+
+Sessions follow Appwrite's server-side-rendering flow: a key-authenticated client
+creates the session (`POST /account/sessions/email`) and receives its `secret`
+(shown to privileged callers only); any client then authenticates with it via
+`X-Appwrite-Session` (or the `a_session_<project>` cookie, also set here).
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from emulator.api import listing, models
+from emulator.api import params as p
+from emulator.api.auth import Caller, caller, require_scope, state_of
+from emulator.api.errors import AppwriteError
+from emulator.api.passwords import verify_password
+from emulator.api.responses import json_response, no_content
+from emulator.api.users import (
+    MEMBERSHIP_ATTRIBUTES, SESSION_DURATION_SECONDS, _set_password, create_user, issue_jwt, membership_list, save_user, start_session,
+    user_sessions,
+)
+from emulator.state import EmulatorState
+from emulator.store import identity
+
+
+def _account_caller(request: Request) -> Caller:
+    who = caller(request)
+    require_scope(who, "account")
+    if who.user is None:  # a key holds every scope but is nobody's account
+        raise AppwriteError("general_unauthorized_scope",
+                            f"{who.actor} (role: {who.role_label}) missing scopes ([\"account\"])")
+    return who
+
+
+def _current_session_id(who: Caller) -> str:
+    return who.session["$id"] if who.session else ""
+
+
+async def get(request: Request):
+    return json_response(models.account(_account_caller(request).user))
+
+
+async def create(request: Request):
+    who = caller(request)
+    require_scope(who, "sessions.write")
+    args = await p.params_of(request)
+    doc = create_user(
+        state_of(request),
+        user_id=args.required("userId", p.custom_id),
+        email=args.required("email", p.email),
+        password=args.required("password", p.password),
+        name=args.optional("name", p.text(128), ""),
+    )
+    return json_response(models.account(doc), 201)
+
+
+async def update_name(request: Request):
+    who = _account_caller(request)
+    user = dict(who.user)
+    user["name"] = (await p.params_of(request)).required("name", p.text(128))
+    return json_response(models.account(save_user(state_of(request), user)))
+
+
+async def update_password(request: Request):
+    who = _account_caller(request)
+    args = await p.params_of(request)
+    new_password = args.required("password", p.password)
+    old_password = args.optional("oldPassword", p.text(256), "")
+    user = dict(who.user)
+    if user.get("password") and not verify_password(user["password"], old_password):
+        raise AppwriteError("user_invalid_credentials")
+    _set_password(user, new_password)
+    return json_response(models.account(save_user(state_of(request), user)))
+
+
+async def get_prefs(request: Request):
+    return json_response(models.preferences(_account_caller(request).user.get("prefs")))
+
+
+async def update_prefs(request: Request):
+    who = _account_caller(request)
+    user = dict(who.user)
+    user["prefs"] = (await p.params_of(request)).required("prefs", p.json_object)
+    return json_response(models.account(save_user(state_of(request), user)))
+
+
+async def list_sessions(request: Request):
+    who = _account_caller(request)
+    sessions = user_sessions(state_of(request), who.user_id)
+    return json_response(models.session_list(sessions, current_session_id=_current_session_id(who)))
+
+
+def _session_of(request: Request, who: Caller) -> dict:
+    session_id = request.path_params["sessionId"]
+    if session_id == "current":
+        session_id = _current_session_id(who)
+    else:
+        session_id = p.path_id(request, "sessionId")
+    for session in user_sessions(state_of(request), who.user_id):
+        if session["$id"] == session_id:
+            return session
+    raise AppwriteError("user_session_not_found")
+
+
+async def get_session(request: Request):
+    who = _account_caller(request)
+    session = _session_of(request, who)
+    return json_response(models.session(session, show_secret=False, current_session_id=_current_session_id(who)))
+
+
+async def delete_session(request: Request):
+    who = _account_caller(request)
+    session = _session_of(request, who)
+    identity.delete(state_of(request).db, identity.SESSIONS, session["$id"])
+    return no_content()
+
+
+async def delete_sessions(request: Request):
+    who = _account_caller(request)
+    state_of(request).db.execute(f"DELETE FROM {identity.SESSIONS} WHERE user_id = ?", (who.user_id,))
+    return no_content()
+
+
+def _session_response(request: Request, who: Caller, session: dict) -> Response:
+    state = state_of(request)
+    body = models.session(session, show_secret=who.is_privileged, current_session_id=session["$id"])
+    response = json_response(body, 201)
+    response.set_cookie(f"a_session_{state.project_id}", session["secret"], httponly=True, samesite="none",
+                        secure=False, path="/", max_age=31_536_000)
+    return response
+
+
+def _may_start_session(who: Caller) -> None:
+    require_scope(who, "sessions.write")
+    if who.kind == "user":
+        raise AppwriteError("user_session_already_exists")
+
+
+async def create_email_password_session(request: Request):
+    who = caller(request)
+    _may_start_session(who)
+    args = await p.params_of(request)
+    email = args.required("email", p.email).lower()
+    password = args.required("password", p.password)
+    duration = args.optional("duration", p.integer_range(5, SESSION_DURATION_SECONDS), SESSION_DURATION_SECONDS)
+    state = state_of(request)
+    user = identity.find_user_by_email(state.db, email)
+    if user is None or not verify_password(user.get("password"), password):
+        raise AppwriteError("user_invalid_credentials")
+    if not user.get("status", True):
+        raise AppwriteError("user_blocked")
+    session = start_session(state, user, "email", provider_uid=email, factors=["password"], duration=duration)
+    return _session_response(request, who, session)
+
+
+async def create_anonymous_session(request: Request):
+    who = caller(request)
+    _may_start_session(who)
+    state = state_of(request)
+    user = create_user(state, user_id=p.unique_id())
+    return _session_response(request, who, start_session(state, user, "anonymous", factors=["anonymous"]))
+
+
+async def create_jwt(request: Request):
+    who = _account_caller(request)
+    duration = (await p.params_of(request)).optional("duration", p.integer_range(0, 3600), 900)
+    if who.session is None:
+        raise AppwriteError("user_session_not_found")
+    return json_response(models.jwt(issue_jwt(state_of(request), who.user, who.session["$id"], duration)), 201)
+
+
+async def list_memberships(request: Request):
+    who = _account_caller(request)
+    state = state_of(request)
+    args = await p.params_of(request)
+    query = listing.parse(args.optional("queries", lambda v: v), MEMBERSHIP_ATTRIBUTES)
+    count_total = args.optional("total", p.boolean, True)
+    memberships = identity.select(state.db, identity.MEMBERSHIPS, "user_id = ?", (who.user_id,))
+    return json_response(membership_list(state, memberships, query, "", count_total))
+
+
+def routes(state: EmulatorState) -> list[Route]:
+    return [
+        Route("/account", get, methods=["GET"]),
+        Route("/account", create, methods=["POST"]),
+        Route("/account/name", update_name, methods=["PATCH"]),
+        Route("/account/password", update_password, methods=["PATCH"]),
+        Route("/account/prefs", get_prefs, methods=["GET"]),
+        Route("/account/prefs", update_prefs, methods=["PATCH"]),
+        Route("/account/jwts", create_jwt, methods=["POST"]),
+        Route("/account/memberships", list_memberships, methods=["GET"]),
+        Route("/account/sessions", list_sessions, methods=["GET"]),
+        Route("/account/sessions", delete_sessions, methods=["DELETE"]),
+        Route("/account/sessions/email", create_email_password_session, methods=["POST"]),
+        Route("/account/sessions/anonymous", create_anonymous_session, methods=["POST"]),
+        Route("/account/sessions/{sessionId}", get_session, methods=["GET"]),
+        Route("/account/sessions/{sessionId}", delete_session, methods=["DELETE"]),
+    ]

@@ -1,0 +1,85 @@
+"""Response models for users, accounts, sessions, teams, memberships and JWTs.
+
+Builders take stored documents and return exactly the JSON Appwrite answers
+(field set and order of Appwrite's `Response/Model/*.php`). Sensitive values
+(session secrets) are only shown to privileged callers; password hashes only on
+the User model (the Users API is key-only), never on Account.
+"""
+
+from __future__ import annotations
+
+from emulator.api.passwords import HASH_OPTIONS
+
+USER_FIELDS = (
+    "$id", "$createdAt", "$updatedAt", "name", "password", "hash", "hashOptions", "registration", "status",
+    "labels", "passwordUpdate", "email", "phone", "emailVerification", "phoneVerification", "mfa", "prefs",
+    "targets", "accessedAt",
+)
+ACCOUNT_FIELDS = tuple(f for f in USER_FIELDS if f not in ("password", "hash", "hashOptions"))
+SESSION_STRINGS = (
+    "provider", "providerUid", "providerAccessToken", "providerAccessTokenExpiry", "providerRefreshToken", "ip",
+    "osCode", "osName", "osVersion", "clientType", "clientCode", "clientName", "clientVersion", "clientEngine",
+    "clientEngineVersion", "deviceName", "deviceBrand", "deviceModel", "countryCode", "countryName",
+)
+
+
+def user(doc: dict) -> dict:
+    out = {name: doc.get(name) for name in USER_FIELDS}
+    out["hash"] = doc.get("hash") or "argon2"
+    out["hashOptions"] = doc.get("hashOptions") or dict(HASH_OPTIONS)
+    out["prefs"] = doc.get("prefs") or {}
+    for name in ("email", "phone", "passwordUpdate", "accessedAt", "name"):
+        out[name] = out[name] or ""
+    return out
+
+
+def account(doc: dict) -> dict:
+    full = user(doc)
+    return {name: full[name] for name in ACCOUNT_FIELDS}
+
+
+def user_list(total: int, docs: list[dict]) -> dict:
+    return {"total": total, "users": [user(d) for d in docs]}
+
+
+def session(doc: dict, *, show_secret: bool, current_session_id: str = "") -> dict:
+    out = {"$id": doc["$id"], "$createdAt": doc["$createdAt"], "$updatedAt": doc["$updatedAt"],
+           "userId": doc["userId"], "expire": doc["expire"]}
+    out.update({name: doc.get(name, "") for name in SESSION_STRINGS})
+    out["current"] = bool(current_session_id) and doc["$id"] == current_session_id
+    out["factors"] = list(doc.get("factors", []))
+    out["secret"] = doc.get("secret", "") if show_secret else ""
+    out["mfaUpdatedAt"] = doc.get("mfaUpdatedAt", "")
+    return out
+
+
+def session_list(docs: list[dict], *, show_secret: bool = False, current_session_id: str = "") -> dict:
+    return {
+        "total": len(docs),
+        "sessions": [session(d, show_secret=show_secret, current_session_id=current_session_id) for d in docs],
+    }
+
+
+def team(doc: dict, total: int) -> dict:
+    return {"$id": doc["$id"], "$createdAt": doc["$createdAt"], "$updatedAt": doc["$updatedAt"],
+            "name": doc.get("name", ""), "total": total, "prefs": doc.get("prefs") or {}}
+
+
+def membership(doc: dict, member: dict | None, team_doc: dict | None) -> dict:
+    member = member or {}
+    return {
+        "$id": doc["$id"], "$createdAt": doc["$createdAt"], "$updatedAt": doc["$updatedAt"],
+        "userId": doc["userId"], "userName": member.get("name") or "", "userEmail": member.get("email") or "",
+        "userPhone": member.get("phone") or "", "teamId": doc["teamId"], "teamName": (team_doc or {}).get("name", ""),
+        "invited": doc.get("invited", ""), "joined": doc.get("joined", ""), "confirm": bool(doc.get("confirm")),
+        "mfa": bool(member.get("mfa")), "userAccessedAt": member.get("accessedAt") or "",
+        "roles": list(doc.get("roles", [])),
+    }
+
+
+def jwt(token: str) -> dict:
+    return {"jwt": token}
+
+
+def preferences(prefs: dict | None) -> dict:
+    return prefs or {}

@@ -1,0 +1,71 @@
+"""Run the emulator's API over real HTTP with uvicorn, in a background thread.
+
+    running = start(data_dir)            # or start(EmulatorState.open(...))
+    client.set_endpoint(running.endpoint)
+    running.stop()
+
+Binds 127.0.0.1; `port=0` picks a free port (read it back from `running.port`).
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import uvicorn
+
+from emulator.api.app import create_app
+from emulator.state import EmulatorState
+
+
+@dataclass
+class RunningServer:
+    state: EmulatorState
+    host: str
+    port: int
+    _server: uvicorn.Server
+    _thread: threading.Thread
+
+    @property
+    def endpoint(self) -> str:
+        """The SDK endpoint, `/v1` included."""
+        return f"http://{self.host}:{self.port}/v1"
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout)
+
+
+def start(
+    state_or_data_dir: EmulatorState | str | Path | None = None,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    project_id: str | None = None,
+) -> RunningServer:
+    """Start serving and return once the socket accepts connections."""
+    if isinstance(state_or_data_dir, EmulatorState):
+        state = state_or_data_dir
+    else:
+        kwargs = {"project_id": project_id} if project_id else {}
+        state = EmulatorState.open(state_or_data_dir, **kwargs)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    bound_port = sock.getsockname()[1]
+    config = uvicorn.Config(create_app(state), log_level="warning", access_log=False, lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="emulator-api", daemon=True)
+    thread.start()
+    ready = threading.Event()
+
+    def wait_started() -> None:
+        while not server.started and thread.is_alive():
+            ready.wait(0.01)
+
+    wait_started()
+    if not server.started:
+        raise RuntimeError("the emulator API server failed to start")
+    return RunningServer(state=state, host=host, port=bound_port, _server=server, _thread=thread)
