@@ -121,39 +121,40 @@ class App:
         raise NotFound(f"This function does not handle {kind} executions.", code="trigger_not_handled")
 
     def handle(self, context: Any) -> dict:
+        """Run one execution: the runtime's response dict, whatever happens."""
         started = time.monotonic()
         headers = dict(getattr(context.req, "headers", None) or {})
         log = Logger(context, function=self.name, execution=headers.get("x-appwrite-execution-id", ""))
         line: dict[str, Any] = {}
         try:
-            try:
-                trigger = parse_trigger(headers)
-            except ValueError as exc:
-                raise BadRequest(str(exc), code="invalid_trigger") from None
-            req = Request.from_context(
-                context,
-                trigger,
-                deadline=started + self.timeout - 1.0 if self.timeout else math.inf,
-                max_body_bytes=self.max_body_bytes,
-                log=log,
-            )
-            line = {"trigger": trigger.kind, "method": req.method, "path": req.path}
+            req = self._request(context, headers, started, log)
+            line = {"trigger": req.trigger.kind, "method": req.method, "path": req.path}
             if req.event is not None:
                 line["event"] = req.event.name
-            result = self.dispatch(req)(req)
-            if result is None:
-                raise TypeError("handler returned None; return Response.no_content() for no body")
-            response = result if isinstance(result, Response) else Response(result)
-            output = self._send(context, response.body, response.status, response.headers)
+            output = self._answer(context, self.dispatch(req)(req))
         except Exception as exc:
             error = to_http(exc)
             self._log_failure(log, exc, error)
-            status, body, err_headers = expose(error)
+            status, body, error_headers = expose(error)
             line["error"] = error.code
-            output = self._send(context, body, status, err_headers)
+            output = self._send(context, body, status, error_headers)
         log.info("execution", **line, status=output.get("statusCode"),
                  duration_ms=round((time.monotonic() - started) * 1000, 1))
         return output
+
+    def _request(self, context: Any, headers: dict[str, str], started: float, log: Logger) -> Request:
+        try:
+            trigger = parse_trigger(headers)
+        except ValueError as exc:
+            raise BadRequest(str(exc), code="invalid_trigger") from None
+        deadline = started + self.timeout - 1.0 if self.timeout else math.inf
+        return Request.from_context(context, trigger, deadline=deadline, max_body_bytes=self.max_body_bytes, log=log)
+
+    def _answer(self, context: Any, result: Any) -> dict:
+        if result is None:
+            raise TypeError("handler returned None; return Response.no_content() for no body")
+        response = result if isinstance(result, Response) else Response(result)
+        return self._send(context, response.body, response.status, response.headers)
 
     @staticmethod
     def _send(context: Any, body: Any, status: int, headers: dict[str, str]) -> dict:

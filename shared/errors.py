@@ -11,6 +11,7 @@ to the error the caller should see.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 GENERIC_500 = "An unexpected error occurred."
@@ -127,8 +128,6 @@ def from_appwrite(exc: Any) -> HTTPError:
 
 def is_appwrite_exception(exc: BaseException) -> bool:
     """True for the SDK's exception, without importing the SDK when it was never loaded."""
-    import sys
-
     module = sys.modules.get("appwrite.exception")
     return module is not None and isinstance(exc, module.AppwriteException)
 

@@ -210,3 +210,20 @@ def test_schema_validation_errors_reach_the_caller(tmp_path):
     assert out["statusCode"] == 400
     assert body["error"]["code"] == "validation_failed"
     assert body["error"]["details"][0]["path"] == "/title"
+
+
+def test_missing_configuration_is_500_and_the_log_names_it(monkeypatch):
+    from shared import server_client
+
+    monkeypatch.delenv("APPWRITE_FUNCTION_PROJECT_ID", raising=False)
+    monkeypatch.setenv("APPWRITE_FUNCTION_API_ENDPOINT", "http://127.0.0.1:9/v1")
+    app = App("accounts")
+
+    @app.route("GET", "/users")
+    def users(req):
+        server_client(req.headers)
+
+    out, body, ctx = run(app, "GET", "/users", {"x-appwrite-key": "ephemeral_k"})
+    assert (out["statusCode"], body["error"]["code"]) == (500, "configuration_error")
+    assert "APPWRITE_FUNCTION_PROJECT_ID" not in out["body"].decode()
+    assert "APPWRITE_FUNCTION_PROJECT_ID" in ctx.logger.text("error")

@@ -86,3 +86,26 @@ def test_is_retryable():
     assert is_retryable(TimeoutError())
     assert not is_retryable(AppwriteException("Invalid endpoint URL: x"))  # code 0, not a connection failure
     assert not is_retryable(ValueError())
+
+
+def test_real_sdk_connection_failure_is_retried_then_503():
+    import socket
+
+    from appwrite.client import Client
+    from appwrite.services.account import Account
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))  # bound, not listening: connection refused
+        client = Client().set_endpoint(f"http://127.0.0.1:{sock.getsockname()[1]}/v1").set_project("p")
+        account = Account(client)
+        calls = []
+
+        def get():
+            calls.append(1)
+            return account.get()
+
+        with pytest.raises(UpstreamUnavailable) as info:
+            retry(get, attempts=2, base_delay=0.001)
+    assert len(calls) == 2
+    assert isinstance(info.value.__cause__, AppwriteException)
+    assert info.value.__cause__.code == 0
