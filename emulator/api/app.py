@@ -5,6 +5,20 @@ name the emulator's project in `X-Appwrite-Project` (else 404 project_not_found)
 All failures leave as Appwrite's JSON error `{message, code, type, version}`:
 `AppwriteError` as itself, unknown routes and methods as general_route_not_found,
 anything unexpected as a generic 500 general_server_error (logged here, never sent).
+
+A route module's handler reads like this (see users.py):
+
+    async def get_thing(request):
+        who = auth.caller(request)                  # key / user / guest, resolved once
+        auth.require_scope(who, "rows.read", "documents.read")   # any one of them
+        args = await params.params_of(request)       # query string (GET) or JSON body
+        limit = args.optional("total", params.boolean, True)
+        thing_id = params.path_id(request, "thingId")
+        raise AppwriteError("row_not_found", id=thing_id)   # → Appwrite's JSON error
+        return responses.json_response(body, 201)  # or responses.no_content()
+
+`auth.state_of(request)` is the `EmulatorState`; `who.roles` / `who.is_privileged`
+drive permissions, `who.user_id` is "" for keys.
 """
 
 from __future__ import annotations
