@@ -4,6 +4,10 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.deps-installed
+# A second venv with the newest appwrite SDK; tests/emulator runs there too.
+VENV27  := .venv-sdk27
+PY27    := $(VENV27)/bin/python
+STAMP27 := $(VENV27)/.deps-installed
 
 .PHONY: run test venv bench clean help
 
@@ -20,17 +24,25 @@ $(STAMP): pyproject.toml scripts/install_deps.py | $(PY)
 	$(PY) scripts/install_deps.py
 	@touch $(STAMP)
 
-venv: $(STAMP)
+$(PY27):
+	$(PYTHON) -m venv $(VENV27)
+
+$(STAMP27): pyproject.toml scripts/install_deps.py | $(PY27)
+	$(PY27) scripts/install_deps.py --group sdk27
+	@touch $(STAMP27)
+
+venv: $(STAMP) $(STAMP27)
 
 run: $(STAMP)
 	$(PY) -m emulator serve --seed
 
-test: $(STAMP)
+test: $(STAMP) $(STAMP27)
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+	$(PY27) -m pytest -n 2 -p no:cacheprovider tests/emulator
 
 bench: $(STAMP)
 	$(PY) -m bench
 
 clean:
-	rm -rf $(VENV) .data .pytest_cache
+	rm -rf $(VENV) $(VENV27) .data .pytest_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
