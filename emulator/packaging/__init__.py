@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Protocol
 
 from .archive import extract, pack
-from .build import ENV_DIR, BuildCache, build, build_key
-from .collect import PackedFile, collect
+from .builder import ENV_DIR, BuildCache, build, build_key
+from .walk import PackedFile, collect
 from .errors import BuildError, NoDeployableFiles, PackagingError, SkippedSymlinkWarning, UnsafeArchiveEntry
 from .wheelhouse import prepare_wheelhouse
 

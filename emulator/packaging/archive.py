@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from .errors import UnsafeArchiveEntry
-from .collect import PackedFile
+from .walk import PackedFile
 
 
 def pack(files: Iterable[PackedFile]) -> bytes:
