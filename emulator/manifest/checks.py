@@ -21,9 +21,8 @@ def check_manifest(data: object, root: Path | str) -> list[Problem]:
     problems = schema_problems(data)
     if isinstance(data, dict):
         if "includes" in data:
-            problems.append(
-                Problem("includes", "split config files are not supported here; keep every resource in this file")
-            )
+            message = "split config files are not supported here; keep every resource in this file"
+            problems.append(Problem("includes", message))
         problems += function_problems(data)
         problems += table_problems(data)
         problems += file_problems(data, Path(root))
@@ -33,4 +32,5 @@ def check_manifest(data: object, root: Path | str) -> list[Problem]:
 
 def _path_order(path: str) -> tuple:
     """Sort key that puts `functions[10]` after `functions[2]`."""
-    return tuple((0, int(token)) if token.isdigit() else (1, token) for token in re.split(r"(\d+)", path) if token)
+    tokens = [token for token in re.split(r"(\d+)", path) if token]
+    return tuple((0, int(token)) if token.isdigit() else (1, token) for token in tokens)

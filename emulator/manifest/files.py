@@ -31,9 +31,11 @@ def file_problems(data: dict[str, Any], root: Path) -> list[Problem]:
         if entrypoint is not None:
             target = (folder / entrypoint).resolve()
             if not target.is_relative_to(folder.resolve()):
-                problems.append(Problem(at("entrypoint"), f"'{entrypoint}' points outside the function folder '{path}'"))
+                message = f"'{entrypoint}' points outside the function folder '{path}'"
+                problems.append(Problem(at("entrypoint"), message))
             elif not target.is_file():
-                problems.append(Problem(at("entrypoint"), f"file '{entrypoint}' does not exist in '{path}'"))
+                message = f"file '{entrypoint}' does not exist in '{path}'"
+                problems.append(Problem(at("entrypoint"), message))
         requirements = folder / "requirements.txt"
         if pins is not None and requirements.is_file():
             for message in requirement_mismatches(requirements.read_text(encoding="utf-8"), pins):

@@ -1,4 +1,4 @@
-"""Server-side rules for `functions[]` that a schema cannot express (Appwrite `Functions/Create.php`)."""
+"""Server rules for `functions[]` that a schema cannot express (Appwrite `Functions/Create.php`)."""
 
 from __future__ import annotations
 
@@ -23,11 +23,11 @@ def function_problems(data: dict[str, Any]) -> list[Problem]:
         function_id = text(function, "$id")
         if function_id is not None:
             if not catalog.is_valid_id(function_id):
-                problems.append(Problem(at("$id"), f"'{function_id}' is not a valid ID ({catalog.ID_RULE})"))
+                message = f"'{function_id}' is not a valid ID ({catalog.ID_RULE})"
+                problems.append(Problem(at("$id"), message))
             if function_id in seen:
-                problems.append(
-                    Problem(at("$id"), f"duplicate function id '{function_id}' (also functions[{seen[function_id]}])")
-                )
+                message = f"duplicate function id '{function_id}' (also functions[{seen[function_id]}])"
+                problems.append(Problem(at("$id"), message))
             seen.setdefault(function_id, index)
         problems += _single_function(function, at)
     return problems
@@ -38,7 +38,8 @@ def _single_function(function: dict[str, Any], at: Any) -> list[Problem]:
     runtime = text(function, "runtime")
     if runtime is not None and runtime not in catalog.PYTHON_RUNTIMES:
         known = ", ".join(sorted(catalog.PYTHON_RUNTIMES))
-        problems.append(Problem(at("runtime"), f"unknown runtime '{runtime}'; the emulator runs Python runtimes: {known}"))
+        message = f"unknown runtime '{runtime}'; the emulator runs Python runtimes: {known}"
+        problems.append(Problem(at("runtime"), message))
     for key, why in (
         ("path", "the folder deployed as the function; needed to run it"),
         ("entrypoint", "the file Appwrite loads, relative to 'path'; needed for a deployment"),
@@ -48,7 +49,8 @@ def _single_function(function: dict[str, Any], at: Any) -> list[Problem]:
     problems += _limited_list(function, "execute", catalog.MAX_EXECUTE_ROLES, at)
     for index, role in strings(function, "execute"):
         if len(role) > catalog.MAX_ROLE_LENGTH:
-            problems.append(Problem(at("execute", index), f"a role is at most {catalog.MAX_ROLE_LENGTH} chars"))
+            message = f"a role is at most {catalog.MAX_ROLE_LENGTH} chars"
+            problems.append(Problem(at("execute", index), message))
         elif (problem := role_problem(role)) is not None:
             problems.append(Problem(at("execute", index), problem))
     problems += _limited_list(function, "events", catalog.MAX_EVENTS, at)
@@ -59,8 +61,10 @@ def _single_function(function: dict[str, Any], at: Any) -> list[Problem]:
     if schedule and (problem := cron_problem(schedule)) is not None:
         problems.append(Problem(at("schedule"), problem))
     timeout = function.get("timeout")
-    if is_number(timeout) and not (float(timeout).is_integer() and 1 <= timeout <= catalog.MAX_TIMEOUT):
-        problems.append(Problem(at("timeout"), f"must be a whole number of seconds from 1 to {catalog.MAX_TIMEOUT}, not {timeout}"))
+    limit = catalog.MAX_TIMEOUT
+    if is_number(timeout) and not (float(timeout).is_integer() and 1 <= timeout <= limit):
+        message = f"must be a whole number of seconds from 1 to {limit}, not {timeout}"
+        problems.append(Problem(at("timeout"), message))
     problems += _limited_list(function, "scopes", catalog.MAX_SCOPES, at)
     for index, scope in strings(function, "scopes"):
         if scope not in catalog.SCOPES:
@@ -69,7 +73,8 @@ def _single_function(function: dict[str, Any], at: Any) -> list[Problem]:
         spec = text(function, key)
         if spec is not None and spec not in catalog.SPECIFICATIONS:
             known = ", ".join(sorted(catalog.SPECIFICATIONS))
-            problems.append(Problem(at(key), f"unknown specification '{spec}' (known: {known})"))
+            message = f"unknown specification '{spec}' (known: {known})"
+            problems.append(Problem(at(key), message))
     retention = function.get("deploymentRetention")
     if is_number(retention) and not (float(retention).is_integer() and retention >= 0):
         problems.append(Problem(at("deploymentRetention"), "must be a whole number of days, 0 or more"))
@@ -87,7 +92,10 @@ def cron_problem(expression: str) -> str | None:
     """Why `expression` is not a 5-field cron schedule (UTC) the scheduler can run, or None."""
     fields = expression.split()
     if expression.strip().startswith("@"):
-        return f"'{expression}': write the 5-field form (e.g. '0 0 * * *' for @daily); macros are not supported"
+        return (
+            f"'{expression}': write the 5-field form (e.g. '0 0 * * *' for @daily); "
+            "macros are not supported"
+        )
     if len(fields) != 5:
         return (
             f"'{expression}' has {len(fields)} fields; a schedule has 5 "

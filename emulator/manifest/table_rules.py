@@ -21,6 +21,10 @@ SYSTEM_COLUMNS = frozenset({"$id", "$createdAt", "$updatedAt"})
 INT64 = (-(2**63), 2**63 - 1)
 
 
+def _bad_id(kind: str, value: str) -> str:
+    return f"'{value}' is not a valid {kind} ({catalog.ID_RULE})"
+
+
 def table_problems(data: dict[str, Any]) -> list[Problem]:
     """Problems in `tablesDB[]` and every table."""
     problems: list[Problem] = []
@@ -31,14 +35,13 @@ def table_problems(data: dict[str, Any]) -> list[Problem]:
             continue
         where = field_path(["tablesDB", index, "$id"])
         if not catalog.is_valid_id(database_id):
-            problems.append(Problem(where, f"'{database_id}' is not a valid ID ({catalog.ID_RULE})"))
+            problems.append(Problem(where, _bad_id("ID", database_id)))
         if database_id in databases:
-            problems.append(Problem(where, f"duplicate database id '{database_id}' (also tablesDB[{databases[database_id]}])"))
+            other = databases[database_id]
+            problems.append(Problem(where, f"duplicate database id '{database_id}' (also tablesDB[{other}])"))
         databases.setdefault(database_id, index)
 
-    tables = {
-        (text(table, "databaseId"), text(table, "$id")): table for _, table in entries(data, "tables")
-    }
+    tables = {(text(t, "databaseId"), text(t, "$id")) for _, t in entries(data, "tables")}
     seen: dict[tuple[str | None, str], int] = {}
     for index, table in entries(data, "tables"):
         def at(*keys: str | int, _i: int = index) -> str:
@@ -47,10 +50,11 @@ def table_problems(data: dict[str, Any]) -> list[Problem]:
         table_id, database_id = text(table, "$id"), text(table, "databaseId")
         if table_id is not None:
             if not catalog.is_valid_id(table_id):
-                problems.append(Problem(at("$id"), f"'{table_id}' is not a valid ID ({catalog.ID_RULE})"))
+                problems.append(Problem(at("$id"), _bad_id("ID", table_id)))
             if (database_id, table_id) in seen:
                 other = seen[(database_id, table_id)]
-                problems.append(Problem(at("$id"), f"duplicate table id '{table_id}' in database '{database_id}' (also tables[{other}])"))
+                message = f"duplicate table id '{table_id}' in database '{database_id}' (also tables[{other}])"
+                problems.append(Problem(at("$id"), message))
             seen.setdefault((database_id, table_id), index)
         if database_id is not None and database_id not in databases:
             known = ", ".join(databases) or "none"
@@ -63,7 +67,7 @@ def table_problems(data: dict[str, Any]) -> list[Problem]:
     return problems
 
 
-def _columns(table: dict[str, Any], at: Any, tables: dict) -> list[Problem]:
+def _columns(table: dict[str, Any], at: Any, tables: set) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[str] = set()
     for index, column in entries(table, "columns"):
@@ -73,9 +77,10 @@ def _columns(table: dict[str, Any], at: Any, tables: dict) -> list[Problem]:
         key = text(column, "key")
         if key is not None:
             if not catalog.is_valid_id(key):
-                problems.append(Problem(here("key"), f"'{key}' is not a valid column key ({catalog.ID_RULE})"))
+                problems.append(Problem(here("key"), _bad_id("column key", key)))
             if key in seen:
-                problems.append(Problem(here("key"), f"Column with the key '{key}' already exists. Column keys must be unique."))
+                message = f"Column with the key '{key}' already exists. Column keys must be unique."
+                problems.append(Problem(here("key"), message))
             seen.add(key)
         problems += column_problems(column, here)
         if column.get("type") == "relationship":
@@ -86,74 +91,78 @@ def _columns(table: dict[str, Any], at: Any, tables: dict) -> list[Problem]:
 def column_problems(column: dict[str, Any], here: Any) -> list[Problem]:
     """Problems of one column definition on its own (no cross references)."""
     problems: list[Problem] = []
+
+    def report(key: str, message: str) -> None:
+        problems.append(Problem(here(key), message))
+
     kind = text(column, "type")
     fmt = text(column, "format") or ""
     has_default, default = "default" in column, column.get("default")
-    if column.get("required") is True:
-        if not has_default:
-            problems.append(Problem(here("default"), 'a required column needs an explicit "default": null (the Appwrite CLI refuses it otherwise)'))
-        elif default is not None:
-            problems.append(Problem(here("default"), "a required column cannot have a default; set it to null"))
-    if column.get("array") is True and default is not None:
-        problems.append(Problem(here("default"), "an array column cannot have a default other than null"))
+    required, array = column.get("required") is True, column.get("array") is True
+    if required and not has_default:
+        report("default", 'a required column needs an explicit "default": null '
+                          "(the Appwrite CLI refuses it otherwise)")
+    elif required and default is not None:
+        report("default", "a required column cannot have a default; set it to null")
+    if array and default is not None:
+        report("default", "an array column cannot have a default other than null")
     if kind in SIZED_TYPES and not fmt:
         size = column.get("size")
         if size is None:
-            problems.append(Problem(here("size"), f"a '{kind}' column without a format needs a size"))
+            report("size", f"a '{kind}' column without a format needs a size")
         elif is_number(size) and not (float(size).is_integer() and size >= 1):
-            problems.append(Problem(here("size"), "must be a whole number of at least 1"))
+            report("size", "must be a whole number of at least 1")
     if fmt and kind != "string":
-        problems.append(Problem(here("format"), f"a format only applies to \"type\": \"string\"; the CLI ignores it for '{kind}'"))
+        report("format", f"a format only applies to \"type\": \"string\"; the CLI ignores it for '{kind}'")
     elements = column.get("elements")
     if fmt == "enum" and not elements:
-        problems.append(Problem(here("elements"), "a column with format 'enum' needs a non-empty 'elements' list"))
+        report("elements", "a column with format 'enum' needs a non-empty 'elements' list")
     if elements is not None and fmt != "enum":
-        problems.append(Problem(here("elements"), "'elements' is only used with format 'enum'"))
-    bounds = _bounds(column, kind, here, problems)
-    if has_default and default is not None and column.get("required") is not True and column.get("array") is not True:
+        report("elements", "'elements' is only used with format 'enum'")
+    bounds = _bounds(column, kind, report)
+    if default is not None and not required and not array:
         if (problem := _default_problem(kind, fmt, default, column, bounds)) is not None:
-            problems.append(Problem(here("default"), problem))
+            report("default", problem)
     return problems
 
 
-def _bounds(column: dict[str, Any], kind: str | None, here: Any, problems: list[Problem]) -> tuple:
+def _bounds(column: dict[str, Any], kind: str | None, report: Any) -> tuple:
     values = []
     for key in ("min", "max"):
-        raw = column.get(key)
-        if raw is None:
-            values.append(None)
-            continue
-        if kind not in NUMERIC_TYPES:
-            problems.append(Problem(here(key), "min/max only apply to integer, bigint and double columns"))
-            values.append(None)
-            continue
-        try:
-            value = float(raw) if kind == "double" else int(raw)
-        except (TypeError, ValueError):
-            problems.append(Problem(here(key), f"{raw!r} is not a number"))
-            values.append(None)
-            continue
-        if kind != "double" and not INT64[0] <= value <= INT64[1]:
-            problems.append(Problem(here(key), "must be within the 64-bit signed integer range"))
+        raw, value = column.get(key), None
+        if raw is not None and kind not in NUMERIC_TYPES:
+            report(key, "min/max only apply to integer, bigint and double columns")
+        elif raw is not None:
+            try:
+                value = float(raw) if kind == "double" else int(raw)
+            except (TypeError, ValueError):
+                report(key, f"{raw!r} is not a number")
+            else:
+                if kind != "double" and not INT64[0] <= value <= INT64[1]:
+                    report(key, "must be within the 64-bit signed integer range")
         values.append(value)
-    low, high = values if len(values) == 2 else (None, None)
+    low, high = values
     if low is not None and high is not None and low > high:
-        problems.append(Problem(here("min"), f"min ({low}) is greater than max ({high})"))
+        report("min", f"min ({low}) is greater than max ({high})")
     return low, high
 
 
-def _default_problem(kind: str | None, fmt: str, default: Any, column: dict[str, Any], bounds: tuple) -> str | None:
+def _default_problem(
+    kind: str | None, fmt: str, default: Any, column: dict[str, Any], bounds: tuple
+) -> str | None:
     if kind in STRING_TYPES:
         if not isinstance(default, str):
             return f"the default of a '{kind}' column must be a string"
-        if fmt == "enum" and isinstance(column.get("elements"), list) and default not in column["elements"]:
+        elements = column.get("elements")
+        if fmt == "enum" and isinstance(elements, list) and default not in elements:
             return f"default '{default}' is not one of the elements"
         size = column.get("size")
         if not fmt and is_number(size) and len(default) > size:
             return f"the default is longer than the column size ({size})"
     elif kind in NUMERIC_TYPES:
-        if not is_number(default) or (kind != "double" and not float(default).is_integer()):
-            return f"the default of a '{kind}' column must be {'a number' if kind == 'double' else 'a whole number'}"
+        whole = kind != "double"
+        if not is_number(default) or (whole and not float(default).is_integer()):
+            return f"the default of a '{kind}' column must be {'a whole number' if whole else 'a number'}"
         low, high = bounds
         if (low is not None and default < low) or (high is not None and default > high):
             return f"default {default} is outside min/max"
@@ -169,13 +178,14 @@ def _default_problem(kind: str | None, fmt: str, default: Any, column: dict[str,
     return None
 
 
-def _relationship(column: dict[str, Any], here: Any, database_id: str | None, tables: dict) -> list[Problem]:
+def _relationship(column: dict[str, Any], here: Any, database_id: str | None, tables: set) -> list[Problem]:
     problems = []
     related = text(column, "relatedTable")
     if related is None:
         problems.append(Problem(here("relatedTable"), "a relationship column needs 'relatedTable'"))
     elif (database_id, related) not in tables:
-        problems.append(Problem(here("relatedTable"), f"'{related}' names no table in database '{database_id}'"))
+        message = f"'{related}' names no table in database '{database_id}'"
+        problems.append(Problem(here("relatedTable"), message))
     if "relationType" not in column:
         problems.append(Problem(here("relationType"), "a relationship column needs 'relationType'"))
     return problems
@@ -184,6 +194,7 @@ def _relationship(column: dict[str, Any], here: Any, database_id: str | None, ta
 def _indexes(table: dict[str, Any], at: Any) -> list[Problem]:
     problems: list[Problem] = []
     columns = {text(c, "key"): c for _, c in entries(table, "columns")}
+    known = ", ".join(key for key in columns if key) or "none"
     seen: set[str] = set()
     for index, spec in entries(table, "indexes"):
         def here(*keys: str | int, _i: int = index) -> str:
@@ -192,28 +203,29 @@ def _indexes(table: dict[str, Any], at: Any) -> list[Problem]:
         key, kind = text(spec, "key"), text(spec, "type")
         if key is not None:
             if not catalog.is_valid_id(key):
-                problems.append(Problem(here("key"), f"'{key}' is not a valid index key ({catalog.ID_RULE})"))
+                problems.append(Problem(here("key"), _bad_id("index key", key)))
             if key in seen:
-                problems.append(Problem(here("key"), f"Index with the key '{key}' already exists. Index keys must be unique."))
+                message = f"Index with the key '{key}' already exists. Index keys must be unique."
+                problems.append(Problem(here("key"), message))
             seen.add(key)
+        listed = isinstance(spec.get("columns"), list)
         names = [name for _, name in strings(spec, "columns")]
-        if isinstance(spec.get("columns"), list) and not spec["columns"]:
+        if listed and not spec["columns"]:
             problems.append(Problem(here("columns"), "an index needs at least one column"))
         if len(set(names)) != len(names):
             problems.append(Problem(here("columns"), "names a column more than once"))
         for position, name in strings(spec, "columns"):
             if name in SYSTEM_COLUMNS:
                 continue
-            column = columns.get(name)
-            if column is None:
-                known = ", ".join(k for k in columns if k) or "none"
-                problems.append(Problem(here("columns", position), f"'{name}' names no column of this table (columns: {known})"))
-                continue
-            if (problem := _indexable(kind, name, column)) is not None:
+            if name not in columns:
+                message = f"'{name}' names no column of this table (columns: {known})"
+                problems.append(Problem(here("columns", position), message))
+            elif (problem := _indexable(kind, name, columns[name])) is not None:
                 problems.append(Problem(here("columns", position), problem))
         orders = spec.get("orders")
-        if isinstance(orders, list) and len(orders) > len(names):
-            problems.append(Problem(here("orders"), f"has {len(orders)} entries for {len(names)} columns"))
+        if listed and isinstance(orders, list) and len(orders) > len(names):
+            message = f"has {len(orders)} entries for {len(names)} columns"
+            problems.append(Problem(here("orders"), message))
     return problems
 
 
