@@ -1,15 +1,17 @@
-"""identity.py against a real emulator over HTTP: a JWT verified by `Account.get()`."""
+"""client.py and identity.py against a real emulator over HTTP with the real SDK."""
 
 import time
 
 import pytest
 from appwrite.client import Client
+from appwrite.exception import AppwriteException
 from appwrite.id import ID
 from appwrite.services.users import Users
 
 from emulator.server import start
 from emulator.state import EmulatorState
-from shared.errors import Unauthorized
+from shared.client import server_client
+from shared.errors import Unauthorized, from_appwrite
 from shared.identity import authenticate, authenticate_optional
 
 
@@ -68,3 +70,16 @@ def test_forged_jwt_or_deleted_user_is_401(users, env):
     users.delete(user["$id"])  # the JWT now resolves to a guest: Appwrite answers 401 (missing scope)
     with pytest.raises(Unauthorized):
         authenticate_optional({"x-appwrite-user-jwt": jwt}, env)
+
+
+def test_server_client_uses_the_key_from_the_request_header(server, env, users):
+    _, state = server
+    user, _ = new_user(users)
+    listed = Users(server_client({"x-appwrite-key": state.admin_key}, env)).get(user["$id"])
+    assert listed["$id"] == user["$id"]
+    with pytest.raises(AppwriteException) as info:
+        Users(server_client({"x-appwrite-key": "standard_wrong"}, env)).get(user["$id"])
+    # Appwrite treats an unknown key as a guest: 401 general_unauthorized_scope, which is
+    # the function's misconfiguration, so the caller gets a 500, not a 401.
+    assert info.value.type == "general_unauthorized_scope"
+    assert from_appwrite(info.value).code == "configuration_error"
