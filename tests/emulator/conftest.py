@@ -10,6 +10,10 @@
   `secret`), then `client.set_session(secret)`. Works for users made by `make_user`.
 - `jwt_client(user)`: a client authenticated with `users.create_jwt` (`set_jwt`).
 - `guest_client`: no credentials.
+- `raw`: plain HTTP (httpx) with the SDK's headers and the admin key, for wire-level
+  checks; every answer is validated against the OpenAPI spec when it is present.
+- `SDK_VERSION`: (major, minor) of the installed appwrite SDK; `SDK_GET_BOOLEANS_WORK`:
+  whether it sends GET booleans in a form Appwrite accepts (15.x does not).
 - `as_dict(obj)`: SDK results as plain dicts (15.x returns dicts, 27.x pydantic models).
 
 Works with appwrite 15.3 (main venv) and 27.0 (`.venv-sdk27`).
@@ -17,12 +21,14 @@ Works with appwrite 15.3 (main venv) and 27.0 (`.venv-sdk27`).
 
 from __future__ import annotations
 
+import importlib.metadata
 import importlib.util
 import pathlib
 import secrets
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 import pytest
 from appwrite.client import Client
 from appwrite.id import ID
@@ -31,10 +37,16 @@ from appwrite.services.users import Users
 
 from emulator.server import RunningServer, start
 from emulator.state import EmulatorState
+from tests.emulator.spec import SPEC
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 MANIFEST = ROOT / "appwrite.json"
 PROJECT_ID = "newsroom"
+# The appwrite SDK under test: 15.x returns dicts, 27.x pydantic models.
+SDK_VERSION = tuple(int(part) for part in importlib.metadata.version("appwrite").split(".")[:2])
+# 15.x sends GET booleans as "True"/"False", which Appwrite's loose Boolean validator rejects
+# (it takes true/false/"true"/"false"/1/0/"1"/"0"); newer SDKs send "true"/"false".
+SDK_GET_BOOLEANS_WORK = Client().flatten({"b": False})["b"] == "false"
 
 
 def as_dict(obj: Any) -> Any:
@@ -130,3 +142,34 @@ def jwt_client(emulator, admin_client):
         return emulator.client().set_jwt(token)
 
     return make
+
+
+class RawClient:
+    """HTTP calls as the SDK makes them; answers are checked against the spec (if present)."""
+
+    def __init__(self, emulator: EmulatorServer):
+        self.http = httpx.Client(base_url=emulator.endpoint, timeout=30)
+        self.headers = {"x-appwrite-project": emulator.project_id, "x-appwrite-key": emulator.api_key,
+                        "x-sdk-name": "Python", "x-sdk-platform": "server", "x-sdk-language": "python"}
+
+    def request(self, method: str, path: str, *, json: Any = None, params: Any = None,
+                content: bytes | None = None, headers: dict | None = None, check_spec: bool = True):
+        merged = {**self.headers, **(headers or {})}
+        merged = {k: v for k, v in merged.items() if v is not None}
+        if method.upper() == "GET":
+            merged.setdefault("content-type", "")
+        elif json is not None:
+            merged.setdefault("content-type", "application/json")
+        response = self.http.request(method, path.lstrip("/"), json=json, params=params, content=content,
+                                     headers=merged)
+        if check_spec and SPEC is not None:
+            is_json = response.headers.get("content-type", "").startswith("application/json")
+            SPEC.check(method, "/" + path.lstrip("/"), response.status_code, response.json() if is_json else response.content)
+        return response
+
+
+@pytest.fixture
+def raw(emulator):
+    client = RawClient(emulator)
+    yield client
+    client.http.close()

@@ -1,0 +1,93 @@
+"""Validate emulator responses against Appwrite's server OpenAPI spec (reference/specs).
+
+`SPEC.check(method, path, status, body)` finds the operation for a concrete path
+(`/users/u1` → `/users/{userId}`), resolves its response schema for `status` and
+validates `body` with jsonschema (OpenAPI 3.0 `nullable` turned into JSON Schema
+null types, `$ref`s resolved inside the spec). A status the spec does not list
+for the operation is an error too. `SPEC` is None when the spec file is absent;
+`require_spec()` then skips the calling test with the reason.
+"""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import re
+from typing import Any
+
+import jsonschema
+import pytest
+
+SPEC_PATH = pathlib.Path("/work/shared/reference/specs/appwrite-server-openapi3-1.9.3.json")
+
+
+def _json_schema(node: Any) -> Any:
+    """OpenAPI 3.0 schema → JSON Schema (draft 7): `nullable` becomes a null type."""
+    if isinstance(node, list):
+        return [_json_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _json_schema(value) for key, value in node.items() if not key.startswith("x-")}
+    if out.pop("nullable", False):
+        if "type" in out:
+            out["type"] = [out["type"], "null"]
+        elif "$ref" in out:
+            out = {"anyOf": [{"$ref": out.pop("$ref")}, {"type": "null"}], **out}
+    if out.get("type") == "object" or (isinstance(out.get("type"), list) and "object" in out["type"]):
+        out.pop("items", None)  # the spec puts oneOf model lists under `items` of objects (hashOptions)
+    return out
+
+
+class Spec:
+    def __init__(self, document: dict):
+        self.components = _json_schema(document["components"])
+        self.operations: list[tuple[str, re.Pattern, str, dict]] = []
+        for template, item in document["paths"].items():
+            pattern = re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$")
+            for method, operation in item.items():
+                if isinstance(operation, dict) and "responses" in operation:
+                    self.operations.append((method.upper(), pattern, template, operation["responses"]))
+        # literal templates before parameterised ones (`/users/argon2` before `/users/{userId}`)
+        self.operations.sort(key=lambda op: op[2].count("{"))
+
+    def operation(self, method: str, path: str) -> tuple[str, dict] | None:
+        for op_method, pattern, template, responses in self.operations:
+            if op_method == method.upper() and pattern.match(path):
+                return template, responses
+        return None
+
+    def check(self, method: str, path: str, status: int, body: Any) -> None:
+        """Raise AssertionError unless `body` fits the spec's schema for this response."""
+        path = path.split("?", 1)[0].removeprefix("/v1")
+        found = self.operation(method, path)
+        assert found is not None, f"{method} {path} is not in the spec"
+        template, responses = found
+        if status >= 400:
+            schema: dict | None = {"$ref": "#/components/schemas/error"}
+        else:
+            assert str(status) in responses, f"{method} {template}: status {status} not in spec {sorted(responses)}"
+            content = responses[str(status)].get("content", {})
+            schema = content.get("application/json", {}).get("schema")
+        if schema is None:
+            assert body in (None, b"", ""), f"{method} {template}: expected an empty body, got {body!r}"
+            return
+        root = {**_json_schema(schema), "components": self.components}
+        try:
+            jsonschema.Draft7Validator(root).validate(body)
+        except jsonschema.ValidationError as exc:
+            raise AssertionError(f"{method} {template} {status}: {exc.message} at {list(exc.absolute_path)}") from None
+
+
+def _load() -> Spec | None:
+    if not SPEC_PATH.exists():
+        return None
+    return Spec(json.loads(SPEC_PATH.read_text()))
+
+
+SPEC = _load()
+
+
+def require_spec() -> Spec:
+    if SPEC is None:
+        pytest.skip(f"Appwrite OpenAPI spec not found at {SPEC_PATH}; response-schema checks need it")
+    return SPEC
