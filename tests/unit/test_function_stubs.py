@@ -71,3 +71,24 @@ def test_http_stub_has_no_other_routes(executor):
     result, body = execute(executor, "articles", method="GET", path="/articles",
                            headers={"x-appwrite-trigger": "http"})
     assert (result.status_code, body["error"]["code"]) == (404, "route_not_found")
+
+
+def load_main(function_id):
+    """Import functions/<id>/src/main.py in-process under a throw-away package name."""
+    import importlib
+    import sys
+    import types
+
+    package = f"_stub_{function_id.replace('-', '_')}"
+    module = types.ModuleType(package)
+    module.__path__ = [str(FUNCTIONS / function_id)]
+    sys.modules[package] = module
+    return importlib.import_module(f"{package}.src.main")
+
+
+@pytest.mark.parametrize("function_id", IDS)
+def test_app_timeout_matches_appwrite_json(function_id):
+    config = {f["$id"]: f for f in json.loads((ROOT / "appwrite.json").read_text())["functions"]}
+    app = load_main(function_id).app
+    assert app.name == function_id
+    assert app.timeout == config[function_id]["timeout"]
