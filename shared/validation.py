@@ -64,10 +64,20 @@ def _message(text: str) -> str:
     return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
 
 
+def _extra_properties(error: Any) -> list[str]:
+    schema, instance = error.schema, error.instance
+    if error.validator_value is not False or not isinstance(instance, dict) or not isinstance(schema, dict):
+        return []
+    known = schema.get("properties", {})
+    patterns = schema.get("patternProperties", {})
+    return [k for k in instance if k not in known and not any(re.search(p, k) for p in patterns)]
+
+
 def describe(errors: Any) -> list[dict[str, str]]:
     """`[{"path", "message"}]` for jsonschema errors, sorted by path.
 
-    A `required` error points at the missing property (`/title`), not at its parent.
+    A `required` error points at the missing property (`/title`), and a forbidden
+    additional property gets its own entry at its own path (`/extra`), not the parent's.
     """
     details = []
     for error in errors:
@@ -77,6 +87,12 @@ def describe(errors: Any) -> list[dict[str, str]]:
             name = next((p for p in missing if error.message.startswith(repr(p))), None)
             if name is not None:
                 path.append(name)
+        elif error.validator == "additionalProperties":
+            extras = _extra_properties(error)
+            if extras:
+                details.extend({"path": _pointer([*path, k]), "message": _message(f"{k!r} is not allowed")}
+                               for k in extras)
+                continue
         details.append({"path": _pointer(path), "message": _message(error.message)})
     return sorted(details, key=lambda d: (d["path"], d["message"]))
 

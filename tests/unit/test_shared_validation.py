@@ -53,9 +53,14 @@ def test_all_errors_reported_with_json_pointer_paths(schema):
     assert "/body" in paths           # required: points at the missing property
     assert "/tags/1" in paths         # array item
     assert "/a~1b" in paths           # pointer escaping
-    assert "" in paths                # additionalProperties is about the object itself
+    assert "/extra" in paths          # additionalProperties: one entry per unexpected key
     assert len(details) == 5
     assert all(set(d) == {"path", "message"} for d in details)
+
+
+def test_each_unexpected_property_gets_its_path(schema):
+    details = details_of(schema, {"title": "t", "body": "b", "x": 1, "y": 2})
+    assert details == [{"path": "/x", "message": "'x' is not allowed"}, {"path": "/y", "message": "'y' is not allowed"}]
 
 
 def test_two_missing_properties_each_get_their_path(schema):
