@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from .errors import BadRequest, PayloadTooLarge
+from .logging import Logger
 from .triggers import Event, Trigger
 
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
@@ -79,7 +80,7 @@ class Request:
     deadline: float = math.inf
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     context: Any = field(default=None, repr=False)
-    log: Any = field(default=None, repr=False)
+    log: Logger | None = field(default=None, repr=False)
 
     @classmethod
     def from_context(cls, context: Any, trigger: Trigger, **kwargs: Any) -> "Request":
