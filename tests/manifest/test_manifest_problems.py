@@ -150,6 +150,11 @@ def duplicate_function_ids(data):
     return f"functions[{index}].$id"
 
 
+def split_config(data):
+    data["includes"] = {"functions": "functions.json"}
+    return "includes"
+
+
 def missing_runtime(data):
     index, entry = _function(data, "articles")
     del entry["runtime"]
@@ -206,6 +211,7 @@ CASES = [
     pytest.param(_set("articles", "execute", ["user:"]), "role 'user' must have an ID value", id="execute-role"),
     pytest.param(duplicate_function_ids, "duplicate function id 'accounts' (also functions[0])", id="duplicate-id"),
     pytest.param(_set("articles", "$id", "_articles"), "is not a valid ID", id="invalid-id"),
+    pytest.param(split_config, "split config files are not supported", id="includes"),
 ]
 
 
