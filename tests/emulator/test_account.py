@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import pytest
 from appwrite.exception import AppwriteException
+from appwrite.id import ID
 from appwrite.services.account import Account
 from appwrite.services.users import Users
 
 from tests.emulator.conftest import as_dict
+
+
+def error_of(call) -> AppwriteException:
+    with pytest.raises(AppwriteException) as info:
+        call()
+    return info.value
 
 
 def test_session_client_reads_its_own_account(make_user, user_client):
@@ -15,9 +22,114 @@ def test_session_client_reads_its_own_account(make_user, user_client):
     account = as_dict(Account(user_client(user)).get())
     assert account["$id"] == user["$id"]
     assert account["email"] == user["email"]
-    assert "password" not in account and "hash" not in account
+    assert "password" not in account and "hash" not in account and "hashOptions" not in account
+    assert account["accessedAt"] != ""
 
 
 def test_jwt_client_reads_its_own_account(make_user, jwt_client):
     user, _ = make_user()
     assert as_dict(Account(jwt_client(user)).get())["$id"] == user["$id"]
+
+
+def test_email_session_with_a_key_returns_the_secret(make_user, admin_client):
+    user, password = make_user()
+    session = as_dict(Account(admin_client).create_email_password_session(user["email"].upper(), password))
+    assert session["userId"] == user["$id"] and session["provider"] == "email"
+    assert session["providerUid"] == user["email"] and session["factors"] == ["password"]
+    assert session["current"] is True and session["secret"]
+    assert session["expire"] > session["$createdAt"]
+
+
+def test_email_session_without_a_key_hides_the_secret(make_user, guest_client):
+    user, password = make_user()
+    session = as_dict(Account(guest_client).create_email_password_session(user["email"], password))
+    assert session["userId"] == user["$id"] and session["secret"] == ""
+
+
+@pytest.mark.parametrize("which", ["wrong password", "unknown email"])
+def test_bad_credentials_are_401(make_user, admin_client, which):
+    user, password = make_user()
+    email, password = (user["email"], "wrong-password") if which == "wrong password" else ("nobody@example.com", password)
+    error = error_of(lambda: Account(admin_client).create_email_password_session(email, password))
+    assert (error.code, error.type) == (401, "user_invalid_credentials")
+    assert error.message == "Invalid credentials. Please check the email and password."
+
+
+def test_blocked_user_cannot_sign_in_or_use_a_session(make_user, admin_client, user_client):
+    user, password = make_user()
+    client = user_client(user)
+    Users(admin_client).update_status(user["$id"], False)
+    error = error_of(lambda: Account(admin_client).create_email_password_session(user["email"], password))
+    assert (error.code, error.type) == (401, "user_blocked")
+    error = error_of(lambda: Account(client).get())
+    assert (error.code, error.type) == (401, "user_blocked")
+
+
+def test_a_session_cannot_create_another(make_user, user_client):
+    user, password = make_user()
+    error = error_of(lambda: Account(user_client(user)).create_email_password_session(user["email"], password))
+    assert (error.code, error.type) == (401, "user_session_already_exists")
+
+
+def test_guest_and_key_have_no_account(guest_client, admin_client, emulator):
+    error = error_of(lambda: Account(guest_client).get())
+    assert (error.code, error.type) == (401, "general_unauthorized_scope")
+    assert error.message == 'User (role: guests) missing scopes (["account"])'
+    error = error_of(lambda: Account(admin_client).get())
+    assert error.message == f'app.{emulator.project_id}@service.localhost (role: applications) missing scopes (["account"])'
+
+
+def test_sessions_list_and_delete_current(make_user, user_client):
+    user, _ = make_user()
+    account = Account(user_client(user))
+    other = Account(user_client(user))
+    sessions = as_dict(account.list_sessions())
+    assert sessions["total"] == 2
+    assert sum(s["current"] for s in sessions["sessions"]) == 1
+    current = as_dict(account.get_session("current"))
+    assert current["current"] is True and current["secret"] == ""
+    account.delete_session("current")
+    error = error_of(lambda: account.get())
+    assert (error.code, error.type) == (401, "general_unauthorized_scope")
+    assert as_dict(other.get())["$id"] == user["$id"]
+    error = error_of(lambda: other.delete_session(current["$id"]))
+    assert (error.code, error.type) == (404, "user_session_not_found")
+    other.delete_sessions()
+    assert error_of(lambda: other.get()).code == 401
+
+
+def test_update_name_password_prefs(make_user, user_client, admin_client):
+    user, password = make_user()
+    account = Account(user_client(user))
+    assert as_dict(account.update_name("New Name"))["name"] == "New Name"
+    assert as_dict(account.update_prefs({"lang": "de"}))["prefs"] == {"lang": "de"}
+    assert as_dict(account.get_prefs()) == {"lang": "de"}
+    error = error_of(lambda: account.update_password("next-password-1", old_password="not-the-password"))
+    assert (error.code, error.type) == (401, "user_invalid_credentials")
+    account.update_password("next-password-1", old_password=password)
+    session = as_dict(Account(admin_client).create_email_password_session(user["email"], "next-password-1"))
+    assert session["userId"] == user["$id"]
+
+
+def test_account_create_is_open_to_guests(guest_client):
+    email = f"signup-{ID.unique()}@example.com"
+    user = as_dict(Account(guest_client).create(ID.unique(), email, "password123", "Signup"))
+    assert user["email"] == email and "password" not in user
+
+
+@pytest.mark.skipif(not hasattr(Account, "create_jwt"), reason="this SDK has no account.create_jwt (server SDK 27)")
+def test_account_jwt_acts_as_the_user(make_user, user_client, emulator):
+    user, _ = make_user()
+    token = as_dict(Account(user_client(user)).create_jwt())["jwt"]
+    assert as_dict(Account(emulator.client().set_jwt(token)).get())["$id"] == user["$id"]
+
+
+@pytest.mark.skipif(not hasattr(Account, "list_memberships"), reason="this SDK has no account.list_memberships")
+def test_account_memberships(make_user, user_client, admin_client):
+    from appwrite.services.teams import Teams
+
+    user, _ = make_user()
+    team = as_dict(Teams(admin_client).create(ID.unique(), "Desk"))
+    Teams(admin_client).create_membership(team["$id"], ["writer"], user_id=user["$id"])
+    listed = as_dict(Account(user_client(user)).list_memberships())
+    assert [m["teamId"] for m in listed["memberships"]] == [team["$id"]]
