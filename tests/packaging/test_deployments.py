@@ -44,6 +44,11 @@ def deployment(spec: FunctionSpec, root: Path, python: Path) -> Deployment:
 @pytest.mark.parametrize("function_id", FUNCTION_IDS)
 def test_function_deploys_builds_and_answers_health(function_id, manifest, builds, executor, tmp_path):
     spec = manifest.function(function_id)
+    link = spec.path / "shared"
+    assert link.is_symlink() and link.resolve() == (ROOT / "shared").resolve(), (
+        f"{link} must be the committed symlink to ../../shared "
+        "(on Windows: git config core.symlinks true, then check out again)"
+    )
     result = run_deployed(spec, manifest.root, tmp_path / function_id, builds, executor)
     assert result.status_code == 200, result.errors
     assert json.loads(result.body)["function"] == function_id
