@@ -41,7 +41,7 @@ from emulator.state import EmulatorState
 log = logging.getLogger("emulator.api")
 
 API_MODULES = ("users", "teams", "account")
-OPTIONAL_API_MODULES = ("tablesdb",)
+OPTIONAL_API_MODULES = ("tablesdb", "functions")
 
 
 def create_app(state: EmulatorState) -> Starlette:

@@ -15,6 +15,7 @@ the deployment (`Deployment.refresh`) and restarts the worker.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import http.client
 import os
 import pathlib
@@ -142,8 +143,10 @@ class Executor:
         headers: dict[str, str] | None = None,
         body: bytes | str = b"",
         timeout: int | None = None,
+        now: datetime.datetime | None = None,
     ) -> ExecutionResult:
-        """Send one request to the deployment's worker (starting it if needed)."""
+        """Send one request to the deployment's worker (starting it if needed).
+        `now` runs the execution with the worker's clock moved to that moment."""
         if isinstance(body, str):
             body = body.encode("utf-8")
         timeout = timeout or deployment.timeout
@@ -161,6 +164,8 @@ class Executor:
             "x-open-runtimes-log-id": log_id,
             "content-length": str(len(body)),
         })
+        if now is not None:
+            request_headers["x-open-runtimes-emulator-now"] = now.isoformat()
         if "host" not in {k.lower() for k in request_headers}:
             # Appwrite's executor reaches the container by its hostname on port 3000.
             request_headers["host"] = f"{worker.home.name}:3000"
@@ -234,6 +239,8 @@ class Executor:
                 self._discard(deployment.function_id)
             if deployment.refresh:
                 deployment.refresh()
+            elif worker is not None:
+                _purge_bytecode(pathlib.Path(deployment.root))
             worker = self._start(deployment, current)
             with self._guard:
                 self._workers[deployment.function_id] = worker
@@ -287,6 +294,16 @@ class Executor:
             time.sleep(0.002)
         port = int(ready.read_text())
         return _Worker(process, port, secret, logs, home, current, started)
+
+
+def _purge_bytecode(root: pathlib.Path) -> None:
+    """Drop the deployment's own bytecode caches: an edit within the same second that
+    keeps a file's size would otherwise be served from a stale .pyc."""
+    for dirpath, dirnames, _ in os.walk(root):
+        dirnames[:] = [d for d in dirnames if d != "runtime-env"]
+        if "__pycache__" in dirnames:
+            shutil.rmtree(os.path.join(dirpath, "__pycache__"), ignore_errors=True)
+            dirnames.remove("__pycache__")
 
 
 def _read_log(path: pathlib.Path) -> str:
