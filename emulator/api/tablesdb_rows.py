@@ -70,11 +70,11 @@ def _check_create(who: Caller, table: TableMeta) -> None:
     if not allowed:
         raise AppwriteError("user_unauthorized", "No permissions provided for action 'create'")
     if not set(allowed) & set(who.roles):
-        roles = json.dumps(perms.ordered_roles(who.roles))
+        roles = json.dumps(perms.ordered_roles(who.roles), separators=(",", ":"))
         raise AppwriteError(
             "user_unauthorized",
             f'Missing "create" permission for role "{allowed[-1]}". Only "{roles}" scopes are allowed and '
-            f'"{json.dumps(allowed)}" was given.',
+            f'"{json.dumps(allowed, separators=(",", ":"))}" was given.',
         )
 
 
@@ -96,7 +96,7 @@ def _read_restriction(who: Caller, table: TableMeta, action: str = "read") -> se
     raise AppwriteError("user_unauthorized")
 
 
-def _load_row(request: Request, table: TableMeta, who: Caller) -> dict:
+def _load_row(request: Request, table: TableMeta) -> dict:
     row_id = p.path_id(request, "rowId")
     row = _tablesdb().service(request).rows.get(table, row_id)
     if row is None:
@@ -149,7 +149,7 @@ async def list_rows(request: Request, args: p.Params | None = None):
 async def get_row(request: Request):
     who, table, args, _ = await _context(request, READ)
     plan = _plan(table, args.optional("queries", _queries_param, []))
-    row = _load_row(request, table, who)
+    row = _load_row(request, table)
     if not _may(who, table, "read", row):
         raise AppwriteError("row_not_found", id=row["$id"])
     return json_response(row_model(table, row, plan.select))
@@ -202,9 +202,11 @@ def _create_many(request, who: Caller, table: TableMeta, args: p.Params, store):
             "general_bad_request",
             'Param "permissions" is not allowed when creating multiple rows, set "$permissions" on each instead.',
         )
-    if not who.is_privileged:
-        require_scope(Caller(kind=who.kind, roles=who.roles, scopes=frozenset(), user=who.user,
-                             project_id=who.project_id), *WRITE)
+    if not who.is_privileged:  # bulk create is for API keys only
+        raise AppwriteError(
+            "general_unauthorized_scope",
+            f"{who.actor} (role: {who.role_label}) missing scopes ({json.dumps(list(WRITE), separators=(',', ':'))})",
+        )
     items = args.required("rows", _rows_param)
     created = []
     with store.db.transaction():
@@ -238,9 +240,7 @@ async def update_row(request: Request):
     permissions = args.optional("permissions", _row_permissions)
     if not data and permissions is None:
         raise AppwriteError("row_missing_payload")
-    row = _load_row(request, table, who)
-    if not _may(who, table, "read", row) and not _may(who, table, "update", row):
-        raise AppwriteError("row_not_found", id=row["$id"])
+    row = _load_row(request, table)  # Appwrite: read permission is not required for update
     return json_response(row_model(table, _apply_update(who, store, table, row, data, permissions)))
 
 
@@ -304,10 +304,8 @@ async def delete_rows(request: Request):
 
 async def delete_row(request: Request):
     who, table, _, store = await _context(request, WRITE)
-    row = _load_row(request, table, who)
+    row = _load_row(request, table)
     if not _may(who, table, "delete", row):
-        if not _may(who, table, "read", row):
-            raise AppwriteError("row_not_found", id=row["$id"])
         raise AppwriteError("user_unauthorized")
     store.delete(table, row)
     return no_content()
@@ -329,8 +327,6 @@ def _increase(sign: int, bound_name: str):
         if spec["type"] == "integer" and isinstance(value, float) and not value.is_integer():
             raise AppwriteError("general_argument_invalid", "Invalid `value` param: Value must be a valid integer")
         if not _may(who, table, "update", row):
-            if not _may(who, table, "read", row):
-                raise AppwriteError("row_not_found", id=row_id)
             raise AppwriteError("user_unauthorized")
         return json_response(row_model(table, store.increase(table, row, key, sign * value, bound)))
 
