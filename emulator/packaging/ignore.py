@@ -32,11 +32,15 @@ ALWAYS_IGNORED = ".git"
 
 
 def split_rules(ignore: str | Iterable[str] | None) -> list[str]:
-    """The function's `ignore` as a list of lines: a list, or one newline-separated string."""
+    """The function's `ignore` as rule lines, as the CLI reads it.
+
+    A string is split into lines, each trimmed, blanks dropped; list items are kept
+    as written (a multi-line item counts as several lines).
+    """
     if ignore is None:
         return []
     if isinstance(ignore, str):
-        return ignore.splitlines()
+        return [line.strip() for line in ignore.splitlines() if line.strip()]
     lines: list[str] = []
     for item in ignore:
         if not isinstance(item, str):

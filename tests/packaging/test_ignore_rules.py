@@ -18,7 +18,7 @@ def stack(ignore=None, gitignore=None, nested=()):
 
 def test_ignore_accepts_a_list_or_a_newline_separated_string():
     assert split_rules(["a", "b\nc"]) == ["a", "b", "c"]
-    assert split_rules("a\r\nb\n") == ["a", "b"]
+    assert split_rules("a\r\n  b  \n\n") == ["a", "b"]  # string lines are trimmed
     assert split_rules(None) == []
     with pytest.raises(TypeError, match="must be strings"):
         split_rules(["a", 3])
