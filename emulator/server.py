@@ -43,8 +43,13 @@ def start(
     host: str = "127.0.0.1",
     port: int = 0,
     project_id: str | None = None,
+    app=None,
 ) -> RunningServer:
-    """Start serving and return once the socket accepts connections."""
+    """Start serving and return once the socket accepts connections.
+
+    `app` replaces the emulator's own ASGI app built from the state (tests use it to
+    serve an app with extra routes).
+    """
     if isinstance(state_or_data_dir, EmulatorState):
         state = state_or_data_dir
     else:
@@ -55,17 +60,13 @@ def start(
     sock.bind((host, port))
     sock.listen(128)
     bound_port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(state), log_level="warning", access_log=False, lifespan="off")
+    config = uvicorn.Config(app or create_app(state), log_level="warning", access_log=False, lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="emulator-api", daemon=True)
     thread.start()
-    ready = threading.Event()
-
-    def wait_started() -> None:
-        while not server.started and thread.is_alive():
-            ready.wait(0.01)
-
-    wait_started()
+    pause = threading.Event()
+    while not server.started and thread.is_alive():
+        pause.wait(0.01)
     if not server.started:
         raise RuntimeError("the emulator API server failed to start")
     return RunningServer(state=state, host=host, port=bound_port, _server=server, _thread=thread)

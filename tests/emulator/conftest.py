@@ -10,7 +10,7 @@
   `secret`), then `client.set_session(secret)`. Works for users made by `make_user`.
 - `jwt_client(user)`: a client authenticated with `users.create_jwt` (`set_jwt`).
 - `guest_client`: no credentials.
-- `raw`: plain HTTP (httpx) with the SDK's headers and the admin key, for wire-level
+- `raw`: plain HTTP (requests, like the SDK) with the SDK's headers and the admin key, for wire-level
   checks; every answer is validated against the OpenAPI spec when it is present.
 - `SDK_VERSION`: (major, minor) of the installed appwrite SDK; `SDK_GET_BOOLEANS_WORK`:
   whether it sends GET booleans in a form Appwrite accepts (15.x does not).
@@ -22,14 +22,15 @@ Works with appwrite 15.3 (main venv) and 27.0 (`.venv-sdk27`).
 from __future__ import annotations
 
 import importlib.metadata
+import json as jsonlib
 import importlib.util
 import pathlib
 import secrets
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
 import pytest
+import requests
 from appwrite.client import Client
 from appwrite.id import ID
 from appwrite.services.account import Account
@@ -145,10 +146,10 @@ def jwt_client(emulator, admin_client):
 
 
 class RawClient:
-    """HTTP calls as the SDK makes them; answers are checked against the spec (if present)."""
+    """HTTP calls as the SDK makes them (`requests`, no cookie jar); answers are checked against the spec."""
 
     def __init__(self, emulator: EmulatorServer):
-        self.http = httpx.Client(base_url=emulator.endpoint, timeout=30)
+        self.endpoint = emulator.endpoint
         self.headers = {"x-appwrite-project": emulator.project_id, "x-appwrite-key": emulator.api_key,
                         "x-sdk-name": "Python", "x-sdk-platform": "server", "x-sdk-language": "python"}
 
@@ -160,16 +161,16 @@ class RawClient:
             merged.setdefault("content-type", "")
         elif json is not None:
             merged.setdefault("content-type", "application/json")
-        response = self.http.request(method, path.lstrip("/"), json=json, params=params, content=content,
-                                     headers=merged)
+        data = content if content is not None else (jsonlib.dumps(json) if json is not None else None)
+        response = requests.request(method, self.endpoint + "/" + path.lstrip("/"), params=params, data=data,
+                                    headers=merged, timeout=30)
         if check_spec and SPEC is not None:
             is_json = response.headers.get("content-type", "").startswith("application/json")
-            SPEC.check(method, "/" + path.lstrip("/"), response.status_code, response.json() if is_json else response.content)
+            SPEC.check(method, "/" + path.lstrip("/"), response.status_code,
+                       response.json() if is_json else response.content)
         return response
 
 
 @pytest.fixture
-def raw(emulator):
-    client = RawClient(emulator)
-    yield client
-    client.http.close()
+def raw(emulator) -> RawClient:
+    return RawClient(emulator)

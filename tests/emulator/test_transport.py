@@ -1,0 +1,191 @@
+"""The wire contract of §1 of the reference, and every identity endpoint against the OpenAPI spec."""
+
+from __future__ import annotations
+
+import logging
+
+import httpx
+import pytest
+from appwrite.exception import AppwriteException
+from appwrite.id import ID
+from appwrite.services.users import Users
+from starlette.routing import Route
+
+from emulator.api import params
+from emulator.api.app import create_app
+from emulator.server import start
+from emulator.state import EmulatorState
+from tests.emulator.spec import require_spec
+
+
+def test_project_header_is_required(emulator, raw):
+    for project in (None, "other-project"):
+        answer = raw.request("GET", "/users", headers={"x-appwrite-project": project})
+        assert answer.status_code == 404
+        assert answer.json()["type"] == "project_not_found"
+    with pytest.raises(AppwriteException) as info:
+        Users(emulator.client().set_project("other").set_key(emulator.api_key)).list()
+    assert (info.value.code, info.value.type) == (404, "project_not_found")
+
+
+@pytest.mark.parametrize(("method", "path"), [("GET", "/nowhere"), ("POST", "/users/u1"), ("PUT", "/account")])
+def test_unknown_routes_and_methods(raw, method, path):
+    answer = raw.request(method, path, json={} if method != "GET" else None, check_spec=False)
+    assert answer.status_code == 404
+    assert answer.headers["content-type"] == "application/json; charset=UTF-8"
+    body = answer.json()
+    assert body["type"] == "general_route_not_found" and body["code"] == 404 and body["version"]
+    assert body["message"].startswith("Route not found.")
+
+
+@pytest.mark.parametrize("body", [b"{not json", b"[1, 2]", b'"text"', b"\xff\xfe"])
+def test_malformed_bodies_are_400(raw, body):
+    answer = raw.request("POST", "/users", content=body, headers={"content-type": "application/json"})
+    assert answer.status_code == 400
+    assert answer.json()["type"] == "general_argument_invalid"
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        ({}, 'Param "userId" is not optional.'),
+        ({"userId": None}, 'Param "userId" is not optional.'),
+        ({"userId": 12}, "Invalid `userId` param: Parameter must contain at most 36 chars."),
+        ({"userId": "unique()", "name": ["x"]}, "Invalid `name` param: Value must be a valid string"),
+        ({"userId": "unique()", "email": 5}, "Invalid `email` param: Value must be a valid email address"),
+    ],
+)
+def test_wrong_types_and_missing_params_are_400(raw, payload, message):
+    answer = raw.request("POST", "/users", json=payload)
+    assert answer.status_code == 400
+    assert answer.json()["type"] == "general_argument_invalid"
+    assert answer.json()["message"].startswith(message)
+
+
+def test_unknown_params_are_ignored(raw):
+    answer = raw.request("POST", "/users", json={"userId": "unique()", "surprise": {"x": 1}})
+    assert answer.status_code == 201
+
+
+def test_delete_answers_204_with_a_non_json_type(raw, admin_client):
+    user = Users(admin_client).create(ID.unique(), f"{ID.unique()}@example.com")
+    user_id = user["$id"] if isinstance(user, dict) else user.id
+    answer = raw.request("DELETE", f"/users/{user_id}", json={})
+    assert answer.status_code == 204 and answer.content == b""
+    assert not answer.headers["content-type"].startswith("application/json")
+
+
+def test_get_with_empty_content_type_and_php_style_params(raw):
+    answer = raw.request("GET", "/users", params={"queries[0]": '{"method":"limit","values":[1]}', "total": "false"},
+                         headers={"content-type": ""})
+    assert answer.status_code == 200
+    assert answer.json()["total"] == 0 and len(answer.json()["users"]) <= 1
+    assert "x-appwrite-warning" not in answer.headers
+
+
+def test_unexpected_errors_are_generic_500s(caplog):
+    state = EmulatorState.open(None, project_id="p1")
+    app = create_app(state)
+
+    async def broken(request):
+        raise RuntimeError("internal detail that must not leak")
+
+    app.router.routes[0].routes.append(Route("/broken", broken))
+    running = start(state, app=app)
+    try:
+        with caplog.at_level(logging.ERROR, logger="emulator.api"):
+            answer = httpx.get(f"{running.endpoint}/broken", headers={"x-appwrite-project": "p1"})
+        assert answer.status_code == 500
+        body = answer.json()
+        assert body == {"message": "Server Error", "code": 500, "type": "general_server_error",
+                        "version": body["version"]}
+        assert "internal detail" in caplog.text
+    finally:
+        running.stop()
+
+
+# ---------------------------------------------------------------- pure helpers
+
+
+def test_php_style_query_strings_unflatten():
+    parsed = params.parse_query_string([
+        ("queries[0]", "a"), ("queries[1]", "b"), ("a[b]", "c"), ("a[d][0]", "e"), ("plain", "1"), ("list[]", "x"),
+        ("list[]", "y"),
+    ])
+    assert parsed == {"queries": ["a", "b"], "a": {"b": "c", "d": ["e"]}, "plain": "1", "list": ["x", "y"]}
+
+
+def test_ids():
+    generated = {params.unique_id() for _ in range(200)}
+    assert len(generated) == 200
+    assert all(len(i) == 20 and all(c in "0123456789abcdef" for c in i) for i in generated)
+    assert params.custom_id("unique()") != "unique()"
+    for good in ("a", "A.b-c_d", "x" * 36, "9lives"):
+        assert params.custom_id(good) == good
+    for bad in ("", "_a", ".a", "-a", "x" * 37, "a b", "a/b", "ü", 5, None):
+        with pytest.raises(params.Invalid):
+            params.custom_id(bad)
+
+
+def test_loose_booleans():
+    assert [params.boolean(v) for v in (True, "true", "1", 1, False, "false", "0", 0)] == [True] * 4 + [False] * 4
+    for bad in ("True", "yes", 2, None):
+        with pytest.raises(params.Invalid):
+            params.boolean(bad)
+
+
+# ---------------------------------------------------------------- OpenAPI conformance
+
+
+def test_identity_endpoints_match_the_openapi_spec(raw, emulator):
+    """Every Users/Teams/Account answer used by the SDK, checked by `raw` against the spec."""
+    require_spec()
+    email, password = f"spec-{ID.unique()}@example.com", "password123"
+    user = raw.request("POST", "/users", json={"userId": "unique()", "email": email, "password": password,
+                                               "name": "Spec"}).json()
+    uid = user["$id"]
+    for method, path, body in [
+        ("GET", "/users", None), ("GET", f"/users/{uid}", None), ("GET", f"/users/{uid}/prefs", None),
+        ("PATCH", f"/users/{uid}/name", {"name": "Spec 2"}), ("PATCH", f"/users/{uid}/email", {"email": email}),
+        ("PATCH", f"/users/{uid}/password", {"password": password}), ("PATCH", f"/users/{uid}/status", {"status": True}),
+        ("PUT", f"/users/{uid}/labels", {"labels": ["spec"]}),
+        ("PATCH", f"/users/{uid}/verification", {"emailVerification": True}),
+        ("PATCH", f"/users/{uid}/verification/phone", {"phoneVerification": False}),
+        ("PATCH", f"/users/{uid}/prefs", {"prefs": {"a": 1}}), ("POST", f"/users/{uid}/sessions", {}),
+        ("GET", f"/users/{uid}/sessions", None), ("POST", f"/users/{uid}/jwts", {}),
+        ("GET", f"/users/{uid}/memberships", None), ("GET", f"/users/{uid}/targets", None),
+    ]:
+        answer = raw.request(method, path, json=body)
+        assert answer.status_code < 300, (method, path, answer.text)
+
+    team = raw.request("POST", "/teams", json={"teamId": "unique()", "name": "Spec team"}).json()
+    tid = team["$id"]
+    membership = raw.request("POST", f"/teams/{tid}/memberships", json={"roles": ["editor"], "userId": uid}).json()
+    mid = membership["$id"]
+    for method, path, body in [
+        ("GET", "/teams", None), ("GET", f"/teams/{tid}", None), ("PUT", f"/teams/{tid}", {"name": "Spec"}),
+        ("GET", f"/teams/{tid}/prefs", None), ("PUT", f"/teams/{tid}/prefs", {"prefs": {"b": 2}}),
+        ("GET", f"/teams/{tid}/memberships", None), ("GET", f"/teams/{tid}/memberships/{mid}", None),
+        ("PATCH", f"/teams/{tid}/memberships/{mid}", {"roles": ["admin"]}),
+        ("DELETE", f"/teams/{tid}/memberships/{mid}", {}), ("DELETE", f"/teams/{tid}", {}),
+    ]:
+        answer = raw.request(method, path, json=body)
+        assert answer.status_code < 300, (method, path, answer.text)
+
+    created = raw.request("POST", "/account/sessions/email", json={"email": email, "password": password})
+    as_user = {"x-appwrite-key": None, "x-appwrite-session": created.json()["secret"]}
+    for method, path, body in [
+        ("GET", "/account", None), ("PATCH", "/account/name", {"name": "Me"}), ("GET", "/account/prefs", None),
+        ("PATCH", "/account/prefs", {"prefs": {"c": 3}}), ("GET", "/account/sessions", None),
+        ("GET", "/account/sessions/current", None), ("POST", "/account/jwts", {}),
+        ("PATCH", "/account/password", {"password": password, "oldPassword": password}),
+        ("DELETE", "/account/sessions/current", {}),
+    ]:
+        answer = raw.request(method, path, json=body, headers=as_user)
+        assert answer.status_code < 300, (method, path, answer.text)
+    guest = {"x-appwrite-key": None}
+    assert raw.request("POST", "/account/sessions/anonymous", json={}, headers=guest).status_code == 201
+    assert raw.request("POST", "/account", json={"userId": "unique()", "email": f"x{email}", "password": password},
+                       headers=guest).status_code == 201
+    assert raw.request("GET", "/account", headers=guest).status_code == 401  # error bodies are checked too
+    assert raw.request("DELETE", f"/users/{uid}", json={}).status_code == 204
