@@ -14,9 +14,8 @@ last matching rule wins, but a path under an ignored directory stays ignored
 (a negation cannot rescue a child of an excluded directory). Directories are
 tested with a trailing `/`, so `build/` matches the directory only.
 
-Matching is gitignore-style via `pathspec` ("gitignore" patterns, last match wins,
-which is what the CLI's `ignore` npm package does; pathspec's `GitIgnoreSpec`
-differs from it in a corner, see docs/decisions/0001).
+Patterns are parsed by `pathspec` and matched the way the CLI's `ignore` npm package
+matches them (checked against its recorded verdicts: tests/packaging/data/).
 """
 
 from __future__ import annotations
@@ -29,6 +28,8 @@ from pathspec.patterns.gitignore import GitIgnorePatternError
 from pathspec.patterns.gitignore.basic import GitIgnoreBasicPattern
 
 ALWAYS_IGNORED = ".git"
+# A `[` (not escaped) with no `]` after it: an invalid class, which the CLI's matcher drops.
+_UNCLOSED_CLASS = re.compile(r"(?<!\\)\[[^\]]*$")
 
 
 def split_rules(ignore: str | Iterable[str] | None) -> list[str]:
@@ -65,14 +66,16 @@ def compile_rule(line: str) -> Rule | None:
     matcher instead matches a path itself and handles directories by asking the
     ancestors first, so the regex's tail is narrowed to the path itself here.
     """
+    body = line[1:] if line.startswith("!") else line
+    body = body if body.endswith("\\ ") else body.rstrip()
+    if body == "/" or _UNCLOSED_CLASS.search(body):
+        return None  # the CLI's matcher never matches these; pathspec would
     try:
         pattern = GitIgnoreBasicPattern(line)
     except GitIgnorePatternError:
         return None  # the CLI drops what it cannot parse
     if pattern.include is None or pattern.regex is None:
         return None
-    body = line.lstrip("!") if line.startswith("!") else line
-    body = body if body.endswith("\\ ") else body.rstrip()
     return Rule(pattern.include, re.compile(_self_match(pattern.regex.pattern, body.endswith("/"))))
 
 
