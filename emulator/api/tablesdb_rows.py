@@ -245,6 +245,7 @@ async def update_row(request: Request):
 
 
 async def upsert_row(request: Request):
+    """PUT one row. Answers 200: Appwrite's upsert code path sets no status, whatever the spec says."""
     who, table, args, store = await _context(request, WRITE)
     row_id = p.path_id(request, "rowId")
     data = args.optional("data", _data_param, {})
@@ -274,7 +275,7 @@ async def upsert_rows(request: Request):
                 results.append(_new_row(who, store, table, row_id, item, permissions))
             else:
                 results.append(_apply_update(who, store, table, row, item, permissions))
-    return json_response({"total": len(results), "rows": [row_model(table, r) for r in results[:MAX_BATCH]]})
+    return json_response({"total": len(results), "rows": [row_model(table, r) for r in results[:MAX_BATCH]]}, 201)
 
 
 async def update_rows(request: Request):
