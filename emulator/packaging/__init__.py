@@ -16,6 +16,8 @@ import os
 from pathlib import Path
 from typing import Protocol
 
+from emulator.manifest.loader import find_manifest
+
 from .archive import extract, pack
 from .builder import ENV_DIR, BuildCache, build, build_key
 from .walk import PackedFile, collect
@@ -50,6 +52,13 @@ class PackagedFunction(Protocol):
 
 
 def deploy_dir(function: PackagedFunction, dest: str | os.PathLike[str],
-               project_root: str | os.PathLike[str]) -> Path:
-    """Pack `function` as the CLI would and unpack it into `dest`; returns `dest`."""
+               project_root: str | os.PathLike[str] | None = None) -> Path:
+    """Pack `function` as the CLI would and unpack it into `dest`; returns `dest`.
+
+    `project_root` bounds symlinks; by default, as in the CLI, the folder of the
+    appwrite.config.json / appwrite.json found from the function's path upwards.
+    """
+    if project_root is None:
+        manifest = find_manifest(function.path)
+        project_root = manifest.parent if manifest else function.path
     return extract(pack(collect(project_root, function.path, function.ignore)), dest)

@@ -136,6 +136,24 @@ def test_deploy_dir_packs_a_function_spec(tmp_path):
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == ["src/main.py"]
 
 
+def test_deploy_dir_bounds_symlinks_by_the_folder_of_appwrite_json(tmp_path):
+    write(tmp_path, {"common/util.py": "", "project/appwrite.json": "{}", "project/lib/x.py": "",
+                     "project/functions/f/main.py": ""})
+    function = tmp_path / "project/functions/f"
+    (function / "lib").symlink_to("../../lib")  # inside the project: followed
+    (function / "common").symlink_to("../../../common")  # outside: skipped
+
+    class Spec:
+        path = function
+        ignore = None
+
+    with pytest.warns(SkippedSymlinkWarning, match="common"):
+        out = deploy_dir(Spec(), tmp_path / "deployed")
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
+        "lib/x.py", "main.py",
+    ]
+
+
 def archive_with(*members: tuple[tarfile.TarInfo, bytes]) -> bytes:
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
