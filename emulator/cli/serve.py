@@ -1,0 +1,79 @@
+"""`python -m emulator serve`: the whole local stack until Ctrl-C or SIGTERM."""
+
+from __future__ import annotations
+
+import argparse
+
+from ._manifest_option import add_manifest_option, manifest_path
+from ._remote import DEFAULT_DATA_DIR
+
+
+def register(subcommands) -> None:
+    parser = subcommands.add_parser(
+        "serve", help="start the emulator: API, all functions, function URLs, cron",
+        description="Provision from appwrite.json, then serve the Appwrite API, every function "
+                    "(REST executions, its own URL, events, cron) on 127.0.0.1 until Ctrl-C.")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8090, help="API port; function URLs use the next ports "
+                        "(default 8090)")
+    parser.add_argument("--data", default=DEFAULT_DATA_DIR, metavar="DIR",
+                        help=f"where the SQLite file, keys and credentials.json live (default {DEFAULT_DATA_DIR})")
+    parser.add_argument("--reset", action="store_true", help="delete the data folder first")
+    parser.add_argument("--seed", action="store_true", help="load sample users, a team and articles "
+                        "(only into an empty project)")
+    parser.add_argument("--loop-limit", type=int, default=3, metavar="N",
+                        help="stop an event chain that re-enters the same function more than N times (default 3)")
+    add_manifest_option(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    from emulator.manifest import ManifestError
+    from emulator.stack import Stack
+
+    path = manifest_path(args)
+    if path is None:
+        print("error: no appwrite.json found here or above; pass --manifest PATH")
+        return 1
+    try:
+        stack = Stack.start(path, data_dir=args.data, host=args.host, port=args.port, reset=args.reset,
+                            loop_limit=args.loop_limit)
+    except ManifestError as e:
+        print(f"error: {e}")
+        return 1
+    except OSError as e:
+        print(f"error: cannot listen on {args.host}:{args.port}: {e.strerror}. Is another emulator running? "
+              f"Use --port to pick another.")
+        return 1
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    signal.signal(signal.SIGINT, lambda *_: stopped.set())
+    try:
+        if args.seed:
+            from emulator.seed import seed
+
+            print(seed(stack), flush=True)
+        print(f"Appwrite emulator for project '{stack.project_id}'", flush=True)
+        print(f"  endpoint    {stack.endpoint}")
+        print(f"  project id  {stack.project_id}")
+        print(f"  API key     {stack.api_key}")
+        print(f"  data        {stack.data_dir}/  (credentials.json has all of this)")
+        print("  functions:")
+        for function in stack.manifest.functions:
+            how = []
+            if function.id in stack.function_urls:
+                how.append(stack.function_urls[function.id])
+            if function.events:
+                how.append("events: " + ", ".join(function.events))
+            if function.schedule:
+                how.append(f"cron: {function.schedule} (UTC)")
+            print(f"    {function.id:<22} {'; '.join(how) or 'REST executions only'}")
+        print("Ctrl-C to stop.", flush=True)
+        stopped.wait()
+    finally:
+        print("stopping …", flush=True)
+        stack.close()
+    return 0
