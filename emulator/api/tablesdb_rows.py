@@ -18,9 +18,11 @@ from emulator.api import params as p
 from emulator.api.auth import Caller, caller, require_scope
 from emulator.api.errors import AppwriteError
 from emulator.api.responses import json_response, no_content
+from emulator.functions import hooks
 from emulator.query import QueryError, parse_queries, plan_queries
 from emulator.store.rows import row_model
 from emulator.store.tables import TableMeta
+from emulator.triggers import events
 
 READ = ("rows.read", "documents.read")
 WRITE = ("rows.write", "documents.write")
@@ -31,6 +33,17 @@ def _tablesdb():
     from emulator.api import tablesdb
 
     return tablesdb
+
+
+def _fire(request: Request, action: str, table: TableMeta, rows: list[dict], *, legacy: bool) -> None:
+    """Publish a write's event per row (after it is committed), as Appwrite's routes do.
+
+    Creates and every bulk operation use the legacy collections/documents label; single
+    update/upsert/delete and increments use tables/rows.
+    """
+    for row in rows:
+        pattern, params = events.row_event(action, table.database_id, table.id, row["$id"], legacy=legacy)
+        hooks.publish(request.app.state.emulator, pattern, params, row_model(table, row), caller(request))
 
 
 def _queries_param(value):
@@ -184,6 +197,7 @@ async def create_rows(request: Request):
         permissions = _check_param("permissions", data["$permissions"], _row_permissions)
     _check_create(who, table)
     row = _new_row(who, store, table, row_id, data, permissions)
+    _fire(request, "create", table, [row], legacy=True)
     return json_response(row_model(table, row), 201)
 
 
@@ -218,6 +232,7 @@ def _create_many(request, who: Caller, table: TableMeta, args: p.Params, store):
             if store.get(table, row_id) is not None:
                 raise AppwriteError("row_already_exists", id="")
             created.append(_new_row(who, store, table, row_id, item, permissions))
+    _fire(request, "create", table, created, legacy=True)
     return json_response({"total": len(created), "rows": [row_model(table, r) for r in created[:MAX_BATCH]]}, 201)
 
 
@@ -241,7 +256,9 @@ async def update_row(request: Request):
     if not data and permissions is None:
         raise AppwriteError("row_missing_payload")
     row = _load_row(request, table)  # Appwrite: read permission is not required for update
-    return json_response(row_model(table, _apply_update(who, store, table, row, data, permissions)))
+    row = _apply_update(who, store, table, row, data, permissions)
+    _fire(request, "update", table, [row], legacy=False)
+    return json_response(row_model(table, row))
 
 
 async def upsert_row(request: Request):
@@ -256,6 +273,7 @@ async def upsert_row(request: Request):
         result = _new_row(who, store, table, row_id, data, permissions)
     else:
         result = _apply_update(who, store, table, row, data, permissions)
+    _fire(request, "upsert", table, [result], legacy=False)
     return json_response(row_model(table, result))
 
 
@@ -275,6 +293,7 @@ async def upsert_rows(request: Request):
                 results.append(_new_row(who, store, table, row_id, item, permissions))
             else:
                 results.append(_apply_update(who, store, table, row, item, permissions))
+    _fire(request, "upsert", table, results, legacy=True)
     return json_response({"total": len(results), "rows": [row_model(table, r) for r in results[:MAX_BATCH]]}, 201)
 
 
@@ -289,6 +308,7 @@ async def update_rows(request: Request):
         _, rows = store.find(table, plan, restriction, count=False, default_limit=None, action="update")
         updated = [store.update(table, r, store.prepare(table, data, r, allow_dates=who.is_privileged), None)
                    for r in rows]
+    _fire(request, "update", table, updated, legacy=True)
     return json_response({"total": len(updated), "rows": [row_model(table, r) for r in updated[:MAX_BATCH]]})
 
 
@@ -300,6 +320,7 @@ async def delete_rows(request: Request):
         _, rows = store.find(table, plan, restriction, count=False, default_limit=None, action="delete")
         for row in rows:
             store.delete(table, row)
+    _fire(request, "delete", table, rows, legacy=True)
     return json_response({"total": len(rows), "rows": [row_model(table, r) for r in rows[:MAX_BATCH]]})
 
 
@@ -309,6 +330,7 @@ async def delete_row(request: Request):
     if not _may(who, table, "delete", row):
         raise AppwriteError("user_unauthorized")
     store.delete(table, row)
+    _fire(request, "delete", table, [row], legacy=False)
     return no_content()
 
 
@@ -329,7 +351,9 @@ def _increase(sign: int, bound_name: str):
             raise AppwriteError("general_argument_invalid", "Invalid `value` param: Value must be a valid integer")
         if not _may(who, table, "update", row):
             raise AppwriteError("user_unauthorized")
-        return json_response(row_model(table, store.increase(table, row, key, sign * value, bound)))
+        row = store.increase(table, row, key, sign * value, bound)
+        _fire(request, "update", table, [row], legacy=False)
+        return json_response(row_model(table, row))
 
     return endpoint
 
