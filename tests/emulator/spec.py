@@ -39,6 +39,25 @@ def _json_schema(node: Any) -> Any:
     return out
 
 
+def _responses(operation: dict) -> dict[str, dict | None]:
+    """status → JSON schema of the body (None: empty). One path+method may serve several SDK
+    methods (`x-appwrite.methods`, e.g. createRow and createRows); their models are all accepted."""
+    schemas: dict[str, list[dict]] = {}
+    for status, response in operation["responses"].items():
+        schema = response.get("content", {}).get("application/json", {}).get("schema")
+        schemas.setdefault(status, []).extend([schema] if schema else [])
+    for variant in operation.get("x-appwrite", {}).get("methods") or []:
+        for response in variant.get("responses", []):
+            models = response.get("model") or []
+            for model in models if isinstance(models, list) else [models]:
+                schemas.setdefault(str(response["code"]), []).append({"$ref": model})
+    result: dict[str, dict | None] = {}
+    for status, options in schemas.items():
+        unique = list({json.dumps(o, sort_keys=True): o for o in options}.values())
+        result[status] = None if not unique else unique[0] if len(unique) == 1 else {"anyOf": unique}
+    return result
+
+
 class Spec:
     def __init__(self, document: dict):
         self.components = _json_schema(document["components"])
@@ -50,7 +69,7 @@ class Spec:
             pattern = re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$")
             for method, operation in item.items():
                 if isinstance(operation, dict) and "responses" in operation:
-                    self.operations.append((method.upper(), pattern, template, operation["responses"]))
+                    self.operations.append((method.upper(), pattern, template, _responses(operation)))
         # literal templates before parameterised ones (`/users/argon2` before `/users/{userId}`)
         self.operations.sort(key=lambda op: op[2].count("{"))
 
@@ -75,8 +94,7 @@ class Spec:
             schema: dict | None = {"$ref": "#/components/schemas/error"}
         else:
             assert str(status) in responses, f"{method} {template}: status {status} not in spec {sorted(responses)}"
-            content = responses[str(status)].get("content", {})
-            schema = content.get("application/json", {}).get("schema")
+            schema = responses[str(status)]
         if schema is None:
             assert body in (None, b"", ""), f"{method} {template}: expected an empty body, got {body!r}"
             return
