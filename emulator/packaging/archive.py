@@ -13,7 +13,7 @@ import tarfile
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
-from .errors import UnsafeArchiveEntry
+from .errors import PackagingError, UnsafeArchiveEntry
 from .walk import PackedFile
 
 
@@ -34,12 +34,15 @@ def pack(files: Iterable[PackedFile]) -> bytes:
 
 
 def extract(archive_bytes: bytes, dest: str | os.PathLike[str]) -> Path:
-    """Unpack a deployment archive into `dest` (created if missing); returns `dest`.
+    """Unpack a deployment archive into `dest` (missing or empty); returns `dest`.
 
-    Refuses, before writing anything, entries with absolute paths, `..` parts, or
-    any type other than a regular file or a directory (links, devices).
+    A deployment starts from an empty folder, so no stale file can mask a missing
+    one. Refuses, before writing anything, entries with absolute paths, `..` parts,
+    or any type other than a regular file or a directory (links, devices).
     """
     target = Path(dest)
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise PackagingError(f"Deployment folder is not empty: {target}")
     try:
         archive = tarfile.open(fileobj=io.BytesIO(archive_bytes), mode="r:gz")
     except (tarfile.TarError, OSError, EOFError) as error:

@@ -179,6 +179,15 @@ def test_extract_refuses_links(tmp_path):
         extract(archive_with((link, b"")), tmp_path / "out")
 
 
+def test_extract_wants_a_fresh_folder(tmp_path):
+    archive = archive_with((tarfile.TarInfo("main.py"), b"x"))
+    (tmp_path / "empty").mkdir()
+    assert (extract(archive, tmp_path / "empty") / "main.py").read_bytes() == b"x"
+    write(tmp_path, {"used/stale.py": ""})
+    with pytest.raises(PackagingError, match="not empty"):
+        extract(archive, tmp_path / "used")
+
+
 def test_extract_refuses_what_is_not_a_tar_gz(tmp_path):
     with pytest.raises(UnsafeArchiveEntry, match="Not a readable"):
         extract(b"not an archive", tmp_path / "out")
