@@ -122,6 +122,7 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "column_index_already_exists": (409, "Index with the requested key '{}' already exists. Try again with a different key."),
     "column_index_invalid": (400, "Index invalid."),
     "column_index_limit_exceeded": (400, "The maximum number of indexes has been reached."),
+    "transaction_not_found": (404, "Transaction with the requested ID '{}' could not be found."),
     "database_query_order_null": (
         400,
         "The order column '{}' had a null value. Cursor pagination requires all rows order column values are "

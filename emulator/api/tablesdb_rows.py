@@ -143,6 +143,8 @@ async def _context(request: Request, scopes: tuple[str, ...]):
     require_scope(who, *scopes)
     table = _tablesdb().load_table(request)
     args = await p.params_of(request)
+    if args.has("transactionId"):  # transactions are not emulated: no transaction exists
+        raise AppwriteError("transaction_not_found", id=str(args.data["transactionId"]))
     return who, table, args, _tablesdb().service(request).rows
 
 

@@ -17,6 +17,7 @@ from emulator.query import Plan
 from emulator.query import sql as qsql
 from emulator.query.dates import DATETIME_RANGE_TEXT, canonical_datetime, now
 from emulator.store import columns as col
+from emulator.store import operators
 from emulator.store.sqlite import Database, quote_identifier
 from emulator.store.tables import TableMeta
 
@@ -43,6 +44,17 @@ def row_model(table: TableMeta, row: dict, select: list[str] | None = None) -> d
     model["$databaseId"] = table.database_id
     model["$tableId"] = table.id
     return model
+
+
+def _operated(spec: dict, value: object, current: object) -> object:
+    """`value`, or the result of applying it when it is an operator string (updates only)."""
+    try:
+        operator = operators.decode(value)
+        return value if operator is None else operators.apply(*operator, current, spec)
+    except operators.OperatorInvalid as exc:
+        raise AppwriteError(
+            "general_bad_request", f'Invalid operator for attribute "{spec["key"]}": {exc.message}'
+        ) from None
 
 
 class Rows:
@@ -153,7 +165,10 @@ class Rows:
                 values[spec["key"]] = value
         else:
             values = {spec["key"]: existing.get(spec["key"]) for spec in table.columns}
-            values.update({k: v for k, v in data.items() if table.column(k) is not None})
+            for key, value in data.items():
+                spec = table.column(key)
+                if spec is not None:
+                    values[key] = _operated(spec, value, values[key])
         for spec in table.columns:
             value = values[spec["key"]]
             if spec["required"] and (value is None or (spec.get("array") and value is None)):

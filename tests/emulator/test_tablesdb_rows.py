@@ -192,3 +192,27 @@ def test_rows_survive_a_restart(tmp_path):
     finally:
         server.stop()
         state.db.close()
+
+
+def test_update_operators(tdb, table):
+    from appwrite.operator import Operator
+
+    tdb.create_row(*table, "r1", {"title": "x", "n": 5, "tags": ["a"], "done": False})
+    row = plain(tdb.update_row(*table, "r1", {"n": Operator.increment(10, 9), "tags": Operator.array_append(["b"]),
+                                              "done": Operator.toggle(), "title": Operator.string_concat("y")}))
+    assert (row["n"], row["tags"], row["done"], row["title"]) == (9, ["a", "b"], True, "xy")
+    error = fails(tdb.update_row, *table, "r1", {"title": Operator.increment(1)})
+    assert (error.code, error.type) == (400, "general_bad_request")
+    assert error.message.startswith('Invalid operator for attribute "title":')
+
+
+def test_transactions_are_not_emulated(tdb, table):
+    error = fails(tdb.create_row, *table, "r1", {"title": "x"}, transaction_id="tx1")
+    assert (error.code, error.type) == (404, "transaction_not_found")
+    assert fails(tdb.get_row, *table, "r1").type == "row_not_found"  # nothing was written
+
+
+def test_hostile_data_keys_are_unknown_attributes(tdb, table):
+    for key in ('title" = 1; --', "_uid", "_permissions", "n) VALUES (1); --"):
+        error = fails(tdb.create_row, *table, ID.unique(), {"title": "x", key: 1})
+        assert error.message == f'Invalid document structure: Unknown attribute: "{key}"'
