@@ -57,6 +57,12 @@ class AppwriteTestClient:
 
         return Client().set_endpoint(self.endpoint).set_project(self.project_id).set_key(self.stack.api_key)
 
+    def guest_client(self):
+        """An SDK client with no credentials (role `guests`)."""
+        from appwrite.client import Client
+
+        return Client().set_endpoint(self.endpoint).set_project(self.project_id)
+
     def create_user(self, email: str, password: str = "password-123", name: str = "", *,
                     labels: list[str] | None = None, verified: bool = True) -> dict:
         """A user created through the Users API (fires `users.*.create`)."""
@@ -87,9 +93,7 @@ class AppwriteTestClient:
 
     def as_user(self, user: dict | str):
         """An SDK client acting as `user` through a JWT (permissions apply)."""
-        from appwrite.client import Client
-
-        return Client().set_endpoint(self.endpoint).set_project(self.project_id).set_jwt(self.jwt_for(user))
+        return self.guest_client().set_jwt(self.jwt_for(user))
 
     # -- HTTP -------------------------------------------------------------------------------------
     def invoke_http(self, function_id: str, path: str = "/", *, method: str = "GET", json: Any = None,
@@ -163,7 +167,7 @@ class AppwriteTestClient:
     def set_clock(self, at: dt.datetime | str) -> None:
         """Move the scheduler's mark without running anything (start of a simulation)."""
         moment = parse_moment(at) if isinstance(at, str) else at
-        self.stack.functions.scheduler.advance(moment)
+        self.stack.functions.scheduler.reset(moment)
 
     def executions(self, function_id: str) -> list[dict]:
         """Every stored execution of a function, oldest first (with logs)."""

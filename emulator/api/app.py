@@ -36,6 +36,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from emulator.api.errors import AppwriteError
 from emulator.api.responses import json_response
+from emulator.functions.clock import ExecutionClock
 from emulator.state import EmulatorState
 
 log = logging.getLogger("emulator.api")
@@ -47,7 +48,8 @@ OPTIONAL_API_MODULES = ("tablesdb", "functions")
 def create_app(state: EmulatorState) -> Starlette:
     app = Starlette(
         routes=[Mount("/v1", routes=collect_routes(state))],
-        middleware=[Middleware(ErrorBoundary), Middleware(ProjectGuard, project_id=state.project_id)],
+        middleware=[Middleware(ErrorBoundary), Middleware(ProjectGuard, project_id=state.project_id),
+                    Middleware(ExecutionClock, state=state)],
         exception_handlers={AppwriteError: _handle, HTTPException: _handle},
     )
     app.state.emulator = state

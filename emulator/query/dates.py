@@ -41,4 +41,7 @@ def canonical_datetime(value: object) -> str | None:
 
 
 def now() -> str:
-    return format_datetime(datetime.now(timezone.utc))
+    """The emulator's current moment (see emulator.clock: the controllable cron clock)."""
+    from emulator import clock
+
+    return format_datetime(clock.now())

@@ -56,8 +56,9 @@ class Conflict(Exception):
 
 def timestamp(moment: datetime | None = None) -> str:
     """Appwrite's datetime format: `2026-01-01T00:00:00.000+00:00` (UTC, milliseconds)."""
-    moment = (moment or datetime.now(timezone.utc)).astimezone(timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}+00:00"
+    from emulator import clock
+
+    return clock.iso(moment)
 
 
 def init_schema(db: Database) -> None:

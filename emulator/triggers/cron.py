@@ -90,6 +90,11 @@ class Scheduler:
     def mark(self) -> dt.datetime:
         return self._mark
 
+    def reset(self, mark: dt.datetime) -> None:
+        """Move the mark (forwards or back) without running anything."""
+        with self._lock:
+            self._mark = as_utc(mark)
+
     def advance(self, until: dt.datetime) -> list[tuple[str, dt.datetime]]:
         until = as_utc(until)
         with self._lock:
