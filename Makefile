@@ -37,8 +37,8 @@ run: $(STAMP)
 	$(PY) -m emulator serve --seed
 
 test: $(STAMP) $(STAMP27)
-	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
-	$(PY27) -m pytest -n 2 -p no:cacheprovider tests/emulator
+	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+	$(PY27) -m pytest -n 2 --dist loadfile -p no:cacheprovider tests/emulator
 
 bench: $(STAMP)
 	$(PY) -m bench
