@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -39,6 +40,8 @@ def build(
     Raises `BuildError` with the commands' output when the venv or a command fails.
     """
     root = Path(deployment_dir).resolve()
+    if not root.is_dir():
+        raise BuildError(f"Deployment folder does not exist: {root}")
     venv = root / ENV_DIR
     _create_venv(os.fspath(python), venv, root, timeout)
     if commands.strip():
@@ -48,24 +51,28 @@ def build(
 
 
 class BuildCache:
-    """Builds deployments, reusing one environment for identical (commands, requirements.txt).
+    """Builds deployments, one environment per distinct (commands, requirements.txt).
 
-    What the build produces is a venv whose content depends only on those two when
-    the commands install from requirements.txt; deployments that share them get
-    the same environment, built once (in the first deployment that needed it).
+    When the commands install from requirements.txt, the venv they produce depends on
+    those two only, so deployments that share them can share it. On a miss the
+    deployment is copied to `directory/<key>` and built there; every deployment with
+    that key gets that environment's python.
     """
 
-    def __init__(self, python: str | os.PathLike[str] = sys.executable,
+    def __init__(self, directory: str | os.PathLike[str], python: str | os.PathLike[str] = sys.executable,
                  wheelhouse: str | os.PathLike[str] | None = None):
+        self.directory = Path(directory)
         self.python = python
         self.wheelhouse = wheelhouse
-        self._built: dict[str, Path] = {}
 
     def build(self, deployment_dir: str | os.PathLike[str], commands: str) -> Path:
-        key = build_key(deployment_dir, commands)
-        if key not in self._built:
-            self._built[key] = build(deployment_dir, commands, self.python, wheelhouse=self.wheelhouse)
-        return self._built[key]
+        place = self.directory / build_key(deployment_dir, commands)[:16]
+        python = place / ENV_DIR / "bin" / "python"
+        if not python.exists():
+            shutil.rmtree(place, ignore_errors=True)  # a build that failed half-way
+            shutil.copytree(deployment_dir, place, ignore=shutil.ignore_patterns(ENV_DIR))
+            build(place, commands, self.python, wheelhouse=self.wheelhouse)
+        return python
 
 
 def _create_venv(python: str, venv: Path, root: Path, timeout: float) -> None:

@@ -34,8 +34,8 @@ def wheelhouse(manifest: Manifest) -> Path:
 
 
 @pytest.fixture(scope="session")
-def builds(wheelhouse: Path) -> BuildCache:
-    return BuildCache(wheelhouse=wheelhouse)
+def builds(wheelhouse: Path, tmp_path_factory: pytest.TempPathFactory) -> BuildCache:
+    return BuildCache(tmp_path_factory.mktemp("builds"), wheelhouse=wheelhouse)
 
 
 @pytest.fixture(scope="session")

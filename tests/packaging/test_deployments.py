@@ -62,6 +62,8 @@ def test_the_built_environment_holds_the_requirements_and_not_the_repo_venv(mani
     root = deploy_dir(spec, tmp_path / "deployment", manifest.root)
     python = builds.build(root, spec.commands)
     assert python.parent.parent.name == "runtime-env"
+    other = manifest.function(FUNCTION_IDS[-1])  # same commands and requirements: same build
+    assert builds.build(deploy_dir(other, tmp_path / "other", manifest.root), other.commands) == python
     probe = "import appwrite, jsonschema\ntry:\n import httpx\nexcept ImportError:\n print('isolated')"
     completed = subprocess.run([python, "-I", "-c", probe], capture_output=True, text=True)
     assert (completed.returncode, completed.stdout.strip()) == (0, "isolated"), completed.stderr
