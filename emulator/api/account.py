@@ -19,11 +19,12 @@ from emulator.api.errors import AppwriteError
 from emulator.api.passwords import verify_password
 from emulator.api.responses import json_response, no_content
 from emulator.api.users import (
-    MEMBERSHIP_ATTRIBUTES, SESSION_DURATION_SECONDS, _set_password, create_user, issue_jwt, membership_list, save_user, start_session,
-    user_sessions,
+    MEMBERSHIP_ATTRIBUTES, SESSION_DURATION_SECONDS, _set_password, create_user, emit, emit_session, emit_user,
+    issue_jwt, membership_list, save_user, start_session, user_sessions,
 )
 from emulator.state import EmulatorState
 from emulator.store import identity
+from emulator.triggers import events
 
 
 def _account_caller(request: Request) -> Caller:
@@ -54,14 +55,21 @@ async def create(request: Request):
         password=args.required("password", p.password),
         name=args.optional("name", p.text(128), ""),
     )
+    emit_user(request, "create", doc)
     return json_response(models.account(doc), 201)
+
+
+def _saved(request: Request, user: dict, attribute: str) -> dict:
+    saved = save_user(state_of(request), user)
+    emit(request, events.USER_ATTRIBUTE.format(attribute=attribute), {"userId": saved["$id"]}, models.user(saved))
+    return saved
 
 
 async def update_name(request: Request):
     who = _account_caller(request)
     user = dict(who.user)
     user["name"] = (await p.params_of(request)).required("name", p.text(128))
-    return json_response(models.account(save_user(state_of(request), user)))
+    return json_response(models.account(_saved(request, user, "name")))
 
 
 async def update_password(request: Request):
@@ -73,7 +81,7 @@ async def update_password(request: Request):
     if user.get("password") and not verify_password(user["password"], old_password):
         raise AppwriteError("user_invalid_credentials")
     _set_password(user, new_password)
-    return json_response(models.account(save_user(state_of(request), user)))
+    return json_response(models.account(_saved(request, user, "password")))
 
 
 async def get_prefs(request: Request):
@@ -84,7 +92,7 @@ async def update_prefs(request: Request):
     who = _account_caller(request)
     user = dict(who.user)
     user["prefs"] = (await p.params_of(request)).required("prefs", p.json_object)
-    return json_response(models.account(save_user(state_of(request), user)))
+    return json_response(models.account(_saved(request, user, "prefs")))
 
 
 async def list_sessions(request: Request):
@@ -115,17 +123,21 @@ async def delete_session(request: Request):
     who = _account_caller(request)
     session = _session_of(request, who)
     identity.delete(state_of(request).db, identity.SESSIONS, session["$id"])
+    emit_session(request, "delete", session)
     return no_content()
 
 
 async def delete_sessions(request: Request):
     who = _account_caller(request)
-    state_of(request).db.execute(f"DELETE FROM {identity.SESSIONS} WHERE user_id = ?", (who.user_id,))
+    for session in user_sessions(state_of(request), who.user_id):
+        identity.delete(state_of(request).db, identity.SESSIONS, session["$id"])
+        emit_session(request, "delete", session)
     return no_content()
 
 
 def _session_response(request: Request, who: Caller, session: dict) -> Response:
     state = state_of(request)
+    emit_session(request, "create", session)
     body = models.session(session, show_secret=who.is_privileged, current_session_id=session["$id"])
     response = json_response(body, 201)
     response.set_cookie(f"a_session_{state.project_id}", session["secret"], httponly=True, samesite="none",
@@ -161,6 +173,7 @@ async def create_anonymous_session(request: Request):
     _may_start_session(who)
     state = state_of(request)
     user = create_user(state, user_id=p.unique_id())
+    emit_user(request, "create", user)
     return _session_response(request, who, start_session(state, user, "anonymous", factors=["anonymous"]))
 
 

@@ -17,10 +17,11 @@ from emulator.api import listing, models
 from emulator.api import params as p
 from emulator.api.auth import Caller, caller, require_scope, state_of, token_digest
 from emulator.api.errors import AppwriteError
-from emulator.api.users import create_user, membership_list
 from emulator.api.responses import json_response, no_content
+from emulator.api.users import create_user, emit, emit_user, membership_list
 from emulator.state import EmulatorState
 from emulator.store import identity
+from emulator.triggers import events
 
 TEAM_ATTRIBUTES = ("name", "total", "billingPlan")
 MEMBERSHIP_ATTRIBUTES = ("userId", "teamId", "invited", "joined", "confirm", "roles")
@@ -45,6 +46,19 @@ def load_team(state: EmulatorState, team_id: str) -> dict:
 
 def _team_json(state: EmulatorState, doc: dict) -> dict:
     return models.team(doc, identity.confirmed_member_count(state.db, doc["$id"]))
+
+
+def _emit_team(request: Request, pattern: str, team: dict) -> dict:
+    body = _team_json(state_of(request), team)
+    emit(request, pattern, {"teamId": team["$id"]}, body)
+    return body
+
+
+def _emit_membership(request: Request, action: str, membership: dict, team: dict) -> dict:
+    body = _membership_json(state_of(request), membership, team)
+    emit(request, events.MEMBERSHIP.format(action=action), {"teamId": team["$id"], "membershipId": membership["$id"]},
+         body)
+    return body
 
 
 def _require_owner(who: Caller, team_id: str) -> None:
@@ -103,7 +117,7 @@ async def create(request: Request):
         raise AppwriteError("team_already_exists") from None
     if not who.is_privileged and who.user is not None:
         _insert_membership(state, doc, who.user, list(dict.fromkeys([*roles, "owner"])), confirm=True)
-    return json_response(_team_json(state, doc), 201)
+    return json_response(_emit_team(request, events.TEAM.format(action="create"), doc), 201)
 
 
 async def get(request: Request):
@@ -125,7 +139,7 @@ async def update_name(request: Request):
     team["name"] = (await p.params_of(request)).required("name", p.text(128))
     team["$updatedAt"] = identity.timestamp()
     identity.replace(state.db, identity.TEAMS, team)
-    return json_response(_team_json(state, team))
+    return json_response(_emit_team(request, events.TEAM.format(action="update"), team))
 
 
 async def delete(request: Request):
@@ -135,7 +149,9 @@ async def delete(request: Request):
     team = load_team(state, p.path_id(request, "teamId"))
     _require_member(who, team)
     _require_owner(who, team["$id"])
+    body = _team_json(state, team)
     identity.delete(state.db, identity.TEAMS, team["$id"])
+    emit(request, events.TEAM.format(action="delete"), {"teamId": team["$id"]}, body)
     return no_content()
 
 
@@ -157,6 +173,7 @@ async def update_prefs(request: Request):
     team["prefs"] = (await p.params_of(request)).required("prefs", p.json_object)
     team["$updatedAt"] = identity.timestamp()
     identity.replace(state.db, identity.TEAMS, team)
+    _emit_team(request, events.TEAM_ATTRIBUTE.format(attribute="prefs"), team)
     return json_response(models.preferences(team["prefs"]))
 
 
@@ -230,19 +247,21 @@ async def create_membership(request: Request):
         user = identity.get(state.db, identity.USERS, user_id)
         if user is None:
             raise AppwriteError("user_not_found", "User with given userId doesn't exist.")
-    elif email:
-        user = identity.find_user_by_email(state.db, email.lower()) or create_user(
-            state, user_id=p.unique_id(), email=email, name=name)
     else:
-        found = identity.select(state.db, identity.USERS, "phone = ?", (phone,))
-        user = found[0] if found else create_user(state, user_id=p.unique_id(), phone=phone, name=name)
+        found = (identity.select(state.db, identity.USERS, "email = ?", (email.lower(),)) if email
+                 else identity.select(state.db, identity.USERS, "phone = ?", (phone,)))
+        if found:
+            user = found[0]
+        else:  # Appwrite creates the invitee
+            user = create_user(state, user_id=p.unique_id(), email=email or None, phone=phone or None, name=name)
+            emit_user(request, "create", user)
     existing = identity.membership_of(state.db, team["$id"], user["$id"])
     if existing is not None:
         if existing.get("confirm"):
             raise AppwriteError("membership_already_confirmed")
         raise AppwriteError("membership_already_confirmed", "User has already been invited or is already a member of this team")
     doc = _insert_membership(state, team, user, roles, confirm=who.is_privileged, membership_id=membership_id)
-    return json_response(_membership_json(state, doc, team), 201)
+    return json_response(_emit_membership(request, "create", doc, team), 201)
 
 
 async def get_membership(request: Request):
@@ -267,7 +286,7 @@ async def update_membership(request: Request):
     doc["roles"] = roles
     doc["$updatedAt"] = identity.timestamp()
     identity.replace(state.db, identity.MEMBERSHIPS, doc)
-    return json_response(_membership_json(state, doc, team))
+    return json_response(_emit_membership(request, "update", doc, team))
 
 
 async def delete_membership(request: Request):
@@ -279,7 +298,9 @@ async def delete_membership(request: Request):
     doc = _load_membership(state, team, p.path_id(request, "membershipId"))
     if doc["userId"] != who.user_id:  # members may always leave; removing others needs ownership
         _require_owner(who, team["$id"])
+    body = _membership_json(state, doc, team)
     identity.delete(state.db, identity.MEMBERSHIPS, doc["$id"])
+    emit(request, events.MEMBERSHIP.format(action="delete"), {"teamId": team["$id"], "membershipId": doc["$id"]}, body)
     return no_content()
 
 

@@ -18,8 +18,10 @@ from emulator.api.auth import caller, encode_session_secret, mint_user_jwt, requ
 from emulator.api.errors import AppwriteError
 from emulator.api.passwords import HASH_OPTIONS, hash_password
 from emulator.api.responses import json_response, no_content
+from emulator.functions import hooks
 from emulator.state import EmulatorState
 from emulator.store import identity
+from emulator.triggers import events
 
 SESSION_DURATION_SECONDS = 31_536_000  # Appwrite's default auth duration: one year
 LIST_ATTRIBUTES = (
@@ -134,6 +136,20 @@ def issue_jwt(state: EmulatorState, user: dict, session_id: str, duration: int) 
     return mint_user_jwt(state, user["$id"], session_id, duration)
 
 
+def emit(request: Request, pattern: str, params: dict[str, str], payload: dict) -> None:
+    """Fire Appwrite's event for a successful write (subscribed functions run asynchronously)."""
+    hooks.publish(state_of(request), pattern, params, payload, caller(request))
+
+
+def emit_session(request: Request, action: str, session: dict) -> None:
+    emit(request, events.USER_SESSION.format(action=action), {"userId": session["userId"], "sessionId": session["$id"]},
+         models.session(session, show_secret=False))
+
+
+def emit_user(request: Request, action: str, user: dict) -> None:
+    emit(request, events.USER.format(action=action), {"userId": user["$id"]}, models.user(user))
+
+
 def search_text(doc: dict) -> str:
     return " ".join(str(doc.get(k) or "") for k in ("$id", "email", "phone", "name"))
 
@@ -193,6 +209,7 @@ async def create(request: Request):
         password=args.optional("password", p.password),
         name=args.optional("name", p.text(128), ""),
     )
+    emit_user(request, "create", doc)
     return json_response(models.user(doc), 201)
 
 
@@ -206,6 +223,7 @@ async def create_argon2(request: Request):
         raise AppwriteError("general_argument_invalid", "Invalid `password` param: Value must be a valid argon2 hash")
     doc = create_user(state_of(request), user_id=user_id, email=email, password_hash=hashed,
                       name=args.optional("name", p.text(128), ""))
+    emit_user(request, "create", doc)
     return json_response(models.user(doc), 201)
 
 
@@ -219,11 +237,12 @@ async def delete(request: Request):
     state = state_of(request)
     user = load_user(state, p.path_id(request, "userId"))
     identity.delete(state.db, identity.USERS, user["$id"])
+    emit_user(request, "delete", user)
     return no_content()
 
 
-def _updater(param: str, validator, apply):
-    """A PATCH/PUT endpoint that changes one user attribute."""
+def _updater(param: str, validator, apply, event: str):
+    """A PATCH/PUT endpoint that changes one user attribute (event `users.ID.update.<event>`)."""
 
     async def endpoint(request: Request):
         _write(request)
@@ -231,7 +250,9 @@ def _updater(param: str, validator, apply):
         user = load_user(state, p.path_id(request, "userId"))
         value = (await p.params_of(request)).required(param, validator)
         apply(user, value)
-        return json_response(models.user(save_user(state, user)))
+        saved = save_user(state, user)
+        emit(request, events.USER_ATTRIBUTE.format(attribute=event), {"userId": saved["$id"]}, models.user(saved))
+        return json_response(models.user(saved))
 
     return endpoint
 
@@ -281,7 +302,9 @@ async def update_prefs(request: Request):
     state = state_of(request)
     user = load_user(state, p.path_id(request, "userId"))
     user["prefs"] = (await p.params_of(request)).required("prefs", p.json_object)
-    return json_response(models.preferences(save_user(state, user)["prefs"]))
+    saved = save_user(state, user)
+    emit(request, events.USER_ATTRIBUTE.format(attribute="prefs"), {"userId": saved["$id"]}, models.user(saved))
+    return json_response(models.preferences(saved["prefs"]))
 
 
 async def list_sessions(request: Request):
@@ -296,6 +319,7 @@ async def create_session(request: Request):
     state = state_of(request)
     user = load_user(state, p.path_id(request, "userId"))
     session = start_session(state, user, "server", factors=["server"])
+    emit_session(request, "create", session)
     return json_response(models.session(session, show_secret=caller(request).is_privileged), 201)
 
 
@@ -315,6 +339,7 @@ async def delete_session(request: Request):
     if session is None or session["userId"] != user["$id"]:
         raise AppwriteError("user_session_not_found")
     identity.delete(state.db, identity.SESSIONS, session["$id"])
+    emit_session(request, "delete", session)
     return no_content()
 
 
@@ -356,19 +381,19 @@ def routes(state: EmulatorState) -> list[Route]:
         Route("/users/argon2", create_argon2, methods=["POST"]),
         Route("/users/{userId}", get, methods=["GET"]),
         Route("/users/{userId}", delete, methods=["DELETE"]),
-        Route("/users/{userId}/email", _updater("email", _optional_email, _set_email), methods=["PATCH"]),
-        Route("/users/{userId}/phone", _updater("number", _optional_phone, _set_phone), methods=["PATCH"]),
-        Route("/users/{userId}/name", _updater("name", p.text(128), set_attr("name")), methods=["PATCH"]),
-        Route("/users/{userId}/password", _updater("password", p.password, _set_password), methods=["PATCH"]),
-        Route("/users/{userId}/status", _updater("status", p.boolean, set_attr("status")), methods=["PATCH"]),
+        Route("/users/{userId}/email", _updater("email", _optional_email, _set_email, "email"), methods=["PATCH"]),
+        Route("/users/{userId}/phone", _updater("number", _optional_phone, _set_phone, "phone"), methods=["PATCH"]),
+        Route("/users/{userId}/name", _updater("name", p.text(128), set_attr("name"), "name"), methods=["PATCH"]),
+        Route("/users/{userId}/password", _updater("password", p.password, _set_password, "password"), methods=["PATCH"]),
+        Route("/users/{userId}/status", _updater("status", p.boolean, set_attr("status"), "status"), methods=["PATCH"]),
         Route("/users/{userId}/labels",
-              _updater("labels", p.array_of(_label, 1000), lambda u, v: u.__setitem__("labels", list(dict.fromkeys(v)))),
+              _updater("labels", p.array_of(_label, 1000), lambda u, v: u.__setitem__("labels", list(dict.fromkeys(v))), "labels"),
               methods=["PUT"]),
         Route("/users/{userId}/verification",
-              _updater("emailVerification", p.boolean, set_attr("emailVerification")), methods=["PATCH"]),
+              _updater("emailVerification", p.boolean, set_attr("emailVerification"), "verification"), methods=["PATCH"]),
         Route("/users/{userId}/verification/phone",
-              _updater("phoneVerification", p.boolean, set_attr("phoneVerification")), methods=["PATCH"]),
-        Route("/users/{userId}/mfa", _updater("mfa", p.boolean, set_attr("mfa")), methods=["PATCH"]),
+              _updater("phoneVerification", p.boolean, set_attr("phoneVerification"), "verification"), methods=["PATCH"]),
+        Route("/users/{userId}/mfa", _updater("mfa", p.boolean, set_attr("mfa"), "mfa"), methods=["PATCH"]),
         Route("/users/{userId}/prefs", get_prefs, methods=["GET"]),
         Route("/users/{userId}/prefs", update_prefs, methods=["PATCH"]),
         Route("/users/{userId}/sessions", list_sessions, methods=["GET"]),
