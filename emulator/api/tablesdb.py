@@ -19,10 +19,10 @@ from emulator.api import tablesdb_rows
 from emulator.api.auth import caller, require_scope
 from emulator.api.errors import AppwriteError
 from emulator.api.responses import json_response, no_content
+from emulator.api.tablesdb_context import TablesDB, load_table, queries_param, service
 from emulator.query.dates import DATETIME_RANGE_TEXT, canonical_datetime
 from emulator.state import EmulatorState
 from emulator.store import columns as col
-from emulator.store.rows import Rows
 from emulator.store.tables import SYSTEM_SQL, Registry, TableMeta, column_model, index_model
 
 DATABASE_SCOPES = {"read": ("databases.read",), "write": ("databases.write",)}
@@ -32,51 +32,15 @@ INDEX_SCOPES = {k: v + (f"indexes.{k}",) for k, v in TABLE_SCOPES.items()}
 INDEX_TYPES = ("key", "fulltext", "unique")
 
 
-class TablesDB:
-    """The registry and row store of one emulator (kept in `state.extensions`)."""
-
-    def __init__(self, state: EmulatorState):
-        self.registry = Registry(state.db)
-        self.rows = Rows(state.db)
-
-
-def service(request: Request) -> TablesDB:
-    return request.app.state.emulator.extensions["tablesdb"]
-
-
 def _database_id(request: Request) -> str:
     return p.path_id(request, "databaseId")
-
-
-def load_table(request: Request) -> TableMeta:
-    """The path's table; disabled databases/tables are not found for non-key callers."""
-    registry = service(request).registry
-    database_id = _database_id(request)
-    table_id = p.path_id(request, "tableId")
-    database = registry.get_database(database_id)
-    table = registry.get_table(database_id, table_id)
-    if not caller(request).is_privileged:
-        if not database["enabled"]:
-            raise AppwriteError("database_not_found", id=database_id)
-        if not table.enabled:
-            raise AppwriteError("table_not_found", id=table_id)
-    return table
-
-
-def _queries_param(value):
-    if not isinstance(value, list) or len(value) > 100 or not all(isinstance(q, str) and len(q) <= 4096 for q in value):
-        raise p.Invalid(
-            "Value must a valid array no longer than 100 items and Value must be a valid string and no longer "
-            "than 4096 chars"
-        )
-    return value
 
 
 async def _list(request: Request, docs: list[dict], attributes: tuple[str, ...], key: str, label: str,
                 text=lambda d: d.get("name", "")) -> dict:
     """Appwrite's list envelope for in-memory schema documents (queries, search, total)."""
     args = await p.params_of(request)
-    query = listing.parse(args.optional("queries", _queries_param), attributes)
+    query = listing.parse(args.optional("queries", queries_param), attributes)
     search = args.optional("search", p.text(256), "")
     count_total = args.optional("total", p.boolean, True)
     if search:

@@ -18,6 +18,7 @@ from emulator.api import params as p
 from emulator.api.auth import Caller, caller, require_scope
 from emulator.api.errors import AppwriteError
 from emulator.api.responses import json_response, no_content
+from emulator.api.tablesdb_context import load_table, queries_param, service
 from emulator.functions import hooks
 from emulator.query import QueryError, parse_queries, plan_queries
 from emulator.store.rows import row_model
@@ -29,12 +30,6 @@ WRITE = ("rows.write", "documents.write")
 MAX_BATCH = 100
 
 
-def _tablesdb():
-    from emulator.api import tablesdb
-
-    return tablesdb
-
-
 def _fire(request: Request, action: str, table: TableMeta, rows: list[dict], *, legacy: bool) -> None:
     """Publish a write's event per row (after it is committed), as Appwrite's routes do.
 
@@ -44,10 +39,6 @@ def _fire(request: Request, action: str, table: TableMeta, rows: list[dict], *, 
     for row in rows:
         pattern, params = events.row_event(action, table.database_id, table.id, row["$id"], legacy=legacy)
         hooks.publish(request.app.state.emulator, pattern, params, row_model(table, row), caller(request))
-
-
-def _queries_param(value):
-    return _tablesdb()._queries_param(value)
 
 
 def _plan(table: TableMeta, raw: list[str]):
@@ -111,7 +102,7 @@ def _read_restriction(who: Caller, table: TableMeta, action: str = "read") -> se
 
 def _load_row(request: Request, table: TableMeta) -> dict:
     row_id = p.path_id(request, "rowId")
-    row = _tablesdb().service(request).rows.get(table, row_id)
+    row = service(request).rows.get(table, row_id)
     if row is None:
         raise AppwriteError("row_not_found", id=row_id)
     return row
@@ -141,20 +132,19 @@ def _rows_param(value):
 async def _context(request: Request, scopes: tuple[str, ...]):
     who = caller(request)
     require_scope(who, *scopes)
-    table = _tablesdb().load_table(request)
+    table = load_table(request)
     args = await p.params_of(request)
     if args.has("transactionId"):  # transactions are not emulated: no transaction exists
         raise AppwriteError("transaction_not_found", id=str(args.data["transactionId"]))
-    return who, table, args, _tablesdb().service(request).rows
+    return who, table, args, service(request).rows
 
 
 # ---------------------------------------------------------------- reading
 
 
-async def list_rows(request: Request, args: p.Params | None = None):
-    who, table, args_, store = await _context(request, READ)
-    args = args or args_
-    plan = _plan(table, args.optional("queries", _queries_param, []))
+async def list_rows(request: Request):
+    who, table, args, store = await _context(request, READ)
+    plan = _plan(table, args.optional("queries", queries_param, []))
     count = args.optional("total", p.boolean, True)
     restriction = _read_restriction(who, table)
     total, rows = store.find(table, plan, restriction, count=count)
@@ -163,7 +153,7 @@ async def list_rows(request: Request, args: p.Params | None = None):
 
 async def get_row(request: Request):
     who, table, args, _ = await _context(request, READ)
-    plan = _plan(table, args.optional("queries", _queries_param, []))
+    plan = _plan(table, args.optional("queries", queries_param, []))
     row = _load_row(request, table)
     if not _may(who, table, "read", row):
         raise AppwriteError("row_not_found", id=row["$id"])
@@ -302,7 +292,7 @@ async def upsert_rows(request: Request):
 async def update_rows(request: Request):
     who, table, args, store = await _context(request, WRITE)
     data = args.optional("data", _data_param, {})
-    plan = _plan(table, args.optional("queries", _queries_param, []))
+    plan = _plan(table, args.optional("queries", queries_param, []))
     if not data:
         raise AppwriteError("row_missing_payload")
     restriction = _read_restriction(who, table, "update")
@@ -316,7 +306,7 @@ async def update_rows(request: Request):
 
 async def delete_rows(request: Request):
     who, table, args, store = await _context(request, WRITE)
-    plan = _plan(table, args.optional("queries", _queries_param, []))
+    plan = _plan(table, args.optional("queries", queries_param, []))
     restriction = _read_restriction(who, table, "delete")
     with store.db.transaction():
         _, rows = store.find(table, plan, restriction, count=False, default_limit=None, action="delete")

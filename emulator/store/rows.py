@@ -171,7 +171,7 @@ class Rows:
                     values[key] = _operated(spec, value, values[key])
         for spec in table.columns:
             value = values[spec["key"]]
-            if spec["required"] and (value is None or (spec.get("array") and value is None)):
+            if spec["required"] and value is None:
                 raise structure_error(f'Missing required attribute "{spec["key"]}"')
         for key in data:
             if table.column(key) is None:

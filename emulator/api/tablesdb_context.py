@@ -1,0 +1,54 @@
+"""What every TablesDB route shares: the service objects and loading the path's table."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+
+from emulator.api import params as p
+from emulator.api.auth import caller
+from emulator.api.errors import AppwriteError
+from emulator.state import EmulatorState
+from emulator.store.rows import Rows
+from emulator.store.tables import Registry, TableMeta
+
+MAX_QUERIES = 100
+MAX_QUERY_LENGTH = 4096
+
+
+class TablesDB:
+    """The registry and row store of one emulator (kept in `state.extensions["tablesdb"]`)."""
+
+    def __init__(self, state: EmulatorState):
+        self.registry = Registry(state.db)
+        self.rows = Rows(state.db)
+
+
+def service(request: Request) -> TablesDB:
+    return request.app.state.emulator.extensions["tablesdb"]
+
+
+def load_table(request: Request) -> TableMeta:
+    """The path's table; disabled databases/tables are not found for non-key callers."""
+    registry = service(request).registry
+    database_id = p.path_id(request, "databaseId")
+    table_id = p.path_id(request, "tableId")
+    database = registry.get_database(database_id)
+    table = registry.get_table(database_id, table_id)
+    if not caller(request).is_privileged:
+        if not database["enabled"]:
+            raise AppwriteError("database_not_found", id=database_id)
+        if not table.enabled:
+            raise AppwriteError("table_not_found", id=table_id)
+    return table
+
+
+def queries_param(value):
+    """The `queries` parameter: ≤100 strings of ≤4096 chars (utopia ArrayList(Text))."""
+    if not isinstance(value, list) or len(value) > MAX_QUERIES or not all(
+        isinstance(q, str) and len(q) <= MAX_QUERY_LENGTH for q in value
+    ):
+        raise p.Invalid(
+            f"Value must a valid array no longer than {MAX_QUERIES} items and Value must be a valid string and "
+            f"no longer than {MAX_QUERY_LENGTH} chars"
+        )
+    return value
