@@ -149,7 +149,7 @@ def column_model(spec: dict, created: str, updated: str) -> dict:
         "$createdAt": created, "$updatedAt": updated,
     }
     kind, fmt = spec["type"], spec.get("format")
-    if kind in ("varchar", "string"):
+    if kind in ("varchar", "string") and not fmt:
         model["size"] = spec["size"]
     if kind in STRING_TYPES:
         model["encrypt"] = spec.get("encrypt", False)
