@@ -20,8 +20,14 @@ from emulator.manifest.loader import find_manifest
 
 from .archive import extract, pack
 from .builder import ENV_DIR, BuildCache, build, build_key
+from .errors import (
+    BuildError,
+    NoDeployableFiles,
+    PackagingError,
+    SkippedSymlinkWarning,
+    UnsafeArchiveEntry,
+)
 from .walk import PackedFile, collect
-from .errors import BuildError, NoDeployableFiles, PackagingError, SkippedSymlinkWarning, UnsafeArchiveEntry
 from .wheelhouse import prepare_wheelhouse
 
 __all__ = [
@@ -51,8 +57,11 @@ class PackagedFunction(Protocol):
     ignore: str | list[str] | None
 
 
-def deploy_dir(function: PackagedFunction, dest: str | os.PathLike[str],
-               project_root: str | os.PathLike[str] | None = None) -> Path:
+def deploy_dir(
+    function: PackagedFunction,
+    dest: str | os.PathLike[str],
+    project_root: str | os.PathLike[str] | None = None,
+) -> Path:
     """Pack `function` as the CLI would and unpack it into `dest`; returns `dest`.
 
     `project_root` bounds symlinks; by default, as in the CLI, the folder of the

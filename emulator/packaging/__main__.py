@@ -1,7 +1,7 @@
 """What `appwrite push functions` would upload, per function: files, bytes, archive size.
 
-    python -m emulator.packaging                 # table for every function in appwrite.json
-    python -m emulator.packaging --list accounts # the files of one deployment
+python -m emulator.packaging                 # table for every function in appwrite.json
+python -m emulator.packaging --list accounts # the files of one deployment
 """
 
 from __future__ import annotations
@@ -16,9 +16,12 @@ from . import PackagingError, collect, pack
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m emulator.packaging",
-                                     description=__doc__.splitlines()[0])
-    parser.add_argument("--manifest", help="appwrite.json (default: found from the current folder up)")
+    parser = argparse.ArgumentParser(
+        prog="python -m emulator.packaging", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--manifest", help="appwrite.json (default: found from the current folder up)"
+    )
     parser.add_argument("--list", metavar="FUNCTION_ID", help="print the files of one deployment")
     args = parser.parse_args(argv)
     source = args.manifest or find_manifest()

@@ -10,6 +10,7 @@ import gzip
 import io
 import os
 import tarfile
+import zlib
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
@@ -20,16 +21,18 @@ from .walk import PackedFile
 def pack(files: Iterable[PackedFile]) -> bytes:
     """A tar.gz (bytes) of `files`, each stored under its deployment path."""
     buffer = io.BytesIO()
-    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as compressed:
-        with tarfile.open(fileobj=compressed, mode="w", format=tarfile.PAX_FORMAT) as archive:
-            for file in files:
-                stat = os.stat(file.source)
-                info = tarfile.TarInfo(file.path)
-                info.size = stat.st_size
-                info.mode = stat.st_mode & 0o777
-                info.mtime = int(stat.st_mtime)
-                with open(file.source, "rb") as content:
-                    archive.addfile(info, content)
+    with (
+        gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as compressed,
+        tarfile.open(fileobj=compressed, mode="w", format=tarfile.PAX_FORMAT) as archive,
+    ):
+        for file in files:
+            stat = os.stat(file.source)
+            info = tarfile.TarInfo(file.path)
+            info.size = stat.st_size
+            info.mode = stat.st_mode & 0o777
+            info.mtime = int(stat.st_mtime)
+            with open(file.source, "rb") as content:
+                archive.addfile(info, content)
     return buffer.getvalue()
 
 
@@ -44,15 +47,15 @@ def extract(archive_bytes: bytes, dest: str | os.PathLike[str]) -> Path:
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise PackagingError(f"Deployment folder is not empty: {target}")
     try:
-        archive = tarfile.open(fileobj=io.BytesIO(archive_bytes), mode="r:gz")
-    except (tarfile.TarError, OSError, EOFError) as error:
-        raise UnsafeArchiveEntry(f"Not a readable tar.gz archive: {error}") from error
-    with archive:
-        members = archive.getmembers()
-        for member in members:
-            _check(member)
-        target.mkdir(parents=True, exist_ok=True)
-        archive.extractall(target, members=members, filter="data")
+        with tarfile.open(fileobj=io.BytesIO(archive_bytes), mode="r:gz") as archive:
+            members = archive.getmembers()
+    except (tarfile.TarError, OSError, EOFError, zlib.error) as error:
+        raise PackagingError(f"Not a readable tar.gz archive: {error}") from error
+    for member in members:
+        _check(member)
+    target.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(fileobj=io.BytesIO(archive_bytes), mode="r:gz") as archive:
+        archive.extractall(target, filter="data")
     return target
 
 

@@ -45,8 +45,13 @@ def build(
     venv = root / ENV_DIR
     _create_venv(os.fspath(python), venv, root, timeout)
     if commands.strip():
-        _run(["bash", "-c", commands], root, _build_environment(venv, wheelhouse, env), timeout,
-             f"Build commands failed: {commands!r}")
+        _run(
+            ["bash", "-c", commands],
+            root,
+            _build_environment(venv, wheelhouse, env),
+            timeout,
+            f"Build commands failed: {commands!r}",
+        )
     return venv / "bin" / "python"
 
 
@@ -59,8 +64,12 @@ class BuildCache:
     that key gets that environment's python.
     """
 
-    def __init__(self, directory: str | os.PathLike[str], python: str | os.PathLike[str] = sys.executable,
-                 wheelhouse: str | os.PathLike[str] | None = None):
+    def __init__(
+        self,
+        directory: str | os.PathLike[str],
+        python: str | os.PathLike[str] = sys.executable,
+        wheelhouse: str | os.PathLike[str] | None = None,
+    ):
         self.directory = Path(directory)
         self.python = python
         self.wheelhouse = wheelhouse
@@ -82,14 +91,29 @@ def _create_venv(python: str, venv: Path, root: Path, timeout: float) -> None:
     installed by its pip (seconds faster than ensurepip). Falls back to plain venv.
     """
     environment = dict(os.environ)
-    _run([python, "-m", "venv", "--without-pip", os.fspath(venv)], root, environment, timeout,
-         "Creating the runtime-env venv failed")
+    _run(
+        [python, "-m", "venv", "--without-pip", os.fspath(venv)],
+        root,
+        environment,
+        timeout,
+        "Creating the runtime-env venv failed",
+    )
     try:
-        _run([python, "-c", _INSTALL_BUNDLED_PIP, os.fspath(venv / "bin" / "python")], root,
-             environment, timeout, "Installing pip into runtime-env failed")
+        _run(
+            [python, "-c", _INSTALL_BUNDLED_PIP, os.fspath(venv / "bin" / "python")],
+            root,
+            environment,
+            timeout,
+            "Installing pip into runtime-env failed",
+        )
     except BuildError:
-        _run([python, "-m", "venv", "--clear", os.fspath(venv)], root, environment, timeout,
-             "Creating the runtime-env venv failed")
+        _run(
+            [python, "-m", "venv", "--clear", os.fspath(venv)],
+            root,
+            environment,
+            timeout,
+            "Creating the runtime-env venv failed",
+        )
 
 
 # Run by the base interpreter: its pip installs its ensurepip-bundled pip wheel into the venv.
@@ -98,9 +122,9 @@ import glob, os, subprocess, sys, ensurepip
 wheels = glob.glob(os.path.join(os.path.dirname(ensurepip.__file__), "_bundled", "pip-*.whl"))
 if not wheels:
     sys.exit("no bundled pip wheel")
-sys.exit(subprocess.call([sys.executable, "-m", "pip", "--python", sys.argv[1], "install", "--quiet",
-                          "--no-index", "--no-deps", "--no-compile", "--disable-pip-version-check",
-                          wheels[0]]))
+sys.exit(subprocess.call([sys.executable, "-m", "pip", "--python", sys.argv[1], "install",
+                          "--quiet", "--no-index", "--no-deps", "--no-compile",
+                          "--disable-pip-version-check", wheels[0]]))
 """
 
 
@@ -114,8 +138,9 @@ def build_key(deployment_dir: str | os.PathLike[str], commands: str) -> str:
     return digest.hexdigest()
 
 
-def _build_environment(venv: Path, wheelhouse: str | os.PathLike[str] | None,
-                       extra: Mapping[str, str] | None) -> dict[str, str]:
+def _build_environment(
+    venv: Path, wheelhouse: str | os.PathLike[str] | None, extra: Mapping[str, str] | None
+) -> dict[str, str]:
     environment = {k: v for k, v in os.environ.items() if k not in ("PYTHONHOME", "PYTHONPATH")}
     environment["VIRTUAL_ENV"] = os.fspath(venv)
     environment["PATH"] = os.pathsep.join([os.fspath(venv / "bin"), environment.get("PATH", "")])
@@ -134,14 +159,25 @@ def _build_environment(venv: Path, wheelhouse: str | os.PathLike[str] | None,
     return environment
 
 
-def _run(argv: list[str], cwd: Path, environment: dict[str, str], timeout: float, failure: str) -> None:
+def _run(
+    argv: list[str], cwd: Path, environment: dict[str, str], timeout: float, failure: str
+) -> None:
     try:
         completed = subprocess.run(
-            argv, cwd=cwd, env=environment, stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout,
+            argv,
+            cwd=cwd,
+            env=environment,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=timeout,
+            check=False,
         )
     except subprocess.TimeoutExpired as error:
-        output = error.output.decode(errors="replace") if isinstance(error.output, bytes) else error.output
+        output = error.output
+        if isinstance(output, bytes):
+            output = output.decode(errors="replace")
         raise BuildError(f"{failure}: timed out after {timeout:g} s", output or "") from error
     if completed.returncode != 0:
         raise BuildError(f"{failure} (exit code {completed.returncode})", completed.stdout)

@@ -66,7 +66,7 @@ def compile_rule(line: str) -> Rule | None:
     matcher instead matches a path itself and handles directories by asking the
     ancestors first, so the regex's tail is narrowed to the path itself here.
     """
-    body = line[1:] if line.startswith("!") else line
+    body = line.removeprefix("!")
     body = body if body.endswith("\\ ") else body.rstrip()
     if body == "/" or _UNCLOSED_CLASS.search(body):
         return None  # the CLI's matcher never matches these; pathspec would

@@ -27,8 +27,14 @@ def prepare_wheelhouse(
     """Fill `dest` with wheels for every requirement in the files (and their dependencies)."""
     target = Path(dest)
     files = sorted({Path(f).resolve() for f in requirements_files})
-    lines = sorted({line.strip() for f in files for line in f.read_text().splitlines()
-                    if line.strip() and not line.lstrip().startswith("#")})
+    lines = sorted(
+        {
+            line.strip()
+            for f in files
+            for line in f.read_text().splitlines()
+            if line.strip() and not line.lstrip().startswith("#")
+        }
+    )
     digest = hashlib.sha256("\n".join(lines).encode()).hexdigest()
     stamp = target / STAMP
     target.mkdir(parents=True, exist_ok=True)
@@ -45,7 +51,13 @@ def _pip_wheel(target: Path, files: list[Path], python: str | os.PathLike[str]) 
     argv = [os.fspath(python), "-m", "pip", "wheel", "--quiet", "--wheel-dir", os.fspath(target)]
     for file in files:
         argv += ["-r", os.fspath(file)]
-    completed = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
+    completed = subprocess.run(
+        argv,
+        check=False,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     if completed.returncode != 0:
         raise BuildError("Preparing the wheelhouse failed", completed.stdout)

@@ -40,19 +40,25 @@ def test_walks_in_name_order_and_lists_files_only(tmp_path):
 
 
 def test_drops_dot_git_and_applies_ignore_plus_every_gitignore_inside(tmp_path):
-    write(tmp_path, {
-        ".gitignore": "*.py\n",  # above the function's path: not read
-        "fn/.git/HEAD": "ref",
-        "fn/.gitignore": "*.log\n",
-        "fn/src/main.py": "",
-        "fn/src/debug.log": "",
-        "fn/src/.gitignore": "local.py\n",
-        "fn/src/local.py": "",
-        "fn/lib/local.py": "",  # the nested .gitignore is src/'s only
-        "fn/tests/test_x.py": "",
-    })
+    write(
+        tmp_path,
+        {
+            ".gitignore": "*.py\n",  # above the function's path: not read
+            "fn/.git/HEAD": "ref",
+            "fn/.gitignore": "*.log\n",
+            "fn/src/main.py": "",
+            "fn/src/debug.log": "",
+            "fn/src/.gitignore": "local.py\n",
+            "fn/src/local.py": "",
+            "fn/lib/local.py": "",  # the nested .gitignore is src/'s only
+            "fn/tests/test_x.py": "",
+        },
+    )
     assert paths(tmp_path, ignore="tests\n") == [
-        ".gitignore", "lib/local.py", "src/.gitignore", "src/main.py",
+        ".gitignore",
+        "lib/local.py",
+        "src/.gitignore",
+        "src/main.py",
     ]
 
 
@@ -62,13 +68,19 @@ def test_negation_in_gitignore_overrides_the_ignore_field(tmp_path):
 
 
 def test_symlinks_inside_the_project_are_followed(tmp_path):
-    write(tmp_path, {"shared/__init__.py": "X = 1\n", "shared/sub/util.py": "", "fn/src/main.py": ""})
+    write(
+        tmp_path, {"shared/__init__.py": "X = 1\n", "shared/sub/util.py": "", "fn/src/main.py": ""}
+    )
     (tmp_path / "fn/shared").symlink_to("../shared")
     (tmp_path / "fn/VERSION").symlink_to("../shared/__init__.py")
     (tmp_path / "fn/src/common").symlink_to("../../shared/sub")  # the same directory twice
     files = collect(tmp_path, "fn")
     assert [f.path for f in files] == [
-        "VERSION", "shared/__init__.py", "shared/sub/util.py", "src/common/util.py", "src/main.py",
+        "VERSION",
+        "shared/__init__.py",
+        "shared/sub/util.py",
+        "src/common/util.py",
+        "src/main.py",
     ]
     assert files[0].source == tmp_path / "fn/VERSION"
 
@@ -130,15 +142,24 @@ def test_deploy_dir_packs_a_function_spec(tmp_path):
 
     class Spec:
         path = tmp_path / "functions/f"
-        ignore = ["tests"]
+        ignore = ("tests",)
 
     out = deploy_dir(Spec(), tmp_path / "deployed", project_root=tmp_path)
-    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == ["src/main.py"]
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
+        "src/main.py"
+    ]
 
 
 def test_deploy_dir_bounds_symlinks_by_the_folder_of_appwrite_json(tmp_path):
-    write(tmp_path, {"common/util.py": "", "project/appwrite.json": "{}", "project/lib/x.py": "",
-                     "project/functions/f/main.py": ""})
+    write(
+        tmp_path,
+        {
+            "common/util.py": "",
+            "project/appwrite.json": "{}",
+            "project/lib/x.py": "",
+            "project/functions/f/main.py": "",
+        },
+    )
     function = tmp_path / "project/functions/f"
     (function / "lib").symlink_to("../../lib")  # inside the project: followed
     (function / "common").symlink_to("../../../common")  # outside: skipped
@@ -150,7 +171,8 @@ def test_deploy_dir_bounds_symlinks_by_the_folder_of_appwrite_json(tmp_path):
     with pytest.warns(SkippedSymlinkWarning, match="common"):
         out = deploy_dir(Spec(), tmp_path / "deployed")
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
-        "lib/x.py", "main.py",
+        "lib/x.py",
+        "main.py",
     ]
 
 
@@ -188,6 +210,10 @@ def test_extract_wants_a_fresh_folder(tmp_path):
         extract(archive, tmp_path / "used")
 
 
-def test_extract_refuses_what_is_not_a_tar_gz(tmp_path):
-    with pytest.raises(UnsafeArchiveEntry, match="Not a readable"):
-        extract(b"not an archive", tmp_path / "out")
+@pytest.mark.parametrize("cut", [0, 20, -30])
+def test_extract_refuses_what_is_not_a_tar_gz(tmp_path, cut):
+    good = archive_with((tarfile.TarInfo("main.py"), b"x" * 4000))
+    broken = b"not an archive" if cut == 0 else good[:cut]
+    with pytest.raises(PackagingError, match="Not a readable"):
+        extract(broken, tmp_path / "out")
+    assert not (tmp_path / "out").exists()

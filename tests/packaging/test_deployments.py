@@ -26,23 +26,44 @@ ROOT = Path(__file__).resolve().parents[2]
 FUNCTION_IDS = [f.id for f in load_manifest(ROOT / "appwrite.json").functions]
 
 
-def run_deployed(spec: FunctionSpec, project_root: Path, dest: Path, builds: BuildCache,
-                 executor: Executor, path: str = "/health") -> ExecutionResult:
+def run_deployed(
+    spec: FunctionSpec,
+    project_root: Path,
+    dest: Path,
+    builds: BuildCache,
+    executor: Executor,
+    path: str = "/health",
+) -> ExecutionResult:
     root = deploy_dir(spec, dest, project_root)
     python = builds.build(root, spec.commands)
     return executor.execute(deployment(spec, root, python), method="GET", path=path)
 
 
 def deployment(spec: FunctionSpec, root: Path, python: Path) -> Deployment:
-    env = function_env(function_id=spec.id, function_name=spec.name, deployment_id="packaging",
-                       project_id="newsroom", endpoint="http://127.0.0.1:9/v1", runtime=spec.runtime)
-    return Deployment(spec.id, root=root, entrypoint=spec.entrypoint, python=python, env=env,
-                      timeout=spec.timeout, logging=spec.logging)
+    env = function_env(
+        function_id=spec.id,
+        function_name=spec.name,
+        deployment_id="packaging",
+        project_id="newsroom",
+        endpoint="http://127.0.0.1:9/v1",
+        runtime=spec.runtime,
+    )
+    return Deployment(
+        spec.id,
+        root=root,
+        entrypoint=spec.entrypoint,
+        python=python,
+        env=env,
+        timeout=spec.timeout,
+        logging=spec.logging,
+    )
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("function_id", FUNCTION_IDS)
-def test_function_deploys_builds_and_answers_health(function_id, manifest, builds, executor, tmp_path):
+def test_function_deploys_builds_and_answers_health(
+    function_id, manifest, builds, executor, tmp_path
+):
     spec = manifest.function(function_id)
     link = spec.path / "shared"
     assert link.is_symlink() and link.resolve() == (ROOT / "shared").resolve(), (
@@ -57,15 +78,23 @@ def test_function_deploys_builds_and_answers_health(function_id, manifest, build
 
 
 @pytest.mark.slow
-def test_the_built_environment_holds_the_requirements_and_not_the_repo_venv(manifest, builds, tmp_path):
+def test_the_built_environment_holds_the_requirements_and_not_the_repo_venv(
+    manifest, builds, tmp_path
+):
     spec = manifest.function(FUNCTION_IDS[0])
     root = deploy_dir(spec, tmp_path / "deployment", manifest.root)
     python = builds.build(root, spec.commands)
     assert python.parent.parent.name == "runtime-env"
     other = manifest.function(FUNCTION_IDS[-1])  # same commands and requirements: same build
-    assert builds.build(deploy_dir(other, tmp_path / "other", manifest.root), other.commands) == python
-    probe = "import appwrite, jsonschema\ntry:\n import httpx\nexcept ImportError:\n print('isolated')"
-    completed = subprocess.run([python, "-I", "-c", probe], capture_output=True, text=True)
+    assert (
+        builds.build(deploy_dir(other, tmp_path / "other", manifest.root), other.commands) == python
+    )
+    probe = (
+        "import appwrite, jsonschema\ntry:\n import httpx\nexcept ImportError:\n print('isolated')"
+    )
+    completed = subprocess.run(
+        [python, "-I", "-c", probe], capture_output=True, text=True, check=False
+    )
     assert (completed.returncode, completed.stdout.strip()) == (0, "isolated"), completed.stderr
 
 
@@ -81,7 +110,7 @@ def main(context):
 
 
 def scratch_project(tmp_path: Path, functions: dict[str, dict]) -> Manifest:
-    """A small project like ours: shared/, functions/<id>/ with the `shared` symlink, appwrite.json."""
+    """A project like ours: shared/, functions/<id>/ with the `shared` symlink, appwrite.json."""
     project = tmp_path / "project"
     (project / "shared").mkdir(parents=True)
     (project / "shared" / "__init__.py").write_text('VALUE = "from shared"\n')
@@ -96,53 +125,79 @@ def scratch_project(tmp_path: Path, functions: dict[str, dict]) -> Manifest:
         (folder / "src" / "main.py").write_text(main)
         for name, content in spec.get("files", {}).items():
             (folder / name).write_text(content)
-        entries.append({
-            "$id": function_id, "name": function_id, "runtime": "python-3.12",
-            "path": f"functions/{function_id}", "entrypoint": "src/main.py",
-            "commands": "pip install -r requirements.txt", "ignore": spec.get("ignore", []),
-            "execute": [], "timeout": 15,
-        })
-    (project / "appwrite.json").write_text(json.dumps({"projectId": "scratch", "functions": entries}))
+        entries.append(
+            {
+                "$id": function_id,
+                "name": function_id,
+                "runtime": "python-3.12",
+                "path": f"functions/{function_id}",
+                "entrypoint": "src/main.py",
+                "commands": "pip install -r requirements.txt",
+                "ignore": spec.get("ignore", []),
+                "execute": [],
+                "timeout": 15,
+            }
+        )
+    (project / "appwrite.json").write_text(
+        json.dumps({"projectId": "scratch", "functions": entries})
+    )
     return load_manifest(project / "appwrite.json")
 
 
 @pytest.fixture(scope="module")
 def scratch(tmp_path_factory) -> Manifest:
     helpers = {"src/helpers.py": 'VALUE = "from helpers"\n'}
-    return scratch_project(tmp_path_factory.mktemp("scratch"), {
-        "relative-import": {"imports": "from ..shared import VALUE"},
-        "absolute-import": {"imports": "from shared import VALUE"},
-        "missing-library": {"imports": "import httpx\n\nVALUE = httpx.__name__"},
-        "ignored-by-rule": {"imports": "from .helpers import VALUE", "files": helpers,
-                            "ignore": ["helpers.py"]},
-        "ignored-by-gitignore": {"imports": "from .helpers import VALUE",
-                                 "files": {**helpers, "src/.gitignore": "helpers.py\n"}},
-    })
+    return scratch_project(
+        tmp_path_factory.mktemp("scratch"),
+        {
+            "relative-import": {"imports": "from ..shared import VALUE"},
+            "absolute-import": {"imports": "from shared import VALUE"},
+            "missing-library": {"imports": "import httpx\n\nVALUE = httpx.__name__"},
+            "ignored-by-rule": {
+                "imports": "from .helpers import VALUE",
+                "files": helpers,
+                "ignore": ["helpers.py"],
+            },
+            "ignored-by-gitignore": {
+                "imports": "from .helpers import VALUE",
+                "files": {**helpers, "src/.gitignore": "helpers.py\n"},
+            },
+        },
+    )
 
 
 @pytest.mark.slow
 def test_the_relative_import_of_shared_works_when_deployed(scratch, builds, executor, tmp_path):
-    result = run_deployed(scratch.function("relative-import"), scratch.root, tmp_path / "d", builds, executor)
+    result = run_deployed(
+        scratch.function("relative-import"), scratch.root, tmp_path / "d", builds, executor
+    )
     assert result.status_code == 200, result.errors
     assert json.loads(result.body) == {"function": "relative-import", "value": "from shared"}
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("function_id, missing", [
-    ("absolute-import", "Module not found: shared"),
-    ("missing-library", "Module not found: httpx"),
-])
-def test_an_import_that_fails_on_appwrite_fails_when_deployed(scratch, builds, executor, tmp_path,
-                                                              function_id, missing):
-    result = run_deployed(scratch.function(function_id), scratch.root, tmp_path / "d", builds, executor)
+@pytest.mark.parametrize(
+    "function_id, missing",
+    [
+        ("absolute-import", "Module not found: shared"),
+        ("missing-library", "Module not found: httpx"),
+    ],
+)
+def test_an_import_that_fails_on_appwrite_fails_when_deployed(
+    scratch, builds, executor, tmp_path, function_id, missing
+):
+    result = run_deployed(
+        scratch.function(function_id), scratch.root, tmp_path / "d", builds, executor
+    )
     assert result.status_code == 503
     assert missing in result.errors
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("function_id", ["ignored-by-rule", "ignored-by-gitignore"])
-def test_a_file_left_out_by_ignore_rules_is_missing_when_deployed(scratch, builds, executor, tmp_path,
-                                                                  function_id):
+def test_a_file_left_out_by_ignore_rules_is_missing_when_deployed(
+    scratch, builds, executor, tmp_path, function_id
+):
     spec = scratch.function(function_id)
     assert "src/helpers.py" not in [f.path for f in collect(scratch.root, spec.path, spec.ignore)]
     result = run_deployed(spec, scratch.root, tmp_path / "d", builds, executor)
@@ -152,15 +207,19 @@ def test_a_file_left_out_by_ignore_rules_is_missing_when_deployed(scratch, build
     whole = tmp_path / "whole"
     shutil.copytree(spec.path, whole, symlinks=False)
     python = builds.build(whole, spec.commands)
-    copied = Deployment(f"{function_id}-whole", root=whole, entrypoint=spec.entrypoint, python=python)
+    copied = Deployment(
+        f"{function_id}-whole", root=whole, entrypoint=spec.entrypoint, python=python
+    )
     result = executor.execute(copied, method="GET", path="/")
     assert result.status_code == 200, result.errors
     assert json.loads(result.body)["value"] == "from helpers"
 
 
 @pytest.mark.slow
-def test_a_deployment_that_kept_the_symlink_fails_as_with_cli_13_to_23_1(manifest, builds, executor, tmp_path):
-    """CLI-TS 13.0–23.1 archive `shared` as the link itself; on Appwrite it then points nowhere."""
+def test_a_deployment_that_kept_the_symlink_fails_as_with_cli_13_to_23_1(
+    manifest, builds, executor, tmp_path
+):
+    """CLI-TS 13.0–23.1 archive `shared` as the link itself; on Appwrite it points nowhere."""
     spec = manifest.function(FUNCTION_IDS[0])
     root = tmp_path / "old-cli" / "deployment"
     shutil.copytree(spec.path, root, symlinks=True)  # the link is copied, not followed
