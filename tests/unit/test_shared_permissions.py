@@ -1,0 +1,142 @@
+"""The article access matrix: row permission strings and the in-code checks agree."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import pytest
+from appwrite.permission import Permission
+from appwrite.role import Role
+
+from shared import Identity
+from shared.permissions import (
+    article_permissions,
+    can_delete,
+    can_read,
+    can_update,
+    team_roles,
+)
+
+STATUSES = ("draft", "scheduled", "published", "archived")
+AUTHOR, TEAM = "author1", "team1"
+
+
+def test_team_draft_permissions_exactly():
+    assert article_permissions(AUTHOR, TEAM, "draft") == [
+        Permission.read(Role.user(AUTHOR)),
+        Permission.read(Role.team(TEAM)),
+        Permission.read(Role.label("admin")),
+        Permission.update(Role.user(AUTHOR)),
+        Permission.update(Role.team(TEAM, "editor")),
+        Permission.update(Role.team(TEAM, "admin")),
+        Permission.update(Role.team(TEAM, "owner")),
+        Permission.update(Role.label("admin")),
+        Permission.delete(Role.user(AUTHOR)),
+        Permission.delete(Role.team(TEAM, "admin")),
+        Permission.delete(Role.team(TEAM, "owner")),
+        Permission.delete(Role.label("admin")),
+    ]
+
+
+def test_solo_published_permissions_exactly():
+    assert article_permissions(AUTHOR, None, "published") == [
+        'read("any")',
+        'update("user:author1")', 'update("label:admin")',
+        'delete("user:author1")', 'delete("label:admin")',
+    ]
+
+
+@pytest.mark.parametrize("status", STATUSES)
+@pytest.mark.parametrize("team", [None, TEAM])
+def test_any_only_reads_and_only_when_published(status, team):
+    perms = article_permissions(AUTHOR, team, status)
+    any_perms = [p for p in perms if '"any"' in p]
+    assert any_perms == (['read("any")'] if status == "published" else [])
+    assert all(re.fullmatch(r'(read|update|delete)\("[^"]+"\)', p) for p in perms)
+    assert len(perms) == len(set(perms))
+
+
+def test_author_is_required():
+    with pytest.raises(ValueError):
+        article_permissions("", TEAM, "draft")
+
+
+def test_team_roles_keeps_confirmed_memberships_only():
+    memberships = [
+        {"teamId": "t1", "roles": ["editor"], "confirm": True},
+        {"teamId": "t2", "roles": ["admin"], "confirm": False},
+        {"teamId": "t1", "roles": ["editor", "admin"], "confirm": True},
+    ]
+    assert team_roles(memberships) == {"t1": ("editor", "admin")}
+
+
+# -- the checks in code agree with Appwrite's evaluation of the row permissions -------
+
+def caller(kind: str):
+    """(identity or None, team roles) of each kind of caller of the matrix."""
+    if kind == "guest":
+        return None, {}
+    ident = Identity(id=kind, email=f"{kind}@x.test", name=kind,
+                     labels=("admin",) if kind == "site-admin" else ())
+    roles = {"member": ("reader",), "editor": ("editor",), "team-admin": ("admin",), "owner": ("owner",)}
+    return ident, ({TEAM: roles[kind]} if kind in roles else {})
+
+
+def appwrite_roles(ident, roles) -> set[str]:
+    """The roles Appwrite gives a caller (as in its Authorization): any, user, teams, labels."""
+    if ident is None:
+        return {"any", "guests"}
+    out = {"any", "users", f"user:{ident.id}"}
+    for team, team_role_list in roles.items():
+        out.add(f"team:{team}")
+        out.update(f"team:{team}/{r}" for r in team_role_list)
+    out.update(f"label:{label}" for label in ident.labels)
+    return out
+
+
+def allowed(perms: list[str], action: str, roles: set[str]) -> bool:
+    return any(p == f'{action}("{r}")' for p in perms for r in roles)
+
+
+KINDS = ("author", "member", "editor", "team-admin", "owner", "site-admin", "stranger", "guest")
+EXPECTED = {  # kind → (read draft, update, delete)
+    "author": (True, True, True),
+    "member": (True, False, False),
+    "editor": (True, True, False),
+    "team-admin": (True, True, True),
+    "owner": (True, True, True),
+    "site-admin": (True, True, True),
+    "stranger": (False, False, False),
+    "guest": (False, False, False),
+}
+
+
+@pytest.mark.parametrize("kind,status", list(itertools.product(KINDS, STATUSES)))
+def test_matrix_in_code_and_in_row_permissions(kind, status):
+    ident, roles = caller(kind)
+    author_id = "author" if kind == "author" else AUTHOR
+    row = {"authorId": author_id, "teamId": TEAM, "status": status}
+    read, update, delete = EXPECTED[kind]
+    if status == "published":
+        read = True
+    assert (can_read(ident, row, roles), can_update(ident, row, roles), can_delete(ident, row, roles)) == (
+        read, update, delete)
+    perms = article_permissions(author_id, TEAM, status)
+    granted = appwrite_roles(ident, roles)
+    assert (allowed(perms, "read", granted), allowed(perms, "update", granted),
+            allowed(perms, "delete", granted)) == (read, update, delete)
+
+
+def test_team_roles_only_count_in_the_articles_team():
+    editor_elsewhere = Identity(id="e", email="", name="")
+    row = {"authorId": AUTHOR, "teamId": TEAM, "status": "draft"}
+    assert not can_read(editor_elsewhere, row, {"other": ("admin",)})
+    assert not can_update(editor_elsewhere, row, {"other": ("admin",)})
+    solo = {"authorId": AUTHOR, "teamId": None, "status": "draft"}
+    assert not can_read(editor_elsewhere, solo, {"": ("admin",)})
+
+
+def test_an_empty_caller_id_is_never_the_author():
+    nobody = Identity(id="", email="", name="")
+    assert not can_update(nobody, {"authorId": "", "status": "draft"}, {})
