@@ -5,9 +5,12 @@
     root = extract(archive, tmp / "accounts")  # what the build step unpacks
     python = build(root, "pip install -r requirements.txt")   # runtime-env/bin/python
 
-`deploy_dir(function, dest, project_root)` does collect + pack + extract for a
-function from appwrite.json. Why `shared/` reaches every deployment through a
-symlink: docs/decisions/0001-shared-code-in-deployments.md.
+`deploy_dir(function, dest)` does collect + pack + extract for a function from
+appwrite.json. Offline builds: `prepare_wheelhouse(requirement_files, dir)` once, then
+`build(..., wheelhouse=dir)` (or `$NEWSROOM_WHEELHOUSE`); `BuildCache` builds each
+distinct (commands, requirements.txt) once. `python -m emulator.packaging` lists what
+a push would upload. Why `shared/` reaches every deployment through a symlink:
+docs/decisions/0001-shared-code-in-deployments.md.
 """
 
 from __future__ import annotations
