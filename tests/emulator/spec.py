@@ -44,7 +44,10 @@ def _responses(operation: dict) -> dict[str, dict | None]:
     methods (`x-appwrite.methods`, e.g. createRow and createRows); their models are all accepted."""
     schemas: dict[str, list[dict]] = {}
     for status, response in operation["responses"].items():
-        schema = response.get("content", {}).get("application/json", {}).get("schema")
+        content = response.get("content", {})
+        # JSON when offered; else the one declared (createExecution declares multipart/form-data,
+        # the binary-safe form the SDKs can ask for; its JSON answer has the same model).
+        schema = (content.get("application/json") or next(iter(content.values()), {})).get("schema")
         schemas.setdefault(status, []).extend([schema] if schema else [])
     for variant in operation.get("x-appwrite", {}).get("methods") or []:
         for response in variant.get("responses", []):
