@@ -16,7 +16,7 @@ from emulator.api import listing, models
 from emulator.api import params as p
 from emulator.api.auth import Caller, caller, require_scope, state_of
 from emulator.api.errors import AppwriteError
-from emulator.api.passwords import verify_password
+from emulator.api.passwords import HASH_OPTIONS, hash_password, verify_password
 from emulator.api.responses import json_response, no_content
 from emulator.api.users import (
     MEMBERSHIP_ATTRIBUTES, SESSION_DURATION_SECONDS, _set_password, create_user, emit, emit_session, emit_user,
@@ -78,7 +78,7 @@ async def update_password(request: Request):
     new_password = args.required("password", p.password)
     old_password = args.optional("oldPassword", p.text(256), "")
     user = dict(who.user)
-    if user.get("password") and not verify_password(user["password"], old_password):
+    if user.get("password") and not verify_password(user["password"], old_password, user.get("hashOptions")):
         raise AppwriteError("user_invalid_credentials")
     _set_password(user, new_password)
     return json_response(models.account(_saved(request, user, "password")))
@@ -160,10 +160,12 @@ async def create_email_password_session(request: Request):
     duration = args.optional("duration", p.integer_range(5, SESSION_DURATION_SECONDS), SESSION_DURATION_SECONDS)
     state = state_of(request)
     user = identity.find_user_by_email(state.db, email)
-    if user is None or not verify_password(user.get("password"), password):
+    if user is None or not verify_password(user.get("password"), password, user.get("hashOptions")):
         raise AppwriteError("user_invalid_credentials")
     if not user.get("status", True):
         raise AppwriteError("user_blocked")
+    if user.get("hash") != "argon2":  # imported hashes are upgraded on the first sign-in, as Appwrite does
+        user["password"], user["hash"], user["hashOptions"] = hash_password(password), "argon2", dict(HASH_OPTIONS)
     session = start_session(state, user, "email", provider_uid=email, factors=["password"], duration=duration)
     return _session_response(request, who, session)
 

@@ -23,10 +23,23 @@ SESSION_STRINGS = (
 )
 
 
+# Fields of Appwrite's Algo* models; other stored options (salts, sha version) stay private.
+HASH_OPTION_FIELDS = {
+    "argon2": ("type", "memoryCost", "timeCost", "threads"),
+    "scrypt": ("type", "costCpu", "costMemory", "costParallel", "length"),
+}
+
+
+def hash_options(options: dict | None) -> dict:
+    options = options or dict(HASH_OPTIONS)
+    fields = HASH_OPTION_FIELDS.get(options.get("type", ""), ("type",))
+    return {name: options[name] for name in fields if name in options}
+
+
 def user(doc: dict) -> dict:
     out = {name: doc.get(name) for name in USER_FIELDS}
     out["hash"] = doc.get("hash") or "argon2"
-    out["hashOptions"] = doc.get("hashOptions") or dict(HASH_OPTIONS)
+    out["hashOptions"] = hash_options(doc.get("hashOptions"))
     out["prefs"] = doc.get("prefs") or {}
     for name in ("email", "phone", "passwordUpdate", "accessedAt", "name"):
         out[name] = out[name] or ""

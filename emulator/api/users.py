@@ -16,7 +16,7 @@ from emulator.api import listing, models
 from emulator.api import params as p
 from emulator.api.auth import caller, encode_session_secret, mint_user_jwt, require_scope, state_of, token_digest
 from emulator.api.errors import AppwriteError
-from emulator.api.passwords import HASH_OPTIONS, hash_password
+from emulator.api.passwords import HASH_OPTIONS, SHA_VERSIONS, hash_password
 from emulator.api.responses import json_response, no_content
 from emulator.functions import hooks
 from emulator.state import EmulatorState
@@ -213,18 +213,48 @@ async def create(request: Request):
     return json_response(models.user(doc), 201)
 
 
-async def create_argon2(request: Request):
-    _write(request)
-    args = await p.params_of(request)
-    user_id = args.required("userId", p.custom_id)
-    email = args.required("email", p.email)
-    hashed = args.required("password", p.any_string)
-    if not hashed.startswith("$argon2"):
-        raise AppwriteError("general_argument_invalid", "Invalid `password` param: Value must be a valid argon2 hash")
-    doc = create_user(state_of(request), user_id=user_id, email=email, password_hash=hashed,
-                      name=args.optional("name", p.text(128), ""))
-    emit_user(request, "create", doc)
-    return json_response(models.user(doc), 201)
+def _scrypt_options(args: p.Params) -> dict:
+    return {
+        "type": "scrypt", "salt": args.required("passwordSalt", p.text(128)),
+        "costCpu": args.required("passwordCpu", p.integer_range(1, 2**31 - 1)),
+        "costMemory": args.required("passwordMemory", p.integer_range(1, 2**31 - 1)),
+        "costParallel": args.required("passwordParallel", p.integer_range(1, 2**31 - 1)),
+        "length": args.required("passwordLength", p.integer_range(1, 2**31 - 1)),
+    }
+
+
+def _sha_version(value):
+    if value not in SHA_VERSIONS:
+        raise p.Invalid(f"Value must be one of ({', '.join(SHA_VERSIONS)})")
+    return value
+
+
+IMPORT_OPTIONS = {
+    "argon2": lambda args: dict(HASH_OPTIONS),
+    "bcrypt": lambda args: {"type": "bcrypt"},
+    "md5": lambda args: {"type": "md5"},
+    "phpass": lambda args: {"type": "phpass"},
+    "sha": lambda args: {"type": "sha", "version": args.optional("passwordVersion", _sha_version, "sha3-512")},
+    "scrypt": _scrypt_options,
+}
+
+
+def _import_user(algorithm: str):
+    """`POST /users/<algorithm>`: a user whose password arrives already hashed."""
+
+    async def endpoint(request: Request):
+        _write(request)
+        args = await p.params_of(request)
+        user_id = args.required("userId", p.custom_id)
+        email = args.required("email", p.email)
+        hashed = args.required("password", p.password)
+        options = IMPORT_OPTIONS[algorithm](args)
+        doc = create_user(state_of(request), user_id=user_id, email=email, password_hash=hashed,
+                          hash_algorithm=algorithm, hash_options=options, name=args.optional("name", p.text(128), ""))
+        emit_user(request, "create", doc)
+        return json_response(models.user(doc), 201)
+
+    return endpoint
 
 
 async def get(request: Request):
@@ -378,7 +408,7 @@ def routes(state: EmulatorState) -> list[Route]:
     return [
         Route("/users", list_users, methods=["GET"]),
         Route("/users", create, methods=["POST"]),
-        Route("/users/argon2", create_argon2, methods=["POST"]),
+        *(Route(f"/users/{algorithm}", _import_user(algorithm), methods=["POST"]) for algorithm in IMPORT_OPTIONS),
         Route("/users/{userId}", get, methods=["GET"]),
         Route("/users/{userId}", delete, methods=["DELETE"]),
         Route("/users/{userId}/email", _updater("email", _optional_email, _set_email, "email"), methods=["PATCH"]),

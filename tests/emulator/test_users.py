@@ -216,3 +216,39 @@ def test_argon2_import_keeps_the_hash(users, make_user, admin_client):
     assert imported["password"] == source["password"]
     session = as_dict(Account(admin_client).create_email_password_session(imported["email"], password))
     assert session["userId"] == imported["$id"]
+
+
+def _imports():
+    import hashlib
+
+    import bcrypt
+    from appwrite.enums.password_hash import PasswordHash
+
+    scrypt = hashlib.scrypt(b"open-sesame", salt=b"pepper", n=16384, r=8, p=1, dklen=32).hex()
+    return {
+        "bcrypt": ("bcrypt", "open-sesame", lambda u, i, e: u.create_bcrypt_user(
+            i, e, bcrypt.hashpw(b"open-sesame", bcrypt.gensalt(4)).decode())),
+        "md5": ("md5", "open-sesame", lambda u, i, e: u.create_md5_user(i, e, hashlib.md5(b"open-sesame").hexdigest())),
+        "sha1": ("sha", "open-sesame", lambda u, i, e: u.create_sha_user(
+            i, e, hashlib.sha1(b"open-sesame").hexdigest(), password_version=PasswordHash.SHA1)),
+        "sha3-512 (default)": ("sha", "open-sesame", lambda u, i, e: u.create_sha_user(
+            i, e, hashlib.sha3_512(b"open-sesame").hexdigest())),
+        # the published phpass test vector: "$P$9IQRaTwmfeRo7ud9Fh4E2PdI0S3r.L0" is "test12345"
+        "phpass": ("phpass", "test12345", lambda u, i, e: u.create_ph_pass_user(i, e, "$P$9IQRaTwmfeRo7ud9Fh4E2PdI0S3r.L0")),
+        "scrypt": ("scrypt", "open-sesame", lambda u, i, e: u.create_scrypt_user(i, e, scrypt, "pepper", 16384, 8, 1, 32)),
+    }
+
+
+@pytest.mark.parametrize("algorithm", list(_imports()))
+def test_imported_hashes_sign_in_and_are_upgraded_to_argon2(users, admin_client, algorithm):
+    hash_name, password, create = _imports()[algorithm]
+    email = f"import-{ID.unique()}@example.com"
+    user = as_dict(create(users, ID.unique(), email))
+    assert user["hash"] == hash_name and user["hashOptions"]["type"] == hash_name
+    assert set(user["hashOptions"]) <= {"type", "costCpu", "costMemory", "costParallel", "length"}
+    account = Account(admin_client)
+    assert error_of(lambda: account.create_email_password_session(email, "wrong-password")).code == 401
+    assert as_dict(account.create_email_password_session(email, password))["userId"] == user["$id"]
+    upgraded = as_dict(users.get(user["$id"]))
+    assert upgraded["hash"] == "argon2" and upgraded["password"].startswith("$argon2id$")
+    assert as_dict(account.create_email_password_session(email, password))["userId"] == user["$id"]
