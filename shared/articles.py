@@ -1,0 +1,124 @@
+"""An article's life as pure functions: what its row becomes when created, updated, scheduled,
+published or archived.
+
+    draft ──schedule──► scheduled ──publish (by hand or when publishAt passes)──► published
+      │  ◄─unschedule──    │                                                        │
+      └──────publish───────┼────────────────────────────────────────────────────────┤
+      └──────archive───────┴─────────────archive─────────────────────────────────► archived
+
+`archived` is final (nightly-maintenance purges it after the retention period). A change
+that the row's status does not allow raises `InvalidTransition` (409).
+
+Every `*_changes` returns the keyword arguments of `TablesDB.update_row`, permissions
+included, so one call applies the whole transition:
+
+    tables.update_row(DATABASE_ID, TABLE_ID, row["$id"], **publish_changes(row, now))
+
+`publish-scheduled` and `POST /articles/{id}/publish` both use `publish_changes`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Mapping, Optional
+
+from .errors import BadRequest, Conflict
+from .permissions import article_permissions
+
+DATABASE_ID = "newsroom"
+TABLE_ID = "articles"
+
+DRAFT, SCHEDULED, PUBLISHED, ARCHIVED = "draft", "scheduled", "published", "archived"
+STATUSES = (DRAFT, SCHEDULED, PUBLISHED, ARCHIVED)
+EDITABLE = (DRAFT, SCHEDULED, PUBLISHED)
+CONTENT_FIELDS = ("title", "body", "summary", "tags")
+
+Changes = dict[str, Any]
+"""`{"data": {...}, "permissions": [...]}` — keyword arguments of `update_row`/`create_row`."""
+
+
+class InvalidTransition(Conflict):
+    code = "invalid_transition"
+
+
+def appwrite_datetime(moment: datetime) -> str:
+    """Appwrite's datetime text: UTC, milliseconds, `+00:00` (e.g. 2026-01-02T03:04:05.000+00:00)."""
+    if moment.tzinfo is None:
+        raise ValueError("a naive datetime has no defined moment")
+    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def parse_datetime(text: str) -> datetime:
+    """An aware datetime from ISO 8601 text (`Z` or an offset; a bare time is read as UTC)."""
+    moment = datetime.fromisoformat(text.strip().upper().replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _future(publish_at: str, now: datetime, pointer: str = "/publishAt") -> str:
+    moment = parse_datetime(publish_at)
+    if moment <= now:
+        raise BadRequest("publishAt must be in the future.", code="validation_failed",
+                         details=[{"path": pointer, "message": f"{publish_at!r} is not after {appwrite_datetime(now)}"}])
+    return appwrite_datetime(moment)
+
+
+def _with_status(row: Mapping[str, Any], status: str, data: dict[str, Any]) -> Changes:
+    return {"data": {"status": status, **data},
+            "permissions": article_permissions(row["authorId"], row.get("teamId"), status)}
+
+
+def _require(row: Mapping[str, Any], allowed: tuple[str, ...], action: str) -> None:
+    status = row.get("status")
+    if status not in allowed:
+        raise InvalidTransition(f"A {status} article cannot be {action}.",
+                                details=[{"status": status, "allowed": list(allowed)}])
+
+
+def new_article(author_id: str, fields: Mapping[str, Any], now: datetime) -> Changes:
+    """The row of a new article: a draft, or `scheduled` when `publishAt` (in the future) is given."""
+    data = {key: fields[key] for key in CONTENT_FIELDS if fields.get(key) is not None}
+    data.update(authorId=author_id, teamId=fields.get("teamId"), publishAt=None, publishedAt=None)
+    row = {"authorId": author_id, "teamId": fields.get("teamId")}
+    if fields.get("publishAt") is not None:
+        return _with_status(row, SCHEDULED, {**data, "publishAt": _future(fields["publishAt"], now)})
+    return _with_status(row, DRAFT, data)
+
+
+def update_changes(row: Mapping[str, Any], fields: Mapping[str, Any], now: datetime) -> Changes:
+    """A PATCH: content of any editable article; `publishAt` (re)schedules a draft or scheduled
+    article, `publishAt: null` returns a scheduled one to draft. Archived articles are read-only."""
+    _require(row, EDITABLE, "edited")
+    data = {key: fields[key] for key in CONTENT_FIELDS if key in fields}
+    if "publishAt" not in fields:
+        return {"data": data}
+    if fields["publishAt"] is None:
+        if row.get("status") == PUBLISHED:
+            raise InvalidTransition("A published article has no schedule to clear.")
+        return _with_status(row, DRAFT, {**data, "publishAt": None})
+    _require(row, (DRAFT, SCHEDULED), "scheduled")
+    return _with_status(row, SCHEDULED, {**data, "publishAt": _future(fields["publishAt"], now)})
+
+
+def schedule_changes(row: Mapping[str, Any], publish_at: str, now: datetime) -> Changes:
+    """Schedule (or reschedule) a draft or scheduled article; `publish_at` must be in the future."""
+    _require(row, (DRAFT, SCHEDULED), "scheduled")
+    return _with_status(row, SCHEDULED, {"publishAt": _future(publish_at, now)})
+
+
+def publish_changes(row: Mapping[str, Any], now: datetime) -> Changes:
+    """Publish a draft or scheduled article now: `publishedAt`, and public read."""
+    _require(row, (DRAFT, SCHEDULED), "published")
+    return _with_status(row, PUBLISHED, {"publishedAt": appwrite_datetime(now)})
+
+
+def archive_changes(row: Mapping[str, Any], now: datetime) -> Changes:
+    """Archive any article that is not archived yet: `archivedAt`, and no more public read.
+    `publishedAt` stays as the record of when it was published."""
+    _require(row, EDITABLE, "archived")
+    return _with_status(row, ARCHIVED, {"archivedAt": appwrite_datetime(now)})
+
+
+def is_due(row: Mapping[str, Any], now: datetime) -> bool:
+    """A scheduled article whose `publishAt` has passed."""
+    publish_at: Optional[str] = row.get("publishAt")
+    return row.get("status") == SCHEDULED and bool(publish_at) and parse_datetime(publish_at) <= now
