@@ -19,8 +19,8 @@ from emulator.api.errors import AppwriteError
 from emulator.api.passwords import HASH_OPTIONS, hash_password, verify_password
 from emulator.api.responses import json_response, no_content
 from emulator.api.users import (
-    MEMBERSHIP_ATTRIBUTES, SESSION_DURATION_SECONDS, _set_password, create_user, emit, emit_session, emit_user,
-    issue_jwt, membership_list, save_user, start_session, user_sessions,
+    MEMBERSHIP_ATTRIBUTES, SESSION_DURATION_SECONDS, _set_email, _set_password, create_user, emit, emit_session,
+    emit_user, issue_jwt, membership_list, redeem_token, save_user, start_session, user_sessions,
 )
 from emulator.state import EmulatorState
 from emulator.store import identity
@@ -82,6 +82,23 @@ async def update_password(request: Request):
         raise AppwriteError("user_invalid_credentials")
     _set_password(user, new_password)
     return json_response(models.account(_saved(request, user, "password")))
+
+
+async def update_email(request: Request):
+    who = _account_caller(request)
+    args = await p.params_of(request)
+    email = args.required("email", p.email)
+    password = args.required("password", p.password)
+    user = dict(who.user)
+    if user.get("password") and not verify_password(user["password"], password, user.get("hashOptions")):
+        raise AppwriteError("user_invalid_credentials")
+    _set_email(user, email)
+    try:
+        return json_response(models.account(_saved(request, user, "email")))
+    except AppwriteError as exc:
+        if exc.type == "user_already_exists":
+            raise AppwriteError("user_email_already_exists") from None
+        raise
 
 
 async def get_prefs(request: Request):
@@ -179,6 +196,20 @@ async def create_anonymous_session(request: Request):
     return _session_response(request, who, start_session(state, user, "anonymous", factors=["anonymous"]))
 
 
+async def create_token_session(request: Request):
+    """`account.create_session(userId, secret)`: exchange a token from `users.create_token`."""
+    who = caller(request)
+    _may_start_session(who)
+    args = await p.params_of(request)
+    user_id = args.required("userId", p.uid)
+    secret = args.required("secret", p.text(256, 1))
+    state = state_of(request)
+    user = redeem_token(state, user_id, secret)
+    if not user.get("status", True):
+        raise AppwriteError("user_blocked")
+    return _session_response(request, who, start_session(state, user, "token", factors=["token"]))
+
+
 async def create_jwt(request: Request):
     who = _account_caller(request)
     duration = (await p.params_of(request)).optional("duration", p.integer_range(0, 3600), 900)
@@ -202,6 +233,7 @@ def routes(state: EmulatorState) -> list[Route]:
         Route("/account", get, methods=["GET"]),
         Route("/account", create, methods=["POST"]),
         Route("/account/name", update_name, methods=["PATCH"]),
+        Route("/account/email", update_email, methods=["PATCH"]),
         Route("/account/password", update_password, methods=["PATCH"]),
         Route("/account/prefs", get_prefs, methods=["GET"]),
         Route("/account/prefs", update_prefs, methods=["PATCH"]),
@@ -211,6 +243,7 @@ def routes(state: EmulatorState) -> list[Route]:
         Route("/account/sessions", delete_sessions, methods=["DELETE"]),
         Route("/account/sessions/email", create_email_password_session, methods=["POST"]),
         Route("/account/sessions/anonymous", create_anonymous_session, methods=["POST"]),
+        Route("/account/sessions/token", create_token_session, methods=["POST"]),
         Route("/account/sessions/{sessionId}", get_session, methods=["GET"]),
         Route("/account/sessions/{sessionId}", delete_session, methods=["DELETE"]),
     ]

@@ -395,6 +395,35 @@ async def list_memberships(request: Request):
     return json_response(membership_list(state, memberships, query, search, count_total))
 
 
+async def create_token(request: Request):
+    """A one-time secret that `account.create_session(userId, secret)` exchanges for a session."""
+    _write(request)
+    state = state_of(request)
+    user = load_user(state, p.path_id(request, "userId"))
+    args = await p.params_of(request)
+    length = args.optional("length", p.integer_range(4, 128), 6)
+    expire_seconds = args.optional("expire", p.integer_range(60, 3600), 900)
+    now = datetime.now(timezone.utc)
+    secret = secrets.token_hex(64)[:length]
+    token = {"$id": p.unique_id(), "$createdAt": identity.timestamp(now), "userId": user["$id"],
+             "expire": identity.timestamp(now + timedelta(seconds=expire_seconds)), "phrase": ""}
+    user.setdefault("tokens", []).append(dict(token, secretHash=token_digest(secret)))
+    save_user(state, user)
+    return json_response(dict(token, secret=secret if caller(request).is_privileged else ""), 201)
+
+
+def redeem_token(state: EmulatorState, user_id: str, secret: str) -> dict:
+    """The user owning an unexpired token with this secret (the token is used up); else 401."""
+    user = identity.get(state.db, identity.USERS, user_id)
+    now = identity.timestamp()
+    digest = token_digest(secret)
+    for token in (user or {}).get("tokens", []):
+        if token["expire"] > now and secrets.compare_digest(token["secretHash"], digest):
+            user["tokens"] = [t for t in user["tokens"] if t["expire"] > now and t is not token]
+            return save_user(state, user)
+    raise AppwriteError("user_invalid_token")
+
+
 async def list_targets(request: Request):
     _read(request)
     user = load_user(state_of(request), p.path_id(request, "userId"))
@@ -433,4 +462,5 @@ def routes(state: EmulatorState) -> list[Route]:
         Route("/users/{userId}/jwts", create_jwt, methods=["POST"]),
         Route("/users/{userId}/memberships", list_memberships, methods=["GET"]),
         Route("/users/{userId}/targets", list_targets, methods=["GET"]),
+        Route("/users/{userId}/tokens", create_token, methods=["POST"]),
     ]

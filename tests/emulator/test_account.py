@@ -133,3 +133,26 @@ def test_account_memberships(make_user, user_client, admin_client):
     Teams(admin_client).create_membership(team["$id"], ["writer"], user_id=user["$id"])
     listed = as_dict(Account(user_client(user)).list_memberships())
     assert [m["teamId"] for m in listed["memberships"]] == [team["$id"]]
+
+
+def test_token_exchange_creates_a_session(make_user, admin_client, guest_client, emulator):
+    user, _ = make_user()
+    token = as_dict(Users(admin_client).create_token(user["$id"], length=12, expire=120))
+    assert token["userId"] == user["$id"] and len(token["secret"]) == 12
+    session = as_dict(Account(admin_client).create_session(user["$id"], token["secret"]))
+    assert session["userId"] == user["$id"] and session["provider"] == "token"
+    assert as_dict(Account(emulator.client().set_session(session["secret"])).get())["$id"] == user["$id"]
+    error = error_of(lambda: Account(guest_client).create_session(user["$id"], token["secret"]))
+    assert (error.code, error.type) == (401, "user_invalid_token")  # a token is used once
+
+
+def test_update_email_needs_the_password(make_user, user_client):
+    user, password = make_user()
+    other, _ = make_user()
+    account = Account(user_client(user))
+    error = error_of(lambda: account.update_email(f"new-{user['email']}", "wrong-password"))
+    assert (error.code, error.type) == (401, "user_invalid_credentials")
+    error = error_of(lambda: account.update_email(other["email"], password))
+    assert (error.code, error.type) == (409, "user_email_already_exists")
+    updated = as_dict(account.update_email(f"NEW-{user['email']}", password))
+    assert updated["email"] == f"new-{user['email']}" and updated["emailVerification"] is False

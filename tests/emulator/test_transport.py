@@ -154,6 +154,7 @@ def test_identity_endpoints_match_the_openapi_spec(raw, emulator):
         ("PATCH", f"/users/{uid}/prefs", {"prefs": {"a": 1}}), ("POST", f"/users/{uid}/sessions", {}),
         ("GET", f"/users/{uid}/sessions", None), ("POST", f"/users/{uid}/jwts", {}),
         ("GET", f"/users/{uid}/memberships", None), ("GET", f"/users/{uid}/targets", None),
+        ("POST", f"/users/{uid}/tokens", {}),
     ]:
         answer = raw.request(method, path, json=body)
         assert answer.status_code < 300, (method, path, answer.text)
@@ -176,6 +177,7 @@ def test_identity_endpoints_match_the_openapi_spec(raw, emulator):
     as_user = {"x-appwrite-key": None, "x-appwrite-session": created.json()["secret"]}
     for method, path, body in [
         ("GET", "/account", None), ("PATCH", "/account/name", {"name": "Me"}), ("GET", "/account/prefs", None),
+        ("PATCH", "/account/email", {"email": email, "password": password}),
         ("PATCH", "/account/prefs", {"prefs": {"c": 3}}), ("GET", "/account/sessions", None),
         ("GET", "/account/sessions/current", None), ("POST", "/account/jwts", {}),
         ("PATCH", "/account/password", {"password": password, "oldPassword": password}),
