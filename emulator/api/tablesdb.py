@@ -203,7 +203,7 @@ def _format_default(fmt: str):
 
 DEFAULT_VALIDATORS = {
     "varchar": _string, "string": _string, "text": _string, "mediumtext": _string, "longtext": _string,
-    "integer": _integer, "float": _number, "boolean": p.boolean, "datetime": _datetime,
+    "integer": _integer, "bigint": _integer, "float": _number, "boolean": p.boolean, "datetime": _datetime,
     "email": _format_default("email"), "url": _format_default("url"), "ip": _format_default("ip"), "enum": _string,
 }
 SIZE_RANGES = {"varchar": (1, col.VARCHAR_MAX), "string": (1, 1073741824)}
@@ -221,8 +221,8 @@ def column_params(kind: str, args: p.Params, creating: bool) -> dict:
         params["size"] = (args.required if creating else args.optional)("size", p.integer_range(low, high))
     if kind == "enum":
         params["elements"] = args.required("elements", p.array_of(p.text(255, 1), 100))
-    if kind in ("integer", "float"):
-        number = _integer if kind == "integer" else _number
+    if kind in ("integer", "bigint", "float"):
+        number = _number if kind == "float" else _integer
         params["min"] = args.optional("min", number)
         params["max"] = args.optional("max", number)
     params["required"] = args.required("required", p.boolean)

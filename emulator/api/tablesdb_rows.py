@@ -21,6 +21,7 @@ from emulator.api.responses import json_response, no_content
 from emulator.api.tablesdb_context import load_table, queries_param, service
 from emulator.functions import hooks
 from emulator.query import QueryError, parse_queries, plan_queries
+from emulator.store import columns as col
 from emulator.store.rows import row_model
 from emulator.store.tables import TableMeta
 from emulator.triggers import events
@@ -337,9 +338,9 @@ def _increase(sign: int, bound_name: str):
         spec = table.column(key)
         if row is None or spec is None:
             raise AppwriteError("column_not_found", "Column with the requested key '%s' could not be found.")
-        if spec["type"] not in ("integer", "double") or spec.get("array"):
+        if spec["type"] not in col.NUMERIC_TYPES or spec.get("array"):
             raise AppwriteError("column_type_invalid", f'tablesDB "{key}" is not a number')
-        if spec["type"] == "integer" and isinstance(value, float) and not value.is_integer():
+        if spec["type"] in col.INTEGER_TYPES and isinstance(value, float) and not value.is_integer():
             raise AppwriteError("general_argument_invalid", "Invalid `value` param: Value must be a valid integer")
         if not _may(who, table, "update", row):
             raise AppwriteError("user_unauthorized")

@@ -26,10 +26,13 @@ ROW_WIDTH_BASE = 1067
 TEXT_SIZES = {"text": 65535, "mediumtext": 16777215, "longtext": 4294967295}
 FORMAT_SIZES = {"email": 254, "url": 2000, "ip": 39, "enum": 255}
 STRING_TYPES = ("varchar", "string", "text", "mediumtext", "longtext")
+INTEGER_TYPES = ("integer", "bigint")
+NUMERIC_TYPES = ("integer", "bigint", "double")
 # Route type path -> stored (wire) type and format.
 CREATE_TYPES = {
     "varchar": ("varchar", ""), "string": ("string", ""), "text": ("text", ""),
     "mediumtext": ("mediumtext", ""), "longtext": ("longtext", ""), "integer": ("integer", ""),
+    "bigint": ("bigint", ""),
     "float": ("double", ""), "boolean": ("boolean", ""), "datetime": ("datetime", ""),
     "email": ("string", "email"), "url": ("string", "url"), "ip": ("string", "ip"),
     "enum": ("string", "enum"),
@@ -46,10 +49,13 @@ def route_type(spec: dict) -> str:
 def sqlite_type(spec: dict) -> str:
     if spec.get("array"):
         return "TEXT"
-    return {"integer": "INTEGER", "double": "REAL", "boolean": "INTEGER"}.get(spec["type"], "TEXT")
+    affinity = {"integer": "INTEGER", "bigint": "INTEGER", "double": "REAL", "boolean": "INTEGER"}
+    return affinity.get(spec["type"], "TEXT")
 
 
 def query_kind(spec: dict) -> str:
+    if spec["type"] in INTEGER_TYPES:
+        return "integer"
     return "string" if spec["type"] in STRING_TYPES else spec["type"]
 
 
@@ -64,7 +70,7 @@ def width(spec: dict) -> int:
         return 4 * size + (1 if size <= 255 else 2)
     if kind in TEXT_SIZES:
         return 20
-    if kind == "integer":
+    if kind in INTEGER_TYPES:
         return 8 if spec.get("size") == 8 else 4
     return {"double": 8, "boolean": 1, "datetime": 7}.get(kind, 20)
 
@@ -109,8 +115,8 @@ def build_spec(type_path: str, params: dict, existing: dict | None = None) -> di
             if not elements:
                 raise AppwriteError("column_value_invalid", "Enum elements must not be empty")
             spec["elements"] = list(dict.fromkeys(elements))
-    if stored_type in ("integer", "double"):
-        low, high = (INT_MIN, INT_MAX) if stored_type == "integer" else (-FLOAT_MAX, FLOAT_MAX)
+    if stored_type in NUMERIC_TYPES:
+        low, high = (INT_MIN, INT_MAX) if stored_type in INTEGER_TYPES else (-FLOAT_MAX, FLOAT_MAX)
         minimum = params.get("min") if params.get("min") is not None else (spec.get("min", low) if existing else low)
         maximum = params.get("max") if params.get("max") is not None else (spec.get("max", high) if existing else high)
         if stored_type == "double":
@@ -118,8 +124,8 @@ def build_spec(type_path: str, params: dict, existing: dict | None = None) -> di
         if minimum > maximum:
             raise AppwriteError("column_value_invalid", "Minimum value must be lesser than maximum value")
         spec["min"], spec["max"] = minimum, maximum
-        if stored_type == "integer":
-            spec["size"] = 8 if maximum > INT32_MAX else 4
+        if stored_type in INTEGER_TYPES:
+            spec["size"] = 8 if maximum > INT32_MAX or stored_type == "bigint" else 4
     if default is not None:
         if spec["required"]:
             raise AppwriteError("column_default_unsupported", "Cannot set default value for required column")
@@ -153,7 +159,7 @@ def column_model(spec: dict, created: str, updated: str) -> dict:
         model["size"] = spec["size"]
     if kind in STRING_TYPES:
         model["encrypt"] = spec.get("encrypt", False)
-    if kind in ("integer", "double"):
+    if kind in NUMERIC_TYPES:
         model["min"], model["max"] = spec["min"], spec["max"]
     if kind == "datetime":
         model["format"] = "datetime"
@@ -196,7 +202,7 @@ def _type_problem(spec: dict, value: object) -> str | None:
     elif kind in TEXT_SIZES:
         if not isinstance(value, str) or len(value.encode("utf-8")) > TEXT_SIZES[kind]:
             return f"Value must be a valid string and no longer than {TEXT_SIZES[kind]} bytes"
-    elif kind == "integer":
+    elif kind in INTEGER_TYPES:
         bits = 64 if spec.get("size") == 8 else 32
         low, high = (INT_MIN, INT_MAX) if bits == 64 else (-2147483648, INT32_MAX)
         if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
@@ -223,7 +229,7 @@ def _format_problem(spec: dict, value: object) -> str | None:
         return "Value must be a valid IP address"
     if fmt == "enum" and value not in spec.get("elements", []):
         return f"Value must be one of ({', '.join(spec.get('elements', []))})"
-    if kind in ("integer", "double") and not spec["min"] <= value <= spec["max"]:
+    if kind in NUMERIC_TYPES and not spec["min"] <= value <= spec["max"]:
         return f"Value must be a valid range between {_number_text(spec['min'])} and {_number_text(spec['max'])}"
     return None
 
@@ -236,7 +242,7 @@ def value_problem(spec: dict, value: object) -> str | None:
 def structure_problem(spec: dict, value: object) -> str | None:
     """utopia Structure detail (without the `Invalid document structure: ` prefix) or None."""
     key = spec["key"]
-    label = "format" if spec.get("format") or spec["type"] in ("integer", "double") else "type"
+    label = "format" if spec.get("format") or spec["type"] in NUMERIC_TYPES else "type"
     if spec.get("array"):
         if value is None:
             return None

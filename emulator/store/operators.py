@@ -53,7 +53,7 @@ def apply(method: str, values: list, current: object, spec: dict) -> object:
     """The new value of a column after the operator; raises `OperatorInvalid`."""
     kind, is_array = spec["type"], spec.get("array", False)
     if method in NUMERIC:
-        if kind not in ("integer", "double") or is_array:
+        if kind not in ("integer", "bigint", "double") or is_array:
             raise OperatorInvalid(f"{method} requires a numeric column")
         return _numeric(method, values, current, kind)
     if method in ARRAY:
@@ -105,7 +105,7 @@ def _numeric(method: str, values: list, current: object, kind: str) -> object:
     }[method]()
     if limit is not None:
         result = max(result, limit) if method in ("decrement", "divide") else min(result, limit)
-    if kind == "integer" and isinstance(result, float) and result.is_integer():
+    if kind in ("integer", "bigint") and isinstance(result, float) and result.is_integer():
         result = int(result)
     return result
 

@@ -241,7 +241,7 @@ class Rows:
             shown = int(bound) if float(bound).is_integer() else bound
             raise AppwriteError("column_limit_exceeded", f'tablesDB "{key}" has reached the {which} value of {shown}')
         spec = table.column(key)
-        if spec["type"] == "integer":
+        if spec["type"] in col.INTEGER_TYPES:
             result = int(result)
         with self.db.transaction() as conn:
             conn.execute(

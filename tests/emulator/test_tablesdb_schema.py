@@ -231,3 +231,14 @@ def test_schema_routes_need_key_scopes(make_user, user_client, db_id):
     assert '(role: users) missing scopes (["tables.write","collections.write"])' in error.message
     error = fails(as_user.list)
     assert (error.code, error.type) == (401, "general_unauthorized_scope")
+
+
+def test_bigint_columns(tdb, db_id, table_id):
+    """SDK 27's `create_big_int_column` (Appwrite HEAD); 15.x has no such method."""
+    if not hasattr(tdb, "create_big_int_column"):
+        pytest.skip("this SDK version has no bigint columns")
+    model = plain(tdb.create_big_int_column(db_id, table_id, "big", False, min=0, max=2**62))
+    assert (model["type"], float(model["max"])) == ("bigint", float(2**62))
+    row = plain(tdb.create_row(db_id, table_id, "r1", {"big": 2**61}))
+    assert row["big"] == 2**61
+    assert plain(tdb.get_column(db_id, table_id, "big"))["type"] == "bigint"

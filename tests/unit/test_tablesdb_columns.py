@@ -81,3 +81,10 @@ def test_storage_round_trip():
     assert col.from_sql(flag, col.to_sql(flag, False)) is False
     number = spec("float")
     assert col.from_sql(number, col.to_sql(number, 5)) == 5 and isinstance(col.from_sql(number, 5.0), int)
+
+
+def test_bigint_is_a_64_bit_integer():
+    big = spec("bigint", min=0)
+    assert (big["size"], col.width(big), col.query_kind(big), col.sqlite_type(big)) == (8, 8, "integer", "INTEGER")
+    assert col.structure_problem(big, 2**62) is None
+    assert "has invalid format" in col.structure_problem(big, -1)
