@@ -209,20 +209,24 @@ def apply(
     """Filter, order and page `docs` (already in `$sequence` order). Returns (total, page)."""
     kept = [d for d in docs if all(matches(d, q, search_text) for q in query.filters)]
     total = min(len(kept), TOTAL_CAP) if count_total else 0
+    cursor_doc = None
+    if query.cursor is not None:
+        cursor_doc = next((d for d in docs if d["$id"] == query.cursor[1]), None)
+        if cursor_doc is None:
+            raise AppwriteError("general_cursor_not_found",
+                                f"{cursor_label} '{query.cursor[1]}' for the 'cursor' value not found.")
+        if cursor_doc not in kept:  # the cursor marks a position even when filters exclude it
+            kept.append(cursor_doc)
+            kept.sort(key=lambda d: int(d["$sequence"]))
     for attribute, descending in reversed(query.orders):
         kept.sort(key=lambda d: _sort_key(d.get(attribute) if attribute != "$sequence" else int(d["$sequence"])),
                   reverse=descending)
-    if query.cursor is not None:
-        direction, cursor_id = query.cursor
-        position = next((i for i, d in enumerate(kept) if d["$id"] == cursor_id), None)
-        if position is None:
-            if not any(d["$id"] == cursor_id for d in docs):
-                raise AppwriteError("general_cursor_not_found", f"{cursor_label} '{cursor_id}' for the 'cursor' value not found.")
-            return total, []
-        if direction == "after":
-            kept = kept[position + 1:]
-        else:
-            before = kept[:position]
-            start = max(0, len(before) - query.offset - query.limit)
-            return total, before[start:len(before) - query.offset]
-    return total, kept[query.offset:query.offset + query.limit]
+    if cursor_doc is None:
+        return total, kept[query.offset:query.offset + query.limit]
+    position = kept.index(cursor_doc)
+    if query.cursor[0] == "after":
+        after = kept[position + 1:]
+        return total, after[query.offset:query.offset + query.limit]
+    before = kept[:position]
+    end = len(before) - query.offset
+    return total, before[max(0, end - query.limit):max(0, end)]

@@ -1,7 +1,8 @@
 """Request parameters the way Appwrite (utopia-php/http) reads and validates them.
 
 GET parameters come from the query string in PHP's flattened form (`queries[0]=…`,
-`a[b]=…`); every other method sends a JSON object body (DELETE too). Unknown
+`a[b]=…`); every other method sends a JSON object body (DELETE too), or a
+form-encoded one in the same flattened form. Unknown
 parameters are ignored, as Appwrite does. A missing required parameter answers
 ``Param "<name>" is not optional.``; a present one that fails its validator answers
 ``Invalid `<name>` param: <validator description>`` (both 400 general_argument_invalid).
@@ -16,6 +17,7 @@ import secrets
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 
@@ -38,6 +40,8 @@ async def read_params(request: Request) -> dict[str, Any]:
     raw = await request.body()
     if not raw.strip():
         return {}
+    if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        return parse_query_string(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError):

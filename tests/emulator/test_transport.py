@@ -191,3 +191,9 @@ def test_identity_endpoints_match_the_openapi_spec(raw, emulator):
                        headers=guest).status_code == 201
     assert raw.request("GET", "/account", headers=guest).status_code == 401  # error bodies are checked too
     assert raw.request("DELETE", f"/users/{uid}", json={}).status_code == 204
+
+
+def test_form_encoded_bodies_are_read_like_query_strings(raw):
+    answer = raw.request("POST", "/teams", content=b"teamId=unique()&name=Form+team&roles[0]=owner",
+                         headers={"content-type": "application/x-www-form-urlencoded"})
+    assert answer.status_code == 201 and answer.json()["name"] == "Form team"
