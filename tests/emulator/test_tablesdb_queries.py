@@ -189,3 +189,11 @@ def test_total_is_capped_at_5000(emulator, tdb):
     result = tdb.list_rows(database_id, "many", [Query.limit(1)])
     assert total(result) == 5000 and len(plain(result)["rows"]) == 1
     assert total(tdb.list_rows(database_id, "many", [Query.less_than("n", 10)])) == 10
+
+
+def test_queries_in_a_post_body(tdb, table):
+    """SDK 27's `create_query` (POST …/rows/query) is list_rows with the queries in a JSON body."""
+    if not hasattr(tdb, "create_query"):
+        pytest.skip("this SDK version has no create_query")
+    result = tdb.create_query(*table, queries=[Query.greater_than("n", 1), Query.order_desc("n")])
+    assert ids(result) == ["c", "b"] and total(result) == 2
