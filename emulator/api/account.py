@@ -18,9 +18,9 @@ from emulator.api.auth import Caller, caller, require_scope, state_of
 from emulator.api.errors import AppwriteError
 from emulator.api.passwords import HASH_OPTIONS, hash_password, verify_password
 from emulator.api.responses import json_response, no_content
-from emulator.api.users import (
-    MEMBERSHIP_ATTRIBUTES, SESSION_DURATION_SECONDS, _set_email, _set_password, create_user, emit, emit_session,
-    emit_user, issue_jwt, membership_list, redeem_token, save_user, start_session, user_sessions,
+from emulator.api.user_ops import (
+    MEMBERSHIP_ATTRIBUTES, SESSION_DURATION_SECONDS, create_user, emit, emit_session, emit_user, issue_jwt,
+    membership_list, redeem_token, save_user, set_email, set_password, start_session, user_sessions,
 )
 from emulator.state import EmulatorState
 from emulator.store import identity
@@ -80,7 +80,7 @@ async def update_password(request: Request):
     user = dict(who.user)
     if user.get("password") and not verify_password(user["password"], old_password, user.get("hashOptions")):
         raise AppwriteError("user_invalid_credentials")
-    _set_password(user, new_password)
+    set_password(user, new_password)
     return json_response(models.account(_saved(request, user, "password")))
 
 
@@ -92,7 +92,7 @@ async def update_email(request: Request):
     user = dict(who.user)
     if user.get("password") and not verify_password(user["password"], password, user.get("hashOptions")):
         raise AppwriteError("user_invalid_credentials")
-    _set_email(user, email)
+    set_email(user, email)
     try:
         return json_response(models.account(_saved(request, user, "email")))
     except AppwriteError as exc:
@@ -183,6 +183,7 @@ async def create_email_password_session(request: Request):
         raise AppwriteError("user_blocked")
     if user.get("hash") != "argon2":  # imported hashes are upgraded on the first sign-in, as Appwrite does
         user["password"], user["hash"], user["hashOptions"] = hash_password(password), "argon2", dict(HASH_OPTIONS)
+        user = save_user(state, user)
     session = start_session(state, user, "email", provider_uid=email, factors=["password"], duration=duration)
     return _session_response(request, who, session)
 

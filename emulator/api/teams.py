@@ -18,7 +18,7 @@ from emulator.api import params as p
 from emulator.api.auth import Caller, caller, require_scope, state_of, token_digest
 from emulator.api.errors import AppwriteError
 from emulator.api.responses import json_response, no_content
-from emulator.api.users import create_user, emit, emit_user, membership_list
+from emulator.api.user_ops import create_user, emit, emit_user, membership_list
 from emulator.state import EmulatorState
 from emulator.store import identity
 from emulator.triggers import events
