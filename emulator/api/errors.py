@@ -110,6 +110,7 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "column_default_unsupported": (400, "Default values cannot be set for array or required columns."),
     "column_value_invalid": (400, "The column value is invalid. Please check the type, range and value of the column."),
     "column_type_invalid": (400, "The column type is invalid."),
+    "attribute_type_invalid": (400, "The attribute type is invalid."),
     "column_unknown": (
         400,
         "The column '{}' required for the index could not be found. Please confirm all your columns are in "

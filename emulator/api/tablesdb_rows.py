@@ -332,14 +332,16 @@ def _increase(sign: int, bound_name: str):
         who, table, args, store = await _context(request, WRITE)
         row_id = p.path_id(request, "rowId")
         key = request.path_params["column"]
-        value = args.optional("value", _positive_number, 1)
+        value = args.optional("value", _any_number, 1)
+        if value <= 0:
+            raise AppwriteError("general_argument_invalid", "Value must be numeric and greater than 0")
         bound = args.optional(bound_name, _any_number)
         row = store.get(table, row_id)
         spec = table.column(key)
         if row is None or spec is None:
             raise AppwriteError("column_not_found", "Column with the requested key '%s' could not be found.")
         if spec["type"] not in col.NUMERIC_TYPES or spec.get("array"):
-            raise AppwriteError("column_type_invalid", f'tablesDB "{key}" is not a number')
+            raise AppwriteError("attribute_type_invalid", f'tablesDB "{key}" is not a number')
         if spec["type"] in col.INTEGER_TYPES and isinstance(value, float) and not value.is_integer():
             raise AppwriteError("general_argument_invalid", "Invalid `value` param: Value must be a valid integer")
         if not _may(who, table, "update", row):
@@ -354,12 +356,6 @@ def _increase(sign: int, bound_name: str):
 def _any_number(value):
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise p.Invalid("Value must be a valid float")
-    return value
-
-
-def _positive_number(value):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-        raise p.Invalid("Value must be numeric and greater than 0")
     return value
 
 

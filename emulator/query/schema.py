@@ -14,11 +14,12 @@ class Attribute:
     kind: str
     array: bool = False
     sql: str = ""  # the SQL column expression (already safely quoted)
+    encrypted: bool = False
 
     @staticmethod
-    def for_column(key: str, column_type: str, array: bool, sql: str) -> "Attribute":
+    def for_column(key: str, column_type: str, array: bool, sql: str, encrypted: bool = False) -> "Attribute":
         kind = "string" if column_type in STRING_TYPES else column_type
-        return Attribute(key, kind, array, sql)
+        return Attribute(key, kind, array, sql, encrypted)
 
 
 SYSTEM_ATTRIBUTES = {

@@ -102,6 +102,8 @@ def _check_filter(query: Query, schema: Schema) -> None:
         raise _invalid(f"Attribute not found in schema: {query.attribute}")
     if method in UNSERVED:
         raise _invalid(f'Cannot query {method} on attribute "{attribute.key}" of type {attribute.kind}.')
+    if attribute.encrypted:
+        raise _invalid(f"Cannot query encrypted attribute: {attribute.key}")
     values = query.values
     if len(values) > MAX_VALUES:
         raise _invalid(f"Query on attribute has greater than {MAX_VALUES} values: {attribute.key}")

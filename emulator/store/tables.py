@@ -74,7 +74,8 @@ class TableMeta:
 
     def schema(self) -> Schema:
         attributes = [
-            Attribute.for_column(c["key"], col.query_kind(c), c.get("array", False), quote_identifier(c["key"]))
+            Attribute.for_column(c["key"], col.query_kind(c), c.get("array", False), quote_identifier(c["key"]),
+                                 c.get("encrypt", False))
             for c in self.columns
         ]
         fulltext = {

@@ -117,6 +117,13 @@ def test_cursor_pagination(tdb, table):
     assert error.type == "database_query_order_null"
 
 
+def test_encrypted_columns_cannot_be_queried(tdb, table):
+    tdb.create_varchar_column(*table, "secret", 200, False, encrypt=True)
+    error = fails(tdb.list_rows, *table, [Query.equal("secret", "x")])
+    assert (error.type, error.message) == ("general_query_invalid", "Invalid query: Cannot query encrypted attribute: secret")
+    tdb.delete_column(*table, "secret")
+
+
 def test_select(tdb, table):
     rows = plain(tdb.list_rows(*table, [Query.select(["title"]), Query.limit(1)]))["rows"]
     assert set(rows[0]) == {"$id", "$sequence", "$createdAt", "$updatedAt", "$permissions", "$databaseId",

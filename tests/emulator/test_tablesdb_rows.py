@@ -158,10 +158,12 @@ def test_increment_and_decrement(tdb, table):
         400, "column_limit_exceeded", 'tablesDB "n" has reached the maximum value of 10')
     error = fails(tdb.decrement_row_column, *table, "r1", "n", 7, min=0)
     assert error.message == 'tablesDB "n" has reached the minimum value of 0'
-    assert fails(tdb.increment_row_column, *table, "r1", "title").type == "column_type_invalid"
+    error = fails(tdb.increment_row_column, *table, "r1", "title")
+    assert (error.type, error.message) == ("attribute_type_invalid", 'tablesDB "title" is not a number')
     error = fails(tdb.increment_row_column, *table, "nope", "n")
     assert (error.code, error.type) == (404, "column_not_found")
-    assert fails(tdb.increment_row_column, *table, "r1", "n", -1).type == "general_argument_invalid"
+    error = fails(tdb.increment_row_column, *table, "r1", "n", -1)
+    assert (error.type, error.message) == ("general_argument_invalid", "Value must be numeric and greater than 0")
 
 
 def test_api_key_may_set_dates(tdb, table):
