@@ -1,11 +1,118 @@
-"""Articles (HTTP): create, list, search, get, update, publish/schedule/archive, delete.
+"""Articles (HTTP): create, list/search, get, update, schedule/publish/archive, delete.
 
-Stub: answers `GET /health`; every other path is a 404 until the routes land.
+Guests may read published articles; every write needs a verified JWT. Who may do what
+is the access matrix of shared.permissions, checked here because the key bypasses row
+permissions, and written on each row so direct SDK access obeys it too. An article the
+caller may not read is a 404, as if it did not exist.
 """
 
-from ..shared import App
+from __future__ import annotations
 
-app = App("articles", timeout=15)
+from datetime import datetime, timezone
+
+from ..shared import App, Forbidden, Response, authenticate, authenticate_optional, load_schema
+from ..shared.articles import (archive_changes, new_article, publish_changes, schedule_changes,
+                               update_changes)
+from ..shared.permissions import can_delete, can_read, can_update
+from . import rows
+from .access import my_team_ids, roles_in_team
+from .listing import list_queries, page, parse_list_query
+
+MAX_BODY_BYTES = 2 * 1024 * 1024
+app = App("articles", timeout=15, max_body_bytes=MAX_BODY_BYTES)
+
+CREATE = load_schema(__file__, "../schemas/create.json")
+UPDATE = load_schema(__file__, "../schemas/update.json")
+SCHEDULE = load_schema(__file__, "../schemas/schedule.json")
+EMPTY = load_schema(__file__, "../schemas/empty.json")
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@app.route("POST", "/articles")
+def create_article(req):
+    caller = authenticate(req.headers, deadline=req.deadline)
+    fields = CREATE.validate(req.json())
+    team_id = fields.get("teamId")
+    if team_id and team_id not in roles_in_team(req, caller, team_id):
+        raise Forbidden(f"You are not a member of team {team_id!r}.", code="not_team_member")
+    return Response.created(rows.create(req, new_article(caller.id, fields, now())))
+
+
+@app.route("GET", "/articles")
+def list_articles(req):
+    params = parse_list_query(req.query)
+    caller = authenticate_optional(req.headers, deadline=req.deadline)
+    team_ids = [] if params.published_only or caller is None else my_team_ids(req, caller)
+    if params.cursor is not None:
+        cursor_row = rows.get_cursor(req, params.cursor)
+        if not can_read(caller, cursor_row, dict.fromkeys(team_ids, ())):
+            raise rows.cursor_not_found(params.cursor)
+    return page(rows.list_page(req, list_queries(params, caller, team_ids), params.cursor), params)
+
+
+def _readable(req, caller):
+    """The article of the path, its team roles for the caller; 404 if the caller may not read it."""
+    row = rows.get(req, req.params["id"])
+    needs_roles = caller is not None and not caller.is_admin and caller.id != row["authorId"]
+    roles = roles_in_team(req, caller, row.get("teamId")) if needs_roles else {}
+    if not can_read(caller, row, roles):
+        raise rows.not_found(req.params["id"])
+    return row, roles
+
+
+def _updatable(req):
+    caller = authenticate(req.headers, deadline=req.deadline)
+    row, roles = _readable(req, caller)
+    if not can_update(caller, row, roles):
+        raise Forbidden("Only the author, the team's editors and admins, and site admins may change this article.")
+    return row
+
+
+@app.route("GET", "/articles/{id}")
+def get_article(req):
+    caller = authenticate_optional(req.headers, deadline=req.deadline)
+    return _readable(req, caller)[0]
+
+
+@app.route("PATCH", "/articles/{id}")
+def update_article(req):
+    row = _updatable(req)
+    fields = UPDATE.validate(req.json())
+    return rows.update(req, row["$id"], update_changes(row, fields, now()))
+
+
+@app.route("POST", "/articles/{id}/schedule")
+def schedule_article(req):
+    row = _updatable(req)
+    fields = SCHEDULE.validate(req.json())
+    return rows.update(req, row["$id"], schedule_changes(row, fields["publishAt"], now()))
+
+
+@app.route("POST", "/articles/{id}/publish")
+def publish_article(req):
+    row = _updatable(req)
+    EMPTY.validate(req.json(default={}))
+    return rows.update(req, row["$id"], publish_changes(row, now()))
+
+
+@app.route("POST", "/articles/{id}/archive")
+def archive_article(req):
+    row = _updatable(req)
+    EMPTY.validate(req.json(default={}))
+    return rows.update(req, row["$id"], archive_changes(row, now()))
+
+
+@app.route("DELETE", "/articles/{id}")
+def delete_article(req):
+    caller = authenticate(req.headers, deadline=req.deadline)
+    row, roles = _readable(req, caller)
+    if not can_delete(caller, row, roles):
+        raise Forbidden("Only the author, the team's admins and site admins may delete this article.")
+    rows.delete(req, row["$id"])
+    return Response.no_content()
 
 
 def main(context):

@@ -1,0 +1,52 @@
+"""The caller's team memberships, from the Teams API (the I/O half of shared.permissions).
+
+- one team: its memberships filtered by userId, with the execution's key (scope `teams.read`);
+- every team of the caller (for listing): `Teams.list` with the caller's own JWT, which Appwrite
+  answers with the teams the user is a confirmed member of.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from appwrite.exception import AppwriteException
+from appwrite.query import Query
+from appwrite.services.teams import Teams
+
+from ..shared import Identity, Request, jwt_from_headers, retry, server_client, user_client
+from ..shared.permissions import TeamRoles, team_roles
+
+PAGE = 100
+
+
+def roles_in_team(req: Request, caller: Optional[Identity], team_id: Optional[str]) -> TeamRoles:
+    """`{team_id: roles}` when the caller is a confirmed member of `team_id`, else `{}`."""
+    if caller is None or not team_id:
+        return {}
+    teams = Teams(server_client(req.headers))
+    queries = [Query.equal("userId", [caller.id]), Query.limit(PAGE)]
+    try:
+        found = retry(lambda: teams.list_memberships(team_id, queries=queries), deadline=req.deadline)
+    except AppwriteException as exc:
+        if exc.code == 404:  # the team is gone: nobody is a member any more
+            return {}
+        raise
+    return team_roles(found["memberships"])
+
+
+def my_team_ids(req: Request, caller: Optional[Identity]) -> list[str]:
+    """Ids of every team the caller is a confirmed member of (paged through)."""
+    jwt = jwt_from_headers(req.headers)
+    if caller is None or jwt is None:
+        return []
+    teams = Teams(user_client(jwt))
+    ids: list[str] = []
+    cursor: list[str] = []
+    while True:
+        queries = [Query.limit(PAGE), *cursor]
+        found: dict[str, Any] = retry(lambda: teams.list(queries=queries), deadline=req.deadline)
+        batch = [team["$id"] for team in found["teams"]]
+        ids += batch
+        if len(batch) < PAGE:
+            return ids
+        cursor = [Query.cursor_after(batch[-1])]

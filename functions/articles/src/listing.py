@@ -1,0 +1,101 @@
+"""`GET /articles`: query parameters → TablesDB queries that return only readable rows, and the page.
+
+Who may read what is part of the query, never a filter over a fetched page, so `total`
+and cursor pagination stay right: guests see published rows; a user sees published rows,
+their own and their teams'; a site admin sees every row. `nextCursor` is the last row's
+id when more follow (one extra row is fetched to know), else null.
+
+Orders: `newest` ($createdAt, newest first; the default), `oldest` ($createdAt, oldest
+first), `published` (publishedAt, latest first; unpublished rows last).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Collection, Mapping, Optional
+
+from appwrite.query import Query
+
+from ..shared import Identity, load_schema
+from ..shared.articles import PUBLISHED
+
+QUERY_SCHEMA = load_schema(__file__, "../schemas/list-query.json")
+DEFAULT_LIMIT = 25
+MAX_VALUES_PER_QUERY = 100  # Appwrite's limit on the values of one query
+ORDERS = {
+    "newest": (Query.order_desc("$createdAt"),),
+    "oldest": (Query.order_asc("$createdAt"),),
+    "published": (Query.order_desc("publishedAt"), Query.order_desc("$createdAt")),
+}
+
+
+@dataclass(frozen=True)
+class ListParams:
+    status: Optional[str] = None
+    tag: Optional[str] = None
+    author_id: Optional[str] = None
+    team_id: Optional[str] = None
+    q: Optional[str] = None
+    cursor: Optional[str] = None
+    limit: int = DEFAULT_LIMIT
+    order: str = "newest"
+
+    @property
+    def published_only(self) -> bool:
+        return self.status == PUBLISHED
+
+
+def parse_list_query(query: Mapping[str, str]) -> ListParams:
+    """Validated parameters; 400 `validation_failed` with a pointer per bad parameter."""
+    values: dict[str, Any] = {k: v for k, v in query.items() if v != ""}
+    limit = values.get("limit")
+    if isinstance(limit, str) and limit.isascii() and limit.isdigit():
+        values["limit"] = int(limit)
+    QUERY_SCHEMA.validate(values)
+    return ListParams(status=values.get("status"), tag=values.get("tag"), author_id=values.get("authorId"),
+                      team_id=values.get("teamId"), q=values.get("q"), cursor=values.get("cursor"),
+                      limit=values.get("limit", DEFAULT_LIMIT), order=values.get("order", "newest"))
+
+
+def readable_by(caller: Optional[Identity], team_ids: Collection[str]) -> list[str]:
+    """The filter that keeps only rows `caller` may read (empty for site admins)."""
+    if caller is not None and caller.is_admin:
+        return []
+    published = Query.equal("status", [PUBLISHED])
+    if caller is None:
+        return [published]
+    teams = sorted(team_ids)
+    scopes = [published, Query.equal("authorId", [caller.id])]
+    scopes += [Query.equal("teamId", teams[i:i + MAX_VALUES_PER_QUERY])
+               for i in range(0, len(teams), MAX_VALUES_PER_QUERY)]
+    return [Query.or_queries(scopes)]
+
+
+def list_queries(params: ListParams, caller: Optional[Identity], team_ids: Collection[str]) -> list[str]:
+    queries = readable_by(caller, team_ids)
+    if params.status is not None:
+        queries.append(Query.equal("status", [params.status]))
+    if params.tag is not None:
+        queries.append(Query.contains("tags", [params.tag]))
+    if params.author_id is not None:
+        queries.append(Query.equal("authorId", [params.author_id]))
+    if params.team_id is not None:
+        queries.append(Query.equal("teamId", [params.team_id]))
+    if params.q is not None:
+        queries.append(Query.search("title", params.q))
+    queries += ORDERS[params.order]
+    if params.cursor is not None:
+        queries.append(Query.cursor_after(params.cursor))
+    queries.append(Query.limit(params.limit + 1))
+    return queries
+
+
+def page(result: Mapping[str, Any], params: ListParams) -> dict[str, Any]:
+    rows = list(result.get("rows") or [])
+    more = len(rows) > params.limit
+    rows = rows[: params.limit]
+    return {
+        "articles": rows,
+        "total": result.get("total", 0),
+        "nextCursor": rows[-1]["$id"] if more and rows else None,
+    }

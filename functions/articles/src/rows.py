@@ -1,0 +1,109 @@
+"""Article rows in TablesDB with the execution's key (scopes `rows.read`, `rows.write`).
+
+Every call is retried on transient failures (503 when they persist). Writes are made
+idempotent first: a new row gets its id here, so a retried create that had in fact
+succeeded is recognised; a retried delete that finds the row gone is done.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from appwrite.exception import AppwriteException
+from appwrite.id import ID
+from appwrite.services.tables_db import TablesDB
+
+from ..shared import BadRequest, NotFound, Request, retry, server_client
+from ..shared.articles import DATABASE_ID, TABLE_ID, Changes
+
+_ROW_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,35}$")
+
+
+def tables(req: Request) -> TablesDB:
+    return TablesDB(server_client(req.headers))
+
+
+def not_found(row_id: str) -> NotFound:
+    return NotFound(f"Article {row_id!r} not found.", code="article_not_found")
+
+
+def get(req: Request, row_id: str) -> dict[str, Any]:
+    """The row, or 404 `article_not_found` (also for ids that cannot exist)."""
+    if not _ROW_ID.match(row_id):
+        raise not_found(row_id)
+    db = tables(req)
+    try:
+        return retry(lambda: db.get_row(DATABASE_ID, TABLE_ID, row_id), deadline=req.deadline)
+    except AppwriteException as exc:
+        if exc.code == 404:
+            raise not_found(row_id) from None
+        raise
+
+
+def create(req: Request, changes: Changes) -> dict[str, Any]:
+    db = tables(req)
+    row_id = ID.unique()
+    attempts = 0
+
+    def call() -> dict[str, Any]:
+        nonlocal attempts
+        attempts += 1
+        try:
+            return db.create_row(DATABASE_ID, TABLE_ID, row_id, changes["data"], changes["permissions"])
+        except AppwriteException as exc:
+            if exc.code == 409 and attempts > 1:  # an earlier attempt did create it
+                return db.get_row(DATABASE_ID, TABLE_ID, row_id)
+            raise
+
+    return retry(call, deadline=req.deadline)
+
+
+def update(req: Request, row_id: str, changes: Changes) -> dict[str, Any]:
+    db = tables(req)
+    return retry(lambda: db.update_row(DATABASE_ID, TABLE_ID, row_id, **changes), deadline=req.deadline)
+
+
+def delete(req: Request, row_id: str) -> None:
+    db = tables(req)
+    attempts = 0
+
+    def call() -> None:
+        nonlocal attempts
+        attempts += 1
+        try:
+            db.delete_row(DATABASE_ID, TABLE_ID, row_id)
+        except AppwriteException as exc:
+            if exc.code != 404 or attempts == 1:
+                raise
+
+    try:
+        retry(call, deadline=req.deadline)
+    except AppwriteException as exc:
+        if exc.code == 404:  # deleted meanwhile by someone else
+            raise not_found(row_id) from None
+        raise
+
+
+def cursor_not_found(cursor: str) -> BadRequest:
+    return BadRequest("The cursor is not an article of this list.", code="validation_failed",
+                      details=[{"path": "/cursor", "message": f"{cursor!r} is not an article you can list"}])
+
+
+def get_cursor(req: Request, cursor: str) -> dict[str, Any]:
+    """The row a cursor names; 400 pointing at `cursor` when there is none."""
+    try:
+        return get(req, cursor)
+    except NotFound:
+        raise cursor_not_found(cursor) from None
+
+
+def list_page(req: Request, queries: list[str], cursor: str | None = None) -> dict[str, Any]:
+    """One page of rows; a cursor row deleted meanwhile is a 400 pointing at `cursor`."""
+    db = tables(req)
+    try:
+        return retry(lambda: db.list_rows(DATABASE_ID, TABLE_ID, queries=queries), deadline=req.deadline)
+    except AppwriteException as exc:
+        if exc.type == "general_cursor_not_found":  # deleted since it was checked
+            raise cursor_not_found(str(cursor)) from None
+        raise
