@@ -1,11 +1,90 @@
-"""Accounts (HTTP): sign-up and admin user management.
+"""Accounts (HTTP): sign-up, and user management for site admins.
 
-Stub: answers `GET /health`; every other path is a 404 until the routes land.
+    POST   /signup              anyone        → 201 {user, profile}
+    GET    /users               site admin    → {total, users, nextCursor}
+    GET    /users/{id}          admin or self → user
+    PATCH  /users/{id}/status   site admin    → user (blocked or active)
+    DELETE /users/{id}          admin or self → what was deleted
+
+Every route but sign-up needs a verified JWT. Callers never see secrets (see public.py).
 """
 
-from ..shared import App
+from ..shared import App, Conflict, Response, authenticate, load_schema, retry, server_client
+from ..shared.profiles import public_profile
+from .access import check_user_id, require_admin, require_self_or_admin
+from .cleanup import delete_user_and_data
+from .listing import page, parse_list_query
+from .lookup import fetch_page, fetch_user
+from .public import public_user
+from .signup import create_user, ensure_profile
 
 app = App("accounts", timeout=15)
+SIGNUP = load_schema(__file__, "../schemas/signup.json")
+USER_STATUS = load_schema(__file__, "../schemas/user-status.json")
+
+
+def services(req):
+    """Users and TablesDB with the execution's dynamic key."""
+    from appwrite.services.tables_db import TablesDB
+    from appwrite.services.users import Users
+
+    client = server_client(req.headers)
+    return Users(client), TablesDB(client)
+
+
+@app.route("POST", "/signup")
+def signup(req):
+    data = SIGNUP.validate(req.json())
+    users, tables = services(req)
+    user = create_user(users, data["email"], data["password"], data["name"].strip())
+    profile = ensure_profile(tables, users, user, deadline=req.deadline)
+    req.log.info("signed up", user=user["$id"])
+    return Response.created({"user": public_user(user), "profile": public_profile(profile)})
+
+
+@app.route("GET", "/users")
+def list_users(req):
+    require_admin(authenticate(req.headers, deadline=req.deadline))
+    params = parse_list_query(req.query)
+    users, _ = services(req)
+    return page(fetch_page(users, params, deadline=req.deadline), params)
+
+
+@app.route("GET", "/users/{id}")
+def get_user(req):
+    user_id = req.params["id"]
+    require_self_or_admin(authenticate(req.headers, deadline=req.deadline), user_id)
+    check_user_id(user_id)
+    users, _ = services(req)
+    return public_user(fetch_user(users, user_id, deadline=req.deadline))
+
+
+@app.route("PATCH", "/users/{id}/status")
+def set_status(req):
+    who = authenticate(req.headers, deadline=req.deadline)
+    require_admin(who)
+    user_id = check_user_id(req.params["id"])
+    active = USER_STATUS.validate(req.json())["active"]
+    if user_id == who.id and not active:
+        raise Conflict("You cannot block your own account.", code="cannot_block_self")
+    users, _ = services(req)
+    fetch_user(users, user_id, deadline=req.deadline)
+    user = retry(lambda: users.update_status(user_id, active), deadline=req.deadline)
+    req.log.info("user status changed", user=user_id, active=active, by=who.id)
+    return public_user(user)
+
+
+@app.route("DELETE", "/users/{id}")
+def delete_user(req):
+    user_id = req.params["id"]
+    who = authenticate(req.headers, deadline=req.deadline)
+    require_self_or_admin(who, user_id)
+    check_user_id(user_id)
+    users, tables = services(req)
+    fetch_user(users, user_id, deadline=req.deadline)
+    deleted = delete_user_and_data(tables, users, user_id, deadline=req.deadline)
+    req.log.info("user deleted", **deleted, by=who.id)
+    return deleted
 
 
 def main(context):

@@ -1,0 +1,57 @@
+"""`GET /users`: query parameters → Users API queries, and the page → the answer.
+
+Cursor pagination: the answer's `nextCursor` is the last user's id when more follow
+(one extra user is fetched to know), else null; `total` counts every match.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from ..shared import load_schema
+from .public import public_user
+
+QUERY_SCHEMA = load_schema(__file__, "../schemas/list-users-query.json")
+DEFAULT_LIMIT = 25
+
+
+@dataclass(frozen=True)
+class ListParams:
+    search: str | None = None
+    status: str | None = None  # active | blocked
+    cursor: str | None = None
+    limit: int = DEFAULT_LIMIT
+
+
+def parse_list_query(query: Mapping[str, str]) -> ListParams:
+    """Validated parameters; 400 `validation_failed` with a pointer per bad parameter."""
+    values: dict[str, Any] = {k: v for k, v in query.items() if v != ""}
+    limit = values.get("limit")
+    if isinstance(limit, str) and limit.isascii() and limit.isdigit():
+        values["limit"] = int(limit)
+    QUERY_SCHEMA.validate(values)
+    return ListParams(search=values.get("search"), status=values.get("status"),
+                      cursor=values.get("cursor"), limit=values.get("limit", DEFAULT_LIMIT))
+
+
+def list_queries(params: ListParams) -> list[str]:
+    from appwrite.query import Query
+
+    queries = [Query.limit(params.limit + 1)]
+    if params.status is not None:
+        queries.append(Query.equal("status", [params.status == "active"]))
+    if params.cursor is not None:
+        queries.append(Query.cursor_after(params.cursor))
+    return queries
+
+
+def page(result: Mapping[str, Any], params: ListParams) -> dict[str, Any]:
+    users = list(result.get("users") or [])
+    more = len(users) > params.limit
+    users = users[: params.limit]
+    return {
+        "total": result.get("total", 0),
+        "users": [public_user(u) for u in users],
+        "nextCursor": users[-1]["$id"] if more and users else None,
+    }
