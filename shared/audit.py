@@ -1,0 +1,78 @@
+"""Audit rows (table `audit_log`), written at most once per idempotency key.
+
+    written = record(tables, "enrich:a1", "article.enriched", actor_id=author,
+                     subject_table="articles", subject_id="a1", deadline=req.deadline)
+
+The row id is derived from the key (`audit_row_id`) and the `idempotencyKey` column has a
+unique index, so writing the same key twice cannot make two rows: the second create
+answers 409 (`row_already_exists` or `row_unique_constraint_violation`), which `record`
+reports as `False` ("already recorded"). That makes the create safe to retry, and the row
+a marker that a step happened.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from typing import Any, Mapping, Optional
+
+from .retry import retry
+
+DATABASE_ID = "newsroom"
+TABLE_ID = "audit_log"
+MAX_KEY = 128
+MAX_ACTION = 64
+MAX_ID = 36
+MAX_DETAILS = 10_000
+
+
+def audit_row_id(key: str) -> str:
+    """The row id for an idempotency key: 32 hex characters, a valid Appwrite id."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def audit_entry(
+    key: str,
+    action: str,
+    *,
+    actor_id: Optional[str] = None,
+    subject_table: Optional[str] = None,
+    subject_id: Optional[str] = None,
+    details: Optional[Mapping[str, Any]] = None,
+) -> dict[str, Any]:
+    """The `data` of an audit row; `ValueError` if a value does not fit its column."""
+    if not key or len(key) > MAX_KEY:
+        raise ValueError(f"idempotency key must be 1–{MAX_KEY} characters")
+    if not action or len(action) > MAX_ACTION:
+        raise ValueError(f"action must be 1–{MAX_ACTION} characters")
+    for name, value in (("actor_id", actor_id), ("subject_table", subject_table), ("subject_id", subject_id)):
+        if value is not None and len(value) > MAX_ID:
+            raise ValueError(f"{name} must be at most {MAX_ID} characters")
+    text = json.dumps(dict(details), separators=(",", ":"), sort_keys=True, default=str) if details else None
+    if text is not None and len(text) > MAX_DETAILS:
+        raise ValueError(f"details must serialize to at most {MAX_DETAILS} characters")
+    return {"idempotencyKey": key, "action": action, "actorId": actor_id or None,
+            "subjectTable": subject_table, "subjectId": subject_id, "details": text}
+
+
+def _is_conflict(exc: BaseException) -> bool:
+    return getattr(exc, "code", None) == 409
+
+
+def record(tables: Any, key: str, action: str, *, deadline: float = math.inf, **fields: Any) -> bool:
+    """Write the audit row for `key`; `True` if written now, `False` if it already existed.
+
+    `tables` is a `TablesDB` service with `rows.write`. Transient failures are retried
+    within `deadline`; a retry that finds the row its lost attempt wrote counts as
+    "already recorded".
+    """
+    data = audit_entry(key, action, **fields)
+    try:
+        retry(lambda: tables.create_row(DATABASE_ID, TABLE_ID, audit_row_id(key), data), deadline=deadline)
+    except Exception as exc:
+        if _is_conflict(exc):
+            return False
+        raise
+    return True
+
