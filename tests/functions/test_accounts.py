@@ -216,6 +216,23 @@ def test_listing_is_for_site_admins_only(call, member):
     assert (response.status_code, error(response)["code"]) == (403, "forbidden")
 
 
+def test_list_parameters_and_pages_pure():
+    from appwrite.query import Query
+
+    from functions.accounts.src.listing import ListParams, list_queries, page, parse_list_query
+
+    assert parse_list_query({}) == ListParams(limit=25)
+    assert parse_list_query({"search": "", "limit": "3", "status": "blocked", "cursor": "u1"}) == \
+        ListParams(search=None, status="blocked", cursor="u1", limit=3)
+    assert list_queries(ListParams(status="blocked", cursor="u1", limit=3)) == [
+        Query.limit(4), Query.equal("status", [False]), Query.cursor_after("u1")]
+    users = [{"$id": f"u{i}", "password": "hash"} for i in range(4)]
+    assert page({"total": 9, "users": users}, ListParams(limit=3))["nextCursor"] == "u2"
+    last = page({"total": 9, "users": users[:2]}, ListParams(limit=3))
+    assert last["nextCursor"] is None and [u["$id"] for u in last["users"]] == ["u0", "u1"]
+    assert "password" not in last["users"][0]
+
+
 # -- GET /users/{id} ----------------------------------------------------------------------------------
 
 

@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from ..shared import BadRequest, NotFound, retry
 from .listing import ListParams, list_queries
 
+T = TypeVar("T")
 
-def fetch_user(users: Any, user_id: str, *, deadline: float = math.inf) -> dict:
-    """The user, or 404 `user_not_found`."""
+
+def on_user(call: Callable[[], T], *, deadline: float = math.inf) -> T:
+    """`call()` (a Users API call on one user, retried); Appwrite's 404 → our `user_not_found`."""
     from appwrite.exception import AppwriteException
 
     try:
-        return retry(lambda: users.get(user_id), deadline=deadline)
+        return retry(call, deadline=deadline)
     except AppwriteException as exc:
         if exc.code == 404:
             raise NotFound("User not found.", code="user_not_found") from None
         raise
+
+
+def fetch_user(users: Any, user_id: str, *, deadline: float = math.inf) -> dict:
+    """The user, or 404 `user_not_found`."""
+    return on_user(lambda: users.get(user_id), deadline=deadline)
 
 
 def fetch_page(users: Any, params: ListParams, *, deadline: float = math.inf) -> dict:

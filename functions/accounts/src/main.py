@@ -9,12 +9,12 @@
 Every route but sign-up needs a verified JWT. Callers never see secrets (see public.py).
 """
 
-from ..shared import App, Conflict, Response, authenticate, load_schema, retry, server_client
+from ..shared import App, Conflict, Response, authenticate, load_schema, server_client
 from ..shared.profiles import public_profile
 from .access import check_user_id, require_admin, require_self_or_admin
 from .cleanup import delete_user_and_data
 from .listing import page, parse_list_query
-from .lookup import fetch_page, fetch_user
+from .lookup import fetch_page, fetch_user, on_user
 from .public import public_user
 from .signup import create_user, ensure_profile
 
@@ -68,8 +68,7 @@ def set_status(req):
     if user_id == who.id and not active:
         raise Conflict("You cannot block your own account.", code="cannot_block_self")
     users, _ = services(req)
-    fetch_user(users, user_id, deadline=req.deadline)
-    user = retry(lambda: users.update_status(user_id, active), deadline=req.deadline)
+    user = on_user(lambda: users.update_status(user_id, active), deadline=req.deadline)
     req.log.info("user status changed", user=user_id, active=active, by=who.id)
     return public_user(user)
 
