@@ -1,0 +1,40 @@
+"""Finding due articles and publishing one of them, as `POST /articles/{id}/publish` does
+(`shared.articles.publish_changes`: status, `publishedAt`, public read)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Optional
+
+from ..shared import retry
+from ..shared.articles import DATABASE_ID, SCHEDULED, TABLE_ID, appwrite_datetime, is_due, publish_changes
+
+
+def due_articles(tables: Any, now: datetime, limit: int, deadline: float) -> tuple[list[dict], int]:
+    """Up to `limit` scheduled articles with `publishAt` ≤ `now`, earliest first, and how
+    many are due in all (Appwrite counts up to 5000)."""
+    from appwrite.query import Query
+
+    found = retry(lambda: tables.list_rows(DATABASE_ID, TABLE_ID, [
+        Query.equal("status", [SCHEDULED]),
+        Query.less_than_equal("publishAt", appwrite_datetime(now)),
+        Query.order_asc("publishAt"),
+        Query.order_asc("$sequence"),
+        Query.limit(limit),
+    ]), deadline=deadline)
+    return found["rows"], int(found["total"])
+
+
+def publish_if_due(tables: Any, row_id: str, now: datetime, deadline: float) -> Optional[dict]:
+    """Publish the article if it is still due when re-read; the published row, or None when
+    it was published, rescheduled, archived or deleted by someone else meanwhile."""
+    try:
+        row = retry(lambda: tables.get_row(DATABASE_ID, TABLE_ID, row_id), deadline=deadline)
+    except Exception as exc:
+        if getattr(exc, "code", None) == 404:
+            return None
+        raise
+    if not is_due(row, now):
+        return None
+    changes = publish_changes(row, now)
+    return retry(lambda: tables.update_row(DATABASE_ID, TABLE_ID, row_id, **changes), deadline=deadline)
