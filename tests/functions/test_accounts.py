@@ -102,7 +102,7 @@ def test_a_taken_email_is_409_in_any_case(call, unique_email):
     ({"email": "ok@example.com", "password": "p" * 257, "name": "N"}, ["/password"]),
     ({"email": "ok@example.com", "password": "password-123", "name": "n" * 129}, ["/name"]),
     ({"email": "ok@example.com", "password": "password-123", "name": "   "}, ["/name"]),
-    ({"email": "ok@example.com", "password": "password-123", "name": ""}, ["/name", "/name"]),
+    ({"email": "ok@example.com", "password": "password-123", "name": ""}, ["/name"]),
     ({"email": 5, "password": ["x"], "name": None}, ["/email", "/name", "/password"]),
     ({"email": "ok@example.com", "password": "password-123", "name": "N", "labels": ["admin"]}, ["/labels"]),
     ([], [""]),
@@ -203,6 +203,7 @@ def test_listing_defaults_to_25(call, site_admin, appwrite, unique_email):
 def test_bad_list_parameters_are_400_with_pointers(call, site_admin, query, paths):
     response = call("GET", f"/users?{query}", user=site_admin)
     assert response.status_code == 400
+    assert error(response)["message"] == "The query parameters are invalid."
     assert (error(response)["code"], pointers(response)) == ("validation_failed", paths)
 
 

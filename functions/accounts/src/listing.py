@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from ..shared import load_schema
+from ..shared import BadRequest, load_schema
 from .public import public_user
 
 QUERY_SCHEMA = load_schema(__file__, "../schemas/list-users-query.json")
@@ -30,7 +30,9 @@ def parse_list_query(query: Mapping[str, str]) -> ListParams:
     limit = values.get("limit")
     if isinstance(limit, str) and limit.isascii() and limit.isdigit():
         values["limit"] = int(limit)
-    QUERY_SCHEMA.validate(values)
+    details = QUERY_SCHEMA.errors(values)
+    if details:
+        raise BadRequest("The query parameters are invalid.", code="validation_failed", details=details)
     return ListParams(search=values.get("search"), status=values.get("status"),
                       cursor=values.get("cursor"), limit=values.get("limit", DEFAULT_LIMIT))
 
