@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Optional
+from urllib.parse import urlencode
 
 import httpx
 from appwrite.services.tables_db import TablesDB
@@ -53,8 +54,11 @@ class Cast:
         return self._jwts[kind]
 
     def call(self, kind: Optional[str], method: str, path: str, json: Any = None, **kwargs: Any) -> httpx.Response:
-        """A request to the function URL as `kind` (None or "guest": no JWT)."""
+        """A request to the function URL as `kind` (None or "guest": no JWT); `params` become the query."""
         headers = dict(kwargs.pop("headers", {}) or {})
+        params = kwargs.pop("params", None)
+        if params:
+            path += "?" + urlencode(params)
         if kind not in (None, "guest"):
             headers["authorization"] = f"Bearer {self.jwt(kind)}"
         return self.appwrite.invoke_http(FUNCTION, path, method=method, json=json, headers=headers, **kwargs)
