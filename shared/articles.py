@@ -24,6 +24,7 @@ from typing import Any, Mapping, Optional
 
 from .errors import BadRequest, Conflict
 from .permissions import article_permissions
+from .text import reading_minutes, word_count
 
 DATABASE_ID = "newsroom"
 TABLE_ID = "articles"
@@ -86,9 +87,14 @@ def new_article(author_id: str, fields: Mapping[str, Any], now: datetime) -> Cha
 
 def update_changes(row: Mapping[str, Any], fields: Mapping[str, Any], now: datetime) -> Changes:
     """A PATCH: content of any editable article; `publishAt` (re)schedules a draft or scheduled
-    article, `publishAt: null` returns a scheduled one to draft. Archived articles are read-only."""
+    article, `publishAt: null` returns a scheduled one to draft. Archived articles are read-only.
+    A new body gets its `wordCount` and `readingMinutes` as enrich-article computes them; the
+    slug (the article's address) and the summary stay unless given."""
     _require(row, EDITABLE, "edited")
     data = {key: fields[key] for key in CONTENT_FIELDS if key in fields}
+    if "body" in fields:
+        words = word_count(fields["body"])
+        data.update(wordCount=words, readingMinutes=reading_minutes(words))
     if "publishAt" not in fields:
         return {"data": data}
     if fields["publishAt"] is None:

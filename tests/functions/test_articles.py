@@ -150,10 +150,12 @@ def test_an_unknown_route_is_404_and_a_wrong_method_405(cast):
 
 def test_patch_changes_content_and_keeps_status(cast, tables):
     row = cast.published("author")
-    response = cast.call("editor", "PATCH", f"/articles/{row['$id']}", {"title": "Edited", "tags": ["x"]})
+    response = cast.call("editor", "PATCH", f"/articles/{row['$id']}",
+                         {"title": "Edited", "tags": ["x"], "body": "one two three " * 100})
     assert response.status_code == 200
-    assert (response.json()["title"], response.json()["tags"], response.json()["status"]) == (
-        "Edited", ["x"], "published")
+    edited = response.json()
+    assert (edited["title"], edited["tags"], edited["status"]) == ("Edited", ["x"], "published")
+    assert (edited["wordCount"], edited["readingMinutes"]) == (300, 2)
     assert stored(tables, row["$id"])["$permissions"] == article_permissions(cast.id("author"), cast.team_id,
                                                                              "published")
 

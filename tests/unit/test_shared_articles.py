@@ -104,11 +104,16 @@ def test_update_content_keeps_status_and_permissions():
         "data": {"title": "New", "tags": []}}
 
 
+def test_a_new_body_gets_fresh_counts():
+    changes = update_changes(row("draft"), {"body": "word " * 201}, NOW)
+    assert (changes["data"]["wordCount"], changes["data"]["readingMinutes"]) == (201, 2)
+
+
 def test_update_publish_at_schedules_or_unschedules():
     assert update_changes(row("draft"), {"publishAt": LATER}, NOW)["data"] == {
         "status": "scheduled", "publishAt": "2026-05-02T08:30:00.000+00:00"}
-    unscheduled = update_changes(row("scheduled"), {"publishAt": None, "body": "b"}, NOW)
-    assert unscheduled["data"] == {"status": "draft", "publishAt": None, "body": "b"}
+    unscheduled = update_changes(row("scheduled"), {"publishAt": None, "title": "b"}, NOW)
+    assert unscheduled["data"] == {"status": "draft", "publishAt": None, "title": "b"}
     assert unscheduled["permissions"] == article_permissions("u1", "t1", "draft")
     with pytest.raises(InvalidTransition):
         update_changes(row("published"), {"publishAt": LATER}, NOW)
