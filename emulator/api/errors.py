@@ -125,6 +125,9 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "column_index_invalid": (400, "Index invalid."),
     "column_index_limit_exceeded": (400, "The maximum number of indexes has been reached."),
     "transaction_not_found": (404, "Transaction with the requested ID '{}' could not be found."),
+    "transaction_expired": (410, "The transaction has expired. Please create a new transaction and try again."),
+    "transaction_not_ready": (400, "The transaction is not ready yet. Please try again later."),
+    "transaction_limit_exceeded": (400, "The maximum number of operations in a transaction has been reached."),
     "database_query_order_null": (
         400,
         "The order column '{}' had a null value. Cursor pagination requires all rows order column values are "

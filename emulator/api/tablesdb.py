@@ -15,7 +15,7 @@ from starlette.routing import Route
 from emulator import permissions as perms
 from emulator.api import listing
 from emulator.api import params as p
-from emulator.api import tablesdb_rows
+from emulator.api import tablesdb_rows, tablesdb_transactions
 from emulator.api.auth import caller, require_scope
 from emulator.api.errors import AppwriteError
 from emulator.api.responses import json_response, no_content
@@ -379,7 +379,7 @@ async def delete_index(request: Request):
 def routes(state: EmulatorState) -> list[Route]:
     state.extensions["tablesdb"] = TablesDB(state)
     base = "/tablesdb/{databaseId}/tables/{tableId}"
-    result = [
+    result = tablesdb_transactions.routes() + [  # before /tablesdb/{databaseId}
         Route("/tablesdb", list_databases, methods=["GET"]),
         Route("/tablesdb", create_database, methods=["POST"]),
         Route("/tablesdb/{databaseId}", get_database, methods=["GET"]),

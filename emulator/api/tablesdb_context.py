@@ -7,20 +7,24 @@ from starlette.requests import Request
 from emulator.api import params as p
 from emulator.api.auth import caller
 from emulator.api.errors import AppwriteError
+from emulator.functions import hooks
 from emulator.state import EmulatorState
-from emulator.store.rows import Rows
+from emulator.store.rows import Rows, row_model
 from emulator.store.tables import Registry, TableMeta
+from emulator.store.transactions import Transactions
+from emulator.triggers import events
 
 MAX_QUERIES = 100
 MAX_QUERY_LENGTH = 4096
 
 
 class TablesDB:
-    """The registry and row store of one emulator (kept in `state.extensions["tablesdb"]`)."""
+    """The registry, row store and transactions of one emulator (kept in `state.extensions["tablesdb"]`)."""
 
     def __init__(self, state: EmulatorState):
         self.registry = Registry(state.db)
         self.rows = Rows(state.db)
+        self.transactions = Transactions(state.db)
 
 
 def service(request: Request) -> TablesDB:
@@ -52,3 +56,14 @@ def queries_param(value):
             f"no longer than {MAX_QUERY_LENGTH} chars"
         )
     return value
+
+
+def fire(request: Request, action: str, table: TableMeta, rows: list[dict], *, legacy: bool) -> None:
+    """Publish a write's event per row (after it is committed), as Appwrite's routes do.
+
+    Creates and every bulk operation use the legacy collections/documents label; single
+    update/upsert/delete and increments use tables/rows.
+    """
+    for row in rows:
+        pattern, params = events.row_event(action, table.database_id, table.id, row["$id"], legacy=legacy)
+        hooks.publish(request.app.state.emulator, pattern, params, row_model(table, row), caller(request))

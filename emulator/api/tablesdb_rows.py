@@ -3,14 +3,18 @@
 Authorization follows reference §6: API keys bypass permissions (never scopes);
 everyone else needs table-level `create` to create, and table-or-row (when
 rowSecurity is on) `read`/`update`/`delete` for the rest. Rows a caller cannot read
-are not found; list results are filtered by the caller's roles.
+are not found; list results are filtered by the caller's roles. With `transactionId`,
+writes are staged (see `tablesdb_transactions`) and reads see the staged writes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+from dataclasses import dataclass, field
 
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Route
 
 from emulator import permissions as perms
@@ -18,28 +22,16 @@ from emulator.api import params as p
 from emulator.api.auth import Caller, caller, require_scope
 from emulator.api.errors import AppwriteError
 from emulator.api.responses import json_response, no_content
-from emulator.api.tablesdb_context import load_table, queries_param, service
-from emulator.functions import hooks
+from emulator.api.tablesdb_context import fire, load_table, queries_param, service
+from emulator.api.tablesdb_transactions import preview, stage
 from emulator.query import QueryError, parse_queries, plan_queries
 from emulator.store import columns as col
 from emulator.store.rows import row_model
 from emulator.store.tables import TableMeta
-from emulator.triggers import events
 
 READ = ("rows.read", "documents.read")
 WRITE = ("rows.write", "documents.write")
 MAX_BATCH = 100
-
-
-def _fire(request: Request, action: str, table: TableMeta, rows: list[dict], *, legacy: bool) -> None:
-    """Publish a write's event per row (after it is committed), as Appwrite's routes do.
-
-    Creates and every bulk operation use the legacy collections/documents label; single
-    update/upsert/delete and increments use tables/rows.
-    """
-    for row in rows:
-        pattern, params = events.row_event(action, table.database_id, table.id, row["$id"], legacy=legacy)
-        hooks.publish(request.app.state.emulator, pattern, params, row_model(table, row), caller(request))
 
 
 def _plan(table: TableMeta, raw: list[str]):
@@ -135,9 +127,56 @@ async def _context(request: Request, scopes: tuple[str, ...]):
     require_scope(who, *scopes)
     table = load_table(request)
     args = await p.params_of(request)
-    if args.has("transactionId"):  # transactions are not emulated: no transaction exists
-        raise AppwriteError("transaction_not_found", id=str(args.data["transactionId"]))
     return who, table, args, service(request).rows
+
+
+@dataclass
+class Outcome:
+    """What a write did: its answer, the events to fire, and the operations to stage in a transaction."""
+
+    response: Response
+    events: list[tuple[str, bool, list[dict]]] = field(default_factory=list)  # (action, legacy label, rows)
+    operations: list[dict] = field(default_factory=list)
+
+
+def _writer(logic):
+    """A write route: run `logic` now, or — with `transactionId` — check it against the transaction's
+    state, stage its operations and answer as if applied (events fire on commit)."""
+
+    async def endpoint(request: Request):
+        who, table, args, store = await _context(request, WRITE)
+        transaction_id = args.optional("transactionId", p.uid)
+        if transaction_id is None:
+            outcome = logic(request, who, table, args, store)
+            for action, legacy, rows in outcome.events:
+                fire(request, action, table, rows, legacy=legacy)
+            return outcome.response
+        tables = service(request)
+        tables.transactions.usable(transaction_id)
+        with preview(tables, transaction_id):
+            outcome = logic(request, who, table, args, store)
+        stage(request, transaction_id, outcome.operations)
+        return outcome.response
+
+    return endpoint
+
+
+def _op(table: TableMeta, action: str, row_id: str | None = None, data=None) -> dict:
+    operation = {"action": action, "databaseId": table.database_id, "tableId": table.id}
+    if row_id is not None:
+        operation["rowId"] = row_id
+    if data is not None:
+        operation["data"] = data
+    return operation
+
+
+def _staged_data(who: Caller, data: dict, permissions: list[str] | None) -> dict:
+    """Row data as staged: dates only from keys (as when applied directly), permissions resolved."""
+    staged = {k: v for k, v in data.items() if who.is_privileged or k not in ("$createdAt", "$updatedAt")}
+    staged.pop("$permissions", None)
+    if permissions is not None:
+        staged["$permissions"] = permissions
+    return staged
 
 
 # ---------------------------------------------------------------- reading
@@ -148,14 +187,18 @@ async def list_rows(request: Request):
     plan = _plan(table, args.optional("queries", queries_param, []))
     count = args.optional("total", p.boolean, True)
     restriction = _read_restriction(who, table)
-    total, rows = store.find(table, plan, restriction, count=count)
+    transaction_id = args.optional("transactionId", p.uid)
+    with preview(service(request), transaction_id) if transaction_id else contextlib.nullcontext():
+        total, rows = store.find(table, plan, restriction, count=count)
     return json_response({"total": total, "rows": [row_model(table, r, plan.select) for r in rows]})
 
 
 async def get_row(request: Request):
     who, table, args, _ = await _context(request, READ)
     plan = _plan(table, args.optional("queries", queries_param, []))
-    row = _load_row(request, table)
+    transaction_id = args.optional("transactionId", p.uid)
+    with preview(service(request), transaction_id) if transaction_id else contextlib.nullcontext():
+        row = _load_row(request, table)
     if not _may(who, table, "read", row):
         raise AppwriteError("row_not_found", id=row["$id"])
     return json_response(row_model(table, row, plan.select))
@@ -172,13 +215,12 @@ def _new_row(who: Caller, store, table: TableMeta, row_id: str, data: dict, perm
     return store.insert(table, row_id, prepared, permissions)
 
 
-async def create_rows(request: Request):
-    who, table, args, store = await _context(request, WRITE)
+def _create_rows(request, who: Caller, table: TableMeta, args: p.Params, store) -> Outcome:
     has_data, has_rows = args.has("data"), args.has("rows")
     if has_data and has_rows:
         raise AppwriteError("general_bad_request", "You can only send one of the following parameters: data, rows")
     if has_rows:
-        return _create_many(request, who, table, args, store)
+        return _create_many(who, table, args, store)
     data = args.optional("data", _data_param, {})
     if not args.has("rowId"):
         raise AppwriteError("row_missing_data", "Row ID is required when creating a single row." if data else None)
@@ -190,15 +232,15 @@ async def create_rows(request: Request):
         permissions = _check_param("permissions", data["$permissions"], _row_permissions)
     _check_create(who, table)
     row = _new_row(who, store, table, row_id, data, permissions)
-    _fire(request, "create", table, [row], legacy=True)
-    return json_response(row_model(table, row), 201)
+    return Outcome(json_response(row_model(table, row), 201), [("create", True, [row])],
+                   [_op(table, "create", row_id, _staged_data(who, data, row["$permissions"]))])
 
 
 def _check_param(name, value, validator):
     return p.Params._check(name, value, validator)
 
 
-def _create_many(request, who: Caller, table: TableMeta, args: p.Params, store):
+def _create_many(who: Caller, table: TableMeta, args: p.Params, store) -> Outcome:
     if args.has("rowId"):
         raise AppwriteError(
             "general_bad_request",
@@ -215,7 +257,7 @@ def _create_many(request, who: Caller, table: TableMeta, args: p.Params, store):
             f"{who.actor} (role: {who.role_label}) missing scopes ({json.dumps(list(WRITE), separators=(',', ':'))})",
         )
     items = args.required("rows", _rows_param)
-    created = []
+    created, staged = [], []
     with store.db.transaction():
         for item in items:
             row_id = _check_param("$id", item.get("$id", "unique()"), p.custom_id)
@@ -224,9 +266,11 @@ def _create_many(request, who: Caller, table: TableMeta, args: p.Params, store):
                 permissions = _check_param("permissions", item["$permissions"], _row_permissions)
             if store.get(table, row_id) is not None:
                 raise AppwriteError("row_already_exists", id="")
-            created.append(_new_row(who, store, table, row_id, item, permissions))
-    _fire(request, "create", table, created, legacy=True)
-    return json_response({"total": len(created), "rows": [row_model(table, r) for r in created[:MAX_BATCH]]}, 201)
+            row = _new_row(who, store, table, row_id, item, permissions)
+            created.append(row)
+            staged.append(dict(_staged_data(who, item, row["$permissions"]), **{"$id": row_id}))
+    body = {"total": len(created), "rows": [row_model(table, r) for r in created[:MAX_BATCH]]}
+    return Outcome(json_response(body, 201), [("create", True, created)], [_op(table, "bulkCreate", data=staged)])
 
 
 # ---------------------------------------------------------------- updating
@@ -242,58 +286,66 @@ def _apply_update(who: Caller, store, table: TableMeta, row: dict, data: dict, p
     return store.update(table, row, prepared, permissions)
 
 
-async def update_row(request: Request):
-    who, table, args, store = await _context(request, WRITE)
+def _update_row(request, who: Caller, table: TableMeta, args: p.Params, store) -> Outcome:
     data = args.optional("data", _data_param, {})
     permissions = args.optional("permissions", _row_permissions)
     if not data and permissions is None:
         raise AppwriteError("row_missing_payload")
     row = _load_row(request, table)  # Appwrite: read permission is not required for update
     row = _apply_update(who, store, table, row, data, permissions)
-    _fire(request, "update", table, [row], legacy=False)
-    return json_response(row_model(table, row))
+    return Outcome(json_response(row_model(table, row)), [("update", False, [row])],
+                   [_op(table, "update", row["$id"], _staged_data(who, data, permissions))])
 
 
-async def upsert_row(request: Request):
-    """PUT one row. Answers 200: Appwrite's upsert code path sets no status, whatever the spec says."""
-    who, table, args, store = await _context(request, WRITE)
-    row_id = p.path_id(request, "rowId")
-    data = args.optional("data", _data_param, {})
-    permissions = args.optional("permissions", _row_permissions)
+def _upsert_one(who: Caller, store, table: TableMeta, row_id: str, data: dict, permissions) -> tuple[dict, dict]:
+    """Create or update one row; returns it and its staged data."""
     row = store.get(table, row_id)
     if row is None:
         _check_create(who, table)
         result = _new_row(who, store, table, row_id, data, permissions)
-    else:
-        result = _apply_update(who, store, table, row, data, permissions)
-    _fire(request, "upsert", table, [result], legacy=False)
-    return json_response(row_model(table, result))
+        return result, _staged_data(who, data, result["$permissions"])
+    return _apply_update(who, store, table, row, data, permissions), _staged_data(who, data, permissions)
 
 
-async def upsert_rows(request: Request):
-    who, table, args, store = await _context(request, WRITE)
+def _upsert_row(request, who: Caller, table: TableMeta, args: p.Params, store) -> Outcome:
+    """PUT one row. Answers 200: Appwrite's upsert code path sets no status, whatever the spec says."""
+    row_id = p.path_id(request, "rowId")
+    data = args.optional("data", _data_param, {})
+    permissions = args.optional("permissions", _row_permissions)
+    result, staged = _upsert_one(who, store, table, row_id, data, permissions)
+    return Outcome(json_response(row_model(table, result)), [("upsert", False, [result])],
+                   [_op(table, "upsert", row_id, staged)])
+
+
+def _upsert_rows(request, who: Caller, table: TableMeta, args: p.Params, store) -> Outcome:
     items = args.required("rows", _rows_param)
-    results = []
+    results, staged = [], []
     with store.db.transaction():
         for item in items:
             row_id = _check_param("$id", item.get("$id", "unique()"), p.custom_id)
             permissions = None
             if item.get("$permissions") is not None:
                 permissions = _check_param("permissions", item["$permissions"], _row_permissions)
-            row = store.get(table, row_id)
-            if row is None:
-                _check_create(who, table)
-                results.append(_new_row(who, store, table, row_id, item, permissions))
-            else:
-                results.append(_apply_update(who, store, table, row, item, permissions))
-    _fire(request, "upsert", table, results, legacy=True)
-    return json_response({"total": len(results), "rows": [row_model(table, r) for r in results[:MAX_BATCH]]}, 201)
+            result, data = _upsert_one(who, store, table, row_id, item, permissions)
+            results.append(result)
+            staged.append(dict(data, **{"$id": row_id}))
+    body = {"total": len(results), "rows": [row_model(table, r) for r in results[:MAX_BATCH]]}
+    return Outcome(json_response(body, 201), [("upsert", True, results)], [_op(table, "bulkUpsert", data=staged)])
 
 
-async def update_rows(request: Request):
-    who, table, args, store = await _context(request, WRITE)
+def _by_queries(who: Caller, table: TableMeta, raw_queries: list[str], action: str, rows: list[dict],
+                data: dict | None = None) -> list[dict]:
+    """Staged form of a bulk update/delete: by queries for keys, row by row for users (their rows only)."""
+    if who.is_privileged:
+        payload = {"queries": raw_queries} if data is None else {"queries": raw_queries, "data": data}
+        return [_op(table, "bulkUpdate" if data is not None else "bulkDelete", data=payload)]
+    return [_op(table, action, r["$id"], data) for r in rows]
+
+
+def _update_rows(request, who: Caller, table: TableMeta, args: p.Params, store) -> Outcome:
     data = args.optional("data", _data_param, {})
-    plan = _plan(table, args.optional("queries", queries_param, []))
+    raw = args.optional("queries", queries_param, [])
+    plan = _plan(table, raw)
     if not data:
         raise AppwriteError("row_missing_payload")
     restriction = _read_restriction(who, table, "update")
@@ -301,35 +353,33 @@ async def update_rows(request: Request):
         _, rows = store.find(table, plan, restriction, count=False, default_limit=None, action="update")
         updated = [store.update(table, r, store.prepare(table, data, r, allow_dates=who.is_privileged), None)
                    for r in rows]
-    _fire(request, "update", table, updated, legacy=True)
-    return json_response({"total": len(updated), "rows": [row_model(table, r) for r in updated[:MAX_BATCH]]})
+    body = {"total": len(updated), "rows": [row_model(table, r) for r in updated[:MAX_BATCH]]}
+    return Outcome(json_response(body), [("update", True, updated)],
+                   _by_queries(who, table, raw, "update", rows, _staged_data(who, data, None)))
 
 
-async def delete_rows(request: Request):
-    who, table, args, store = await _context(request, WRITE)
-    plan = _plan(table, args.optional("queries", queries_param, []))
+def _delete_rows(request, who: Caller, table: TableMeta, args: p.Params, store) -> Outcome:
+    raw = args.optional("queries", queries_param, [])
+    plan = _plan(table, raw)
     restriction = _read_restriction(who, table, "delete")
     with store.db.transaction():
         _, rows = store.find(table, plan, restriction, count=False, default_limit=None, action="delete")
         for row in rows:
             store.delete(table, row)
-    _fire(request, "delete", table, rows, legacy=True)
-    return json_response({"total": len(rows), "rows": [row_model(table, r) for r in rows[:MAX_BATCH]]})
+    body = {"total": len(rows), "rows": [row_model(table, r) for r in rows[:MAX_BATCH]]}
+    return Outcome(json_response(body), [("delete", True, rows)], _by_queries(who, table, raw, "delete", rows))
 
 
-async def delete_row(request: Request):
-    who, table, _, store = await _context(request, WRITE)
+def _delete_row(request, who: Caller, table: TableMeta, args: p.Params, store) -> Outcome:
     row = _load_row(request, table)
     if not _may(who, table, "delete", row):
         raise AppwriteError("user_unauthorized")
     store.delete(table, row)
-    _fire(request, "delete", table, [row], legacy=False)
-    return no_content()
+    return Outcome(no_content(), [("delete", False, [row])], [_op(table, "delete", row["$id"])])
 
 
 def _increase(sign: int, bound_name: str):
-    async def endpoint(request: Request):
-        who, table, args, store = await _context(request, WRITE)
+    def logic(request, who: Caller, table: TableMeta, args: p.Params, store) -> Outcome:
         row_id = p.path_id(request, "rowId")
         key = request.path_params["column"]
         value = args.optional("value", _any_number, 1)
@@ -347,10 +397,12 @@ def _increase(sign: int, bound_name: str):
         if not _may(who, table, "update", row):
             raise AppwriteError("user_unauthorized")
         row = store.increase(table, row, key, sign * value, bound)
-        _fire(request, "update", table, [row], legacy=False)
-        return json_response(row_model(table, row))
+        action = "increment" if sign > 0 else "decrement"
+        staged = {"column": key, "value": value, bound_name: bound}
+        return Outcome(json_response(row_model(table, row)), [("update", False, [row])],
+                       [_op(table, action, row_id, staged)])
 
-    return endpoint
+    return _writer(logic)
 
 
 def _any_number(value):
@@ -368,15 +420,15 @@ def routes(base: str) -> list[Route]:
     rows = f"{base}/rows"
     return [
         Route(rows, list_rows, methods=["GET"]),
-        Route(rows, create_rows, methods=["POST"]),
-        Route(rows, upsert_rows, methods=["PUT"]),
-        Route(rows, update_rows, methods=["PATCH"]),
-        Route(rows, delete_rows, methods=["DELETE"]),
+        Route(rows, _writer(_create_rows), methods=["POST"]),
+        Route(rows, _writer(_upsert_rows), methods=["PUT"]),
+        Route(rows, _writer(_update_rows), methods=["PATCH"]),
+        Route(rows, _writer(_delete_rows), methods=["DELETE"]),
         Route(f"{rows}/query", query_rows, methods=["POST"]),
         Route(f"{rows}/{{rowId}}", get_row, methods=["GET"]),
-        Route(f"{rows}/{{rowId}}", upsert_row, methods=["PUT"]),
-        Route(f"{rows}/{{rowId}}", update_row, methods=["PATCH"]),
-        Route(f"{rows}/{{rowId}}", delete_row, methods=["DELETE"]),
+        Route(f"{rows}/{{rowId}}", _writer(_upsert_row), methods=["PUT"]),
+        Route(f"{rows}/{{rowId}}", _writer(_update_row), methods=["PATCH"]),
+        Route(f"{rows}/{{rowId}}", _writer(_delete_row), methods=["DELETE"]),
         Route(f"{rows}/{{rowId}}/{{column}}/increment", _increase(1, "max"), methods=["PATCH"]),
         Route(f"{rows}/{{rowId}}/{{column}}/decrement", _increase(-1, "min"), methods=["PATCH"]),
     ]

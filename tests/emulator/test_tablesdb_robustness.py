@@ -8,7 +8,7 @@ import httpx
 import pytest
 from appwrite.services.tables_db import TablesDB
 
-from tests.emulator.tablesdb_support import new_id
+from tests.emulator.tablesdb_support import new_id, plain
 
 BODIES = [
     b"", b"{", b"[]", b'"text"', b"null", b"{}",
@@ -24,6 +24,9 @@ BODIES = [
     json.dumps({"queries": ['{"method":"equal","attribute":"n","values":[{"$gt":1}]}',
                             '{"method":"or","values":[1,2]}', "x" * 5000]}).encode(),
     json.dumps({"rows": [{"$id": "bad id!", "n": 1}, {"$permissions": "x"}]}).encode(),
+    json.dumps({"operations": [{"action": "create"}, {"action": "bulkUpdate", "databaseId": "x", "tableId": "y",
+                                                      "data": {"queries": "x"}}], "ttl": "x"}).encode(),
+    json.dumps({"commit": "yes", "rollback": [], "transactionId": "nope"}).encode(),
 ]
 QUERY_STRINGS = [
     "queries=x", "queries[0]=%7B", "queries[0][method]=equal", "queries[]=1&queries[x]=2", "total=maybe",
@@ -43,6 +46,7 @@ def paths(emulator):
     tdb.create_varchar_column(db, "t", "s", 10, False)
     tdb.create_index(db, "t", "ix", "key", ["n"])
     tdb.create_row(db, "t", "r1", {"n": 1})
+    txn = plain(tdb.create_transaction())["$id"]
     base = f"/tablesdb/{db}/tables/t"
     routes = [
         ("GET", "/tablesdb"), ("POST", "/tablesdb"), ("GET", f"/tablesdb/{db}"), ("PUT", f"/tablesdb/{db}"),
@@ -52,6 +56,8 @@ def paths(emulator):
         ("POST", f"{base}/rows"), ("PUT", f"{base}/rows"), ("PATCH", f"{base}/rows"), ("GET", f"{base}/rows/r1"),
         ("PUT", f"{base}/rows/r2"), ("PATCH", f"{base}/rows/r1"), ("PATCH", f"{base}/rows/r1/n/increment"),
         ("PATCH", f"{base}/rows/r1/s/decrement"), ("POST", f"{base}/rows/query"),
+        ("GET", "/tablesdb/transactions"), ("POST", "/tablesdb/transactions"),
+        ("PATCH", f"/tablesdb/transactions/{txn}"), ("POST", f"/tablesdb/transactions/{txn}/operations"),
         ("GET", "/tablesdb/bad$id/tables/t/rows"), ("GET", f"/tablesdb/{db}/tables/{'x' * 40}/rows/r1"),
     ]
     for kind in ("varchar", "integer", "float", "boolean", "datetime", "email", "enum", "text", "string"):

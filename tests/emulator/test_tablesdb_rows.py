@@ -208,7 +208,7 @@ def test_update_operators(tdb, table):
     assert error.message.startswith('Invalid operator for attribute "title":')
 
 
-def test_transactions_are_not_emulated(tdb, table):
+def test_unknown_transactions_are_not_found(tdb, table):
     error = fails(tdb.create_row, *table, "r1", {"title": "x"}, transaction_id="tx1")
     assert (error.code, error.type) == (404, "transaction_not_found")
     assert fails(tdb.get_row, *table, "r1").type == "row_not_found"  # nothing was written

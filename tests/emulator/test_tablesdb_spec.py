@@ -106,6 +106,21 @@ def test_row_endpoints_match_the_spec(api):
     api("DELETE", f"/tablesdb/{db}", 204)
 
 
+def test_transaction_endpoints_match_the_spec(api):
+    db = new_id("spec")
+    api("POST", "/tablesdb", 201, {"databaseId": db, "name": "Spec"})
+    api("POST", f"/tablesdb/{db}/tables", 201, {"tableId": "t", "name": "T", "columns": [
+        {"key": "title", "type": "varchar", "size": 20, "required": False}]})
+    txn = api("POST", "/tablesdb/transactions", 201, {"ttl": 120})["$id"]
+    api("GET", "/tablesdb/transactions", 200)
+    api("POST", f"/tablesdb/transactions/{txn}/operations", 201, {"operations": [
+        {"action": "create", "databaseId": db, "tableId": "t", "rowId": "r1", "data": {"title": "x"}}]})
+    api("GET", f"/tablesdb/transactions/{txn}", 200)
+    api("PATCH", f"/tablesdb/transactions/{txn}", 200, {"commit": True})
+    api("DELETE", f"/tablesdb/transactions/{txn}", 204)
+    api("DELETE", f"/tablesdb/{db}", 204)
+
+
 def test_error_bodies_have_appwrite_shape(emulator):
     answer = httpx.get(f"{emulator.endpoint}/tablesdb/nope", headers={
         "x-appwrite-project": emulator.project_id, "x-appwrite-key": emulator.api_key})

@@ -1,0 +1,96 @@
+"""TablesDB transactions: staged row operations, applied atomically on commit.
+
+A transaction is a row in `tablesdb_transactions` holding its staged operations
+(`{action, databaseId, tableId, rowId?, data?}`, the `create_operations` shape).
+Nothing touches the tables until commit; reads inside a transaction replay the
+operations in a rolled-back SQLite transaction (see `emulator.api.tablesdb_transactions`).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+from emulator.api.errors import AppwriteError
+from emulator.query.dates import format_datetime, now, parse_datetime
+from emulator.store.sqlite import Database
+
+MAX_OPERATIONS = 100
+TTL_MIN, TTL_MAX, TTL_DEFAULT = 60, 3600, 300
+
+_SCHEMA = """CREATE TABLE IF NOT EXISTS tablesdb_transactions (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, created TEXT NOT NULL, updated TEXT NOT NULL,
+    status TEXT NOT NULL, expires TEXT NOT NULL, operations TEXT NOT NULL)"""
+
+
+def model(row) -> dict:
+    return {
+        "$id": row["id"], "$createdAt": row["created"], "$updatedAt": row["updated"], "status": row["status"],
+        "operations": len(json.loads(row["operations"])), "expiresAt": row["expires"],
+    }
+
+
+class Transactions:
+    def __init__(self, db: Database):
+        self.db = db
+        db.execute(_SCHEMA)
+
+    def create(self, transaction_id: str, ttl: int) -> dict:
+        stamp = now()
+        expires = format_datetime(datetime.now(timezone.utc) + timedelta(seconds=ttl))
+        self.db.execute(
+            "INSERT INTO tablesdb_transactions (id, created, updated, status, expires, operations) "
+            "VALUES (?, ?, ?, 'pending', ?, '[]')",
+            (transaction_id, stamp, stamp, expires),
+        )
+        return self.get(transaction_id)
+
+    def _row(self, transaction_id: str):
+        rows = self.db.query("SELECT * FROM tablesdb_transactions WHERE id = ?", (transaction_id,))
+        if not rows:
+            raise AppwriteError("transaction_not_found", id=transaction_id)
+        return rows[0]
+
+    def get(self, transaction_id: str) -> dict:
+        return model(self._row(transaction_id))
+
+    def list(self) -> list[dict]:
+        return [dict(model(r), **{"$sequence": r["seq"]})
+                for r in self.db.query("SELECT * FROM tablesdb_transactions ORDER BY seq")]
+
+    def operations(self, transaction_id: str) -> list[dict]:
+        return json.loads(self._row(transaction_id)["operations"])
+
+    def usable(self, transaction_id: str) -> dict:
+        """The transaction if it can take operations or be committed: pending and not expired."""
+        row = self._row(transaction_id)
+        if row["status"] != "pending":
+            raise AppwriteError("transaction_not_ready")
+        if parse_datetime(row["expires"]) <= datetime.now(timezone.utc):
+            raise AppwriteError("transaction_expired")
+        return model(row)
+
+    def add(self, transaction_id: str, operations: list[dict]) -> dict:
+        with self.db.transaction():
+            self.usable(transaction_id)
+            staged = self.operations(transaction_id)
+            if len(staged) + len(operations) > MAX_OPERATIONS:
+                raise AppwriteError(
+                    "transaction_limit_exceeded",
+                    f"Transaction already has {len(staged)} operations, adding {len(operations)} would exceed the "
+                    f"maximum of {MAX_OPERATIONS}",
+                )
+            self.db.execute(
+                "UPDATE tablesdb_transactions SET operations = ?, updated = ? WHERE id = ?",
+                (json.dumps(staged + operations), now(), transaction_id),
+            )
+        return self.get(transaction_id)
+
+    def set_status(self, transaction_id: str, status: str) -> dict:
+        self.db.execute("UPDATE tablesdb_transactions SET status = ?, updated = ? WHERE id = ?",
+                        (status, now(), transaction_id))
+        return self.get(transaction_id)
+
+    def delete(self, transaction_id: str) -> None:
+        self._row(transaction_id)
+        self.db.execute("DELETE FROM tablesdb_transactions WHERE id = ?", (transaction_id,))
