@@ -7,7 +7,7 @@ from appwrite.query import Query
 from appwrite.services.tables_db import TablesDB
 
 from emulator.triggers.events import generate_events
-from tests.emulator.tablesdb_support import new_id
+from tests.emulator.tablesdb_support import new_id, plain
 
 
 class Recorder:
@@ -55,3 +55,18 @@ def test_every_row_write_fires_its_event(admin_client, recorder):
     ]
     assert recorder.events[0][2]["$id"] == "r1" and recorder.events[0][2]["$sequence"] == "1"
     assert {kind for _, kind, _ in recorder.events} == {"key"}
+
+
+def test_transaction_writes_fire_on_commit(admin_client, recorder):
+    tdb = TablesDB(admin_client)
+    db = new_id("evtx")
+    tdb.create(db, "Events")
+    tdb.create_table(db, "t", "T")
+    tdb.create_integer_column(db, "t", "n", False)
+    txn = plain(tdb.create_transaction())["$id"]
+    tdb.create_row(db, "t", "r1", {"n": 1}, transaction_id=txn)
+    tdb.update_row(db, "t", "r1", {"n": 2}, transaction_id=txn)
+    assert recorder.events == []
+    tdb.update_transaction(txn, commit=True)
+    assert [name for name, _, _ in recorder.events] == [
+        f"databases.{db}.collections.t.documents.r1.create", f"databases.{db}.tables.t.rows.r1.update"]

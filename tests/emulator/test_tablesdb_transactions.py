@@ -110,3 +110,14 @@ def test_transaction_errors(tdb):
     assert txn in [t["$id"] for t in plain(tdb.list_transactions())["transactions"]]
     tdb.delete_transaction(txn)
     assert fails(tdb.get_transaction, txn).type == "transaction_not_found"
+
+
+def test_expired_transactions_refuse_work(tdb, table):
+    import datetime as dt
+
+    import time_machine
+
+    txn = plain(tdb.create_transaction(ttl=60))["$id"]
+    with time_machine.travel(dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=2)):
+        error = fails(tdb.create_row, *table, "late", {"title": "x"}, transaction_id=txn)
+    assert (error.code, error.type) == (410, "transaction_expired")
