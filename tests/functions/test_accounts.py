@@ -120,6 +120,11 @@ def test_signup_with_an_empty_or_broken_body_is_400(call):
     assert (broken.status_code, error(broken)["code"]) == (400, "invalid_json")
 
 
+def test_a_body_over_1_mib_is_413(call):
+    response = call("POST", "/signup", body=b" " * (1024 * 1024 + 1), headers={"content-type": "application/json"})
+    assert (response.status_code, error(response)["code"]) == (413, "payload_too_large")
+
+
 def test_a_name_at_the_limit_is_accepted(call, unique_email):
     response = call("POST", "/signup", json={"email": unique_email("long"), "password": "p" * 8, "name": "é" * 128})
     assert response.status_code == 201, response.text
