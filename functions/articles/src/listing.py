@@ -16,7 +16,7 @@ from typing import Any, Collection, Mapping, Optional
 
 from appwrite.query import Query
 
-from ..shared import Identity, load_schema
+from ..shared import BadRequest, Identity, load_schema
 from ..shared.articles import PUBLISHED
 
 QUERY_SCHEMA = load_schema(__file__, "../schemas/list-query.json")
@@ -51,7 +51,9 @@ def parse_list_query(query: Mapping[str, str]) -> ListParams:
     limit = values.get("limit")
     if isinstance(limit, str) and limit.isascii() and limit.isdigit():
         values["limit"] = int(limit)
-    QUERY_SCHEMA.validate(values)
+    details = QUERY_SCHEMA.errors(values)
+    if details:
+        raise BadRequest("The query parameters are invalid.", code="validation_failed", details=details)
     return ListParams(status=values.get("status"), tag=values.get("tag"), author_id=values.get("authorId"),
                       team_id=values.get("teamId"), q=values.get("q"), cursor=values.get("cursor"),
                       limit=values.get("limit", DEFAULT_LIMIT), order=values.get("order", "newest"))
