@@ -232,10 +232,9 @@ def column_params(kind: str, args: p.Params, creating: bool) -> dict:
     return params
 
 
-def add_column(registry: Registry, table: TableMeta, kind: str, params: dict) -> dict:
-    """Validate a definition and add the column (shared by routes, inline columns, provisioning)."""
-    p.Params._check("key", params.get("key"), p.key())
-    spec = col.build_spec(kind, params)
+def add_column(registry: Registry, table: TableMeta, kind: str, definition: dict) -> dict:
+    """Validate a column definition and add it (shared by routes, inline columns, provisioning)."""
+    spec = col.build_spec(kind, column_params(kind, p.Params(definition), creating=True))
     return registry.add_column(table, spec)
 
 
@@ -244,7 +243,7 @@ def _column_created(kind: str):
         require_scope(caller(request), *COLUMN_SCOPES["write"])
         table = load_table(request)
         args = await p.params_of(request)
-        spec = add_column(service(request).registry, table, kind, column_params(kind, args, creating=True))
+        spec = add_column(service(request).registry, table, kind, args.data)
         return json_response(column_model(spec), 202)
 
     return endpoint

@@ -242,3 +242,12 @@ def test_bigint_columns(tdb, db_id, table_id):
     row = plain(tdb.create_row(db_id, table_id, "r1", {"big": 2**61}))
     assert row["big"] == 2**61
     assert plain(tdb.get_column(db_id, table_id, "big"))["type"] == "bigint"
+
+
+def test_inline_definitions_are_validated_like_routes(tdb, db_id):
+    error = fails(tdb.create_table, db_id, new_id("bad"), "Bad",
+                  columns=[{"key": "title", "type": "varchar", "size": "big", "required": False}])
+    assert (error.code, error.type) == (400, "general_argument_invalid")
+    assert error.message.startswith("Invalid `size` param:")
+    error = fails(tdb.create_table, db_id, new_id("bad"), "Bad", columns=[{"key": "x", "type": "polygon"}])
+    assert error.type == "column_type_invalid"
