@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 from dataclasses import dataclass, field
 
 from starlette.requests import Request
@@ -406,7 +407,7 @@ def _increase(sign: int, bound_name: str):
 
 
 def _any_number(value):
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise p.Invalid("Value must be a valid float")
     return value
 

@@ -26,6 +26,8 @@ def sql_value(kind: str, value: object) -> object:
         return canonical_datetime(value)
     if kind == "sequence":
         return int(value)
+    if kind == "double":
+        return float(value)
     return value
 
 

@@ -6,6 +6,7 @@ Produces a `Plan`. Every message is Appwrite's: validator failures read
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -131,9 +132,9 @@ def value_fits(kind: str, value: object) -> bool:
     if kind == "string":
         return isinstance(value, str)
     if kind == "integer":
-        return isinstance(value, int) and not isinstance(value, bool)
+        return isinstance(value, int) and not isinstance(value, bool) and -_INT_MAX - 1 <= value <= _INT_MAX
     if kind == "double":
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
     if kind == "boolean":
         return isinstance(value, bool)
     if kind == "datetime":
@@ -141,7 +142,9 @@ def value_fits(kind: str, value: object) -> bool:
     if kind == "sequence":
         if isinstance(value, bool):
             return False
-        return (isinstance(value, int) and value >= 0) or (isinstance(value, str) and value.isdigit())
+        if isinstance(value, str) and value.isdigit():
+            value = int(value)
+        return isinstance(value, int) and 0 <= value <= _INT_MAX
     return False
 
 

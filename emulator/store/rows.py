@@ -243,6 +243,9 @@ class Rows:
         spec = table.column(key)
         if spec["type"] in col.INTEGER_TYPES:
             result = int(result)
+            if not col.INT_MIN <= result <= col.INT_MAX:
+                raise AppwriteError("column_limit_exceeded", f'tablesDB "{key}" has reached the maximum value of '
+                                    f"{col.INT_MAX if delta > 0 else col.INT_MIN}")
         with self.db.transaction() as conn:
             conn.execute(
                 f"UPDATE {table.sql} SET {quote_identifier(key)} = ?, _updatedAt = ? WHERE _id = ?",

@@ -27,12 +27,17 @@ BODIES = [
     json.dumps({"operations": [{"action": "create"}, {"action": "bulkUpdate", "databaseId": "x", "tableId": "y",
                                                       "data": {"queries": "x"}}], "ttl": "x"}).encode(),
     json.dumps({"commit": "yes", "rollback": [], "transactionId": "nope"}).encode(),
+    b'{"value": 1e999, "max": -1e999, "data": {"n": 1e999}, "rowId": "big"}',
+    json.dumps({"value": 2**70, "data": {"n": 2**70, "s": "x"}, "rowId": "huge"}).encode(),
 ]
 QUERY_STRINGS = [
     "queries=x", "queries[0]=%7B", "queries[0][method]=equal", "queries[]=1&queries[x]=2", "total=maybe",
     "queries[0]=" + json.dumps({"method": "select", "values": [5]}), "search[0]=a",
     "queries[0]=" + json.dumps({"method": "cursorAfter", "values": [{"a": 1}]}),
     "queries[0]=" + json.dumps({"method": "limit", "values": [1.5]}),
+    "queries[0]=" + json.dumps({"method": "equal", "attribute": "n", "values": [2**70]}),
+    "queries[0]=" + json.dumps({"method": "greaterThan", "attribute": "$sequence", "values": ["9" * 30]}),
+    'queries[0]={"method":"equal","attribute":"n","values":[1e999]}',
 ]
 
 

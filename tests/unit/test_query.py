@@ -123,3 +123,8 @@ def test_is_null_takes_no_values_and_arrays_allow_contains():
 def test_unserved_methods_answer_a_query_error():
     text = json.dumps({"method": "intersects", "attribute": "title", "values": [[1, 2]]})
     assert error(text).startswith("Invalid query: Cannot query intersects")
+
+
+@pytest.mark.parametrize("query", [Q.equal("n", 2**70), Q.equal("$sequence", 2**70), Q.equal("score", float("inf"))])
+def test_values_sqlite_cannot_hold_are_invalid(query):
+    assert error(query).startswith("Invalid query: Query value is invalid for attribute")
