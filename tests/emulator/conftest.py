@@ -146,7 +146,7 @@ def jwt_client(emulator, admin_client):
 
 
 class RawClient:
-    """HTTP calls as the SDK makes them (`requests`, no cookie jar); answers are checked against the spec."""
+    """HTTP calls as the SDK makes them (`requests`, no cookies kept); answers are checked against the spec."""
 
     def __init__(self, emulator: EmulatorServer):
         self.endpoint = emulator.endpoint
@@ -162,6 +162,7 @@ class RawClient:
         elif json is not None:
             merged.setdefault("content-type", "application/json")
         data = content if content is not None else (jsonlib.dumps(json) if json is not None else None)
+        # a new connection per call, as the SDK does (no cookie jar, no keep-alive stalls)
         response = requests.request(method, self.endpoint + "/" + path.lstrip("/"), params=params, data=data,
                                     headers=merged, timeout=30)
         if check_spec and SPEC is not None:
