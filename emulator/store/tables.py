@@ -72,6 +72,10 @@ class TableMeta:
     def index(self, key: str) -> dict | None:
         return next((i for i in self.indexes if i["key"] == key), None)
 
+    def key_taken(self, key: str, kind: str = "columns") -> bool:
+        """Keys clash case-insensitively (as MariaDB's and SQLite's names do)."""
+        return any(item["key"].lower() == key.lower() for item in getattr(self, kind))
+
     def schema(self) -> Schema:
         attributes = [
             Attribute.for_column(c["key"], col.query_kind(c), c.get("array", False), quote_identifier(c["key"]),
@@ -246,7 +250,7 @@ class Registry:
 
     def add_column(self, table: TableMeta, spec: dict) -> dict:
         key = spec["key"]
-        if table.column(key) is not None:
+        if table.key_taken(key):
             raise AppwriteError("column_already_exists", id=key)
         if len(table.columns) >= MAX_COLUMNS or col.row_width(table.columns + [spec]) >= col.ROW_WIDTH_LIMIT:
             raise AppwriteError("column_limit_exceeded", id=table.id)
@@ -270,7 +274,7 @@ class Registry:
         stamp = now()
         with self.db.transaction() as conn:
             if new_key and new_key != key:
-                if table.column(new_key) is not None:
+                if any(c["key"].lower() == new_key.lower() and c["key"] != key for c in table.columns):
                     raise AppwriteError("column_already_exists", id=new_key)
                 self._check_not_indexed(table, key)
                 conn.execute(
@@ -304,7 +308,7 @@ class Registry:
 
     def add_index(self, table: TableMeta, key: str, kind: str, columns: list[str], orders: list,
                   lengths: list) -> dict:
-        if table.index(key) is not None:
+        if table.key_taken(key, "indexes"):
             raise AppwriteError("column_index_already_exists", id=key)
         if len(table.indexes) >= MAX_INDEXES:
             raise AppwriteError("column_index_limit_exceeded")

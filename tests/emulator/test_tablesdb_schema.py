@@ -251,3 +251,13 @@ def test_inline_definitions_are_validated_like_routes(tdb, db_id):
     assert error.message.startswith("Invalid `size` param:")
     error = fails(tdb.create_table, db_id, new_id("bad"), "Bad", columns=[{"key": "x", "type": "polygon"}])
     assert error.type == "column_type_invalid"
+
+
+def test_keys_clash_case_insensitively(tdb, db_id, table_id):
+    tdb.create_varchar_column(db_id, table_id, "Title", 10, False)
+    error = fails(tdb.create_varchar_column, db_id, table_id, "title", 10, False)
+    assert (error.code, error.type) == (409, "column_already_exists")
+    renamed = plain(tdb.update_varchar_column(db_id, table_id, "Title", False, None, new_key="TITLE"))
+    assert renamed["key"] == "TITLE"
+    tdb.create_index(db_id, table_id, "IX", "key", ["TITLE"])
+    assert fails(tdb.create_index, db_id, table_id, "ix", "key", ["TITLE"]).type == "column_index_already_exists"
