@@ -2,6 +2,7 @@
 
     written = record(tables, "enrich:a1", "article.enriched", actor_id=author,
                      subject_table="articles", subject_id="a1", deadline=req.deadline)
+    record_many(tables, [audit_entry("purge:article:a1", "article.purged", ...), ...])
 
 The row id is derived from the key (`audit_row_id`) and the `idempotencyKey` column has a
 unique index, so writing the same key twice cannot make two rows: the second create
@@ -25,6 +26,7 @@ MAX_KEY = 128
 MAX_ACTION = 64
 MAX_ID = 36
 MAX_DETAILS = 10_000
+MAX_BATCH = 100  # rows per bulk create
 
 
 def audit_row_id(key: str) -> str:
@@ -60,6 +62,17 @@ def _is_conflict(exc: BaseException) -> bool:
     return getattr(exc, "code", None) == 409
 
 
+def _create(tables: Any, entry: dict[str, Any], deadline: float) -> bool:
+    row_id = audit_row_id(entry["idempotencyKey"])
+    try:
+        retry(lambda: tables.create_row(DATABASE_ID, TABLE_ID, row_id, entry), deadline=deadline)
+    except Exception as exc:
+        if _is_conflict(exc):
+            return False
+        raise
+    return True
+
+
 def record(tables: Any, key: str, action: str, *, deadline: float = math.inf, **fields: Any) -> bool:
     """Write the audit row for `key`; `True` if written now, `False` if it already existed.
 
@@ -67,12 +80,19 @@ def record(tables: Any, key: str, action: str, *, deadline: float = math.inf, **
     within `deadline`; a retry that finds the row its lost attempt wrote counts as
     "already recorded".
     """
-    data = audit_entry(key, action, **fields)
-    try:
-        retry(lambda: tables.create_row(DATABASE_ID, TABLE_ID, audit_row_id(key), data), deadline=deadline)
-    except Exception as exc:
-        if _is_conflict(exc):
-            return False
-        raise
-    return True
+    return _create(tables, audit_entry(key, action, **fields), deadline)
 
+
+def record_many(tables: Any, entries: list[dict[str, Any]], *, deadline: float = math.inf) -> None:
+    """Write the audit rows of `entries` (from `audit_entry`): one bulk create (≤100), or,
+    when some exist already, each missing one on its own."""
+    if len(entries) > MAX_BATCH:
+        raise ValueError(f"at most {MAX_BATCH} audit rows at once")
+    rows = [{"$id": audit_row_id(entry["idempotencyKey"]), **entry} for entry in entries]
+    try:
+        retry(lambda: tables.create_rows(DATABASE_ID, TABLE_ID, rows), deadline=deadline)
+    except Exception as exc:
+        if not _is_conflict(exc):
+            raise
+        for entry in entries:
+            _create(tables, entry, deadline)

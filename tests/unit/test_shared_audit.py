@@ -7,7 +7,7 @@ import uuid
 import pytest
 from appwrite.services.tables_db import TablesDB
 
-from shared.audit import audit_entry, audit_row_id, record
+from shared.audit import audit_entry, audit_row_id, record, record_many
 
 
 def test_row_id_is_a_stable_valid_appwrite_id():
@@ -53,3 +53,19 @@ def test_record_propagates_other_errors(appwrite):
     with pytest.raises(AppwriteException) as refused:
         record(guest, f"test:{uuid.uuid4().hex}", "test.done")
     assert refused.value.code == 401
+
+
+def test_record_many_writes_each_key_once_even_when_some_exist(appwrite):
+    tables = TablesDB(appwrite.admin_client())
+    keys = [f"test:{uuid.uuid4().hex}" for _ in range(3)]
+    record(tables, keys[1], "test.done", details={"first": True})
+    record_many(tables, [audit_entry(key, "test.done", subject_id=str(i)) for i, key in enumerate(keys)])
+    record_many(tables, [audit_entry(key, "test.done") for key in keys])  # all exist: nothing happens
+    rows = [tables.get_row("newsroom", "audit_log", audit_row_id(key)) for key in keys]
+    assert [r["subjectId"] for r in rows] == ["0", None, "2"]
+    assert json.loads(rows[1]["details"]) == {"first": True}
+
+
+def test_record_many_refuses_more_than_a_bulk_create_takes():
+    with pytest.raises(ValueError):
+        record_many(None, [audit_entry(f"k{i}", "a") for i in range(101)])
