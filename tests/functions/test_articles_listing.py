@@ -96,6 +96,9 @@ def test_search_by_title_respects_access(cast, tables):
     seed(tables, cast.id("author"), "published", [], title="Harbour closes")
     assert ids(listed(cast, "guest", q=word)) == {shown}
     assert ids(listed(cast, "author", q=word)) == {shown, hidden}
+    assert ids(listed(cast, "guest", q=f'+{word} "(<~')) == {shown}  # search operators are no error
+    tagged = seed(tables, cast.id("author"), "published", [f"c++{word}"], title="Plus")
+    assert ids(listed(cast, "guest", tag=f"c++{word}")) == {tagged}  # sent as c%2B%2B…
 
 
 def test_cursor_pagination_walks_every_row_once_in_order(cast, tables):

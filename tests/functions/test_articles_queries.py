@@ -31,6 +31,11 @@ def test_bad_parameters_are_listed_together():
     assert [d["path"] for d in info.value.details] == ["/limit", "/order"]
 
 
+def test_what_the_runtime_leaves_encoded_is_decoded():
+    assert parse_list_query({"q": "%2Bcity %3d %26 %3B 100%", "tag": "a%2Bb"}).q == "+city = & ; 100%"
+    assert parse_list_query({"tag": "a%2bb"}).tag == "a+b"
+
+
 def test_guests_read_published_rows_only():
     assert readable_by(None, ["desk"]) == [Query.equal("status", ["published"])]
 

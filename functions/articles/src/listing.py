@@ -11,6 +11,7 @@ first), `published` (publishedAt, latest first; unpublished rows last).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Collection, Mapping, Optional
 
@@ -21,7 +22,7 @@ from ..shared.articles import PUBLISHED
 
 QUERY_SCHEMA = load_schema(__file__, "../schemas/list-query.json")
 DEFAULT_LIMIT = 25
-MAX_VALUES_PER_QUERY = 100  # Appwrite's limit on the values of one query
+MAX_VALUES_PER_QUERY = 100  # team ids per equal query (Appwrite allows 500 values; 100 keeps queries short)
 ORDERS = {
     "newest": (Query.order_desc("$createdAt"),),
     "oldest": (Query.order_asc("$createdAt"),),
@@ -45,9 +46,18 @@ class ListParams:
         return self.status == PUBLISHED
 
 
+_LEFT_ENCODED = re.compile(r"%(2B|3D|26|3B)", re.IGNORECASE)
+
+
+def finish_decoding(value: str) -> str:
+    """A query value as sent: the runtime's `req.query` (open-runtimes, yarl) decodes every `%XX`
+    but `%2B %3D %26 %3B` (`+ = & ;`), which it leaves encoded (reference: appwrite-runtime.md)."""
+    return _LEFT_ENCODED.sub(lambda m: chr(int(m.group(1), 16)), value)
+
+
 def parse_list_query(query: Mapping[str, str]) -> ListParams:
     """Validated parameters; 400 `validation_failed` with a pointer per bad parameter."""
-    values: dict[str, Any] = {k: v for k, v in query.items() if v != ""}
+    values: dict[str, Any] = {k: finish_decoding(v) for k, v in query.items() if v != ""}
     limit = values.get("limit")
     if isinstance(limit, str) and limit.isascii() and limit.isdigit():
         values["limit"] = int(limit)
