@@ -19,7 +19,7 @@ from emulator.api.errors import AppwriteError
 from emulator.api.passwords import HASH_OPTIONS, hash_password, verify_password
 from emulator.api.responses import json_response, no_content
 from emulator.api.user_ops import (
-    MEMBERSHIP_ATTRIBUTES, SESSION_DURATION_SECONDS, create_user, emit, emit_session, emit_user, issue_jwt,
+    MEMBERSHIP_ATTRIBUTES, MEMBERSHIP_TYPES, SESSION_DURATION_SECONDS, create_user, emit, emit_session, emit_user, issue_jwt,
     membership_list, redeem_token, save_user, set_email, set_password, start_session, user_sessions,
 )
 from emulator.state import EmulatorState
@@ -223,7 +223,7 @@ async def list_memberships(request: Request):
     who = _account_caller(request)
     state = state_of(request)
     args = await p.params_of(request)
-    query = listing.parse(args.optional("queries", lambda v: v), MEMBERSHIP_ATTRIBUTES)
+    query = listing.parse(args.optional("queries", lambda v: v), MEMBERSHIP_ATTRIBUTES, MEMBERSHIP_TYPES)
     count_total = args.optional("total", p.boolean, True)
     memberships = identity.select(state.db, identity.MEMBERSHIPS, "user_id = ?", (who.user_id,))
     return json_response(membership_list(state, memberships, query, "", count_total))

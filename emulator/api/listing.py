@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime, timezone
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from emulator.api.errors import AppwriteError
 from emulator.api.params import is_valid_id
+from emulator.store.identity import timestamp
 
 SYSTEM_ATTRIBUTES = ("$id", "$createdAt", "$updatedAt", "$sequence")
 DEFAULT_LIMIT = 25
@@ -44,8 +46,12 @@ def _invalid(message: str) -> AppwriteError:
     return AppwriteError("general_argument_invalid", f"Invalid `queries` param: {message}")
 
 
-def parse(raw: Any, allowed: tuple[str, ...]) -> ListQuery:
-    """Validate the `queries` param against `allowed` attributes (plus system ones)."""
+def parse(raw: Any, allowed: tuple[str, ...], types: dict[str, str] | None = None) -> ListQuery:
+    """Validate the `queries` param against `allowed` attributes (plus system ones).
+
+    `types` names the attributes whose filter values are checked and normalised:
+    "datetime" (any ISO-8601 → Appwrite's UTC format), "boolean", "integer".
+    """
     if raw is None:
         raw = []
     if not isinstance(raw, list) or len(raw) > MAX_QUERIES or not all(
@@ -56,17 +62,33 @@ def parse(raw: Any, allowed: tuple[str, ...]) -> ListQuery:
             "than 4096 chars"
         )
     attributes = set(allowed) | set(SYSTEM_ATTRIBUTES)
+    types = {"$createdAt": "datetime", "$updatedAt": "datetime", **(types or {})}
     result = ListQuery()
     for text in raw:
         try:
             query = json.loads(text)
         except ValueError as exc:
             raise _invalid(f"Invalid query: {exc}") from None
-        _apply_one(result, _checked(query, attributes))
+        _apply_one(result, _checked(query, attributes, types))
     return result
 
 
-def _checked(query: Any, attributes: set[str]) -> dict:
+def _typed(attribute: str, kind: str | None, value: Any) -> Any:
+    invalid = _invalid(f'Invalid query: Query value is invalid for attribute "{attribute}"')
+    if kind == "datetime":
+        try:
+            moment = datetime.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise invalid from None
+        return timestamp(moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc))
+    if kind == "boolean" and not isinstance(value, bool):
+        raise invalid
+    if kind == "integer" and (not isinstance(value, int) or isinstance(value, bool)):
+        raise invalid
+    return value
+
+
+def _checked(query: Any, attributes: set[str], types: dict[str, str]) -> dict:
     if not isinstance(query, dict):
         raise _invalid(f"Invalid query. Must be an array, got {type(query).__name__}")
     method = query.get("method")
@@ -76,7 +98,7 @@ def _checked(query: Any, attributes: set[str]) -> dict:
     if not isinstance(values, list):
         raise _invalid("Invalid query: values must be an array")
     if method in ("and", "or"):
-        nested = [_checked(v, attributes) for v in values]
+        nested = [_checked(v, attributes, types) for v in values]
         if method == "or" and len(nested) < 2:
             raise _invalid("Invalid query: Or queries require at least two queries")
         if any(q["method"] not in FILTERS for q in nested):
@@ -94,6 +116,8 @@ def _checked(query: Any, attributes: set[str]) -> dict:
               "startsWith", "notStartsWith", "endsWith", "notEndsWith"}
     if method in single and len(values) != 1:
         raise _invalid(f"Invalid query: {method[0].upper() + method[1:]} queries require exactly one value.")
+    if method in FILTERS and method not in ("search", "notSearch", "contains", "notContains"):
+        values = [_typed(attribute, types.get(attribute), v) for v in values]
     return {"method": method, "attribute": attribute, "values": values}
 
 

@@ -18,13 +18,14 @@ from emulator.api import params as p
 from emulator.api.auth import Caller, caller, require_scope, state_of, token_digest
 from emulator.api.errors import AppwriteError
 from emulator.api.responses import json_response, no_content
-from emulator.api.user_ops import create_user, emit, emit_user, membership_list
+from emulator.api.user_ops import (
+    MEMBERSHIP_ATTRIBUTES, MEMBERSHIP_TYPES, create_user, emit, emit_user, membership_list,
+)
 from emulator.state import EmulatorState
 from emulator.store import identity
 from emulator.triggers import events
 
 TEAM_ATTRIBUTES = ("name", "total", "billingPlan")
-MEMBERSHIP_ATTRIBUTES = ("userId", "teamId", "invited", "joined", "confirm", "roles")
 
 def _roles(value):
     check = p.key(81)
@@ -87,7 +88,7 @@ async def list_teams(request: Request):
     require_scope(who, "teams.read")
     state = state_of(request)
     args = await p.params_of(request)
-    query = listing.parse(args.optional("queries", lambda v: v), TEAM_ATTRIBUTES)
+    query = listing.parse(args.optional("queries", lambda v: v), TEAM_ATTRIBUTES, {"total": "integer"})
     search = args.optional("search", p.text(256), "")
     count_total = args.optional("total", p.boolean, True)
     docs = [d for d in identity.select(state.db, identity.TEAMS) if _visible(who, d["$id"])]
@@ -217,7 +218,7 @@ async def list_memberships(request: Request):
     team = load_team(state, p.path_id(request, "teamId"))
     _require_member(who, team)
     args = await p.params_of(request)
-    query = listing.parse(args.optional("queries", lambda v: v), MEMBERSHIP_ATTRIBUTES)
+    query = listing.parse(args.optional("queries", lambda v: v), MEMBERSHIP_ATTRIBUTES, MEMBERSHIP_TYPES)
     search = args.optional("search", p.text(256), "")
     count_total = args.optional("total", p.boolean, True)
     memberships = identity.select(state.db, identity.MEMBERSHIPS, "team_id = ?", (team["$id"],))

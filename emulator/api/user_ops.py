@@ -24,6 +24,7 @@ from emulator.triggers import events
 
 SESSION_DURATION_SECONDS = 31_536_000  # Appwrite's default auth duration: one year
 MEMBERSHIP_ATTRIBUTES = ("userId", "teamId", "invited", "joined", "confirm", "roles")
+MEMBERSHIP_TYPES = {"invited": "datetime", "joined": "datetime", "confirm": "boolean"}
 
 
 def new_target(user_id: str, provider_type: str, identifier: str, now: str) -> dict:

@@ -15,8 +15,8 @@ from emulator.api.errors import AppwriteError
 from emulator.api.passwords import HASH_OPTIONS, SHA_VERSIONS
 from emulator.api.responses import json_response, no_content
 from emulator.api.user_ops import (
-    MEMBERSHIP_ATTRIBUTES, create_user, emit, emit_session, emit_user, issue_jwt, load_user, membership_list,
-    save_user, search_text, set_email, set_password, set_phone, start_session, user_sessions,
+    MEMBERSHIP_ATTRIBUTES, MEMBERSHIP_TYPES, create_user, emit, emit_session, emit_user, issue_jwt, load_user,
+    membership_list, save_user, search_text, set_email, set_password, set_phone, start_session, user_sessions,
 )
 from emulator.state import EmulatorState
 from emulator.store import identity
@@ -26,6 +26,8 @@ LIST_ATTRIBUTES = (
     "name", "email", "phone", "status", "passwordUpdate", "registration", "emailVerification",
     "phoneVerification", "labels", "impersonator", "accessedAt",
 )
+LIST_TYPES = {"registration": "datetime", "passwordUpdate": "datetime", "accessedAt": "datetime",
+              "status": "boolean", "emailVerification": "boolean", "phoneVerification": "boolean"}
 
 
 def _label(value):
@@ -54,7 +56,7 @@ def _write(request: Request) -> None:
 async def list_users(request: Request):
     _read(request)
     args = await p.params_of(request)
-    query = listing.parse(args.optional("queries", lambda v: v), LIST_ATTRIBUTES)
+    query = listing.parse(args.optional("queries", lambda v: v), LIST_ATTRIBUTES, LIST_TYPES)
     search = args.optional("search", p.text(256), "")
     count_total = args.optional("total", p.boolean, True)
     docs = identity.select(state_of(request).db, identity.USERS)
@@ -228,7 +230,7 @@ async def list_memberships(request: Request):
     state = state_of(request)
     user = load_user(state, p.path_id(request, "userId"))
     args = await p.params_of(request)
-    query = listing.parse(args.optional("queries", lambda v: v), MEMBERSHIP_ATTRIBUTES)
+    query = listing.parse(args.optional("queries", lambda v: v), MEMBERSHIP_ATTRIBUTES, MEMBERSHIP_TYPES)
     search = args.optional("search", p.text(256), "")
     count_total = args.optional("total", p.boolean, True)
     memberships = identity.select(state.db, identity.MEMBERSHIPS, "user_id = ?", (user["$id"],))

@@ -90,3 +90,16 @@ def test_total_is_capped():
     many = [{"$id": f"u{i}", "$sequence": str(i + 1)} for i in range(5001)]
     total, page = listing.apply(many, listing.parse([], ()), cursor_label="User")
     assert total == 5000 and len(page) == 25
+
+
+def test_typed_values_are_checked_and_dates_normalised():
+    types = {"registration": "datetime", "status": "boolean"}
+    parsed = listing.parse([q("lessThan", "registration", ["2026-01-03T01:00:00+01:00"])], ALLOWED, types)
+    assert parsed.filters[0]["values"] == ["2026-01-03T00:00:00.000+00:00"]
+    total, page = listing.apply(docs(), parsed, cursor_label="User")
+    assert [d["$id"] for d in page] == ["amy", "bob"]
+    for query in (q("lessThan", "registration", ["yesterday"]), q("equal", "status", ["true"]),
+                  q("equal", "$createdAt", [5])):
+        with pytest.raises(AppwriteError) as info:
+            listing.parse([query], ALLOWED, types)
+        assert "Invalid query: Query value is invalid for attribute" in info.value.message

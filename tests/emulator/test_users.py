@@ -252,3 +252,12 @@ def test_imported_hashes_sign_in_and_are_upgraded_to_argon2(users, admin_client,
     upgraded = as_dict(users.get(user["$id"]))
     assert upgraded["hash"] == "argon2" and upgraded["password"].startswith("$argon2id$")
     assert as_dict(account.create_email_password_session(email, password))["userId"] == user["$id"]
+
+
+def test_registration_queries_take_any_iso_date(users, make_user):
+    user, _ = make_user()
+    later = as_dict(users.list(queries=[Query.greater_than_equal("registration", "2000-01-01T00:00:00Z"),
+                                        Query.equal("$id", user["$id"])]))
+    assert later["total"] == 1
+    error = error_of(lambda: users.list(queries=[Query.less_than("registration", "not a date")]))
+    assert (error.code, error.type) == (400, "general_argument_invalid")
