@@ -16,7 +16,7 @@ from emulator.api import params
 from emulator.api.app import create_app
 from emulator.server import start
 from emulator.state import EmulatorState
-from tests.emulator.conftest import SDK_VERSION
+from tests.emulator.conftest import SDK_VERSION, as_dict
 from tests.emulator.spec import require_spec
 
 
@@ -70,8 +70,7 @@ def test_unknown_params_are_ignored(raw):
 
 
 def test_delete_answers_204_with_a_non_json_type(raw, admin_client):
-    user = Users(admin_client).create(ID.unique(), f"{ID.unique()}@example.com")
-    user_id = user["$id"] if isinstance(user, dict) else user.id
+    user_id = as_dict(Users(admin_client).create(ID.unique(), f"{ID.unique()}@example.com"))["$id"]
     answer = raw.request("DELETE", f"/users/{user_id}", json={})
     assert answer.status_code == 204 and answer.content == b""
     assert not answer.headers["content-type"].startswith("application/json")
@@ -245,3 +244,25 @@ def test_hostile_params_never_cause_a_500(raw, make_user):
                     if answer.status_code >= 500:
                         failures.append((method, path, body, answer.text))
     assert failures == []
+
+
+def test_restart_keeps_the_key_users_and_sessions(tmp_path):
+    from appwrite.client import Client
+    from appwrite.services.account import Account
+
+    first = start(tmp_path)
+    try:
+        admin = Client().set_endpoint(first.endpoint).set_project("newsroom").set_key(first.state.admin_key)
+        user = Users(admin).create(ID.unique(), "restart@example.com", password="password123")
+        session = Account(admin).create_email_password_session("restart@example.com", "password123")
+    finally:
+        first.stop()
+    user_id, secret = as_dict(user)["$id"], as_dict(session)["secret"]
+    second = start(tmp_path)
+    try:
+        assert second.state.admin_key == first.state.admin_key
+        client = Client().set_endpoint(second.endpoint).set_project("newsroom")
+        assert as_dict(Account(client.set_session(secret)).get())["$id"] == user_id
+    finally:
+        second.stop()
+    assert EmulatorState.open(None).admin_key != EmulatorState.open(None).admin_key  # memory: random per process
