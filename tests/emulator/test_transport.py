@@ -200,7 +200,8 @@ def test_form_encoded_bodies_are_read_like_query_strings(raw):
     assert answer.status_code == 201 and answer.json()["name"] == "Form team"
 
 
-HOSTILE_VALUES = [None, 2**70, 1.5, True, "", "x" * 5000, "\u0000", [1, {"a": []}], {"$ne": 1}]
+HOSTILE_VALUES = [2**70, True, "x" * 5000, "\u0000", [1, {"a": []}]]
+GET_PARAMS = ["queries", "search", "total"]
 COMMON_PARAMS = ["queries", "search", "total", "name", "prefs", "userId", "email", "password", "roles"]
 PARAM_NAMES = {
     "users": COMMON_PARAMS + ["phone", "status", "labels", "emailVerification", "phoneVerification", "number", "mfa",
@@ -232,8 +233,9 @@ def test_hostile_params_never_cause_a_500(raw, make_user):
                 if method == "DELETE":
                     continue  # deleting the fixtures would only test 404s from here on
                 # every parameter at once with each hostile value, then each parameter alone as an object
-                bodies = [{name: value for name in names} for value in HOSTILE_VALUES]
-                bodies += [{name: {"$ne": 1}} for name in names]
+                per_route = GET_PARAMS if method == "GET" else names
+                bodies = [{name: value for name in per_route} for value in HOSTILE_VALUES]
+                bodies += [{name: {"$ne": 1}} for name in per_route]
                 for body in bodies:
                     if method == "GET" and len(json.dumps(body)) > 8000:
                         continue  # URLs that long never reach Appwrite (proxies answer 414)
