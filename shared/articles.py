@@ -58,8 +58,9 @@ def parse_datetime(text: str) -> datetime:
 def _future(publish_at: str, now: datetime, pointer: str = "/publishAt") -> str:
     moment = parse_datetime(publish_at)
     if moment <= now:
+        problem = f"{publish_at!r} is not after {appwrite_datetime(now)}"
         raise BadRequest("publishAt must be in the future.", code="validation_failed",
-                         details=[{"path": pointer, "message": f"{publish_at!r} is not after {appwrite_datetime(now)}"}])
+                         details=[{"path": pointer, "message": problem}])
     return appwrite_datetime(moment)
 
 

@@ -7,10 +7,11 @@ Two faces of one rule, kept side by side so they cannot drift apart:
 - `can_read / can_update / can_delete(caller, row, roles)` — the same matrix in code,
   for functions, whose API key bypasses row permissions.
 
-|                        | read                           | update / publish           | delete               |
-|------------------------|--------------------------------|----------------------------|----------------------|
-| published              | anyone, guests too             | author, team editor/admin, | author, team admin,  |
-| draft/scheduled/archived | author, team members, admin  | site admin                 | site admin           |
+| article        | read                       | update / publish       | delete                 |
+|----------------|----------------------------|------------------------|------------------------|
+| published      | anyone, guests too         | author, team editor or | author, team admin,    |
+| draft, sched., | author, team members,      | admin, site admin      | site admin             |
+| archived       | site admin                 | (both rows)            | (both rows)            |
 
 "Team admin" is a membership role `admin` or `owner` (Appwrite gives a team's creator the
 role `owner`). "Site admin" is a user with the label `admin`. `any` is only ever granted

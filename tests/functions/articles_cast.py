@@ -79,7 +79,9 @@ class Cast:
 
     def sdk_tables(self, kind: str) -> TablesDB:
         """TablesDB as the user itself (row permissions apply), or as a guest."""
-        client = self.appwrite.guest_client() if kind == "guest" else self.appwrite.guest_client().set_jwt(self.jwt(kind))
+        client = self.appwrite.guest_client()
+        if kind != "guest":
+            client.set_jwt(self.jwt(kind))
         return TablesDB(client)
 
 

@@ -42,7 +42,8 @@ def test_create_answers_201_with_a_draft_row_and_matrix_permissions(cast, tables
 def test_a_team_article_needs_a_membership_and_gets_the_team_permissions(cast, tables):
     row = cast.create("author", title="Desk story")
     assert row["teamId"] == cast.team_id
-    assert stored(tables, row["$id"])["$permissions"] == article_permissions(cast.id("author"), cast.team_id, "draft")
+    expected = article_permissions(cast.id("author"), cast.team_id, "draft")
+    assert stored(tables, row["$id"])["$permissions"] == expected
     refused = cast.call("stranger", "POST", "/articles", {"title": "x", "body": "y", "teamId": cast.team_id})
     assert (refused.status_code, error_code(refused)) == (403, "not_team_member")
     unknown = cast.call("author", "POST", "/articles", {"title": "x", "body": "y", "teamId": unique("none")})
@@ -93,7 +94,8 @@ def test_bodies_up_to_2_mib_are_accepted_and_larger_ones_are_413(cast):
     text = "word " * 300_000  # 1.5 MB: above the runtime's default limit, below the function's
     accepted = cast.call("author", "POST", "/articles", {"title": "Long read", "body": text})
     assert accepted.status_code == 201 and len(accepted.json()["body"]) == len(text)
-    too_large = cast.call("author", "POST", "/articles", body=json.dumps({"title": "x", "body": "w" * (2 * 1024 * 1024)}))
+    oversized = json.dumps({"title": "x", "body": "w" * (2 * 1024 * 1024)})
+    too_large = cast.call("author", "POST", "/articles", body=oversized)
     assert (too_large.status_code, error_code(too_large)) == (413, "payload_too_large")
 
 

@@ -67,7 +67,8 @@ def _updatable(req):
     caller = authenticate(req.headers, deadline=req.deadline)
     row, roles = _readable(req, caller)
     if not can_update(caller, row, roles):
-        raise Forbidden("Only the author, the team's editors and admins, and site admins may change this article.")
+        raise Forbidden("Only the author, the team's editors and admins, and site admins "
+                        "may change this article.")
     return row
 
 
