@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 from appwrite.id import ID
+from appwrite.query import Query
 
 from shared.permissions import article_permissions
 from tests.functions.articles_cast import Cast, error_code, pointers, unique
@@ -78,6 +79,8 @@ def test_each_caller_lists_only_what_it_may_read(cast, world, kind, visible):
     answer = listed(cast, kind, tag=tag)
     assert ids(answer) == {rows[name] for name in visible}
     assert answer["total"] == len(visible) and answer["nextCursor"] is None
+    direct = cast.sdk_tables(kind).list_rows("newsroom", "articles", [Query.contains("tags", [tag])])
+    assert {row["$id"] for row in direct["rows"]} == ids(answer)  # row permissions agree
 
 
 def test_filters_combine_with_access(cast, world):
