@@ -31,6 +31,13 @@ def service(request: Request) -> TablesDB:
     return request.app.state.emulator.extensions["tablesdb"]
 
 
+def transactions(request: Request) -> Transactions:
+    """The transactions the caller may use: all for keys, their own for users (and guests)."""
+    who = caller(request)
+    owner = None if who.is_privileged else (who.user_id or "guests")
+    return service(request).transactions.for_caller(owner)
+
+
 def load_table(request: Request) -> TableMeta:
     """The path's table; disabled databases/tables are not found for non-key callers."""
     registry = service(request).registry

@@ -23,7 +23,7 @@ from emulator.api import params as p
 from emulator.api.auth import Caller, caller, require_scope
 from emulator.api.errors import AppwriteError
 from emulator.api.responses import json_response, no_content
-from emulator.api.tablesdb_context import fire, load_table, queries_param, service
+from emulator.api.tablesdb_context import fire, load_table, queries_param, service, transactions
 from emulator.api.tablesdb_transactions import preview, stage
 from emulator.query import QueryError, parse_queries, plan_queries
 from emulator.store import columns as col
@@ -152,9 +152,8 @@ def _writer(logic):
             for action, legacy, rows in outcome.events:
                 fire(request, action, table, rows, legacy=legacy)
             return outcome.response
-        tables = service(request)
-        tables.transactions.usable(transaction_id)
-        with preview(tables, transaction_id):
+        transactions(request).usable(transaction_id)
+        with preview(request, transaction_id):
             outcome = logic(request, who, table, args, store)
         stage(request, transaction_id, outcome.operations)
         return outcome.response
@@ -189,7 +188,7 @@ async def list_rows(request: Request):
     count = args.optional("total", p.boolean, True)
     restriction = _read_restriction(who, table)
     transaction_id = args.optional("transactionId", p.uid)
-    with preview(service(request), transaction_id) if transaction_id else contextlib.nullcontext():
+    with preview(request, transaction_id) if transaction_id else contextlib.nullcontext():
         total, rows = store.find(table, plan, restriction, count=count)
     return json_response({"total": total, "rows": [row_model(table, r, plan.select) for r in rows]})
 
@@ -198,7 +197,7 @@ async def get_row(request: Request):
     who, table, args, _ = await _context(request, READ)
     plan = _plan(table, args.optional("queries", queries_param, []))
     transaction_id = args.optional("transactionId", p.uid)
-    with preview(service(request), transaction_id) if transaction_id else contextlib.nullcontext():
+    with preview(request, transaction_id) if transaction_id else contextlib.nullcontext():
         row = _load_row(request, table)
     if not _may(who, table, "read", row):
         raise AppwriteError("row_not_found", id=row["$id"])

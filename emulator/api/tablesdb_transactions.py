@@ -19,7 +19,7 @@ from emulator.api import params as p
 from emulator.api.auth import caller, require_scope
 from emulator.api.errors import AppwriteError
 from emulator.api.responses import json_response, no_content
-from emulator.api.tablesdb_context import TablesDB, fire, queries_param, service
+from emulator.api.tablesdb_context import TablesDB, fire, queries_param, service, transactions
 from emulator.query import QueryError, parse_queries, plan_queries
 from emulator.store import transactions as tx
 from emulator.store.rows import row_model
@@ -92,9 +92,10 @@ def apply(tables: TablesDB, operation: dict) -> list[tuple[str, bool, object, di
 
 
 @contextlib.contextmanager
-def preview(tables: TablesDB, transaction_id: str) -> Iterator[None]:
-    """Run a read as if the transaction's staged operations were applied."""
-    operations = tables.transactions.operations(transaction_id)
+def preview(request: Request, transaction_id: str) -> Iterator[None]:
+    """Run the block as if the transaction's staged operations were applied, then undo them."""
+    tables = service(request)
+    operations = transactions(request).operations(transaction_id)
     try:
         with tables.registry.db.transaction():
             for operation in operations:
@@ -106,7 +107,7 @@ def preview(tables: TablesDB, transaction_id: str) -> Iterator[None]:
 
 
 def stage(request: Request, transaction_id: str, operations: list[dict]) -> dict:
-    return service(request).transactions.add(transaction_id, operations)
+    return transactions(request).add(transaction_id, operations)
 
 
 # ---------------------------------------------------------------- routes
@@ -120,7 +121,7 @@ async def list_transactions(request: Request):
     require_scope(caller(request), *READ)
     args = await p.params_of(request)
     query = listing.parse(args.optional("queries", queries_param), ("status", "expiresAt"))
-    total, page = listing.apply(service(request).transactions.list(), query, cursor_label="Transaction",
+    total, page = listing.apply(transactions(request).list(), query, cursor_label="Transaction",
                                 count_total=args.optional("total", p.boolean, True))
     for item in page:
         item.pop("$sequence", None)
@@ -131,18 +132,18 @@ async def create_transaction(request: Request):
     require_scope(caller(request), *WRITE)
     args = await p.params_of(request)
     ttl = args.optional("ttl", p.integer_range(tx.TTL_MIN, tx.TTL_MAX), tx.TTL_DEFAULT)
-    return json_response(service(request).transactions.create(p.unique_id(), ttl), 201)
+    return json_response(transactions(request).create(p.unique_id(), ttl), 201)
 
 
 async def get_transaction(request: Request):
     require_scope(caller(request), *READ)
-    return json_response(service(request).transactions.get(_transaction_id(request)))
+    return json_response(transactions(request).get(_transaction_id(request)))
 
 
 async def update_transaction(request: Request):
     who = caller(request)
     require_scope(who, *WRITE)
-    tables = service(request)
+    tables, staged = service(request), transactions(request)
     transaction_id = _transaction_id(request)
     args = await p.params_of(request)
     commit = args.optional("commit", p.boolean, False)
@@ -151,25 +152,25 @@ async def update_transaction(request: Request):
         raise AppwriteError("general_argument_invalid", "Cannot commit and rollback at the same time")
     if not commit and not rollback:
         raise AppwriteError("general_argument_invalid", "Either commit or rollback must be true")
-    tables.transactions.usable(transaction_id)
+    staged.usable(transaction_id)
     if rollback:
-        return json_response(tables.transactions.set_status(transaction_id, "failed"))
+        return json_response(staged.set_status(transaction_id, "failed"))
     applied: list = []
     try:
         with tables.registry.db.transaction():
-            for operation in tables.transactions.operations(transaction_id):
+            for operation in staged.operations(transaction_id):
                 applied += apply(tables, operation)
     except AppwriteError:
-        tables.transactions.set_status(transaction_id, "failed")
+        staged.set_status(transaction_id, "failed")
         raise
     for event, legacy, table, row in applied:
         fire(request, event, table, [row], legacy=legacy)
-    return json_response(tables.transactions.set_status(transaction_id, "committed"))
+    return json_response(staged.set_status(transaction_id, "committed"))
 
 
 async def delete_transaction(request: Request):
     require_scope(caller(request), *WRITE)
-    service(request).transactions.delete(_transaction_id(request))
+    transactions(request).delete(_transaction_id(request))
     return no_content()
 
 

@@ -20,7 +20,7 @@ TTL_MIN, TTL_MAX, TTL_DEFAULT = 60, 3600, 300
 
 _SCHEMA = """CREATE TABLE IF NOT EXISTS tablesdb_transactions (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, created TEXT NOT NULL, updated TEXT NOT NULL,
-    status TEXT NOT NULL, expires TEXT NOT NULL, operations TEXT NOT NULL)"""
+    status TEXT NOT NULL, expires TEXT NOT NULL, operations TEXT NOT NULL, owner TEXT NOT NULL DEFAULT '')"""
 
 
 def model(row) -> dict:
@@ -31,23 +31,36 @@ def model(row) -> dict:
 
 
 class Transactions:
+    """Transactions of one project. `owner` is the creating user's id ('' for keys); a user
+    only sees their own transactions, keys see all (Appwrite gives a transaction its creator's
+    permissions)."""
+
     def __init__(self, db: Database):
         self.db = db
         db.execute(_SCHEMA)
+        if "owner" not in {r["name"] for r in db.query("PRAGMA table_info(tablesdb_transactions)")}:
+            db.execute("ALTER TABLE tablesdb_transactions ADD COLUMN owner TEXT NOT NULL DEFAULT ''")  # older files
+        self.owner: str | None = None  # set per request by `for_caller`
+
+    def for_caller(self, owner: str | None) -> "Transactions":
+        """A view limited to `owner`'s transactions (None: every transaction)."""
+        view = Transactions.__new__(Transactions)
+        view.db, view.owner = self.db, owner
+        return view
 
     def create(self, transaction_id: str, ttl: int) -> dict:
         stamp = now()
         expires = format_datetime(datetime.now(timezone.utc) + timedelta(seconds=ttl))
         self.db.execute(
-            "INSERT INTO tablesdb_transactions (id, created, updated, status, expires, operations) "
-            "VALUES (?, ?, ?, 'pending', ?, '[]')",
-            (transaction_id, stamp, stamp, expires),
+            "INSERT INTO tablesdb_transactions (id, created, updated, status, expires, operations, owner) "
+            "VALUES (?, ?, ?, 'pending', ?, '[]', ?)",
+            (transaction_id, stamp, stamp, expires, self.owner or ""),
         )
         return self.get(transaction_id)
 
     def _row(self, transaction_id: str):
         rows = self.db.query("SELECT * FROM tablesdb_transactions WHERE id = ?", (transaction_id,))
-        if not rows:
+        if not rows or (self.owner is not None and rows[0]["owner"] != self.owner):
             raise AppwriteError("transaction_not_found", id=transaction_id)
         return rows[0]
 
@@ -55,8 +68,9 @@ class Transactions:
         return model(self._row(transaction_id))
 
     def list(self) -> list[dict]:
+        rows = self.db.query("SELECT * FROM tablesdb_transactions ORDER BY seq")
         return [dict(model(r), **{"$sequence": r["seq"]})
-                for r in self.db.query("SELECT * FROM tablesdb_transactions ORDER BY seq")]
+                for r in rows if self.owner is None or r["owner"] == self.owner]
 
     def operations(self, transaction_id: str) -> list[dict]:
         return json.loads(self._row(transaction_id)["operations"])

@@ -121,3 +121,12 @@ def test_expired_transactions_refuse_work(tdb, table):
     with time_machine.travel(dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=2)):
         error = fails(tdb.create_row, *table, "late", {"title": "x"}, transaction_id=txn)
     assert (error.code, error.type) == (410, "transaction_expired")
+
+
+def test_users_see_only_their_own_transactions(tdb, make_user, user_client):
+    alice, bob = TablesDB(user_client(make_user()[0])), TablesDB(user_client(make_user()[0]))
+    txn = plain(alice.create_transaction())["$id"]
+    assert plain(alice.get_transaction(txn))["status"] == "pending"
+    assert fails(bob.get_transaction, txn).type == "transaction_not_found"
+    assert txn not in [t["$id"] for t in plain(bob.list_transactions())["transactions"]]
+    assert plain(tdb.get_transaction(txn))["$id"] == txn  # keys see every transaction
