@@ -79,6 +79,14 @@ def test_short_article_reads_in_one_minute_and_keeps_its_own_summary(appwrite, t
     assert enriched["summary"] == "The author's own summary."
 
 
+def test_a_long_article_over_a_megabyte_is_enriched(appwrite, tables):
+    author = new_author(tables)
+    row, executions = create_article(appwrite, author, title=unique_title(), body="word " * 300_000)
+    assert executions[0]["responseStatusCode"] == 200, executions[0]["responseBody"]
+    enriched = tables.get_row(DB, "articles", row["$id"])
+    assert (enriched["wordCount"], enriched["readingMinutes"]) == (300_000, 1500)
+
+
 def test_same_title_gets_numbered_slugs(appwrite, tables):
     author = new_author(tables)
     title = unique_title() + " — Ünïcode!"

@@ -16,7 +16,8 @@ from .author_count import ENRICHED, sync_article_count
 from .enrichment import enriched_fields, slug_base
 from .slugs import update_with_free_slug
 
-app = App("enrich-article", timeout=30)
+# The event body is the whole row, and `body` is a mediumtext column (up to 16 MiB).
+app = App("enrich-article", timeout=30, max_body_bytes=32 * 1024 * 1024)
 ROW_EVENT = load_schema(__file__, "../schemas/article-row-event.json")
 
 
