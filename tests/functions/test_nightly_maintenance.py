@@ -100,6 +100,8 @@ def project(tmp_path_factory):
         function_entry("nightly-maintenance", as_id="nightly-small",
                        vars={"MAINTENANCE_BATCH_SIZE": "2", "MAINTENANCE_TIME_BUDGET_SECONDS": "0"}),
         function_entry("nightly-maintenance", as_id="nightly-misconfigured", vars={"ARCHIVE_RETENTION_DAYS": "0"}),
+        function_entry("nightly-maintenance", as_id="nightly-no-users-write",
+                       scopes=["rows.read", "rows.write", "users.read"]),
     ])
     yield client
     client.stack.close()
@@ -270,6 +272,17 @@ def test_an_invalid_variable_fails_loudly_and_purges_nothing(project, tables):
     assert json.loads(execution["responseBody"])["error"]["code"] == "configuration_error"
     assert "Variable ARCHIVE_RETENTION_DAYS must be between 1 and 36500, not 0." in execution["errors"]
     assert exists(lambda: tables.get_row(DB, "articles", row["$id"]))
+
+
+def test_each_scope_is_needed_deleting_users_needs_users_write(project, tables, users):
+    """The emulator checks the dynamic key's scopes as Appwrite does: without `users.write`
+    the purge of a stale user fails (and is retried whole by the next run)."""
+    stale = user(project, tables, verified=False)
+    execution = project.run_schedule("nightly-no-users-write", at=dt.datetime(2031, 11, 1, 3, 0, tzinfo=UTC))
+    assert (execution["status"], execution["responseStatusCode"]) == ("failed", 500)
+    assert json.loads(execution["responseBody"])["error"]["code"] == "configuration_error"
+    assert "general_unauthorized_scope" in execution["errors"]
+    assert exists(lambda: users.get(stale["$id"]))
 
 
 def test_http_executions_do_not_run_maintenance(project):

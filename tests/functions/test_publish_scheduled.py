@@ -27,6 +27,7 @@ def project(tmp_path_factory):
         function_entry("publish-scheduled", vars={"PUBLISH_BATCH_LIMIT": "3"}),
         function_entry("publish-scheduled", as_id="publish-default"),
         function_entry("publish-scheduled", as_id="publish-misconfigured", vars={"PUBLISH_BATCH_LIMIT": "lots"}),
+        function_entry("publish-scheduled", as_id="publish-read-only", scopes=["rows.read"]),
     ])
     yield client
     client.stack.close()
@@ -127,6 +128,16 @@ def test_an_invalid_batch_limit_fails_loudly(project, tables):
     assert (execution["status"], execution["responseStatusCode"]) == ("failed", 500)
     assert body["error"]["code"] == "configuration_error"
     assert "Variable PUBLISH_BATCH_LIMIT must be a whole number, not 'lots'." in execution["errors"]
+    assert tables.get_row(DB, "articles", row["$id"])["status"] == "scheduled"
+
+
+def test_rows_write_is_needed_to_publish(project, tables):
+    """The emulator checks scopes as Appwrite does: with `rows.read` alone the run finds the
+    article but cannot publish it (logged, left scheduled for the next run)."""
+    row = scheduled(tables, T0)
+    execution, body = run(project, "publish-read-only", T0 + dt.timedelta(minutes=1))
+    assert (body["published"], body["failed"], body["remaining"]) == ([], [row["$id"]], 1)
+    assert '"error":"configuration_error"' in execution["errors"]
     assert tables.get_row(DB, "articles", row["$id"])["status"] == "scheduled"
 
 
