@@ -59,8 +59,8 @@ async def create(request: Request):
     return json_response(models.account(doc), 201)
 
 
-def _saved(request: Request, user: dict, attribute: str) -> dict:
-    saved = save_user(state_of(request), user)
+def _saved(request: Request, user: dict, attribute: str, conflict: str = "user_already_exists") -> dict:
+    saved = save_user(state_of(request), user, conflict)
     emit(request, events.USER_ATTRIBUTE.format(attribute=attribute), {"userId": saved["$id"]}, models.user(saved))
     return saved
 
@@ -93,12 +93,7 @@ async def update_email(request: Request):
     if user.get("password") and not verify_password(user["password"], password, user.get("hashOptions")):
         raise AppwriteError("user_invalid_credentials")
     set_email(user, email)
-    try:
-        return json_response(models.account(_saved(request, user, "email")))
-    except AppwriteError as exc:
-        if exc.type == "user_already_exists":
-            raise AppwriteError("user_email_already_exists") from None
-        raise
+    return json_response(models.account(_saved(request, user, "email", "user_email_already_exists")))
 
 
 async def get_prefs(request: Request):

@@ -16,6 +16,7 @@ import hmac
 import json
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 
 import jwt
 from starlette.requests import Request
@@ -25,6 +26,7 @@ from emulator.state import EmulatorState
 from emulator.store import identity
 
 JWT_ALGORITHM = "HS256"
+ACCESS_REFRESH = timedelta(hours=24)
 DYNAMIC_KEY_PREFIXES = ("ephemeral_", "dynamic_")
 
 # app/config/roles.php: what a guest and a signed-in user may call.
@@ -130,10 +132,20 @@ def guest(state: EmulatorState) -> Caller:
 def user_caller(state: EmulatorState, user: dict, session: dict | None = None) -> Caller:
     if not user.get("status", True):
         raise AppwriteError("user_blocked")
+    _touch(state, user)
     return Caller(
         kind="user", roles=tuple(user_roles(state, user)), scopes=USER_SCOPES, user=user, session=session,
         project_id=state.project_id,
     )
+
+
+def _touch(state: EmulatorState, user: dict) -> None:
+    """Refresh `accessedAt` at most once a day, as Appwrite does (APP_USER_ACCESS)."""
+    now = datetime.now(timezone.utc)
+    if user.get("accessedAt", "") < identity.timestamp(now - ACCESS_REFRESH):
+        user["accessedAt"] = identity.timestamp(now)
+        identity.replace(state.db, identity.USERS, user, email=user.get("email") or None,
+                         phone=user.get("phone") or None)
 
 
 def _key_caller(state: EmulatorState, key: str) -> Caller:

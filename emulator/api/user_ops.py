@@ -76,12 +76,13 @@ def load_user(state: EmulatorState, user_id: str) -> dict:
     return doc
 
 
-def save_user(state: EmulatorState, doc: dict) -> dict:
+def save_user(state: EmulatorState, doc: dict, conflict: str = "user_already_exists") -> dict:
+    """Store a changed user; a taken email/phone answers 409 `conflict`."""
     doc["$updatedAt"] = identity.timestamp()
     try:
         return identity.replace(state.db, identity.USERS, doc, email=doc["email"] or None, phone=doc["phone"] or None)
     except identity.Conflict:
-        raise AppwriteError("user_already_exists") from None
+        raise AppwriteError(conflict) from None
 
 
 def start_session(

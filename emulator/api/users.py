@@ -139,7 +139,7 @@ async def delete(request: Request):
     return no_content()
 
 
-def _updater(param: str, validator, apply, event: str):
+def _updater(param: str, validator, apply, event: str, conflict: str = "user_already_exists"):
     """A PATCH/PUT endpoint that changes one user attribute (event `users.ID.update.<event>`)."""
 
     async def endpoint(request: Request):
@@ -148,7 +148,7 @@ def _updater(param: str, validator, apply, event: str):
         user = load_user(state, p.path_id(request, "userId"))
         value = (await p.params_of(request)).required(param, validator)
         apply(user, value)
-        saved = save_user(state, user)
+        saved = save_user(state, user, conflict)
         emit(request, events.USER_ATTRIBUTE.format(attribute=event), {"userId": saved["$id"]}, models.user(saved))
         return json_response(models.user(saved))
 
@@ -270,8 +270,10 @@ def routes(state: EmulatorState) -> list[Route]:
         *(Route(f"/users/{algorithm}", _import_user(algorithm), methods=["POST"]) for algorithm in IMPORT_OPTIONS),
         Route("/users/{userId}", get, methods=["GET"]),
         Route("/users/{userId}", delete, methods=["DELETE"]),
-        Route("/users/{userId}/email", _updater("email", _optional_email, set_email, "email"), methods=["PATCH"]),
-        Route("/users/{userId}/phone", _updater("number", _optional_phone, set_phone, "phone"), methods=["PATCH"]),
+        Route("/users/{userId}/email", _updater("email", _optional_email, set_email, "email",
+                                                "user_email_already_exists"), methods=["PATCH"]),
+        Route("/users/{userId}/phone", _updater("number", _optional_phone, set_phone, "phone",
+                                                "user_phone_already_exists"), methods=["PATCH"]),
         Route("/users/{userId}/name", _updater("name", p.text(128), set_attr("name"), "name"), methods=["PATCH"]),
         Route("/users/{userId}/password", _updater("password", p.password, set_password, "password"), methods=["PATCH"]),
         Route("/users/{userId}/status", _updater("status", p.boolean, set_attr("status"), "status"), methods=["PATCH"]),

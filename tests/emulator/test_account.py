@@ -156,3 +156,18 @@ def test_update_email_needs_the_password(make_user, user_client):
     assert (error.code, error.type) == (409, "user_email_already_exists")
     updated = as_dict(account.update_email(f"NEW-{user['email']}", password))
     assert updated["email"] == f"new-{user['email']}" and updated["emailVerification"] is False
+
+
+def test_accessed_at_is_refreshed_daily(make_user, jwt_client, admin_client, emulator):
+    import time_machine
+
+    user, _ = make_user()
+    assert as_dict(Users(admin_client).get(user["$id"]))["accessedAt"] == ""
+    client = jwt_client(user)
+    first = as_dict(Account(client).get())["accessedAt"]
+    assert first != ""
+    assert as_dict(Account(client).get())["accessedAt"] == first  # not rewritten on every request
+    with time_machine.travel("2099-01-01T00:00:00+00:00", tick=True):
+        later = as_dict(Account(emulator.client().set_jwt(
+            as_dict(Users(admin_client).create_jwt(user["$id"], duration=3600))["jwt"])).get())
+    assert later["accessedAt"].startswith("2099-01-01")

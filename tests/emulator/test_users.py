@@ -135,6 +135,16 @@ def test_updates(users, make_user):
     assert final["$updatedAt"] >= final["$createdAt"]
 
 
+def test_taken_email_or_phone_on_update_is_409(users, make_user):
+    user, _ = make_user()
+    other, _ = make_user(phone="+14155550199")
+    error = error_of(lambda: users.update_email(user["$id"], other["email"]))
+    assert (error.code, error.type) == (409, "user_email_already_exists")
+    error = error_of(lambda: users.update_phone(user["$id"], "+14155550199"))
+    assert (error.code, error.type) == (409, "user_phone_already_exists")
+    assert as_dict(users.update_phone(user["$id"], "+14155550100"))["phone"] == "+14155550100"
+
+
 def test_invalid_labels_are_400(users, make_user):
     user, _ = make_user()
     error = error_of(lambda: users.update_labels(user["$id"], ["not ok!"]))
