@@ -77,7 +77,7 @@ class Stack:
         public = [f.id for f in manifest.functions if {"any", "guests"} & set(f.execute)]
         sockets, ports = [], {}
         for index, function_id in enumerate(public, 1):
-            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # asyncio sets TCP_NODELAY only then
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             sock.bind((host, api.port + index if port else 0))
             sock.listen(128)
