@@ -1,5 +1,6 @@
-"""The six function stubs, each run in a real worker process the way Appwrite loads it
-(`function.src.main`, deployment root = functions/<id>, `shared` through its symlink)."""
+"""The six functions' layout and health route, each run in a real worker process the way
+Appwrite loads it (`function.src.main`, deployment root = functions/<id>, `shared`
+through its symlink). Their behaviour is tested in tests/functions/."""
 
 import json
 from pathlib import Path
@@ -11,11 +12,6 @@ from emulator.runtime.executor import Deployment, Executor
 ROOT = Path(__file__).resolve().parents[2]
 FUNCTIONS = ROOT / "functions"
 IDS = ["accounts", "articles", "enrich-article", "provision-profile", "publish-scheduled", "nightly-maintenance"]
-EVENTS = {
-    "enrich-article": "databases.newsroom.collections.articles.documents.a1.create",
-    "provision-profile": "users.u1.create",
-}
-SCHEDULED = {"publish-scheduled", "nightly-maintenance"}
 ENV = {"APPWRITE_FUNCTION_API_ENDPOINT": "http://127.0.0.1:9/v1", "APPWRITE_FUNCTION_PROJECT_ID": "newsroom"}
 
 
@@ -49,28 +45,6 @@ def test_health(executor, function_id):
     assert (result.status_code, body) == (200, {"ok": True, "function": function_id}), result.errors
     assert result.errors == ""
     assert json.loads(result.logs.strip())["status"] == 200
-
-
-@pytest.mark.parametrize("function_id", sorted(EVENTS))
-def test_event_is_accepted_and_honestly_not_implemented(executor, function_id):
-    result, body = execute(executor, function_id, headers={
-        "x-appwrite-trigger": "event", "x-appwrite-event": EVENTS[function_id], "content-type": "application/json",
-    }, body=b'{"$id": "a1"}')
-    assert result.status_code == 501
-    assert body["error"]["code"] == "not_implemented"
-
-
-@pytest.mark.parametrize("function_id", sorted(SCHEDULED))
-def test_schedule_is_accepted_and_honestly_not_implemented(executor, function_id):
-    result, body = execute(executor, function_id, headers={"x-appwrite-trigger": "schedule", "x-appwrite-event": ""})
-    assert result.status_code == 501
-    assert body["error"]["code"] == "not_implemented"
-
-
-def test_http_stub_has_no_other_routes(executor):
-    result, body = execute(executor, "articles", method="GET", path="/articles",
-                           headers={"x-appwrite-trigger": "http"})
-    assert (result.status_code, body["error"]["code"]) == (404, "route_not_found")
 
 
 def load_main(function_id):
