@@ -19,8 +19,9 @@ from emulator.api.errors import AppwriteError
 from emulator.api.passwords import HASH_OPTIONS, hash_password, verify_password
 from emulator.api.responses import json_response, no_content
 from emulator.api.user_ops import (
-    MEMBERSHIP_ATTRIBUTES, MEMBERSHIP_TYPES, SESSION_DURATION_SECONDS, create_user, emit, emit_session, emit_user, issue_jwt,
-    membership_list, redeem_token, save_user, set_email, set_password, start_session, user_sessions,
+    MEMBERSHIP_ATTRIBUTES, MEMBERSHIP_TYPES, SESSION_DURATION_SECONDS, create_user, emit, emit_session, emit_user,
+    issue_jwt, membership_list, redeem_token, save_user, set_email, set_password, set_phone, start_session,
+    user_sessions,
 )
 from emulator.state import EmulatorState
 from emulator.store import identity
@@ -94,6 +95,37 @@ async def update_email(request: Request):
         raise AppwriteError("user_invalid_credentials")
     set_email(user, email)
     return json_response(models.account(_saved(request, user, "email", "user_email_already_exists")))
+
+
+async def update_phone(request: Request):
+    who = _account_caller(request)
+    args = await p.params_of(request)
+    phone = args.required("phone", p.phone)
+    password = args.required("password", p.password)
+    user = dict(who.user)
+    if user.get("password") and not verify_password(user["password"], password, user.get("hashOptions")):
+        raise AppwriteError("user_invalid_credentials")
+    set_phone(user, phone)
+    return json_response(models.account(_saved(request, user, "phone", "user_phone_already_exists")))
+
+
+async def update_status(request: Request):
+    """The caller blocks their own account; its sessions stop working."""
+    who = _account_caller(request)
+    user = dict(who.user, status=False)
+    return json_response(models.account(_saved(request, user, "status")))
+
+
+async def list_logs(request: Request):
+    """The emulator records no activity logs: always an empty list."""
+    _account_caller(request)
+    return json_response({"total": 0, "logs": []})
+
+
+async def list_identities(request: Request):
+    """OAuth identities do not exist in the emulator: always an empty list."""
+    _account_caller(request)
+    return json_response({"total": 0, "identities": []})
 
 
 async def get_prefs(request: Request):
@@ -230,6 +262,10 @@ def routes(state: EmulatorState) -> list[Route]:
         Route("/account", create, methods=["POST"]),
         Route("/account/name", update_name, methods=["PATCH"]),
         Route("/account/email", update_email, methods=["PATCH"]),
+        Route("/account/phone", update_phone, methods=["PATCH"]),
+        Route("/account/status", update_status, methods=["PATCH"]),
+        Route("/account/logs", list_logs, methods=["GET"]),
+        Route("/account/identities", list_identities, methods=["GET"]),
         Route("/account/password", update_password, methods=["PATCH"]),
         Route("/account/prefs", get_prefs, methods=["GET"]),
         Route("/account/prefs", update_prefs, methods=["PATCH"]),

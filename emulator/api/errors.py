@@ -61,6 +61,8 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "user_count_exceeded": (400, "The current project has exceeded the maximum number of users."),
     "project_key_expired": (401, "The project key has expired. Please generate a new key using the Appwrite console."),
     "user_invalid_token": (401, "Invalid token passed in the request."),
+    "user_target_not_found": (404, "The target could not be found."),
+    "user_target_already_exists": (409, "A target with the same ID already exists."),
     "team_not_found": (404, "Team with the requested ID could not be found."),
     "team_already_exists": (409, "Team with requested ID already exists. Please choose a different ID and try again."),
     "team_invite_mismatch": (401, "The invite does not belong to the current user."),

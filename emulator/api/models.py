@@ -15,7 +15,7 @@ USER_FIELDS = (
     "labels", "passwordUpdate", "email", "phone", "emailVerification", "phoneVerification", "mfa", "prefs",
     "targets", "accessedAt",
 )
-ACCOUNT_FIELDS = tuple(f for f in USER_FIELDS if f not in ("password", "hash", "hashOptions"))
+HIDDEN_FROM_ACCOUNT = ("password", "hash", "hashOptions")
 SESSION_STRINGS = (
     "provider", "providerUid", "providerAccessToken", "providerAccessTokenExpiry", "providerRefreshToken", "ip",
     "osCode", "osName", "osVersion", "clientType", "clientCode", "clientName", "clientVersion", "clientEngine",
@@ -43,12 +43,13 @@ def user(doc: dict) -> dict:
     out["prefs"] = doc.get("prefs") or {}
     for name in ("email", "phone", "passwordUpdate", "accessedAt", "name"):
         out[name] = out[name] or ""
+    if "impersonator" in doc:
+        out["impersonator"] = bool(doc["impersonator"])
     return out
 
 
 def account(doc: dict) -> dict:
-    full = user(doc)
-    return {name: full[name] for name in ACCOUNT_FIELDS}
+    return {name: value for name, value in user(doc).items() if name not in HIDDEN_FROM_ACCOUNT}
 
 
 def user_list(total: int, docs: list[dict]) -> dict:

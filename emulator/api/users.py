@@ -15,7 +15,7 @@ from emulator.api.errors import AppwriteError
 from emulator.api.passwords import HASH_OPTIONS, SHA_VERSIONS
 from emulator.api.responses import json_response, no_content
 from emulator.api.user_ops import (
-    MEMBERSHIP_ATTRIBUTES, MEMBERSHIP_TYPES, create_user, emit, emit_session, emit_user, issue_jwt, load_user,
+    MEMBERSHIP_ATTRIBUTES, MEMBERSHIP_TYPES, create_user, new_target, emit, emit_session, emit_user, issue_jwt, load_user,
     membership_list, save_user, search_text, set_email, set_password, set_phone, start_session, user_sessions,
 )
 from emulator.state import EmulatorState
@@ -260,6 +260,86 @@ async def list_targets(request: Request):
     return json_response({"total": len(user["targets"]), "targets": user["targets"]})
 
 
+TARGET_IDENTIFIERS = {"email": p.email, "sms": p.phone, "push": p.text(2048, 1)}
+
+
+def _provider_type(value):
+    if value not in TARGET_IDENTIFIERS:
+        raise p.Invalid("Value must be one of (email, sms, push)")
+    return value
+
+
+def _target_of(user: dict, target_id: str) -> dict:
+    found = next((t for t in user["targets"] if t["$id"] == target_id), None)
+    if found is None:
+        raise AppwriteError("user_target_not_found")
+    return found
+
+
+async def create_target(request: Request):
+    _write(request)
+    state = state_of(request)
+    user = load_user(state, p.path_id(request, "userId"))
+    args = await p.params_of(request)
+    target_id = args.required("targetId", p.custom_id)
+    provider_type = args.required("providerType", _provider_type)
+    identifier = args.required("identifier", TARGET_IDENTIFIERS[provider_type])
+    if any(t["$id"] == target_id for t in user["targets"]):
+        raise AppwriteError("user_target_already_exists")
+    target = new_target(user["$id"], provider_type, identifier, identity.timestamp())
+    target.update({"$id": target_id, "providerId": args.optional("providerId", p.uid),
+                   "name": args.optional("name", p.text(128), "")})
+    user["targets"].append(target)
+    save_user(state, user)
+    return json_response(target, 201)
+
+
+async def get_target(request: Request):
+    _read(request)
+    user = load_user(state_of(request), p.path_id(request, "userId"))
+    return json_response(_target_of(user, p.path_id(request, "targetId")))
+
+
+async def update_target(request: Request):
+    _write(request)
+    state = state_of(request)
+    user = load_user(state, p.path_id(request, "userId"))
+    target = _target_of(user, p.path_id(request, "targetId"))
+    args = await p.params_of(request)
+    if args.has("identifier"):
+        target["identifier"] = args.required("identifier", TARGET_IDENTIFIERS[target["providerType"]])
+    if args.has("providerId"):
+        target["providerId"] = args.required("providerId", p.uid)
+    if args.has("name"):
+        target["name"] = args.required("name", p.text(128))
+    target["$updatedAt"] = identity.timestamp()
+    save_user(state, user)
+    return json_response(target)
+
+
+async def delete_target(request: Request):
+    _write(request)
+    state = state_of(request)
+    user = load_user(state, p.path_id(request, "userId"))
+    target = _target_of(user, p.path_id(request, "targetId"))
+    user["targets"] = [t for t in user["targets"] if t is not target]
+    save_user(state, user)
+    return no_content()
+
+
+async def list_logs(request: Request):
+    """The emulator records no activity logs: always an empty list."""
+    _read(request)
+    load_user(state_of(request), p.path_id(request, "userId"))
+    return json_response({"total": 0, "logs": []})
+
+
+async def list_identities(request: Request):
+    """OAuth identities do not exist in the emulator: always an empty list."""
+    _read(request)
+    return json_response({"total": 0, "identities": []})
+
+
 def routes(state: EmulatorState) -> list[Route]:
     def set_attr(name):
         return lambda user, value: user.__setitem__(name, value)
@@ -268,6 +348,7 @@ def routes(state: EmulatorState) -> list[Route]:
         Route("/users", list_users, methods=["GET"]),
         Route("/users", create, methods=["POST"]),
         *(Route(f"/users/{algorithm}", _import_user(algorithm), methods=["POST"]) for algorithm in IMPORT_OPTIONS),
+        Route("/users/identities", list_identities, methods=["GET"]),  # before /users/{userId}
         Route("/users/{userId}", get, methods=["GET"]),
         Route("/users/{userId}", delete, methods=["DELETE"]),
         Route("/users/{userId}/email", _updater("email", _optional_email, set_email, "email",
@@ -294,5 +375,12 @@ def routes(state: EmulatorState) -> list[Route]:
         Route("/users/{userId}/jwts", create_jwt, methods=["POST"]),
         Route("/users/{userId}/memberships", list_memberships, methods=["GET"]),
         Route("/users/{userId}/targets", list_targets, methods=["GET"]),
+        Route("/users/{userId}/targets", create_target, methods=["POST"]),
+        Route("/users/{userId}/targets/{targetId}", get_target, methods=["GET"]),
+        Route("/users/{userId}/targets/{targetId}", update_target, methods=["PATCH"]),
+        Route("/users/{userId}/targets/{targetId}", delete_target, methods=["DELETE"]),
+        Route("/users/{userId}/logs", list_logs, methods=["GET"]),
+        Route("/users/{userId}/impersonator",
+              _updater("impersonator", p.boolean, set_attr("impersonator"), "impersonator"), methods=["PATCH"]),
         Route("/users/{userId}/tokens", create_token, methods=["POST"]),
     ]

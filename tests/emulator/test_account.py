@@ -171,3 +171,15 @@ def test_accessed_at_is_refreshed_daily(make_user, jwt_client, admin_client, emu
         later = as_dict(Account(emulator.client().set_jwt(
             as_dict(Users(admin_client).create_jwt(user["$id"], duration=3600))["jwt"])).get())
     assert later["accessedAt"].startswith("2099-01-01")
+
+
+def test_update_phone_and_block_self(make_user, user_client):
+    user, password = make_user()
+    account = Account(user_client(user))
+    assert as_dict(account.update_phone("+14155550177", password))["phone"] == "+14155550177"
+    assert as_dict(account.list_identities())["total"] == 0
+    if hasattr(account, "list_logs"):  # gone from SDK 27
+        assert as_dict(account.list_logs())["total"] == 0
+    assert as_dict(account.update_status())["status"] is False
+    error = error_of(lambda: account.get())
+    assert (error.code, error.type) == (401, "user_blocked")

@@ -155,7 +155,10 @@ def test_identity_endpoints_match_the_openapi_spec(raw, emulator):
         ("PATCH", f"/users/{uid}/prefs", {"prefs": {"a": 1}}), ("POST", f"/users/{uid}/sessions", {}),
         ("GET", f"/users/{uid}/sessions", None), ("POST", f"/users/{uid}/jwts", {}),
         ("GET", f"/users/{uid}/memberships", None), ("GET", f"/users/{uid}/targets", None),
-        ("POST", f"/users/{uid}/tokens", {}),
+        ("POST", f"/users/{uid}/tokens", {}), ("GET", f"/users/{uid}/logs", None), ("GET", "/users/identities", None),
+        ("POST", f"/users/{uid}/targets", {"targetId": "t1", "providerType": "email", "identifier": email}),
+        ("GET", f"/users/{uid}/targets/t1", None), ("PATCH", f"/users/{uid}/targets/t1", {"name": "Mail"}),
+        ("DELETE", f"/users/{uid}/targets/t1", {}),
     ]:
         answer = raw.request(method, path, json=body)
         assert answer.status_code < 300, (method, path, answer.text)
@@ -178,7 +181,8 @@ def test_identity_endpoints_match_the_openapi_spec(raw, emulator):
     as_user = {"x-appwrite-key": None, "x-appwrite-session": created.json()["secret"]}
     for method, path, body in [
         ("GET", "/account", None), ("PATCH", "/account/name", {"name": "Me"}), ("GET", "/account/prefs", None),
-        ("PATCH", "/account/email", {"email": email, "password": password}),
+        ("PATCH", "/account/email", {"email": email, "password": password}), ("GET", "/account/logs", None),
+        ("GET", "/account/identities", None), ("PATCH", "/account/phone", {"phone": "+14155550123", "password": password}),
         ("PATCH", "/account/prefs", {"prefs": {"c": 3}}), ("GET", "/account/sessions", None),
         ("GET", "/account/sessions/current", None), ("POST", "/account/jwts", {}),
         ("PATCH", "/account/password", {"password": password, "oldPassword": password}),
@@ -223,7 +227,8 @@ def test_hostile_params_never_cause_a_500(raw, make_user):
                          json={"roles": ["x"], "userId": user["$id"]}).json()
     session = raw.request("POST", "/account/sessions/email", json={"email": user["email"], "password": password})
     as_user = {"x-appwrite-key": None, "x-appwrite-session": session.json()["secret"]}
-    ids = {"userId": user["$id"], "teamId": team["$id"], "membershipId": member["$id"], "sessionId": "current"}
+    ids = {"userId": user["$id"], "teamId": team["$id"], "membershipId": member["$id"], "sessionId": "current",
+           "targetId": user["targets"][0]["$id"]}
     failures = []
     for module in (users, teams, account):
         names = PARAM_NAMES[module.__name__.rsplit(".", 1)[1]]

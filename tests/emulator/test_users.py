@@ -271,3 +271,35 @@ def test_registration_queries_take_any_iso_date(users, make_user):
     assert later["total"] == 1
     error = error_of(lambda: users.list(queries=[Query.less_than("registration", "not a date")]))
     assert (error.code, error.type) == (400, "general_argument_invalid")
+
+
+def test_targets(users, make_user):
+    user, _ = make_user()
+    uid = user["$id"]
+    target = as_dict(users.create_target(uid, "phone1", "sms", "+14155550111", name="Phone"))
+    assert (target["$id"], target["providerType"], target["identifier"], target["name"]) == (
+        "phone1", "sms", "+14155550111", "Phone")
+    assert as_dict(users.get_target(uid, "phone1"))["identifier"] == "+14155550111"
+    assert as_dict(users.update_target(uid, "phone1", identifier="+14155550112"))["identifier"] == "+14155550112"
+    assert {t["$id"] for t in as_dict(users.list_targets(uid))["targets"]} >= {"phone1"}
+    error = error_of(lambda: users.create_target(uid, "phone1", "sms", "+14155550113"))
+    assert (error.code, error.type) == (409, "user_target_already_exists")
+    error = error_of(lambda: users.create_target(uid, "mail2", "email", "not-an-email"))
+    assert (error.code, error.type) == (400, "general_argument_invalid")
+    users.delete_target(uid, "phone1")
+    error = error_of(lambda: users.get_target(uid, "phone1"))
+    assert (error.code, error.type) == (404, "user_target_not_found")
+
+
+def test_logs_and_identities_are_empty(users, make_user):
+    user, _ = make_user()
+    assert as_dict(users.list_identities()) == {"total": 0, "identities": []}
+    if hasattr(users, "list_logs"):  # gone from SDK 27
+        assert as_dict(users.list_logs(user["$id"])) == {"total": 0, "logs": []}
+        assert error_of(lambda: users.list_logs("nobody-here")).type == "user_not_found"
+
+
+@pytest.mark.skipif(not hasattr(Users, "update_impersonator"), reason="this SDK has no users.update_impersonator")
+def test_impersonator_flag(users, make_user):
+    user, _ = make_user()
+    assert as_dict(users.update_impersonator(user["$id"], True))["impersonator"] is True
