@@ -42,7 +42,7 @@ from tests.emulator.spec import SPEC
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 MANIFEST = ROOT / "appwrite.json"
-PROJECT_ID = "newsroom"
+PROJECT_ID = jsonlib.loads(MANIFEST.read_text())["projectId"]
 # The appwrite SDK under test: 15.x returns dicts, 27.x pydantic models.
 SDK_VERSION = tuple(int(part) for part in importlib.metadata.version("appwrite").split(".")[:2])
 # 15.x sends GET booleans as "True"/"False", which Appwrite's loose Boolean validator rejects
