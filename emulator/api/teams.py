@@ -171,7 +171,9 @@ async def update_prefs(request: Request):
     state = state_of(request)
     team = load_team(state, p.path_id(request, "teamId"))
     _require_member(who, team)
-    team["prefs"] = (await p.params_of(request)).required("prefs", p.json_object)
+    prefs = (await p.params_of(request)).required("prefs", p.json_object)
+    _require_owner(who, team["$id"])
+    team["prefs"] = prefs
     team["$updatedAt"] = identity.timestamp()
     identity.replace(state.db, identity.TEAMS, team)
     _emit_team(request, events.TEAM_ATTRIBUTE.format(attribute="prefs"), team)

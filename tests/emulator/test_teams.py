@@ -134,6 +134,9 @@ def test_non_owner_members_cannot_manage_the_team(teams, make_user, user_client)
     assert as_dict(as_writer.get(team["$id"]))["name"] == "Desk"
     error = error_of(lambda: as_writer.update_name(team["$id"], "Hijacked"))
     assert (error.code, error.type) == (401, "user_unauthorized")
+    error = error_of(lambda: as_writer.update_prefs(team["$id"], {"hijacked": True}))
+    assert (error.code, error.type) == (401, "user_unauthorized")
+    assert as_dict(as_writer.get_prefs(team["$id"])) == {}
     error = error_of(lambda: as_writer.update_membership(team["$id"], membership["$id"], ["owner"]))
     assert (error.code, error.type) == (401, "user_unauthorized")
     as_writer.delete_membership(team["$id"], membership["$id"])  # leaving is always allowed
