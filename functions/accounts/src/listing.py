@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from ..shared import BadRequest, load_schema
+from ..shared import load_schema
+from ..shared.paging import cursor_page, list_params
 from .public import public_user
 
 QUERY_SCHEMA = load_schema(__file__, "../schemas/list-users-query.json")
@@ -26,13 +27,7 @@ class ListParams:
 
 def parse_list_query(query: Mapping[str, str]) -> ListParams:
     """Validated parameters; 400 `validation_failed` with a pointer per bad parameter."""
-    values: dict[str, Any] = {k: v for k, v in query.items() if v != ""}
-    limit = values.get("limit")
-    if isinstance(limit, str) and limit.isascii() and limit.isdigit():
-        values["limit"] = int(limit)
-    details = QUERY_SCHEMA.errors(values)
-    if details:
-        raise BadRequest("The query parameters are invalid.", code="validation_failed", details=details)
+    values = list_params(query, QUERY_SCHEMA)
     return ListParams(search=values.get("search"), status=values.get("status"),
                       cursor=values.get("cursor"), limit=values.get("limit", DEFAULT_LIMIT))
 
@@ -49,11 +44,5 @@ def list_queries(params: ListParams) -> list[str]:
 
 
 def page(result: Mapping[str, Any], params: ListParams) -> dict[str, Any]:
-    users = list(result.get("users") or [])
-    more = len(users) > params.limit
-    users = users[: params.limit]
-    return {
-        "total": result.get("total", 0),
-        "users": [public_user(u) for u in users],
-        "nextCursor": users[-1]["$id"] if more and users else None,
-    }
+    users, next_cursor = cursor_page(result.get("users") or [], params.limit)
+    return {"total": result.get("total", 0), "users": [public_user(u) for u in users], "nextCursor": next_cursor}

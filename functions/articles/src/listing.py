@@ -11,13 +11,13 @@ first), `published` (publishedAt, latest first; unpublished rows last).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, Collection, Mapping, Optional
 
 from appwrite.query import Query
 
-from ..shared import BadRequest, Identity, load_schema
+from ..shared import Identity, load_schema
+from ..shared.paging import cursor_page, list_params
 from ..shared.articles import PUBLISHED
 
 QUERY_SCHEMA = load_schema(__file__, "../schemas/list-query.json")
@@ -46,24 +46,9 @@ class ListParams:
         return self.status == PUBLISHED
 
 
-_LEFT_ENCODED = re.compile(r"%(2B|3D|26|3B)", re.IGNORECASE)
-
-
-def finish_decoding(value: str) -> str:
-    """A query value as sent: the runtime's `req.query` (open-runtimes, yarl) decodes every `%XX`
-    but `%2B %3D %26 %3B` (`+ = & ;`), which it leaves encoded (reference: appwrite-runtime.md)."""
-    return _LEFT_ENCODED.sub(lambda m: chr(int(m.group(1), 16)), value)
-
-
 def parse_list_query(query: Mapping[str, str]) -> ListParams:
     """Validated parameters; 400 `validation_failed` with a pointer per bad parameter."""
-    values: dict[str, Any] = {k: finish_decoding(v) for k, v in query.items() if v != ""}
-    limit = values.get("limit")
-    if isinstance(limit, str) and limit.isascii() and limit.isdigit():
-        values["limit"] = int(limit)
-    details = QUERY_SCHEMA.errors(values)
-    if details:
-        raise BadRequest("The query parameters are invalid.", code="validation_failed", details=details)
+    values = list_params(query, QUERY_SCHEMA)
     return ListParams(status=values.get("status"), tag=values.get("tag"), author_id=values.get("authorId"),
                       team_id=values.get("teamId"), q=values.get("q"), cursor=values.get("cursor"),
                       limit=values.get("limit", DEFAULT_LIMIT), order=values.get("order", "newest"))
@@ -103,11 +88,5 @@ def list_queries(params: ListParams, caller: Optional[Identity], team_ids: Colle
 
 
 def page(result: Mapping[str, Any], params: ListParams) -> dict[str, Any]:
-    rows = list(result.get("rows") or [])
-    more = len(rows) > params.limit
-    rows = rows[: params.limit]
-    return {
-        "articles": rows,
-        "total": result.get("total", 0),
-        "nextCursor": rows[-1]["$id"] if more and rows else None,
-    }
+    rows, next_cursor = cursor_page(result.get("rows") or [], params.limit)
+    return {"articles": rows, "total": result.get("total", 0), "nextCursor": next_cursor}
