@@ -20,8 +20,8 @@ from emulator.api.passwords import HASH_OPTIONS, hash_password, verify_password
 from emulator.api.responses import json_response, no_content
 from emulator.api.user_ops import (
     MEMBERSHIP_ATTRIBUTES, MEMBERSHIP_TYPES, SESSION_DURATION_SECONDS, create_user, emit, emit_session, emit_user,
-    issue_jwt, membership_list, redeem_token, save_user, set_email, set_password, set_phone, start_session,
-    user_sessions,
+    issue_jwt, issue_token, membership_list, redeem_token, save_user, send_message, set_email, set_password,
+    set_phone, start_session, user_sessions,
 )
 from emulator.state import EmulatorState
 from emulator.store import identity
@@ -232,10 +232,41 @@ async def create_token_session(request: Request):
     user_id = args.required("userId", p.uid)
     secret = args.required("secret", p.text(256, 1))
     state = state_of(request)
-    user = redeem_token(state, user_id, secret)
+    user, _ = redeem_token(state, user_id, secret, "session")
     if not user.get("status", True):
         raise AppwriteError("user_blocked")
     return _session_response(request, who, start_session(state, user, "token", factors=["token"]))
+
+
+VERIFICATION_SECONDS = 7 * 24 * 3600  # Appwrite's TOKEN_EXPIRATION_CONFIRM
+
+
+async def create_email_verification(request: Request):
+    """Appwrite e-mails `url?userId=…&secret=…&expire=…`; the emulator puts it in its outbox."""
+    who = _account_caller(request)
+    url = (await p.params_of(request)).required("url", p.url)
+    state = state_of(request)
+    user = dict(who.user)
+    if user.get("emailVerification"):
+        raise AppwriteError("user_email_already_verified")
+    token, secret = issue_token(state, user, "verification", VERIFICATION_SECONDS)
+    send_message(state, "verification", user["email"], url,
+                 {"userId": user["$id"], "secret": secret, "expire": token["expire"]})
+    return json_response(dict(token, secret=secret if who.is_privileged else ""), 201)
+
+
+async def update_email_verification(request: Request):
+    """Complete the verification with the secret from the message (no session needed)."""
+    require_scope(caller(request), "public")
+    args = await p.params_of(request)
+    user_id = args.required("userId", p.uid)
+    secret = args.required("secret", p.text(256, 1))
+    state = state_of(request)
+    user, token = redeem_token(state, user_id, secret, "verification")
+    user["emailVerification"] = True
+    saved = save_user(state, user)
+    emit(request, events.USER_ATTRIBUTE.format(attribute="verification"), {"userId": user_id}, models.user(saved))
+    return json_response(dict(token, secret=""))
 
 
 async def create_jwt(request: Request):
@@ -276,6 +307,8 @@ def routes(state: EmulatorState) -> list[Route]:
         Route("/account/sessions/email", create_email_password_session, methods=["POST"]),
         Route("/account/sessions/anonymous", create_anonymous_session, methods=["POST"]),
         Route("/account/sessions/token", create_token_session, methods=["POST"]),
+        Route("/account/verifications/email", create_email_verification, methods=["POST"]),
+        Route("/account/verifications/email", update_email_verification, methods=["PUT"]),
         Route("/account/sessions/{sessionId}", get_session, methods=["GET"]),
         Route("/account/sessions/{sessionId}", delete_session, methods=["DELETE"]),
     ]

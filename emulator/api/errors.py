@@ -63,6 +63,7 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "user_invalid_token": (401, "Invalid token passed in the request."),
     "user_target_not_found": (404, "The target could not be found."),
     "user_target_already_exists": (409, "A target with the same ID already exists."),
+    "user_email_already_verified": (409, "User email is already verified"),
     "team_not_found": (404, "Team with the requested ID could not be found."),
     "team_already_exists": (409, "Team with requested ID already exists. Please choose a different ID and try again."),
     "team_invite_mismatch": (401, "The invite does not belong to the current user."),

@@ -19,7 +19,8 @@ from emulator.api.auth import Caller, caller, require_scope, state_of, token_dig
 from emulator.api.errors import AppwriteError
 from emulator.api.responses import json_response, no_content
 from emulator.api.user_ops import (
-    MEMBERSHIP_ATTRIBUTES, MEMBERSHIP_TYPES, create_user, emit, emit_user, membership_list,
+    MEMBERSHIP_ATTRIBUTES, MEMBERSHIP_TYPES, create_user, emit, emit_user, membership_list, save_user, send_message,
+    start_session,
 )
 from emulator.state import EmulatorState
 from emulator.store import identity
@@ -184,13 +185,13 @@ async def update_prefs(request: Request):
 
 
 def _insert_membership(state: EmulatorState, team: dict, user: dict, roles: list[str], *, confirm: bool,
-                       membership_id: str | None = None) -> dict:
+                       membership_id: str | None = None, secret: str = "") -> dict:
     now = identity.timestamp()
     uid, tid = user["$id"], team["$id"]
     doc = {
         "$id": membership_id or p.unique_id(), "$createdAt": now, "$updatedAt": now, "userId": uid, "teamId": tid,
         "roles": roles, "invited": now, "joined": now if confirm else "", "confirm": confirm,
-        "secretHash": token_digest(secrets.token_hex(32)),
+        "secretHash": token_digest(secret or secrets.token_hex(32)),
         "$permissions": [f'read("user:{uid}")', f'read("team:{tid}")', f'update("user:{uid}")',
                          f'update("team:{tid}/owner")', f'delete("user:{uid}")', f'delete("team:{tid}/owner")'],
     }
@@ -258,13 +259,46 @@ async def create_membership(request: Request):
         else:  # Appwrite creates the invitee
             user = create_user(state, user_id=p.unique_id(), email=email or None, phone=phone or None, name=name)
             emit_user(request, "create", user)
-    existing = identity.membership_of(state.db, team["$id"], user["$id"])
-    if existing is not None:
-        if existing.get("confirm"):
-            raise AppwriteError("membership_already_confirmed")
-        raise AppwriteError("membership_already_confirmed", "User has already been invited or is already a member of this team")
-    doc = _insert_membership(state, team, user, roles, confirm=who.is_privileged, membership_id=membership_id)
+    if identity.membership_of(state.db, team["$id"], user["$id"]) is not None:
+        raise AppwriteError("membership_already_confirmed")
+    secret = secrets.token_hex(32)
+    doc = _insert_membership(state, team, user, roles, confirm=who.is_privileged, membership_id=membership_id,
+                             secret=secret)
+    if not who.is_privileged:  # Appwrite e-mails the invitation; the emulator keeps it in its outbox
+        send_message(state, "teamInvite", user["email"] or user["phone"], url,
+                     {"membershipId": doc["$id"], "userId": user["$id"], "secret": secret, "teamId": team["$id"],
+                      "teamName": team["name"]})
     return json_response(_emit_membership(request, "create", doc, team), 201)
+
+
+async def update_membership_status(request: Request):
+    """Accept an invitation with the secret from its message: the membership is confirmed,
+    the invitee's email counts as verified and they get a session (cookie), as in Appwrite."""
+    who = caller(request)
+    require_scope(who, "public")
+    state = state_of(request)
+    team = load_team(state, p.path_id(request, "teamId"))
+    doc = _load_membership(state, team, p.path_id(request, "membershipId"))
+    args = await p.params_of(request)
+    user_id = args.required("userId", p.uid)
+    secret = args.required("secret", p.text(256, 1))
+    if user_id != doc["userId"] or not secrets.compare_digest(token_digest(secret), doc.get("secretHash", "")):
+        raise AppwriteError("team_invite_mismatch")
+    if doc.get("confirm"):
+        raise AppwriteError("membership_already_confirmed")
+    user = identity.get(state.db, identity.USERS, user_id)
+    if user is None:
+        raise AppwriteError("user_not_found")
+    now = identity.timestamp()
+    doc.update({"confirm": True, "joined": now, "$updatedAt": now})
+    identity.replace(state.db, identity.MEMBERSHIPS, doc)
+    user["emailVerification"] = True
+    session = start_session(state, save_user(state, user), "email", provider_uid=user["email"], factors=["email"])
+    body = _emit_membership(request, "update.status", doc, team)
+    response = json_response(body)
+    response.set_cookie(f"a_session_{state.project_id}", session["secret"], httponly=True, samesite="none",
+                        path="/", max_age=31_536_000)
+    return response
 
 
 async def get_membership(request: Request):
@@ -321,4 +355,5 @@ def routes(state: EmulatorState) -> list[Route]:
         Route("/teams/{teamId}/memberships/{membershipId}", get_membership, methods=["GET"]),
         Route("/teams/{teamId}/memberships/{membershipId}", update_membership, methods=["PATCH"]),
         Route("/teams/{teamId}/memberships/{membershipId}", delete_membership, methods=["DELETE"]),
+        Route("/teams/{teamId}/memberships/{membershipId}/status", update_membership_status, methods=["PATCH"]),
     ]

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import secrets
-from datetime import datetime, timedelta, timezone
-
 from starlette.requests import Request
 from starlette.routing import Route
 
 from emulator.api import listing, models
 from emulator.api import params as p
-from emulator.api.auth import caller, require_scope, state_of, token_digest
+from emulator.api.auth import caller, require_scope, state_of
 from emulator.api.errors import AppwriteError
 from emulator.api.passwords import HASH_OPTIONS, SHA_VERSIONS
 from emulator.api.responses import json_response, no_content
 from emulator.api.user_ops import (
-    MEMBERSHIP_ATTRIBUTES, MEMBERSHIP_TYPES, create_user, new_target, emit, emit_session, emit_user, issue_jwt, load_user,
+    MEMBERSHIP_ATTRIBUTES, MEMBERSHIP_TYPES, create_user, issue_token, new_target, emit, emit_session, emit_user, issue_jwt, load_user,
     membership_list, save_user, search_text, set_email, set_password, set_phone, start_session, user_sessions,
 )
 from emulator.state import EmulatorState
@@ -245,12 +242,7 @@ async def create_token(request: Request):
     args = await p.params_of(request)
     length = args.optional("length", p.integer_range(4, 128), 6)
     expire_seconds = args.optional("expire", p.integer_range(60, 3600), 900)
-    now = datetime.now(timezone.utc)
-    secret = secrets.token_hex(64)[:length]
-    token = {"$id": p.unique_id(), "$createdAt": identity.timestamp(now), "userId": user["$id"],
-             "expire": identity.timestamp(now + timedelta(seconds=expire_seconds)), "phrase": ""}
-    user.setdefault("tokens", []).append(dict(token, secretHash=token_digest(secret)))
-    save_user(state, user)
+    token, secret = issue_token(state, user, "session", expire_seconds, length)
     return json_response(dict(token, secret=secret if caller(request).is_privileged else ""), 201)
 
 

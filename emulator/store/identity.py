@@ -1,4 +1,5 @@
-"""SQLite storage for users, sessions, teams, memberships and the emulator's own secrets.
+"""SQLite storage for users, sessions, teams, memberships, the emulator's own secrets and
+the outbox of messages Appwrite would have sent.
 
 Each entity is one JSON document (Appwrite attribute names: `$id`, `$createdAt`, …)
 in a `doc` column, with the columns SQLite must enforce (ids, unique email/phone,
@@ -42,6 +43,10 @@ CREATE TABLE IF NOT EXISTS identity_memberships (
     user_id TEXT NOT NULL REFERENCES identity_users(id) ON DELETE CASCADE,
     doc TEXT NOT NULL,
     UNIQUE (team_id, user_id)
+);
+CREATE TABLE IF NOT EXISTS emulator_messages (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS identity_sessions_user ON identity_sessions(user_id);
 CREATE INDEX IF NOT EXISTS identity_memberships_user ON identity_memberships(user_id);
@@ -145,3 +150,13 @@ def confirmed_member_count(db: Database, team_id: str) -> int:
         (team_id,),
     )
     return rows[0]["n"]
+
+
+def send_message(db: Database, message: dict) -> None:
+    """Keep a message Appwrite would have sent (invitation, verification) in the outbox."""
+    db.execute("INSERT INTO emulator_messages (doc) VALUES (?)", (json.dumps(message),))
+
+
+def messages(db: Database) -> list[dict]:
+    """The outbox, oldest first."""
+    return [json.loads(row["doc"]) for row in db.query("SELECT doc FROM emulator_messages ORDER BY seq")]

@@ -10,6 +10,8 @@
   `secret`), then `client.set_session(secret)`. Works for users made by `make_user`.
 - `jwt_client(user)`: a client authenticated with `users.create_jwt` (`set_jwt`).
 - `guest_client`: no credentials.
+- `outbox()`: the messages Appwrite would have e-mailed (invitations, verifications), each
+  `{type, to, url, data: {userId, secret, …}}`, oldest first.
 - `raw`: plain HTTP (requests, like the SDK) with the SDK's headers and the admin key, for wire-level
   checks; every answer is validated against the OpenAPI spec when it is present.
 - `SDK_VERSION`: (major, minor) of the installed appwrite SDK; `SDK_GET_BOOLEANS_WORK`:
@@ -91,6 +93,13 @@ def admin_client(emulator) -> Client:
 @pytest.fixture
 def guest_client(emulator) -> Client:
     return emulator.client()
+
+
+@pytest.fixture
+def outbox(emulator):
+    from emulator.store import identity
+
+    return lambda: identity.messages(emulator.state.db)
 
 
 _PASSWORDS: dict[str, str] = {}

@@ -183,3 +183,20 @@ def test_update_phone_and_block_self(make_user, user_client):
     assert as_dict(account.update_status())["status"] is False
     error = error_of(lambda: account.get())
     assert (error.code, error.type) == (401, "user_blocked")
+
+
+def test_email_verification_through_the_outbox(make_user, user_client, guest_client, outbox, admin_client):
+    user, _ = make_user()
+    account = Account(user_client(user))
+    create = getattr(account, "create_email_verification", None) or account.create_verification
+    update = getattr(Account(guest_client), "update_email_verification", None) or Account(guest_client).update_verification
+    token = as_dict(create("http://localhost/verify"))
+    assert token["userId"] == user["$id"] and token["secret"] == ""  # the secret only travels by mail
+    [message] = [m for m in outbox() if m["type"] == "verification" and m["data"]["userId"] == user["$id"]]
+    assert message["to"] == user["email"] and "secret=" in message["url"]
+    error = error_of(lambda: update(user["$id"], "wrong-secret"))
+    assert (error.code, error.type) == (401, "user_invalid_token")
+    update(user["$id"], message["data"]["secret"])
+    assert as_dict(Users(admin_client).get(user["$id"]))["emailVerification"] is True
+    error = error_of(lambda: create("http://localhost/verify"))
+    assert (error.code, error.type) == (409, "user_email_already_verified")

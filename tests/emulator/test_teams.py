@@ -141,3 +141,27 @@ def test_non_owner_members_cannot_manage_the_team(teams, make_user, user_client)
     assert (error.code, error.type) == (401, "user_unauthorized")
     as_writer.delete_membership(team["$id"], membership["$id"])  # leaving is always allowed
     assert as_dict(teams.get(team["$id"]))["total"] == 0
+
+
+def test_invitation_is_accepted_with_the_secret_from_the_outbox(make_user, user_client, outbox, emulator, raw):
+    owner, _ = make_user()
+    invitee, _ = make_user()
+    as_owner = Teams(user_client(owner))
+    team = as_dict(as_owner.create(ID.unique(), "Invites"))
+    invite = as_dict(as_owner.create_membership(team["$id"], ["writer"], email=invitee["email"],
+                                                url="http://localhost/join?from=mail"))
+    [message] = [m for m in outbox() if m["data"].get("membershipId") == invite["$id"]]
+    assert message["type"] == "teamInvite" and message["to"] == invitee["email"]
+    assert message["url"].startswith("http://localhost/join?from=mail&membershipId=")
+    data = message["data"]
+    guest = Teams(emulator.client())
+    error = error_of(lambda: guest.update_membership_status(team["$id"], invite["$id"], invitee["$id"], "wrong"))
+    assert (error.code, error.type) == (401, "team_invite_mismatch")
+    accepted = as_dict(guest.update_membership_status(team["$id"], invite["$id"], data["userId"], data["secret"]))
+    assert accepted["confirm"] is True and accepted["joined"] != ""
+    assert as_dict(as_owner.get(team["$id"]))["total"] == 2
+    error = error_of(lambda: guest.update_membership_status(team["$id"], invite["$id"], data["userId"], data["secret"]))
+    assert (error.code, error.type) == (409, "membership_already_confirmed")
+    listed = raw.request("GET", "/emulator/messages", check_spec=False)
+    assert listed.status_code == 200 and listed.json()["total"] >= 1
+    assert raw.request("GET", "/emulator/messages", headers={"x-appwrite-key": None}, check_spec=False).status_code == 401

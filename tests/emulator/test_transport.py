@@ -183,6 +183,7 @@ def test_identity_endpoints_match_the_openapi_spec(raw, emulator):
         ("GET", "/account", None), ("PATCH", "/account/name", {"name": "Me"}), ("GET", "/account/prefs", None),
         ("PATCH", "/account/email", {"email": email, "password": password}), ("GET", "/account/logs", None),
         ("GET", "/account/identities", None), ("PATCH", "/account/phone", {"phone": "+14155550123", "password": password}),
+        ("POST", "/account/verifications/email", {"url": "http://localhost/verify"}),
         ("PATCH", "/account/prefs", {"prefs": {"c": 3}}), ("GET", "/account/sessions", None),
         ("GET", "/account/sessions/current", None), ("POST", "/account/jwts", {}),
         ("PATCH", "/account/password", {"password": password, "oldPassword": password}),
