@@ -150,7 +150,7 @@ def test_identity_endpoints_match_the_openapi_spec(raw, emulator):
         ("PATCH", f"/users/{uid}/name", {"name": "Spec 2"}), ("PATCH", f"/users/{uid}/email", {"email": email}),
         ("PATCH", f"/users/{uid}/password", {"password": password}), ("PATCH", f"/users/{uid}/status", {"status": True}),
         ("PUT", f"/users/{uid}/labels", {"labels": ["spec"]}),
-        ("PATCH", f"/users/{uid}/verification", {"emailVerification": True}),
+        ("PATCH", f"/users/{uid}/verification", {"emailVerification": False}),
         ("PATCH", f"/users/{uid}/verification/phone", {"phoneVerification": False}),
         ("PATCH", f"/users/{uid}/prefs", {"prefs": {"a": 1}}), ("POST", f"/users/{uid}/sessions", {}),
         ("GET", f"/users/{uid}/sessions", None), ("POST", f"/users/{uid}/jwts", {}),
