@@ -225,17 +225,92 @@ async def create_anonymous_session(request: Request):
 
 
 async def create_token_session(request: Request):
-    """`account.create_session(userId, secret)`: exchange a token from `users.create_token`."""
+    """`account.create_session(userId, secret)` (also `PUT /account/sessions/magic-url` and
+    `/phone`): exchange a token from `users.create_token` or a mailed/texted one for a session."""
     who = caller(request)
     _may_start_session(who)
     args = await p.params_of(request)
     user_id = args.required("userId", p.uid)
     secret = args.required("secret", p.text(256, 1))
     state = state_of(request)
-    user, _ = redeem_token(state, user_id, secret, "session")
+    user, token = redeem_token(state, user_id, secret, "session")
     if not user.get("status", True):
         raise AppwriteError("user_blocked")
-    return _session_response(request, who, start_session(state, user, "token", factors=["token"]))
+    via = token.get("via", "token")
+    if via in ("email", "magic-url"):
+        user["emailVerification"] = True  # receiving the mail proves the address, as in Appwrite
+    elif via == "phone":
+        user["phoneVerification"] = True
+    factor = {"magic-url": "email", "token": "token"}.get(via, via)
+    return _session_response(request, who, start_session(state, save_user(state, user), via, factors=[factor]))
+
+
+OTP_SECONDS = 15 * 60  # Appwrite's TOKEN_EXPIRATION_OTP
+MAGIC_URL_SECONDS = 3600
+
+
+def _token_user(request: Request, state, user_id: str, email: str = "", phone: str = "") -> dict:
+    """The user owning this e-mail/phone, else a new one with `user_id` (Appwrite signs them up)."""
+    column, value = ("email", email.lower()) if email else ("phone", phone)
+    found = identity.select(state.db, identity.USERS, f"{column} = ?", (value,))
+    if found:
+        return found[0]
+    user = create_user(state, user_id=user_id, email=email or None, phone=phone or None)
+    emit_user(request, "create", user)
+    return user
+
+
+async def create_email_token(request: Request):
+    """A 6-digit code by e-mail (outbox) for `account.create_session(userId, code)`."""
+    who = caller(request)
+    _may_start_session(who)
+    args = await p.params_of(request)
+    user_id = args.required("userId", p.custom_id)
+    email = args.required("email", p.email)
+    args.optional("phrase", p.boolean, False)
+    state = state_of(request)
+    user = _token_user(request, state, user_id, email=email)
+    token, secret = issue_token(state, user, "session", OTP_SECONDS, 6, via="email", digits=True)
+    send_message(state, "emailOtp", user["email"], "", {"userId": user["$id"], "secret": secret})
+    return json_response(dict(token, secret=secret if who.is_privileged else ""), 201)
+
+
+async def create_magic_url_token(request: Request):
+    """A sign-in link by e-mail (outbox): `url?userId=…&secret=…&expire=…`."""
+    who = caller(request)
+    _may_start_session(who)
+    args = await p.params_of(request)
+    user_id = args.required("userId", p.custom_id)
+    email = args.required("email", p.email)
+    url = args.optional("url", p.url, "")
+    args.optional("phrase", p.boolean, False)
+    state = state_of(request)
+    user = _token_user(request, state, user_id, email=email)
+    token, secret = issue_token(state, user, "session", MAGIC_URL_SECONDS, via="magic-url")
+    send_message(state, "magicUrl", user["email"], url,
+                 {"userId": user["$id"], "secret": secret, "expire": token["expire"]})
+    return json_response(dict(token, secret=secret if who.is_privileged else ""), 201)
+
+
+async def create_phone_token(request: Request):
+    """A 6-digit code by SMS (outbox) for `account.create_session(userId, code)`."""
+    who = caller(request)
+    _may_start_session(who)
+    args = await p.params_of(request)
+    user_id = args.required("userId", p.custom_id)
+    phone = args.required("phone", p.phone)
+    state = state_of(request)
+    user = _token_user(request, state, user_id, phone=phone)
+    token, secret = issue_token(state, user, "session", OTP_SECONDS, 6, via="phone", digits=True)
+    send_message(state, "sms", phone, "", {"userId": user["$id"], "secret": secret})
+    return json_response(dict(token, secret=secret if who.is_privileged else ""), 201)
+
+
+async def update_session(request: Request):
+    """Extend a session (Appwrite refreshes OAuth tokens here; other sessions come back as they are)."""
+    who = _account_caller(request)
+    return json_response(models.session(_session_of(request, who), show_secret=False,
+                                        current_session_id=_current_session_id(who)))
 
 
 VERIFICATION_SECONDS = 7 * 24 * 3600  # Appwrite's TOKEN_EXPIRATION_CONFIRM
@@ -307,8 +382,14 @@ def routes(state: EmulatorState) -> list[Route]:
         Route("/account/sessions/email", create_email_password_session, methods=["POST"]),
         Route("/account/sessions/anonymous", create_anonymous_session, methods=["POST"]),
         Route("/account/sessions/token", create_token_session, methods=["POST"]),
+        Route("/account/sessions/magic-url", create_token_session, methods=["PUT"]),
+        Route("/account/sessions/phone", create_token_session, methods=["PUT"]),
+        Route("/account/tokens/email", create_email_token, methods=["POST"]),
+        Route("/account/tokens/magic-url", create_magic_url_token, methods=["POST"]),
+        Route("/account/tokens/phone", create_phone_token, methods=["POST"]),
         Route("/account/verifications/email", create_email_verification, methods=["POST"]),
         Route("/account/verifications/email", update_email_verification, methods=["PUT"]),
         Route("/account/sessions/{sessionId}", get_session, methods=["GET"]),
         Route("/account/sessions/{sessionId}", delete_session, methods=["DELETE"]),
+        Route("/account/sessions/{sessionId}", update_session, methods=["PATCH"]),
     ]

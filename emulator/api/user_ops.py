@@ -186,33 +186,43 @@ def set_password(user: dict, password: str) -> None:
     user["passwordUpdate"] = identity.timestamp()
 
 
-def issue_token(state: EmulatorState, user: dict, kind: str, seconds: int, length: int = 64) -> tuple[dict, str]:
-    """A one-time token of `kind` ("session", "verification") for `user`: (Token model, secret)."""
+PRIVATE_TOKEN_FIELDS = ("kind", "via", "secretHash")
+
+
+def issue_token(state: EmulatorState, user: dict, kind: str, seconds: int, length: int = 64, *,
+                via: str = "token", digits: bool = False) -> tuple[dict, str]:
+    """A one-time token of `kind` ("session", "verification") for `user`: (Token model, secret).
+    `via` is how a session token was delivered (token, email, magic-url, phone); `digits` makes an OTP."""
     now = datetime.now(timezone.utc)
-    secret = secrets.token_hex(max(length, 64))[:length]
+    if digits:
+        secret = "".join(secrets.choice("0123456789") for _ in range(length))
+    else:
+        secret = secrets.token_hex(max(length, 64))[:length]
     token = {"$id": p.unique_id(), "$createdAt": identity.timestamp(now), "userId": user["$id"],
              "expire": identity.timestamp(now + timedelta(seconds=seconds)), "phrase": ""}
-    user.setdefault("tokens", []).append(dict(token, kind=kind, secretHash=token_digest(secret)))
+    user.setdefault("tokens", []).append(dict(token, kind=kind, via=via, secretHash=token_digest(secret)))
     save_user(state, user)
     return token, secret
 
 
 def redeem_token(state: EmulatorState, user_id: str, secret: str, kind: str) -> tuple[dict, dict]:
-    """Use up the user's unexpired `kind` token with this secret: (user, token); else 401 user_invalid_token."""
+    """Use up the user's unexpired `kind` token with this secret: (user, token with `via`);
+    else 401 user_invalid_token."""
     user = identity.get(state.db, identity.USERS, user_id)
     now = identity.timestamp()
     digest = token_digest(secret)
     for token in (user or {}).get("tokens", []):
         if token.get("kind") == kind and token["expire"] > now and secrets.compare_digest(token["secretHash"], digest):
             user["tokens"] = [t for t in user["tokens"] if t["expire"] > now and t is not token]
-            public = {k: v for k, v in token.items() if k not in ("kind", "secretHash")}
-            return save_user(state, user), public
+            return save_user(state, user), {k: v for k, v in token.items() if k not in ("kind", "secretHash")}
     raise AppwriteError("user_invalid_token")
 
 
 def send_message(state: EmulatorState, kind: str, to: str, url: str, data: dict[str, str]) -> None:
-    """Appwrite would e-mail this: the emulator keeps it in its outbox (`identity.messages`)."""
-    parts = urlsplit(url)
-    query = urlencode([*parse_qsl(parts.query), *data.items()])
-    identity.send_message(state.db, {"type": kind, "to": to, "url": urlunsplit(parts._replace(query=query)),
-                                     "data": data, "$createdAt": identity.timestamp()})
+    """Appwrite would e-mail (or text) this: the emulator keeps it in its outbox (`identity.messages`).
+    `url`, when given, gets `data` appended to its query as in Appwrite's links."""
+    if url:
+        parts = urlsplit(url)
+        url = urlunsplit(parts._replace(query=urlencode([*parse_qsl(parts.query), *data.items()])))
+    identity.send_message(state.db, {"type": kind, "to": to, "url": url, "data": data,
+                                     "$createdAt": identity.timestamp()})

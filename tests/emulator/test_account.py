@@ -200,3 +200,29 @@ def test_email_verification_through_the_outbox(make_user, user_client, guest_cli
     assert as_dict(Users(admin_client).get(user["$id"]))["emailVerification"] is True
     error = error_of(lambda: create("http://localhost/verify"))
     assert (error.code, error.type) == (409, "user_email_already_verified")
+
+
+@pytest.mark.parametrize("channel", ["email", "magic-url", "phone"])
+def test_passwordless_sign_in_through_the_outbox(channel, guest_client, outbox, emulator):
+    account = Account(guest_client)
+    user_id = ID.unique()
+    if channel == "email":
+        token = as_dict(account.create_email_token(user_id, f"otp-{user_id}@example.com"))
+    elif channel == "magic-url":
+        token = as_dict(account.create_magic_url_token(user_id, f"link-{user_id}@example.com",
+                                                       url="http://localhost/login"))
+    else:
+        token = as_dict(account.create_phone_token(user_id, "+1415" + str(int(user_id[-7:], 16))[-7:]))
+    assert token["userId"] == user_id and token["secret"] == ""
+    [message] = [m for m in outbox() if m["data"].get("userId") == user_id]
+    secret = message["data"]["secret"]
+    if channel != "magic-url":
+        assert len(secret) == 6 and secret.isdigit()
+    else:
+        assert message["url"].startswith("http://localhost/login?userId=")
+    session = as_dict(account.create_session(user_id, secret))
+    assert session["userId"] == user_id and session["secret"] == ""
+    error = error_of(lambda: account.create_session(user_id, secret))
+    assert (error.code, error.type) == (401, "user_invalid_token")
+    me = as_dict(Users(emulator.client().set_key(emulator.api_key)).get(user_id))
+    assert me["phoneVerification" if channel == "phone" else "emailVerification"] is True
