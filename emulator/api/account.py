@@ -306,6 +306,42 @@ async def create_phone_token(request: Request):
     return json_response(dict(token, secret=secret if who.is_privileged else ""), 201)
 
 
+RECOVERY_SECONDS = 3600  # Appwrite's TOKEN_EXPIRATION_RECOVERY
+
+
+async def create_recovery(request: Request):
+    """Password reset: a link by e-mail (outbox) `url?userId=…&secret=…&expire=…`."""
+    who = caller(request)
+    require_scope(who, "sessions.write")
+    args = await p.params_of(request)
+    email = args.required("email", p.email).lower()
+    url = args.required("url", p.url)
+    state = state_of(request)
+    user = identity.find_user_by_email(state.db, email)
+    if user is None:
+        raise AppwriteError("user_not_found")
+    if not user.get("status", True):
+        raise AppwriteError("user_blocked")
+    token, secret = issue_token(state, user, "recovery", RECOVERY_SECONDS)
+    send_message(state, "recovery", email, url, {"userId": user["$id"], "secret": secret, "expire": token["expire"]})
+    return json_response(dict(token, secret=secret if who.is_privileged else ""), 201)
+
+
+async def update_recovery(request: Request):
+    """Set a new password with the secret from the recovery link."""
+    require_scope(caller(request), "sessions.write")
+    args = await p.params_of(request)
+    user_id = args.required("userId", p.uid)
+    secret = args.required("secret", p.text(256, 1))
+    password = args.required("password", p.password)
+    state = state_of(request)
+    user, token = redeem_token(state, user_id, secret, "recovery")
+    set_password(user, password)
+    user["emailVerification"] = True  # the link reached the mailbox
+    _saved(request, user, "password")
+    return json_response(dict(token, secret=""))
+
+
 async def update_session(request: Request):
     """Extend a session (Appwrite refreshes OAuth tokens here; other sessions come back as they are)."""
     who = _account_caller(request)
@@ -384,6 +420,8 @@ def routes(state: EmulatorState) -> list[Route]:
         Route("/account/sessions/token", create_token_session, methods=["POST"]),
         Route("/account/sessions/magic-url", create_token_session, methods=["PUT"]),
         Route("/account/sessions/phone", create_token_session, methods=["PUT"]),
+        Route("/account/recovery", create_recovery, methods=["POST"]),
+        Route("/account/recovery", update_recovery, methods=["PUT"]),
         Route("/account/tokens/email", create_email_token, methods=["POST"]),
         Route("/account/tokens/magic-url", create_magic_url_token, methods=["POST"]),
         Route("/account/tokens/phone", create_phone_token, methods=["POST"]),

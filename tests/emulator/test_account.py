@@ -226,3 +226,20 @@ def test_passwordless_sign_in_through_the_outbox(channel, guest_client, outbox, 
     assert (error.code, error.type) == (401, "user_invalid_token")
     me = as_dict(Users(emulator.client().set_key(emulator.api_key)).get(user_id))
     assert me["phoneVerification" if channel == "phone" else "emailVerification"] is True
+
+
+def test_password_recovery_through_the_outbox(make_user, guest_client, admin_client, outbox):
+    user, old_password = make_user()
+    account = Account(guest_client)
+    token = as_dict(account.create_recovery(user["email"], "http://localhost/reset"))
+    assert token["userId"] == user["$id"] and token["secret"] == ""
+    [message] = [m for m in outbox() if m["type"] == "recovery" and m["data"]["userId"] == user["$id"]]
+    assert message["url"].startswith("http://localhost/reset?userId=")
+    error = error_of(lambda: account.update_recovery(user["$id"], "wrong", "brand-new-pass"))
+    assert (error.code, error.type) == (401, "user_invalid_token")
+    account.update_recovery(user["$id"], message["data"]["secret"], "brand-new-pass")
+    sessions = Account(admin_client)
+    assert error_of(lambda: sessions.create_email_password_session(user["email"], old_password)).code == 401
+    assert as_dict(sessions.create_email_password_session(user["email"], "brand-new-pass"))["userId"] == user["$id"]
+    error = error_of(lambda: account.create_recovery("nobody@example.com", "http://localhost/reset"))
+    assert (error.code, error.type) == (404, "user_not_found")
