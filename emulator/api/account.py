@@ -1,4 +1,5 @@
 """Account API (`/v1/account…`): the caller's own user, sessions and JWTs.
+(The flows whose secret travels by mail or SMS are in `account_tokens.py`.)
 
 Sessions follow Appwrite's server-side-rendering flow: a key-authenticated client
 creates the session (`POST /account/sessions/email`) and receives its `secret`
@@ -20,15 +21,16 @@ from emulator.api.passwords import HASH_OPTIONS, hash_password, verify_password
 from emulator.api.responses import json_response, no_content
 from emulator.api.user_ops import (
     MEMBERSHIP_ATTRIBUTES, MEMBERSHIP_TYPES, SESSION_DURATION_SECONDS, create_user, emit, emit_session, emit_user,
-    issue_jwt, issue_token, membership_list, redeem_token, save_user, send_message, set_email, set_password,
-    set_phone, start_session, user_sessions,
+    issue_jwt, membership_list, redeem_token, save_user, set_email, set_password, set_phone, start_session,
+    user_sessions,
 )
 from emulator.state import EmulatorState
 from emulator.store import identity
 from emulator.triggers import events
 
 
-def _account_caller(request: Request) -> Caller:
+def account_caller(request: Request) -> Caller:
+    """The signed-in caller (session or JWT); 401 for guests and keys, as Appwrite."""
     who = caller(request)
     require_scope(who, "account")
     if who.user is None:  # a key holds every scope but is nobody's account
@@ -42,7 +44,7 @@ def _current_session_id(who: Caller) -> str:
 
 
 async def get(request: Request):
-    return json_response(models.account(_account_caller(request).user))
+    return json_response(models.account(account_caller(request).user))
 
 
 async def create(request: Request):
@@ -60,21 +62,22 @@ async def create(request: Request):
     return json_response(models.account(doc), 201)
 
 
-def _saved(request: Request, user: dict, attribute: str, conflict: str = "user_already_exists") -> dict:
+def save_account(request: Request, user: dict, attribute: str, conflict: str = "user_already_exists") -> dict:
+    """Store the changed user and fire `users.ID.update.<attribute>`."""
     saved = save_user(state_of(request), user, conflict)
     emit(request, events.USER_ATTRIBUTE.format(attribute=attribute), {"userId": saved["$id"]}, models.user(saved))
     return saved
 
 
 async def update_name(request: Request):
-    who = _account_caller(request)
+    who = account_caller(request)
     user = dict(who.user)
     user["name"] = (await p.params_of(request)).required("name", p.text(128))
-    return json_response(models.account(_saved(request, user, "name")))
+    return json_response(models.account(save_account(request, user, "name")))
 
 
 async def update_password(request: Request):
-    who = _account_caller(request)
+    who = account_caller(request)
     args = await p.params_of(request)
     new_password = args.required("password", p.password)
     old_password = args.optional("oldPassword", p.text(256), "")
@@ -82,11 +85,11 @@ async def update_password(request: Request):
     if user.get("password") and not verify_password(user["password"], old_password, user.get("hashOptions")):
         raise AppwriteError("user_invalid_credentials")
     set_password(user, new_password)
-    return json_response(models.account(_saved(request, user, "password")))
+    return json_response(models.account(save_account(request, user, "password")))
 
 
 async def update_email(request: Request):
-    who = _account_caller(request)
+    who = account_caller(request)
     args = await p.params_of(request)
     email = args.required("email", p.email)
     password = args.required("password", p.password)
@@ -94,11 +97,11 @@ async def update_email(request: Request):
     if user.get("password") and not verify_password(user["password"], password, user.get("hashOptions")):
         raise AppwriteError("user_invalid_credentials")
     set_email(user, email)
-    return json_response(models.account(_saved(request, user, "email", "user_email_already_exists")))
+    return json_response(models.account(save_account(request, user, "email", "user_email_already_exists")))
 
 
 async def update_phone(request: Request):
-    who = _account_caller(request)
+    who = account_caller(request)
     args = await p.params_of(request)
     phone = args.required("phone", p.phone)
     password = args.required("password", p.password)
@@ -106,41 +109,41 @@ async def update_phone(request: Request):
     if user.get("password") and not verify_password(user["password"], password, user.get("hashOptions")):
         raise AppwriteError("user_invalid_credentials")
     set_phone(user, phone)
-    return json_response(models.account(_saved(request, user, "phone", "user_phone_already_exists")))
+    return json_response(models.account(save_account(request, user, "phone", "user_phone_already_exists")))
 
 
 async def update_status(request: Request):
     """The caller blocks their own account; its sessions stop working."""
-    who = _account_caller(request)
+    who = account_caller(request)
     user = dict(who.user, status=False)
-    return json_response(models.account(_saved(request, user, "status")))
+    return json_response(models.account(save_account(request, user, "status")))
 
 
 async def list_logs(request: Request):
     """The emulator records no activity logs: always an empty list."""
-    _account_caller(request)
+    account_caller(request)
     return json_response({"total": 0, "logs": []})
 
 
 async def list_identities(request: Request):
     """OAuth identities do not exist in the emulator: always an empty list."""
-    _account_caller(request)
+    account_caller(request)
     return json_response({"total": 0, "identities": []})
 
 
 async def get_prefs(request: Request):
-    return json_response(models.preferences(_account_caller(request).user.get("prefs")))
+    return json_response(models.preferences(account_caller(request).user.get("prefs")))
 
 
 async def update_prefs(request: Request):
-    who = _account_caller(request)
+    who = account_caller(request)
     user = dict(who.user)
     user["prefs"] = (await p.params_of(request)).required("prefs", p.json_object)
-    return json_response(models.account(_saved(request, user, "prefs")))
+    return json_response(models.account(save_account(request, user, "prefs")))
 
 
 async def list_sessions(request: Request):
-    who = _account_caller(request)
+    who = account_caller(request)
     sessions = user_sessions(state_of(request), who.user_id)
     return json_response(models.session_list(sessions, current_session_id=_current_session_id(who)))
 
@@ -158,13 +161,13 @@ def _session_of(request: Request, who: Caller) -> dict:
 
 
 async def get_session(request: Request):
-    who = _account_caller(request)
+    who = account_caller(request)
     session = _session_of(request, who)
     return json_response(models.session(session, show_secret=False, current_session_id=_current_session_id(who)))
 
 
 async def delete_session(request: Request):
-    who = _account_caller(request)
+    who = account_caller(request)
     session = _session_of(request, who)
     identity.delete(state_of(request).db, identity.SESSIONS, session["$id"])
     emit_session(request, "delete", session)
@@ -172,7 +175,7 @@ async def delete_session(request: Request):
 
 
 async def delete_sessions(request: Request):
-    who = _account_caller(request)
+    who = account_caller(request)
     for session in user_sessions(state_of(request), who.user_id):
         identity.delete(state_of(request).db, identity.SESSIONS, session["$id"])
         emit_session(request, "delete", session)
@@ -189,7 +192,8 @@ def _session_response(request: Request, who: Caller, session: dict) -> Response:
     return response
 
 
-def _may_start_session(who: Caller) -> None:
+def may_start_session(who: Caller) -> None:
+    """Session creation needs `sessions.write` and no active session (401 user_session_already_exists)."""
     require_scope(who, "sessions.write")
     if who.kind == "user":
         raise AppwriteError("user_session_already_exists")
@@ -197,7 +201,7 @@ def _may_start_session(who: Caller) -> None:
 
 async def create_email_password_session(request: Request):
     who = caller(request)
-    _may_start_session(who)
+    may_start_session(who)
     args = await p.params_of(request)
     email = args.required("email", p.email).lower()
     password = args.required("password", p.password)
@@ -217,7 +221,7 @@ async def create_email_password_session(request: Request):
 
 async def create_anonymous_session(request: Request):
     who = caller(request)
-    _may_start_session(who)
+    may_start_session(who)
     state = state_of(request)
     user = create_user(state, user_id=p.unique_id())
     emit_user(request, "create", user)
@@ -228,7 +232,7 @@ async def create_token_session(request: Request):
     """`account.create_session(userId, secret)` (also `PUT /account/sessions/magic-url` and
     `/phone`): exchange a token from `users.create_token` or a mailed/texted one for a session."""
     who = caller(request)
-    _may_start_session(who)
+    may_start_session(who)
     args = await p.params_of(request)
     user_id = args.required("userId", p.uid)
     secret = args.required("secret", p.text(256, 1))
@@ -245,143 +249,15 @@ async def create_token_session(request: Request):
     return _session_response(request, who, start_session(state, save_user(state, user), via, factors=[factor]))
 
 
-OTP_SECONDS = 15 * 60  # Appwrite's TOKEN_EXPIRATION_OTP
-MAGIC_URL_SECONDS = 3600
-
-
-def _token_user(request: Request, state, user_id: str, email: str = "", phone: str = "") -> dict:
-    """The user owning this e-mail/phone, else a new one with `user_id` (Appwrite signs them up)."""
-    column, value = ("email", email.lower()) if email else ("phone", phone)
-    found = identity.select(state.db, identity.USERS, f"{column} = ?", (value,))
-    if found:
-        return found[0]
-    user = create_user(state, user_id=user_id, email=email or None, phone=phone or None)
-    emit_user(request, "create", user)
-    return user
-
-
-async def create_email_token(request: Request):
-    """A 6-digit code by e-mail (outbox) for `account.create_session(userId, code)`."""
-    who = caller(request)
-    _may_start_session(who)
-    args = await p.params_of(request)
-    user_id = args.required("userId", p.custom_id)
-    email = args.required("email", p.email)
-    args.optional("phrase", p.boolean, False)
-    state = state_of(request)
-    user = _token_user(request, state, user_id, email=email)
-    token, secret = issue_token(state, user, "session", OTP_SECONDS, 6, via="email", digits=True)
-    send_message(state, "emailOtp", user["email"], "", {"userId": user["$id"], "secret": secret})
-    return json_response(dict(token, secret=secret if who.is_privileged else ""), 201)
-
-
-async def create_magic_url_token(request: Request):
-    """A sign-in link by e-mail (outbox): `url?userId=…&secret=…&expire=…`."""
-    who = caller(request)
-    _may_start_session(who)
-    args = await p.params_of(request)
-    user_id = args.required("userId", p.custom_id)
-    email = args.required("email", p.email)
-    url = args.optional("url", p.url, "")
-    args.optional("phrase", p.boolean, False)
-    state = state_of(request)
-    user = _token_user(request, state, user_id, email=email)
-    token, secret = issue_token(state, user, "session", MAGIC_URL_SECONDS, via="magic-url")
-    send_message(state, "magicUrl", user["email"], url,
-                 {"userId": user["$id"], "secret": secret, "expire": token["expire"]})
-    return json_response(dict(token, secret=secret if who.is_privileged else ""), 201)
-
-
-async def create_phone_token(request: Request):
-    """A 6-digit code by SMS (outbox) for `account.create_session(userId, code)`."""
-    who = caller(request)
-    _may_start_session(who)
-    args = await p.params_of(request)
-    user_id = args.required("userId", p.custom_id)
-    phone = args.required("phone", p.phone)
-    state = state_of(request)
-    user = _token_user(request, state, user_id, phone=phone)
-    token, secret = issue_token(state, user, "session", OTP_SECONDS, 6, via="phone", digits=True)
-    send_message(state, "sms", phone, "", {"userId": user["$id"], "secret": secret})
-    return json_response(dict(token, secret=secret if who.is_privileged else ""), 201)
-
-
-RECOVERY_SECONDS = 3600  # Appwrite's TOKEN_EXPIRATION_RECOVERY
-
-
-async def create_recovery(request: Request):
-    """Password reset: a link by e-mail (outbox) `url?userId=…&secret=…&expire=…`."""
-    who = caller(request)
-    require_scope(who, "sessions.write")
-    args = await p.params_of(request)
-    email = args.required("email", p.email).lower()
-    url = args.required("url", p.url)
-    state = state_of(request)
-    user = identity.find_user_by_email(state.db, email)
-    if user is None:
-        raise AppwriteError("user_not_found")
-    if not user.get("status", True):
-        raise AppwriteError("user_blocked")
-    token, secret = issue_token(state, user, "recovery", RECOVERY_SECONDS)
-    send_message(state, "recovery", email, url, {"userId": user["$id"], "secret": secret, "expire": token["expire"]})
-    return json_response(dict(token, secret=secret if who.is_privileged else ""), 201)
-
-
-async def update_recovery(request: Request):
-    """Set a new password with the secret from the recovery link."""
-    require_scope(caller(request), "sessions.write")
-    args = await p.params_of(request)
-    user_id = args.required("userId", p.uid)
-    secret = args.required("secret", p.text(256, 1))
-    password = args.required("password", p.password)
-    state = state_of(request)
-    user, token = redeem_token(state, user_id, secret, "recovery")
-    set_password(user, password)
-    user["emailVerification"] = True  # the link reached the mailbox
-    _saved(request, user, "password")
-    return json_response(dict(token, secret=""))
-
-
 async def update_session(request: Request):
     """Extend a session (Appwrite refreshes OAuth tokens here; other sessions come back as they are)."""
-    who = _account_caller(request)
+    who = account_caller(request)
     return json_response(models.session(_session_of(request, who), show_secret=False,
                                         current_session_id=_current_session_id(who)))
 
 
-VERIFICATION_SECONDS = 7 * 24 * 3600  # Appwrite's TOKEN_EXPIRATION_CONFIRM
-
-
-async def create_email_verification(request: Request):
-    """Appwrite e-mails `url?userId=…&secret=…&expire=…`; the emulator puts it in its outbox."""
-    who = _account_caller(request)
-    url = (await p.params_of(request)).required("url", p.url)
-    state = state_of(request)
-    user = dict(who.user)
-    if user.get("emailVerification"):
-        raise AppwriteError("user_email_already_verified")
-    token, secret = issue_token(state, user, "verification", VERIFICATION_SECONDS)
-    send_message(state, "verification", user["email"], url,
-                 {"userId": user["$id"], "secret": secret, "expire": token["expire"]})
-    return json_response(dict(token, secret=secret if who.is_privileged else ""), 201)
-
-
-async def update_email_verification(request: Request):
-    """Complete the verification with the secret from the message (no session needed)."""
-    require_scope(caller(request), "public")
-    args = await p.params_of(request)
-    user_id = args.required("userId", p.uid)
-    secret = args.required("secret", p.text(256, 1))
-    state = state_of(request)
-    user, token = redeem_token(state, user_id, secret, "verification")
-    user["emailVerification"] = True
-    saved = save_user(state, user)
-    emit(request, events.USER_ATTRIBUTE.format(attribute="verification"), {"userId": user_id}, models.user(saved))
-    return json_response(dict(token, secret=""))
-
-
 async def create_jwt(request: Request):
-    who = _account_caller(request)
+    who = account_caller(request)
     duration = (await p.params_of(request)).optional("duration", p.integer_range(0, 3600), 900)
     if who.session is None:
         raise AppwriteError("user_session_not_found")
@@ -389,7 +265,7 @@ async def create_jwt(request: Request):
 
 
 async def list_memberships(request: Request):
-    who = _account_caller(request)
+    who = account_caller(request)
     state = state_of(request)
     args = await p.params_of(request)
     query = listing.parse(args.optional("queries", lambda v: v), MEMBERSHIP_ATTRIBUTES, MEMBERSHIP_TYPES)
@@ -420,13 +296,6 @@ def routes(state: EmulatorState) -> list[Route]:
         Route("/account/sessions/token", create_token_session, methods=["POST"]),
         Route("/account/sessions/magic-url", create_token_session, methods=["PUT"]),
         Route("/account/sessions/phone", create_token_session, methods=["PUT"]),
-        Route("/account/recovery", create_recovery, methods=["POST"]),
-        Route("/account/recovery", update_recovery, methods=["PUT"]),
-        Route("/account/tokens/email", create_email_token, methods=["POST"]),
-        Route("/account/tokens/magic-url", create_magic_url_token, methods=["POST"]),
-        Route("/account/tokens/phone", create_phone_token, methods=["POST"]),
-        Route("/account/verifications/email", create_email_verification, methods=["POST"]),
-        Route("/account/verifications/email", update_email_verification, methods=["PUT"]),
         Route("/account/sessions/{sessionId}", get_session, methods=["GET"]),
         Route("/account/sessions/{sessionId}", delete_session, methods=["DELETE"]),
         Route("/account/sessions/{sessionId}", update_session, methods=["PATCH"]),

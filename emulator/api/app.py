@@ -41,7 +41,7 @@ from emulator.state import EmulatorState
 
 log = logging.getLogger("emulator.api")
 
-API_MODULES = ("users", "teams", "account", "outbox")
+API_MODULES = ("users", "teams", "account", "account_tokens", "outbox")
 OPTIONAL_API_MODULES = ("tablesdb", "functions")
 
 

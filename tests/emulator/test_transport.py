@@ -214,13 +214,14 @@ PARAM_NAMES = {
                               "passwordCpu"],
     "teams": COMMON_PARAMS + ["teamId", "url", "membershipId", "phone"],
     "account": COMMON_PARAMS + ["oldPassword", "secret", "duration"],
+    "account_tokens": COMMON_PARAMS + ["secret", "url", "phrase", "phone"],
 }
 
 
 @pytest.mark.skipif(SDK_VERSION >= (16, 0), reason="SDK-independent (raw HTTP): runs once, in the main venv")
 def test_hostile_params_never_cause_a_500(raw, make_user):
     """Every identity route, every parameter, values of every wrong type: always a 4xx or a success."""
-    from emulator.api import account, teams, users
+    from emulator.api import account, account_tokens, teams, users
 
     user, password = make_user()
     team = raw.request("POST", "/teams", json={"teamId": "unique()", "name": "Hostile"}).json()
@@ -231,7 +232,7 @@ def test_hostile_params_never_cause_a_500(raw, make_user):
     ids = {"userId": user["$id"], "teamId": team["$id"], "membershipId": member["$id"], "sessionId": "current",
            "targetId": user["targets"][0]["$id"]}
     failures = []
-    for module in (users, teams, account):
+    for module in (users, teams, account, account_tokens):
         names = PARAM_NAMES[module.__name__.rsplit(".", 1)[1]]
         for route in module.routes(None):
             path = route.path.format(**ids)
