@@ -58,7 +58,7 @@ async def create(request: Request):
         password=args.required("password", p.password),
         name=args.optional("name", p.text(128), ""),
     )
-    emit_user(request, "create", doc)
+    emit_user(request, "create", doc, models.account)
     return json_response(models.account(doc), 201)
 
 
@@ -224,7 +224,7 @@ async def create_anonymous_session(request: Request):
     may_start_session(who)
     state = state_of(request)
     user = create_user(state, user_id=p.unique_id())
-    emit_user(request, "create", user)
+    emit_user(request, "create", user, models.account)
     return _session_response(request, who, start_session(state, user, "anonymous", factors=["anonymous"]))
 
 

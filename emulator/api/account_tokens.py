@@ -32,7 +32,7 @@ def _token_user(request: Request, state, user_id: str, email: str = "", phone: s
     if found:
         return found[0]
     user = create_user(state, user_id=user_id, email=email or None, phone=phone or None)
-    emit_user(request, "create", user)
+    emit_user(request, "create", user, models.account)
     return user
 
 

@@ -132,8 +132,9 @@ def emit_session(request: Request, action: str, session: dict) -> None:
          models.session(session, show_secret=False))
 
 
-def emit_user(request: Request, action: str, user: dict) -> None:
-    emit(request, events.USER.format(action=action), {"userId": user["$id"]}, models.user(user))
+def emit_user(request: Request, action: str, user: dict, model=models.user) -> None:
+    """`users.ID.<action>` with the model the route answers with (User, or Account for account routes)."""
+    emit(request, events.USER.format(action=action), {"userId": user["$id"]}, model(user))
 
 
 def search_text(doc: dict) -> str:

@@ -66,6 +66,7 @@ def test_account_signup_fires_user_create(recorded):
     guest = Client().set_endpoint(client._endpoint).set_project("events")
     user = as_dict(Account(guest).create(ID.unique(), f"{ID.unique()}@example.com", "password123"))
     assert recorder.names()[-1] == f"users.{user['$id']}.create"
+    assert "password" not in recorder.published[-1][1]  # the Account model, as the route answers
 
 
 def test_team_and_membership_events(recorded):
