@@ -43,12 +43,17 @@ async def read_params(request: Request) -> dict[str, Any]:
     if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
         return parse_query_string(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
     try:
-        data = json.loads(raw)
+        data = json.loads(raw, parse_constant=_reject_constant)
     except (ValueError, UnicodeDecodeError):
         raise AppwriteError("general_argument_invalid", "Invalid JSON body: the request body could not be parsed.")
     if not isinstance(data, dict):
         raise AppwriteError("general_argument_invalid", "Invalid JSON body: expected a JSON object.")
     return data
+
+
+def _reject_constant(name: str):
+    """NaN and Infinity are not JSON (PHP's json_decode refuses them too)."""
+    raise ValueError(f"{name} is not valid JSON")
 
 
 _KEY_PART = re.compile(r"\[([^\[\]]*)\]")

@@ -40,7 +40,7 @@ def test_unknown_routes_and_methods(raw, method, path):
     assert body["message"].startswith("Route not found.")
 
 
-@pytest.mark.parametrize("body", [b"{not json", b"[1, 2]", b'"text"', b"\xff\xfe"])
+@pytest.mark.parametrize("body", [b"{not json", b"[1, 2]", b'"text"', b"\xff\xfe", b'{"userId": NaN}'])
 def test_malformed_bodies_are_400(raw, body):
     answer = raw.request("POST", "/users", content=body, headers={"content-type": "application/json"})
     assert answer.status_code == 400
