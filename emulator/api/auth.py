@@ -149,13 +149,13 @@ def _touch(state: EmulatorState, user: dict) -> None:
 
 
 def _key_caller(state: EmulatorState, key: str) -> Caller:
-    if hmac.compare_digest(key, state.admin_key):
+    if hmac.compare_digest(key.encode("utf-8", "surrogateescape"), state.admin_key.encode()):
         return Caller(kind="key", roles=("any",), scopes=None, project_id=state.project_id)
     prefix = next((p for p in DYNAMIC_KEY_PREFIXES if key.startswith(p)), None)
     if prefix is None:
         return guest(state)  # an unknown standard key is no key at all (Appwrite: guest role)
     try:
-        claims = jwt.decode(key[len(prefix):], state.secret, algorithms=[JWT_ALGORITHM])
+        claims = jwt.decode(key[len(prefix):], state.secret, algorithms=[JWT_ALGORITHM], options={"require": ["exp"]})
     except jwt.PyJWTError:
         raise AppwriteError("project_key_expired") from None
     if claims.get("projectId") != state.project_id:
@@ -166,7 +166,7 @@ def _key_caller(state: EmulatorState, key: str) -> Caller:
 
 def _jwt_caller(state: EmulatorState, token: str) -> Caller:
     try:
-        claims = jwt.decode(token, state.secret, algorithms=[JWT_ALGORITHM])
+        claims = jwt.decode(token, state.secret, algorithms=[JWT_ALGORITHM], options={"require": ["exp"]})
     except jwt.PyJWTError as exc:
         raise AppwriteError("user_jwt_invalid", f"Failed to verify JWT. {exc}") from None
     user = identity.get(state.db, identity.USERS, str(claims.get("userId", "")))

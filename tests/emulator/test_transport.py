@@ -275,3 +275,10 @@ def test_restart_keeps_the_key_users_and_sessions(tmp_path):
     finally:
         second.stop()
     assert EmulatorState.open(None).admin_key != EmulatorState.open(None).admin_key  # memory: random per process
+
+
+@pytest.mark.parametrize("header", ["x-appwrite-key", "x-appwrite-jwt", "x-appwrite-session"])
+def test_non_ascii_credentials_are_not_a_500(raw, header):
+    answer = raw.request("GET", "/account", headers={"x-appwrite-key": None, header: "cl\u00e9-\u00ff".encode("latin-1")},
+                         check_spec=False)
+    assert 400 <= answer.status_code < 500
