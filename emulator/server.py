@@ -55,14 +55,19 @@ def start(
     else:
         kwargs = {"project_id": project_id} if project_id else {}
         state = EmulatorState.open(state_or_data_dir, **kwargs)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # asyncio sets TCP_NODELAY only then
+    # an explicit IPPROTO_TCP: asyncio sets TCP_NODELAY only then (no 40 ms keep-alive stalls)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     sock.listen(128)
     bound_port = sock.getsockname()[1]
-    config = uvicorn.Config(app or create_app(state), log_level="warning", access_log=False, lifespan="off")
+    config = uvicorn.Config(
+        app or create_app(state), log_level="warning", access_log=False, lifespan="off"
+    )
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="emulator-api", daemon=True)
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name="emulator-api", daemon=True
+    )
     thread.start()
     pause = threading.Event()
     while not server.started and thread.is_alive():

@@ -32,10 +32,14 @@ class EmulatorState:
     extensions: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def open(cls, data_dir: str | Path | None = None, project_id: str = DEFAULT_PROJECT_ID) -> EmulatorState:
+    def open(
+        cls, data_dir: str | Path | None = None, project_id: str = DEFAULT_PROJECT_ID
+    ) -> EmulatorState:
         path = Path(data_dir) if data_dir is not None else None
         db = Database(path / DATABASE_FILE if path is not None else None)
         identity.init_schema(db)
-        admin_key = identity.meta_value(db, "admin_key", lambda: "standard_" + secrets.token_hex(64))
+        admin_key = identity.meta_value(
+            db, "admin_key", lambda: "standard_" + secrets.token_hex(64)
+        )
         secret = identity.meta_value(db, "signing_secret", lambda: secrets.token_hex(32))
         return cls(db=db, project_id=project_id, data_dir=path, admin_key=admin_key, secret=secret)

@@ -20,8 +20,21 @@ from emulator.api.errors import AppwriteError
 from emulator.api.passwords import HASH_OPTIONS, hash_password, verify_password
 from emulator.api.responses import json_response, no_content
 from emulator.api.user_ops import (
-    MEMBERSHIP_ATTRIBUTES, MEMBERSHIP_TYPES, SESSION_DURATION_SECONDS, create_user, emit, emit_session, emit_user,
-    issue_jwt, membership_list, redeem_token, save_user, set_email, set_password, set_phone, start_session,
+    MEMBERSHIP_ATTRIBUTES,
+    MEMBERSHIP_TYPES,
+    SESSION_DURATION_SECONDS,
+    create_user,
+    emit,
+    emit_session,
+    emit_user,
+    issue_jwt,
+    membership_list,
+    redeem_token,
+    save_user,
+    set_email,
+    set_password,
+    set_phone,
+    start_session,
     user_sessions,
 )
 from emulator.state import EmulatorState
@@ -34,8 +47,10 @@ def account_caller(request: Request) -> Caller:
     who = caller(request)
     require_scope(who, "account")
     if who.user is None:  # a key holds every scope but is nobody's account
-        raise AppwriteError("general_unauthorized_scope",
-                            f"{who.actor} (role: {who.role_label}) missing scopes ([\"account\"])")
+        raise AppwriteError(
+            "general_unauthorized_scope",
+            f'{who.actor} (role: {who.role_label}) missing scopes (["account"])',
+        )
     return who
 
 
@@ -62,10 +77,17 @@ async def create(request: Request):
     return json_response(models.account(doc), 201)
 
 
-def save_account(request: Request, user: dict, attribute: str, conflict: str = "user_already_exists") -> dict:
+def save_account(
+    request: Request, user: dict, attribute: str, conflict: str = "user_already_exists"
+) -> dict:
     """Store the changed user and fire `users.ID.update.<attribute>`."""
     saved = save_user(state_of(request), user, conflict)
-    emit(request, events.USER_ATTRIBUTE.format(attribute=attribute), {"userId": saved["$id"]}, models.user(saved))
+    emit(
+        request,
+        events.USER_ATTRIBUTE.format(attribute=attribute),
+        {"userId": saved["$id"]},
+        models.user(saved),
+    )
     return saved
 
 
@@ -82,7 +104,9 @@ async def update_password(request: Request):
     new_password = args.required("password", p.password)
     old_password = args.optional("oldPassword", p.text(256), "")
     user = dict(who.user)
-    if user.get("password") and not verify_password(user["password"], old_password, user.get("hashOptions")):
+    if user.get("password") and not verify_password(
+        user["password"], old_password, user.get("hashOptions")
+    ):
         raise AppwriteError("user_invalid_credentials")
     set_password(user, new_password)
     return json_response(models.account(save_account(request, user, "password")))
@@ -94,10 +118,14 @@ async def update_email(request: Request):
     email = args.required("email", p.email)
     password = args.required("password", p.password)
     user = dict(who.user)
-    if user.get("password") and not verify_password(user["password"], password, user.get("hashOptions")):
+    if user.get("password") and not verify_password(
+        user["password"], password, user.get("hashOptions")
+    ):
         raise AppwriteError("user_invalid_credentials")
     set_email(user, email)
-    return json_response(models.account(save_account(request, user, "email", "user_email_already_exists")))
+    return json_response(
+        models.account(save_account(request, user, "email", "user_email_already_exists"))
+    )
 
 
 async def update_phone(request: Request):
@@ -106,10 +134,14 @@ async def update_phone(request: Request):
     phone = args.required("phone", p.phone)
     password = args.required("password", p.password)
     user = dict(who.user)
-    if user.get("password") and not verify_password(user["password"], password, user.get("hashOptions")):
+    if user.get("password") and not verify_password(
+        user["password"], password, user.get("hashOptions")
+    ):
         raise AppwriteError("user_invalid_credentials")
     set_phone(user, phone)
-    return json_response(models.account(save_account(request, user, "phone", "user_phone_already_exists")))
+    return json_response(
+        models.account(save_account(request, user, "phone", "user_phone_already_exists"))
+    )
 
 
 async def update_status(request: Request):
@@ -163,7 +195,9 @@ def _session_of(request: Request, who: Caller) -> dict:
 async def get_session(request: Request):
     who = account_caller(request)
     session = _session_of(request, who)
-    return json_response(models.session(session, show_secret=False, current_session_id=_current_session_id(who)))
+    return json_response(
+        models.session(session, show_secret=False, current_session_id=_current_session_id(who))
+    )
 
 
 async def delete_session(request: Request):
@@ -187,8 +221,15 @@ def _session_response(request: Request, who: Caller, session: dict) -> Response:
     emit_session(request, "create", session)
     body = models.session(session, show_secret=who.is_privileged, current_session_id=session["$id"])
     response = json_response(body, 201)
-    response.set_cookie(f"a_session_{state.project_id}", session["secret"], httponly=True, samesite="none",
-                        secure=False, path="/", max_age=31_536_000)
+    response.set_cookie(
+        f"a_session_{state.project_id}",
+        session["secret"],
+        httponly=True,
+        samesite="none",
+        secure=False,
+        path="/",
+        max_age=31_536_000,
+    )
     return response
 
 
@@ -205,17 +246,27 @@ async def create_email_password_session(request: Request):
     args = await p.params_of(request)
     email = args.required("email", p.email).lower()
     password = args.required("password", p.password)
-    duration = args.optional("duration", p.integer_range(5, SESSION_DURATION_SECONDS), SESSION_DURATION_SECONDS)
+    duration = args.optional(
+        "duration", p.integer_range(5, SESSION_DURATION_SECONDS), SESSION_DURATION_SECONDS
+    )
     state = state_of(request)
     user = identity.find_user_by_email(state.db, email)
     if user is None or not verify_password(user.get("password"), password, user.get("hashOptions")):
         raise AppwriteError("user_invalid_credentials")
     if not user.get("status", True):
         raise AppwriteError("user_blocked")
-    if user.get("hash") != "argon2":  # imported hashes are upgraded on the first sign-in, as Appwrite does
-        user["password"], user["hash"], user["hashOptions"] = hash_password(password), "argon2", dict(HASH_OPTIONS)
+    if (
+        user.get("hash") != "argon2"
+    ):  # imported hashes are upgraded on the first sign-in, as Appwrite does
+        user["password"], user["hash"], user["hashOptions"] = (
+            hash_password(password),
+            "argon2",
+            dict(HASH_OPTIONS),
+        )
         user = save_user(state, user)
-    session = start_session(state, user, "email", provider_uid=email, factors=["password"], duration=duration)
+    session = start_session(
+        state, user, "email", provider_uid=email, factors=["password"], duration=duration
+    )
     return _session_response(request, who, session)
 
 
@@ -225,7 +276,9 @@ async def create_anonymous_session(request: Request):
     state = state_of(request)
     user = create_user(state, user_id=p.unique_id())
     emit_user(request, "create", user, models.account)
-    return _session_response(request, who, start_session(state, user, "anonymous", factors=["anonymous"]))
+    return _session_response(
+        request, who, start_session(state, user, "anonymous", factors=["anonymous"])
+    )
 
 
 async def create_token_session(request: Request):
@@ -246,14 +299,21 @@ async def create_token_session(request: Request):
     elif via == "phone":
         user["phoneVerification"] = True
     factor = {"magic-url": "email", "token": "token"}.get(via, via)
-    return _session_response(request, who, start_session(state, save_user(state, user), via, factors=[factor]))
+    return _session_response(
+        request, who, start_session(state, save_user(state, user), via, factors=[factor])
+    )
 
 
 async def update_session(request: Request):
     """Extend a session (Appwrite refreshes OAuth tokens here; other sessions come back as they are)."""
     who = account_caller(request)
-    return json_response(models.session(_session_of(request, who), show_secret=False,
-                                        current_session_id=_current_session_id(who)))
+    return json_response(
+        models.session(
+            _session_of(request, who),
+            show_secret=False,
+            current_session_id=_current_session_id(who),
+        )
+    )
 
 
 async def create_jwt(request: Request):
@@ -261,14 +321,18 @@ async def create_jwt(request: Request):
     duration = (await p.params_of(request)).optional("duration", p.integer_range(0, 3600), 900)
     if who.session is None:
         raise AppwriteError("user_session_not_found")
-    return json_response(models.jwt(issue_jwt(state_of(request), who.user, who.session["$id"], duration)), 201)
+    return json_response(
+        models.jwt(issue_jwt(state_of(request), who.user, who.session["$id"], duration)), 201
+    )
 
 
 async def list_memberships(request: Request):
     who = account_caller(request)
     state = state_of(request)
     args = await p.params_of(request)
-    query = listing.parse(args.optional("queries", lambda v: v), MEMBERSHIP_ATTRIBUTES, MEMBERSHIP_TYPES)
+    query = listing.parse(
+        args.optional("queries", lambda v: v), MEMBERSHIP_ATTRIBUTES, MEMBERSHIP_TYPES
+    )
     count_total = args.optional("total", p.boolean, True)
     memberships = identity.select(state.db, identity.MEMBERSHIPS, "user_id = ?", (who.user_id,))
     return json_response(membership_list(state, memberships, query, "", count_total))

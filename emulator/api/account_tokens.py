@@ -15,7 +15,14 @@ from emulator.api.auth import caller, require_scope, state_of
 from emulator.api.errors import AppwriteError
 from emulator.api.responses import json_response
 from emulator.api.user_ops import (
-    create_user, emit, emit_user, issue_token, redeem_token, save_user, send_message, set_password,
+    create_user,
+    emit,
+    emit_user,
+    issue_token,
+    redeem_token,
+    save_user,
+    send_message,
+    set_password,
 )
 from emulator.state import EmulatorState
 from emulator.store import identity
@@ -63,8 +70,13 @@ async def create_magic_url_token(request: Request):
     state = state_of(request)
     user = _token_user(request, state, user_id, email=email)
     token, secret = issue_token(state, user, "session", MAGIC_URL_SECONDS, via="magic-url")
-    send_message(state, "magicUrl", user["email"], url,
-                 {"userId": user["$id"], "secret": secret, "expire": token["expire"]})
+    send_message(
+        state,
+        "magicUrl",
+        user["email"],
+        url,
+        {"userId": user["$id"], "secret": secret, "expire": token["expire"]},
+    )
     return json_response(dict(token, secret=secret if who.is_privileged else ""), 201)
 
 
@@ -99,7 +111,13 @@ async def create_recovery(request: Request):
     if not user.get("status", True):
         raise AppwriteError("user_blocked")
     token, secret = issue_token(state, user, "recovery", RECOVERY_SECONDS)
-    send_message(state, "recovery", email, url, {"userId": user["$id"], "secret": secret, "expire": token["expire"]})
+    send_message(
+        state,
+        "recovery",
+        email,
+        url,
+        {"userId": user["$id"], "secret": secret, "expire": token["expire"]},
+    )
     return json_response(dict(token, secret=secret if who.is_privileged else ""), 201)
 
 
@@ -130,8 +148,13 @@ async def create_email_verification(request: Request):
     if user.get("emailVerification"):
         raise AppwriteError("user_email_already_verified")
     token, secret = issue_token(state, user, "verification", VERIFICATION_SECONDS)
-    send_message(state, "verification", user["email"], url,
-                 {"userId": user["$id"], "secret": secret, "expire": token["expire"]})
+    send_message(
+        state,
+        "verification",
+        user["email"],
+        url,
+        {"userId": user["$id"], "secret": secret, "expire": token["expire"]},
+    )
     return json_response(dict(token, secret=secret if who.is_privileged else ""), 201)
 
 
@@ -145,7 +168,12 @@ async def update_email_verification(request: Request):
     user, token = redeem_token(state, user_id, secret, "verification")
     user["emailVerification"] = True
     saved = save_user(state, user)
-    emit(request, events.USER_ATTRIBUTE.format(attribute="verification"), {"userId": user_id}, models.user(saved))
+    emit(
+        request,
+        events.USER_ATTRIBUTE.format(attribute="verification"),
+        {"userId": user_id},
+        models.user(saved),
+    )
     return json_response(dict(token, secret=""))
 
 

@@ -48,8 +48,11 @@ OPTIONAL_API_MODULES = ("tablesdb", "functions")
 def create_app(state: EmulatorState) -> Starlette:
     app = Starlette(
         routes=[Mount("/v1", routes=collect_routes(state))],
-        middleware=[Middleware(ErrorBoundary), Middleware(ProjectGuard, project_id=state.project_id),
-                    Middleware(ExecutionClock, state=state)],
+        middleware=[
+            Middleware(ErrorBoundary),
+            Middleware(ProjectGuard, project_id=state.project_id),
+            Middleware(ExecutionClock, state=state),
+        ],
         exception_handlers={AppwriteError: _handle, HTTPException: _handle},
     )
     app.state.emulator = state
@@ -76,7 +79,9 @@ def error_response(exc: Exception) -> Response:
     elif isinstance(exc, HTTPException) and exc.status_code in (404, 405):
         error = AppwriteError("general_route_not_found")
     elif isinstance(exc, HTTPException):
-        error = AppwriteError("general_bad_request", code=exc.status_code if exc.status_code < 500 else 400)
+        error = AppwriteError(
+            "general_bad_request", code=exc.status_code if exc.status_code < 500 else 400
+        )
     else:
         log.error("unexpected error while handling a request", exc_info=exc)
         error = AppwriteError("general_server_error")

@@ -16,11 +16,12 @@ import hmac
 import json
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import jwt
 from starlette.requests import Request
 
+from emulator import clock
 from emulator.api.errors import AppwriteError
 from emulator.state import EmulatorState
 from emulator.store import identity
@@ -30,17 +31,57 @@ ACCESS_REFRESH = timedelta(hours=24)
 DYNAMIC_KEY_PREFIXES = ("ephemeral_", "dynamic_")
 
 # app/config/roles.php: what a guest and a signed-in user may call.
-GUEST_SCOPES = frozenset({
-    "global", "public", "home", "console", "graphql", "sessions.write", "documents.read", "documents.write",
-    "rows.read", "rows.write", "files.read", "files.write", "locale.read", "avatars.read", "execution.write",
-    "executions.write",
-})
-USER_SCOPES = frozenset({
-    "global", "public", "home", "console", "graphql", "sessions.write", "account", "teams.read", "teams.write",
-    "documents.read", "documents.write", "rows.read", "rows.write", "files.read", "files.write", "projects.read",
-    "projects.write", "locale.read", "avatars.read", "execution.read", "execution.write", "executions.read",
-    "executions.write", "targets.read", "targets.write", "subscribers.write", "assistant.read",
-})
+GUEST_SCOPES = frozenset(
+    {
+        "global",
+        "public",
+        "home",
+        "console",
+        "graphql",
+        "sessions.write",
+        "documents.read",
+        "documents.write",
+        "rows.read",
+        "rows.write",
+        "files.read",
+        "files.write",
+        "locale.read",
+        "avatars.read",
+        "execution.write",
+        "executions.write",
+    }
+)
+USER_SCOPES = frozenset(
+    {
+        "global",
+        "public",
+        "home",
+        "console",
+        "graphql",
+        "sessions.write",
+        "account",
+        "teams.read",
+        "teams.write",
+        "documents.read",
+        "documents.write",
+        "rows.read",
+        "rows.write",
+        "files.read",
+        "files.write",
+        "projects.read",
+        "projects.write",
+        "locale.read",
+        "avatars.read",
+        "execution.read",
+        "execution.write",
+        "executions.read",
+        "executions.write",
+        "targets.read",
+        "targets.write",
+        "subscribers.write",
+        "assistant.read",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -109,7 +150,9 @@ def caller(request: Request) -> Caller:
 def resolve(state: EmulatorState, headers, cookies: dict[str, str]) -> Caller:
     key = headers.get("x-appwrite-key", "")
     token = headers.get("x-appwrite-jwt", "")
-    session_secret = headers.get("x-appwrite-session", "") or cookies.get(f"a_session_{state.project_id}", "")
+    session_secret = headers.get("x-appwrite-session", "") or cookies.get(
+        f"a_session_{state.project_id}", ""
+    )
     if key:
         if session_secret:
             raise AppwriteError("user_api_key_and_session_set")
@@ -126,7 +169,9 @@ def resolve(state: EmulatorState, headers, cookies: dict[str, str]) -> Caller:
 
 
 def guest(state: EmulatorState) -> Caller:
-    return Caller(kind="guest", roles=("any", "guests"), scopes=GUEST_SCOPES, project_id=state.project_id)
+    return Caller(
+        kind="guest", roles=("any", "guests"), scopes=GUEST_SCOPES, project_id=state.project_id
+    )
 
 
 def user_caller(state: EmulatorState, user: dict, session: dict | None = None) -> Caller:
@@ -134,18 +179,27 @@ def user_caller(state: EmulatorState, user: dict, session: dict | None = None) -
         raise AppwriteError("user_blocked")
     _touch(state, user)
     return Caller(
-        kind="user", roles=tuple(user_roles(state, user)), scopes=USER_SCOPES, user=user, session=session,
+        kind="user",
+        roles=tuple(user_roles(state, user)),
+        scopes=USER_SCOPES,
+        user=user,
+        session=session,
         project_id=state.project_id,
     )
 
 
 def _touch(state: EmulatorState, user: dict) -> None:
     """Refresh `accessedAt` at most once a day, as Appwrite does (APP_USER_ACCESS)."""
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     if user.get("accessedAt", "") < identity.timestamp(now - ACCESS_REFRESH):
         user["accessedAt"] = identity.timestamp(now)
-        identity.replace(state.db, identity.USERS, user, email=user.get("email") or None,
-                         phone=user.get("phone") or None)
+        identity.replace(
+            state.db,
+            identity.USERS,
+            user,
+            email=user.get("email") or None,
+            phone=user.get("phone") or None,
+        )
 
 
 def _key_caller(state: EmulatorState, key: str) -> Caller:
@@ -155,18 +209,27 @@ def _key_caller(state: EmulatorState, key: str) -> Caller:
     if prefix is None:
         return guest(state)  # an unknown standard key is no key at all (Appwrite: guest role)
     try:
-        claims = jwt.decode(key[len(prefix):], state.secret, algorithms=[JWT_ALGORITHM], options={"require": ["exp"]})
+        claims = jwt.decode(
+            key[len(prefix) :],
+            state.secret,
+            algorithms=[JWT_ALGORITHM],
+            options={"require": ["exp"]},
+        )
     except jwt.PyJWTError:
         raise AppwriteError("project_key_expired") from None
     if claims.get("projectId") != state.project_id:
         return guest(state)
     scopes = frozenset(s for s in claims.get("scopes", []) if isinstance(s, str))
-    return Caller(kind="key", roles=("any",), scopes=scopes, project_id=state.project_id, claims=claims)
+    return Caller(
+        kind="key", roles=("any",), scopes=scopes, project_id=state.project_id, claims=claims
+    )
 
 
 def _jwt_caller(state: EmulatorState, token: str) -> Caller:
     try:
-        claims = jwt.decode(token, state.secret, algorithms=[JWT_ALGORITHM], options={"require": ["exp"]})
+        claims = jwt.decode(
+            token, state.secret, algorithms=[JWT_ALGORITHM], options={"require": ["exp"]}
+        )
     except jwt.PyJWTError as exc:
         raise AppwriteError("user_jwt_invalid", f"Failed to verify JWT. {exc}") from None
     user = identity.get(state.db, identity.USERS, str(claims.get("userId", "")))
@@ -175,7 +238,11 @@ def _jwt_caller(state: EmulatorState, token: str) -> Caller:
     session = None
     if claims.get("sessionId"):
         session = identity.get(state.db, identity.SESSIONS, claims["sessionId"])
-        if session is None or session["userId"] != user["$id"] or session["expire"] <= identity.timestamp():
+        if (
+            session is None
+            or session["userId"] != user["$id"]
+            or session["expire"] <= identity.timestamp()
+        ):
             return guest(state)
     return user_caller(state, user, session)
 
@@ -195,7 +262,11 @@ def _session_user(state: EmulatorState, secret: str) -> tuple[dict | None, dict 
 
 def user_roles(state: EmulatorState, user: dict) -> list[str]:
     uid = user["$id"]
-    verified = "verified" if user.get("emailVerification") or user.get("phoneVerification") else "unverified"
+    verified = (
+        "verified"
+        if user.get("emailVerification") or user.get("phoneVerification")
+        else "unverified"
+    )
     roles = ["any", "users", f"user:{uid}", f"users/{verified}", f"user:{uid}/{verified}"]
     for membership in identity.select(state.db, identity.MEMBERSHIPS, "user_id = ?", (uid,)):
         if not membership.get("confirm"):
@@ -210,9 +281,15 @@ def user_roles(state: EmulatorState, user: dict) -> list[str]:
 # ---------------------------------------------------------------- tokens
 
 
-def mint_dynamic_key(state: EmulatorState, scopes: list[str], ttl_seconds: int, execution_id: str | None = None) -> str:
+def mint_dynamic_key(
+    state: EmulatorState, scopes: list[str], ttl_seconds: int, execution_id: str | None = None
+) -> str:
     """An `ephemeral_<JWT>` API key with `scopes`, valid for `ttl_seconds` (functions get one per execution)."""
-    claims = {"projectId": state.project_id, "scopes": list(scopes), "exp": int(time.time()) + int(ttl_seconds)}
+    claims = {
+        "projectId": state.project_id,
+        "scopes": list(scopes),
+        "exp": int(time.time()) + int(ttl_seconds),
+    }
     if execution_id:
         claims["executionId"] = execution_id
     return "ephemeral_" + jwt.encode(claims, state.secret, algorithm=JWT_ALGORITHM)
@@ -239,6 +316,10 @@ def decode_session_secret(value: str) -> tuple[str, str] | None:
         data = json.loads(base64.b64decode(value, validate=True))
     except (binascii.Error, ValueError, UnicodeDecodeError):
         return None
-    if not isinstance(data, dict) or not isinstance(data.get("id"), str) or not isinstance(data.get("secret"), str):
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("id"), str)
+        or not isinstance(data.get("secret"), str)
+    ):
         return None
     return data["id"], data["secret"]

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timezone
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any
 
 from emulator.api.errors import AppwriteError
@@ -26,9 +26,26 @@ MAX_QUERIES = 100
 MAX_QUERY_LENGTH = 4096
 
 FILTERS = {
-    "equal", "notEqual", "lessThan", "lessThanEqual", "greaterThan", "greaterThanEqual", "contains",
-    "notContains", "search", "notSearch", "isNull", "isNotNull", "between", "notBetween", "startsWith",
-    "notStartsWith", "endsWith", "notEndsWith", "and", "or",
+    "equal",
+    "notEqual",
+    "lessThan",
+    "lessThanEqual",
+    "greaterThan",
+    "greaterThanEqual",
+    "contains",
+    "notContains",
+    "search",
+    "notSearch",
+    "isNull",
+    "isNotNull",
+    "between",
+    "notBetween",
+    "startsWith",
+    "notStartsWith",
+    "endsWith",
+    "notEndsWith",
+    "and",
+    "or",
 }
 OTHERS = {"orderAsc", "orderDesc", "limit", "offset", "cursorAfter", "cursorBefore", "select"}
 
@@ -54,8 +71,10 @@ def parse(raw: Any, allowed: tuple[str, ...], types: dict[str, str] | None = Non
     """
     if raw is None:
         raw = []
-    if not isinstance(raw, list) or len(raw) > MAX_QUERIES or not all(
-        isinstance(q, str) and len(q) <= MAX_QUERY_LENGTH for q in raw
+    if (
+        not isinstance(raw, list)
+        or len(raw) > MAX_QUERIES
+        or not all(isinstance(q, str) and len(q) <= MAX_QUERY_LENGTH for q in raw)
     ):
         raise _invalid(
             "Value must a valid array no longer than 100 items and Value must be a valid string and no longer "
@@ -102,20 +121,37 @@ def _checked(query: Any, attributes: set[str], types: dict[str, str]) -> dict:
         if method == "or" and len(nested) < 2:
             raise _invalid("Invalid query: Or queries require at least two queries")
         if any(q["method"] not in FILTERS for q in nested):
-            raise _invalid(f"Invalid query: {method.capitalize()} queries can only contain filter queries")
+            raise _invalid(
+                f"Invalid query: {method.capitalize()} queries can only contain filter queries"
+            )
         return {"method": method, "values": nested}
     attribute = query.get("attribute", "")
     if method in FILTERS or method in ("orderAsc", "orderDesc"):
         if attribute not in attributes:
             raise _invalid(f"Invalid query: Attribute not found in schema: {attribute}")
     if method in ("equal", "contains", "notContains") and not values:
-        raise _invalid(f"Invalid query: {method[0].upper() + method[1:]} queries require at least one value.")
+        raise _invalid(
+            f"Invalid query: {method[0].upper() + method[1:]} queries require at least one value."
+        )
     if method in ("between", "notBetween") and len(values) != 2:
         raise _invalid("Invalid query: Between queries require exactly two values.")
-    single = {"notEqual", "lessThan", "lessThanEqual", "greaterThan", "greaterThanEqual", "search", "notSearch",
-              "startsWith", "notStartsWith", "endsWith", "notEndsWith"}
+    single = {
+        "notEqual",
+        "lessThan",
+        "lessThanEqual",
+        "greaterThan",
+        "greaterThanEqual",
+        "search",
+        "notSearch",
+        "startsWith",
+        "notStartsWith",
+        "endsWith",
+        "notEndsWith",
+    }
     if method in single and len(values) != 1:
-        raise _invalid(f"Invalid query: {method[0].upper() + method[1:]} queries require exactly one value.")
+        raise _invalid(
+            f"Invalid query: {method[0].upper() + method[1:]} queries require exactly one value."
+        )
     if method in FILTERS and method not in ("search", "notSearch", "contains", "notContains"):
         values = [_typed(attribute, types.get(attribute), v) for v in values]
     return {"method": method, "attribute": attribute, "values": values}
@@ -129,11 +165,15 @@ def _apply_one(result: ListQuery, query: dict) -> None:
         result.orders.append((query["attribute"], method == "orderDesc"))
     elif method == "limit":
         if len(values) != 1 or not _is_int(values[0]) or values[0] < 1:
-            raise _invalid("Invalid limit: Value must be a valid range between 1 and 9,223,372,036,854,775,807")
+            raise _invalid(
+                "Invalid limit: Value must be a valid range between 1 and 9,223,372,036,854,775,807"
+            )
         result.limit = values[0]
     elif method == "offset":
         if len(values) != 1 or not _is_int(values[0]) or values[0] < 0:
-            raise _invalid("Invalid offset: Value must be a valid range between 0 and 9,223,372,036,854,775,807")
+            raise _invalid(
+                "Invalid offset: Value must be a valid range between 0 and 9,223,372,036,854,775,807"
+            )
         result.offset = values[0]
     elif method in ("cursorAfter", "cursorBefore"):
         if len(values) != 1 or not is_valid_id(values[0]):
@@ -163,7 +203,9 @@ def matches(doc: dict, query: dict, search_text: Callable[[dict], str] | None = 
     if method == "isNotNull":
         return not (value is None or value == "")
     if method in ("search", "notSearch"):
-        haystack = search_text(doc) if search_text and query["attribute"] == "search" else str(value or "")
+        haystack = (
+            search_text(doc) if search_text and query["attribute"] == "search" else str(value or "")
+        )
         found = fulltext_match(haystack, str(values[0]))
         return found if method == "search" else not found
     if method in ("contains", "notContains"):
@@ -180,7 +222,9 @@ def matches(doc: dict, query: dict, search_text: Callable[[dict], str] | None = 
         return not _same(value, values[0])
     if method in ("startsWith", "notStartsWith", "endsWith", "notEndsWith"):
         text = str(value)
-        hit = text.startswith(str(values[0])) if "tarts" in method else text.endswith(str(values[0]))
+        hit = (
+            text.startswith(str(values[0])) if "tarts" in method else text.endswith(str(values[0]))
+        )
         return hit if not method.startswith("not") else not hit
     try:
         if method == "between":
@@ -189,8 +233,10 @@ def matches(doc: dict, query: dict, search_text: Callable[[dict], str] | None = 
             return not values[0] <= value <= values[1]
         bound = values[0]
         return {
-            "lessThan": value < bound, "lessThanEqual": value <= bound,
-            "greaterThan": value > bound, "greaterThanEqual": value >= bound,
+            "lessThan": value < bound,
+            "lessThanEqual": value <= bound,
+            "greaterThan": value > bound,
+            "greaterThanEqual": value >= bound,
         }[method]
     except TypeError:
         return False
@@ -237,20 +283,26 @@ def apply(
     if query.cursor is not None:
         cursor_doc = next((d for d in docs if d["$id"] == query.cursor[1]), None)
         if cursor_doc is None:
-            raise AppwriteError("general_cursor_not_found",
-                                f"{cursor_label} '{query.cursor[1]}' for the 'cursor' value not found.")
+            raise AppwriteError(
+                "general_cursor_not_found",
+                f"{cursor_label} '{query.cursor[1]}' for the 'cursor' value not found.",
+            )
         if cursor_doc not in kept:  # the cursor marks a position even when filters exclude it
             kept.append(cursor_doc)
             kept.sort(key=lambda d: int(d["$sequence"]))
     for attribute, descending in reversed(query.orders):
-        kept.sort(key=lambda d: _sort_key(d.get(attribute) if attribute != "$sequence" else int(d["$sequence"])),
-                  reverse=descending)
+        kept.sort(
+            key=lambda d: _sort_key(
+                d.get(attribute) if attribute != "$sequence" else int(d["$sequence"])
+            ),
+            reverse=descending,
+        )
     if cursor_doc is None:
-        return total, kept[query.offset:query.offset + query.limit]
+        return total, kept[query.offset : query.offset + query.limit]
     position = kept.index(cursor_doc)
     if query.cursor[0] == "after":
-        after = kept[position + 1:]
-        return total, after[query.offset:query.offset + query.limit]
+        after = kept[position + 1 :]
+        return total, after[query.offset : query.offset + query.limit]
     before = kept[:position]
     end = len(before) - query.offset
-    return total, before[max(0, end - query.limit):max(0, end)]
+    return total, before[max(0, end - query.limit) : max(0, end)]

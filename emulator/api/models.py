@@ -11,15 +11,48 @@ from __future__ import annotations
 from emulator.api.passwords import HASH_OPTIONS
 
 USER_FIELDS = (
-    "$id", "$createdAt", "$updatedAt", "name", "password", "hash", "hashOptions", "registration", "status",
-    "labels", "passwordUpdate", "email", "phone", "emailVerification", "phoneVerification", "mfa", "prefs",
-    "targets", "accessedAt",
+    "$id",
+    "$createdAt",
+    "$updatedAt",
+    "name",
+    "password",
+    "hash",
+    "hashOptions",
+    "registration",
+    "status",
+    "labels",
+    "passwordUpdate",
+    "email",
+    "phone",
+    "emailVerification",
+    "phoneVerification",
+    "mfa",
+    "prefs",
+    "targets",
+    "accessedAt",
 )
 HIDDEN_FROM_ACCOUNT = ("password", "hash", "hashOptions")
 SESSION_STRINGS = (
-    "provider", "providerUid", "providerAccessToken", "providerAccessTokenExpiry", "providerRefreshToken", "ip",
-    "osCode", "osName", "osVersion", "clientType", "clientCode", "clientName", "clientVersion", "clientEngine",
-    "clientEngineVersion", "deviceName", "deviceBrand", "deviceModel", "countryCode", "countryName",
+    "provider",
+    "providerUid",
+    "providerAccessToken",
+    "providerAccessTokenExpiry",
+    "providerRefreshToken",
+    "ip",
+    "osCode",
+    "osName",
+    "osVersion",
+    "clientType",
+    "clientCode",
+    "clientName",
+    "clientVersion",
+    "clientEngine",
+    "clientEngineVersion",
+    "deviceName",
+    "deviceBrand",
+    "deviceModel",
+    "countryCode",
+    "countryName",
 )
 
 
@@ -57,8 +90,13 @@ def user_list(total: int, docs: list[dict]) -> dict:
 
 
 def session(doc: dict, *, show_secret: bool, current_session_id: str = "") -> dict:
-    out = {"$id": doc["$id"], "$createdAt": doc["$createdAt"], "$updatedAt": doc["$updatedAt"],
-           "userId": doc["userId"], "expire": doc["expire"]}
+    out = {
+        "$id": doc["$id"],
+        "$createdAt": doc["$createdAt"],
+        "$updatedAt": doc["$updatedAt"],
+        "userId": doc["userId"],
+        "expire": doc["expire"],
+    }
     out.update({name: doc.get(name, "") for name in SESSION_STRINGS})
     out["current"] = bool(current_session_id) and doc["$id"] == current_session_id
     out["factors"] = list(doc.get("factors", []))
@@ -67,26 +105,45 @@ def session(doc: dict, *, show_secret: bool, current_session_id: str = "") -> di
     return out
 
 
-def session_list(docs: list[dict], *, show_secret: bool = False, current_session_id: str = "") -> dict:
+def session_list(
+    docs: list[dict], *, show_secret: bool = False, current_session_id: str = ""
+) -> dict:
     return {
         "total": len(docs),
-        "sessions": [session(d, show_secret=show_secret, current_session_id=current_session_id) for d in docs],
+        "sessions": [
+            session(d, show_secret=show_secret, current_session_id=current_session_id) for d in docs
+        ],
     }
 
 
 def team(doc: dict, total: int) -> dict:
-    return {"$id": doc["$id"], "$createdAt": doc["$createdAt"], "$updatedAt": doc["$updatedAt"],
-            "name": doc.get("name", ""), "total": total, "prefs": doc.get("prefs") or {}}
+    return {
+        "$id": doc["$id"],
+        "$createdAt": doc["$createdAt"],
+        "$updatedAt": doc["$updatedAt"],
+        "name": doc.get("name", ""),
+        "total": total,
+        "prefs": doc.get("prefs") or {},
+    }
 
 
 def membership(doc: dict, member: dict | None, team_doc: dict | None) -> dict:
     member = member or {}
     return {
-        "$id": doc["$id"], "$createdAt": doc["$createdAt"], "$updatedAt": doc["$updatedAt"],
-        "userId": doc["userId"], "userName": member.get("name") or "", "userEmail": member.get("email") or "",
-        "userPhone": member.get("phone") or "", "teamId": doc["teamId"], "teamName": (team_doc or {}).get("name", ""),
-        "invited": doc.get("invited", ""), "joined": doc.get("joined", ""), "confirm": bool(doc.get("confirm")),
-        "mfa": bool(member.get("mfa")), "userAccessedAt": member.get("accessedAt") or "",
+        "$id": doc["$id"],
+        "$createdAt": doc["$createdAt"],
+        "$updatedAt": doc["$updatedAt"],
+        "userId": doc["userId"],
+        "userName": member.get("name") or "",
+        "userEmail": member.get("email") or "",
+        "userPhone": member.get("phone") or "",
+        "teamId": doc["teamId"],
+        "teamName": (team_doc or {}).get("name", ""),
+        "invited": doc.get("invited", ""),
+        "joined": doc.get("joined", ""),
+        "confirm": bool(doc.get("confirm")),
+        "mfa": bool(member.get("mfa")),
+        "userAccessedAt": member.get("accessedAt") or "",
         "roles": list(doc.get("roles", [])),
     }
 

@@ -17,7 +17,10 @@ from emulator.store import identity
 async def list_messages(request: Request):
     who = caller(request)
     if not who.is_privileged or who.scopes is not None:  # the admin key only
-        raise AppwriteError("general_unauthorized_scope", f"{who.actor} (role: {who.role_label}) cannot read the outbox")
+        raise AppwriteError(
+            "general_unauthorized_scope",
+            f"{who.actor} (role: {who.role_label}) cannot read the outbox",
+        )
     messages = identity.messages(state_of(request).db)
     return json_response({"total": len(messages), "messages": messages})
 

@@ -45,9 +45,13 @@ async def read_params(request: Request) -> dict[str, Any]:
     try:
         data = json.loads(raw, parse_constant=_reject_constant)
     except (ValueError, UnicodeDecodeError):
-        raise AppwriteError("general_argument_invalid", "Invalid JSON body: the request body could not be parsed.")
+        raise AppwriteError(
+            "general_argument_invalid", "Invalid JSON body: the request body could not be parsed."
+        ) from None
     if not isinstance(data, dict):
-        raise AppwriteError("general_argument_invalid", "Invalid JSON body: expected a JSON object.")
+        raise AppwriteError(
+            "general_argument_invalid", "Invalid JSON body: expected a JSON object."
+        )
     return data
 
 
@@ -120,7 +124,9 @@ class Params:
         try:
             return validator(value)
         except Invalid as exc:
-            raise AppwriteError("general_argument_invalid", f"Invalid `{name}` param: {exc}") from None
+            raise AppwriteError(
+                "general_argument_invalid", f"Invalid `{name}` param: {exc}"
+            ) from None
 
 
 async def params_of(request: Request) -> Params:
@@ -184,7 +190,9 @@ def json_object(value: Any) -> dict:
     return value
 
 
-def array_of(item: Callable[[Any], Any], max_items: int = 100, item_description: str = "") -> Callable[[Any], list]:
+def array_of(
+    item: Callable[[Any], Any], max_items: int = 100, item_description: str = ""
+) -> Callable[[Any], list]:
     description = f"Value must a valid array no longer than {max_items} items"
     if item_description:
         description += f" and {item_description}"
@@ -220,9 +228,7 @@ _PHONE = re.compile(r"^\+[1-9]\d{5,14}$")
 
 def phone(value: Any) -> str:
     if not isinstance(value, str) or not _PHONE.match(value):
-        raise Invalid(
-            "Phone number must start with a '+' can have a maximum of fifteen digits."
-        )
+        raise Invalid("Phone number must start with a '+' can have a maximum of fifteen digits.")
     return value
 
 
@@ -281,7 +287,7 @@ def uid(value: Any) -> str:
 
 def key(max_length: int = 36) -> Callable[[Any], str]:
     """Appwrite's Key validator (labels of roles etc.) with a custom maximum length."""
-    pattern = re.compile(r"^(?![._-])[A-Za-z0-9._-]{1,%d}$" % max_length)
+    pattern = re.compile(rf"^(?![._-])[A-Za-z0-9._-]{{1,{max_length}}}$")
     description = (
         f"Parameter must contain at most {max_length} chars. Valid chars are a-z, A-Z, 0-9, period, hyphen, "
         "and underscore. Can't start with a special char"

@@ -19,8 +19,19 @@ from argon2.exceptions import InvalidHashError, VerificationError
 # Appwrite's default algorithm options (Auth::DEFAULT_ALGO_OPTIONS).
 HASH_OPTIONS = {"type": "argon2", "memoryCost": 2048, "timeCost": 4, "threads": 3}
 _HASHER = PasswordHasher(time_cost=4, memory_cost=2048, parallelism=3)
-SHA_VERSIONS = ("sha1", "sha224", "sha256", "sha384", "sha512/224", "sha512/256", "sha512", "sha3-224", "sha3-256",
-                "sha3-384", "sha3-512")
+SHA_VERSIONS = (
+    "sha1",
+    "sha224",
+    "sha256",
+    "sha384",
+    "sha512/224",
+    "sha512/256",
+    "sha512",
+    "sha3-224",
+    "sha3-256",
+    "sha3-384",
+    "sha3-512",
+)
 _ITOA64 = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
@@ -46,8 +57,12 @@ def verify_password(hashed: str | None, password: str, options: dict | None = No
             return _phpass_verify(hashed, password)
         if algorithm == "scrypt":
             derived = hashlib.scrypt(
-                password.encode(), salt=options["salt"].encode(), n=int(options["costCpu"]),
-                r=int(options["costMemory"]), p=int(options["costParallel"]), dklen=int(options["length"]),
+                password.encode(),
+                salt=options["salt"].encode(),
+                n=int(options["costCpu"]),
+                r=int(options["costMemory"]),
+                p=int(options["costParallel"]),
+                dklen=int(options["length"]),
                 maxmem=2**31 - 1,
             )
             return hmac.compare_digest(derived.hex(), hashed)
@@ -57,7 +72,9 @@ def verify_password(hashed: str | None, password: str, options: dict | None = No
 
 
 def _sha(version: str, password: str) -> str:
-    name = {"sha512/224": "sha512_224", "sha512/256": "sha512_256"}.get(version, version.replace("-", "_"))
+    name = {"sha512/224": "sha512_224", "sha512/256": "sha512_256"}.get(
+        version, version.replace("-", "_")
+    )
     return hashlib.new(name, password.encode()).hexdigest()
 
 

@@ -19,7 +19,14 @@ from emulator.api.auth import Caller, caller, require_scope, state_of, token_dig
 from emulator.api.errors import AppwriteError
 from emulator.api.responses import json_response, no_content
 from emulator.api.user_ops import (
-    MEMBERSHIP_ATTRIBUTES, MEMBERSHIP_TYPES, create_user, emit, emit_user, membership_list, save_user, send_message,
+    MEMBERSHIP_ATTRIBUTES,
+    MEMBERSHIP_TYPES,
+    create_user,
+    emit,
+    emit_user,
+    membership_list,
+    save_user,
+    send_message,
     start_session,
 )
 from emulator.state import EmulatorState
@@ -28,11 +35,14 @@ from emulator.triggers import events
 
 TEAM_ATTRIBUTES = ("name", "total", "billingPlan")
 
+
 def _roles(value):
     check = p.key(81)
     if not isinstance(value, list) or len(value) > 100:
-        raise p.Invalid("Value must a valid array no longer than 100 items and Value must be a valid string and "
-                        "no longer than 81 chars")
+        raise p.Invalid(
+            "Value must a valid array no longer than 100 items and Value must be a valid string and "
+            "no longer than 81 chars"
+        )
     try:
         return list(dict.fromkeys(check(role) for role in value))
     except p.Invalid as exc:
@@ -58,8 +68,12 @@ def _emit_team(request: Request, pattern: str, team: dict) -> dict:
 
 def _emit_membership(request: Request, action: str, membership: dict, team: dict) -> dict:
     body = _membership_json(state_of(request), membership, team)
-    emit(request, events.MEMBERSHIP.format(action=action), {"teamId": team["$id"], "membershipId": membership["$id"]},
-         body)
+    emit(
+        request,
+        events.MEMBERSHIP.format(action=action),
+        {"teamId": team["$id"], "membershipId": membership["$id"]},
+        body,
+    )
     return body
 
 
@@ -89,14 +103,18 @@ async def list_teams(request: Request):
     require_scope(who, "teams.read")
     state = state_of(request)
     args = await p.params_of(request)
-    query = listing.parse(args.optional("queries", lambda v: v), TEAM_ATTRIBUTES, {"total": "integer"})
+    query = listing.parse(
+        args.optional("queries", lambda v: v), TEAM_ATTRIBUTES, {"total": "integer"}
+    )
     search = args.optional("search", p.text(256), "")
     count_total = args.optional("total", p.boolean, True)
     docs = [d for d in identity.select(state.db, identity.TEAMS) if _visible(who, d["$id"])]
     for doc in docs:
         doc["total"] = identity.confirmed_member_count(state.db, doc["$id"])
     if search:
-        docs = [d for d in docs if listing.fulltext_match(f"{d['$id']} {d.get('name', '')}", search)]
+        docs = [
+            d for d in docs if listing.fulltext_match(f"{d['$id']} {d.get('name', '')}", search)
+        ]
     total, page = listing.apply(docs, query, cursor_label="Team", count_total=count_total)
     return json_response({"total": total, "teams": [models.team(d, d["total"]) for d in page]})
 
@@ -110,15 +128,26 @@ async def create(request: Request):
     name = args.required("name", p.text(128))
     roles = args.optional("roles", _roles, ["owner"])
     now = identity.timestamp()
-    doc = {"$id": team_id, "$createdAt": now, "$updatedAt": now, "name": name, "prefs": {},
-           "$permissions": [f'read("team:{team_id}")', f'update("team:{team_id}/owner")',
-                            f'delete("team:{team_id}/owner")']}
+    doc = {
+        "$id": team_id,
+        "$createdAt": now,
+        "$updatedAt": now,
+        "name": name,
+        "prefs": {},
+        "$permissions": [
+            f'read("team:{team_id}")',
+            f'update("team:{team_id}/owner")',
+            f'delete("team:{team_id}/owner")',
+        ],
+    }
     try:
         doc = identity.insert(state.db, identity.TEAMS, doc)
     except identity.Conflict:
         raise AppwriteError("team_already_exists") from None
     if not who.is_privileged and who.user is not None:
-        _insert_membership(state, doc, who.user, list(dict.fromkeys([*roles, "owner"])), confirm=True)
+        _insert_membership(
+            state, doc, who.user, list(dict.fromkeys([*roles, "owner"])), confirm=True
+        )
     return json_response(_emit_team(request, events.TEAM.format(action="create"), doc), 201)
 
 
@@ -184,16 +213,37 @@ async def update_prefs(request: Request):
 # ---------------------------------------------------------------- memberships
 
 
-def _insert_membership(state: EmulatorState, team: dict, user: dict, roles: list[str], *, confirm: bool,
-                       membership_id: str | None = None, secret: str = "") -> dict:
+def _insert_membership(
+    state: EmulatorState,
+    team: dict,
+    user: dict,
+    roles: list[str],
+    *,
+    confirm: bool,
+    membership_id: str | None = None,
+    secret: str = "",
+) -> dict:
     now = identity.timestamp()
     uid, tid = user["$id"], team["$id"]
     doc = {
-        "$id": membership_id or p.unique_id(), "$createdAt": now, "$updatedAt": now, "userId": uid, "teamId": tid,
-        "roles": roles, "invited": now, "joined": now if confirm else "", "confirm": confirm,
+        "$id": membership_id or p.unique_id(),
+        "$createdAt": now,
+        "$updatedAt": now,
+        "userId": uid,
+        "teamId": tid,
+        "roles": roles,
+        "invited": now,
+        "joined": now if confirm else "",
+        "confirm": confirm,
         "secretHash": token_digest(secret or secrets.token_hex(32)),
-        "$permissions": [f'read("user:{uid}")', f'read("team:{tid}")', f'update("user:{uid}")',
-                         f'update("team:{tid}/owner")', f'delete("user:{uid}")', f'delete("team:{tid}/owner")'],
+        "$permissions": [
+            f'read("user:{uid}")',
+            f'read("team:{tid}")',
+            f'update("user:{uid}")',
+            f'update("team:{tid}/owner")',
+            f'delete("user:{uid}")',
+            f'delete("team:{tid}/owner")',
+        ],
     }
     try:
         return identity.insert(state.db, identity.MEMBERSHIPS, doc, team_id=tid, user_id=uid)
@@ -221,7 +271,9 @@ async def list_memberships(request: Request):
     team = load_team(state, p.path_id(request, "teamId"))
     _require_member(who, team)
     args = await p.params_of(request)
-    query = listing.parse(args.optional("queries", lambda v: v), MEMBERSHIP_ATTRIBUTES, MEMBERSHIP_TYPES)
+    query = listing.parse(
+        args.optional("queries", lambda v: v), MEMBERSHIP_ATTRIBUTES, MEMBERSHIP_TYPES
+    )
     search = args.optional("search", p.text(256), "")
     count_total = args.optional("total", p.boolean, True)
     memberships = identity.select(state.db, identity.MEMBERSHIPS, "team_id = ?", (team["$id"],))
@@ -242,7 +294,9 @@ async def create_membership(request: Request):
     name = args.optional("name", p.text(128), "")
     membership_id = args.optional("membershipId", p.custom_id)
     if not (email or user_id or phone):
-        raise AppwriteError("general_argument_invalid", "At least one of userId, email, or phone is required")
+        raise AppwriteError(
+            "general_argument_invalid", "At least one of userId, email, or phone is required"
+        )
     if not who.is_privileged and not url:
         raise AppwriteError("general_argument_invalid", 'Param "url" is not optional.')
     _require_member(who, team)
@@ -252,22 +306,46 @@ async def create_membership(request: Request):
         if user is None:
             raise AppwriteError("user_not_found", "User with given userId doesn't exist.")
     else:
-        found = (identity.select(state.db, identity.USERS, "email = ?", (email.lower(),)) if email
-                 else identity.select(state.db, identity.USERS, "phone = ?", (phone,)))
+        found = (
+            identity.select(state.db, identity.USERS, "email = ?", (email.lower(),))
+            if email
+            else identity.select(state.db, identity.USERS, "phone = ?", (phone,))
+        )
         if found:
             user = found[0]
         else:  # Appwrite creates the invitee
-            user = create_user(state, user_id=p.unique_id(), email=email or None, phone=phone or None, name=name)
+            user = create_user(
+                state, user_id=p.unique_id(), email=email or None, phone=phone or None, name=name
+            )
             emit_user(request, "create", user)
     if identity.membership_of(state.db, team["$id"], user["$id"]) is not None:
         raise AppwriteError("membership_already_confirmed")
     secret = secrets.token_hex(32)
-    doc = _insert_membership(state, team, user, roles, confirm=who.is_privileged, membership_id=membership_id,
-                             secret=secret)
-    if not who.is_privileged:  # Appwrite e-mails the invitation; the emulator keeps it in its outbox
-        send_message(state, "teamInvite", user["email"] or user["phone"], url,
-                     {"membershipId": doc["$id"], "userId": user["$id"], "secret": secret, "teamId": team["$id"],
-                      "teamName": team["name"]})
+    doc = _insert_membership(
+        state,
+        team,
+        user,
+        roles,
+        confirm=who.is_privileged,
+        membership_id=membership_id,
+        secret=secret,
+    )
+    if (
+        not who.is_privileged
+    ):  # Appwrite e-mails the invitation; the emulator keeps it in its outbox
+        send_message(
+            state,
+            "teamInvite",
+            user["email"] or user["phone"],
+            url,
+            {
+                "membershipId": doc["$id"],
+                "userId": user["$id"],
+                "secret": secret,
+                "teamId": team["$id"],
+                "teamName": team["name"],
+            },
+        )
     return json_response(_emit_membership(request, "create", doc, team), 201)
 
 
@@ -282,7 +360,9 @@ async def update_membership_status(request: Request):
     args = await p.params_of(request)
     user_id = args.required("userId", p.uid)
     secret = args.required("secret", p.text(256, 1))
-    if user_id != doc["userId"] or not secrets.compare_digest(token_digest(secret), doc.get("secretHash", "")):
+    if user_id != doc["userId"] or not secrets.compare_digest(
+        token_digest(secret), doc.get("secretHash", "")
+    ):
         raise AppwriteError("team_invite_mismatch")
     if doc.get("confirm"):
         raise AppwriteError("membership_already_confirmed")
@@ -293,11 +373,19 @@ async def update_membership_status(request: Request):
     doc.update({"confirm": True, "joined": now, "$updatedAt": now})
     identity.replace(state.db, identity.MEMBERSHIPS, doc)
     user["emailVerification"] = True
-    session = start_session(state, save_user(state, user), "email", provider_uid=user["email"], factors=["email"])
+    session = start_session(
+        state, save_user(state, user), "email", provider_uid=user["email"], factors=["email"]
+    )
     body = _emit_membership(request, "update.status", doc, team)
     response = json_response(body)
-    response.set_cookie(f"a_session_{state.project_id}", session["secret"], httponly=True, samesite="none",
-                        path="/", max_age=31_536_000)
+    response.set_cookie(
+        f"a_session_{state.project_id}",
+        session["secret"],
+        httponly=True,
+        samesite="none",
+        path="/",
+        max_age=31_536_000,
+    )
     return response
 
 
@@ -337,7 +425,12 @@ async def delete_membership(request: Request):
         _require_owner(who, team["$id"])
     body = _membership_json(state, doc, team)
     identity.delete(state.db, identity.MEMBERSHIPS, doc["$id"])
-    emit(request, events.MEMBERSHIP.format(action="delete"), {"teamId": team["$id"], "membershipId": doc["$id"]}, body)
+    emit(
+        request,
+        events.MEMBERSHIP.format(action="delete"),
+        {"teamId": team["$id"], "membershipId": doc["$id"]},
+        body,
+    )
     return no_content()
 
 
@@ -355,5 +448,9 @@ def routes(state: EmulatorState) -> list[Route]:
         Route("/teams/{teamId}/memberships/{membershipId}", get_membership, methods=["GET"]),
         Route("/teams/{teamId}/memberships/{membershipId}", update_membership, methods=["PATCH"]),
         Route("/teams/{teamId}/memberships/{membershipId}", delete_membership, methods=["DELETE"]),
-        Route("/teams/{teamId}/memberships/{membershipId}/status", update_membership_status, methods=["PATCH"]),
+        Route(
+            "/teams/{teamId}/memberships/{membershipId}/status",
+            update_membership_status,
+            methods=["PATCH"],
+        ),
     ]

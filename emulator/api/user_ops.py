@@ -8,11 +8,12 @@ and the events a write fires.
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from starlette.requests import Request
 
+from emulator import clock
 from emulator.api import listing, models
 from emulator.api import params as p
 from emulator.api.auth import caller, encode_session_secret, mint_user_jwt, state_of, token_digest
@@ -29,8 +30,17 @@ MEMBERSHIP_TYPES = {"invited": "datetime", "joined": "datetime", "confirm": "boo
 
 
 def new_target(user_id: str, provider_type: str, identifier: str, now: str) -> dict:
-    return {"$id": p.unique_id(), "$createdAt": now, "$updatedAt": now, "name": "", "userId": user_id,
-            "providerId": None, "providerType": provider_type, "identifier": identifier, "expired": False}
+    return {
+        "$id": p.unique_id(),
+        "$createdAt": now,
+        "$updatedAt": now,
+        "name": "",
+        "userId": user_id,
+        "providerId": None,
+        "providerType": provider_type,
+        "identifier": identifier,
+        "expired": False,
+    }
 
 
 def create_user(
@@ -56,12 +66,25 @@ def create_user(
     if phone:
         targets.append(new_target(user_id, "sms", phone, now))
     doc = {
-        "$id": user_id, "$createdAt": now, "$updatedAt": now,
+        "$id": user_id,
+        "$createdAt": now,
+        "$updatedAt": now,
         "$permissions": ['read("any")', f'update("user:{user_id}")', f'delete("user:{user_id}")'],
-        "name": name or "", "password": password_hash, "hash": hash_algorithm,
-        "hashOptions": hash_options or dict(HASH_OPTIONS), "registration": now, "status": True, "labels": [],
-        "passwordUpdate": now if password_hash else "", "email": email or "", "phone": phone or "",
-        "emailVerification": False, "phoneVerification": False, "mfa": False, "prefs": {}, "targets": targets,
+        "name": name or "",
+        "password": password_hash,
+        "hash": hash_algorithm,
+        "hashOptions": hash_options or dict(HASH_OPTIONS),
+        "registration": now,
+        "status": True,
+        "labels": [],
+        "passwordUpdate": now if password_hash else "",
+        "email": email or "",
+        "phone": phone or "",
+        "emailVerification": False,
+        "phoneVerification": False,
+        "mfa": False,
+        "prefs": {},
+        "targets": targets,
         "accessedAt": "",
     }
     try:
@@ -81,35 +104,58 @@ def save_user(state: EmulatorState, doc: dict, conflict: str = "user_already_exi
     """Store a changed user; a taken email/phone answers 409 `conflict`."""
     doc["$updatedAt"] = identity.timestamp()
     try:
-        return identity.replace(state.db, identity.USERS, doc, email=doc["email"] or None, phone=doc["phone"] or None)
+        return identity.replace(
+            state.db, identity.USERS, doc, email=doc["email"] or None, phone=doc["phone"] or None
+        )
     except identity.Conflict:
         raise AppwriteError(conflict) from None
 
 
 def start_session(
-    state: EmulatorState, user: dict, provider: str, provider_uid: str = "", factors=(),
+    state: EmulatorState,
+    user: dict,
+    provider: str,
+    provider_uid: str = "",
+    factors=(),
     duration: int = SESSION_DURATION_SECONDS,
 ) -> dict:
     """Create a session; the returned doc carries the one-time `secret` (cookie value)."""
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     token = secrets.token_hex(64)
     doc = {
-        "$id": p.unique_id(), "$createdAt": identity.timestamp(now), "$updatedAt": identity.timestamp(now),
-        "userId": user["$id"], "expire": identity.timestamp(now + timedelta(seconds=duration)),
-        "provider": provider, "providerUid": provider_uid, "factors": list(factors), "ip": "127.0.0.1",
-        "clientType": "library", "clientName": "Emulator", "secretHash": token_digest(token),
-        "$permissions": [f'read("user:{user["$id"]}")', f'update("user:{user["$id"]}")',
-                         f'delete("user:{user["$id"]}")'],
+        "$id": p.unique_id(),
+        "$createdAt": identity.timestamp(now),
+        "$updatedAt": identity.timestamp(now),
+        "userId": user["$id"],
+        "expire": identity.timestamp(now + timedelta(seconds=duration)),
+        "provider": provider,
+        "providerUid": provider_uid,
+        "factors": list(factors),
+        "ip": "127.0.0.1",
+        "clientType": "library",
+        "clientName": "Emulator",
+        "secretHash": token_digest(token),
+        "$permissions": [
+            f'read("user:{user["$id"]}")',
+            f'update("user:{user["$id"]}")',
+            f'delete("user:{user["$id"]}")',
+        ],
     }
     doc = identity.insert(state.db, identity.SESSIONS, doc, user_id=user["$id"])
     user["accessedAt"] = doc["$createdAt"]
-    identity.replace(state.db, identity.USERS, user, email=user["email"] or None, phone=user["phone"] or None)
+    identity.replace(
+        state.db, identity.USERS, user, email=user["email"] or None, phone=user["phone"] or None
+    )
     return dict(doc, secret=encode_session_secret(user["$id"], token))
 
 
 def user_sessions(state: EmulatorState, user_id: str) -> list[dict]:
     now = identity.timestamp()
-    return [s for s in identity.select(state.db, identity.SESSIONS, "user_id = ?", (user_id,)) if s["expire"] > now]
+    return [
+        s
+        for s in identity.select(state.db, identity.SESSIONS, "user_id = ?", (user_id,))
+        if s["expire"] > now
+    ]
 
 
 def issue_jwt(state: EmulatorState, user: dict, session_id: str, duration: int) -> str:
@@ -128,8 +174,12 @@ def emit(request: Request, pattern: str, params: dict[str, str], payload: dict) 
 
 
 def emit_session(request: Request, action: str, session: dict) -> None:
-    emit(request, events.USER_SESSION.format(action=action), {"userId": session["userId"], "sessionId": session["$id"]},
-         models.session(session, show_secret=False))
+    emit(
+        request,
+        events.USER_SESSION.format(action=action),
+        {"userId": session["userId"], "sessionId": session["$id"]},
+        models.session(session, show_secret=False),
+    )
 
 
 def emit_user(request: Request, action: str, user: dict, model=models.user) -> None:
@@ -141,8 +191,13 @@ def search_text(doc: dict) -> str:
     return " ".join(str(doc.get(k) or "") for k in ("$id", "email", "phone", "name"))
 
 
-def membership_list(state: EmulatorState, memberships: list[dict], query: listing.ListQuery, search: str | None,
-                    count_total: bool) -> dict:
+def membership_list(
+    state: EmulatorState,
+    memberships: list[dict],
+    query: listing.ListQuery,
+    search: str | None,
+    count_total: bool,
+) -> dict:
     users = {}
     teams = {}
     for m in memberships:
@@ -151,14 +206,28 @@ def membership_list(state: EmulatorState, memberships: list[dict], query: listin
 
     def text(m: dict) -> str:
         member = users.get(m["userId"]) or {}
-        return " ".join([m["$id"], m["userId"], m["teamId"], member.get("name", ""), member.get("email", ""),
-                         (teams.get(m["teamId"]) or {}).get("name", "")])
+        return " ".join(
+            [
+                m["$id"],
+                m["userId"],
+                m["teamId"],
+                member.get("name", ""),
+                member.get("email", ""),
+                (teams.get(m["teamId"]) or {}).get("name", ""),
+            ]
+        )
 
     if search:
         memberships = [m for m in memberships if listing.fulltext_match(text(m), search)]
-    total, page = listing.apply(memberships, query, cursor_label="Membership", count_total=count_total)
-    return {"total": total,
-            "memberships": [models.membership(m, users.get(m["userId"]), teams.get(m["teamId"])) for m in page]}
+    total, page = listing.apply(
+        memberships, query, cursor_label="Membership", count_total=count_total
+    )
+    return {
+        "total": total,
+        "memberships": [
+            models.membership(m, users.get(m["userId"]), teams.get(m["teamId"])) for m in page
+        ],
+    }
 
 
 def set_email(user: dict, email: str) -> None:
@@ -190,18 +259,33 @@ def set_password(user: dict, password: str) -> None:
 PRIVATE_TOKEN_FIELDS = ("kind", "via", "secretHash")
 
 
-def issue_token(state: EmulatorState, user: dict, kind: str, seconds: int, length: int = 64, *,
-                via: str = "token", digits: bool = False) -> tuple[dict, str]:
+def issue_token(
+    state: EmulatorState,
+    user: dict,
+    kind: str,
+    seconds: int,
+    length: int = 64,
+    *,
+    via: str = "token",
+    digits: bool = False,
+) -> tuple[dict, str]:
     """A one-time token of `kind` ("session", "verification") for `user`: (Token model, secret).
     `via` is how a session token was delivered (token, email, magic-url, phone); `digits` makes an OTP."""
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     if digits:
         secret = "".join(secrets.choice("0123456789") for _ in range(length))
     else:
         secret = secrets.token_hex(max(length, 64))[:length]
-    token = {"$id": p.unique_id(), "$createdAt": identity.timestamp(now), "userId": user["$id"],
-             "expire": identity.timestamp(now + timedelta(seconds=seconds)), "phrase": ""}
-    user.setdefault("tokens", []).append(dict(token, kind=kind, via=via, secretHash=token_digest(secret)))
+    token = {
+        "$id": p.unique_id(),
+        "$createdAt": identity.timestamp(now),
+        "userId": user["$id"],
+        "expire": identity.timestamp(now + timedelta(seconds=seconds)),
+        "phrase": "",
+    }
+    user.setdefault("tokens", []).append(
+        dict(token, kind=kind, via=via, secretHash=token_digest(secret))
+    )
     save_user(state, user)
     return token, secret
 
@@ -213,9 +297,15 @@ def redeem_token(state: EmulatorState, user_id: str, secret: str, kind: str) -> 
     now = identity.timestamp()
     digest = token_digest(secret)
     for token in (user or {}).get("tokens", []):
-        if token.get("kind") == kind and token["expire"] > now and secrets.compare_digest(token["secretHash"], digest):
+        if (
+            token.get("kind") == kind
+            and token["expire"] > now
+            and secrets.compare_digest(token["secretHash"], digest)
+        ):
             user["tokens"] = [t for t in user["tokens"] if t["expire"] > now and t is not token]
-            return save_user(state, user), {k: v for k, v in token.items() if k not in ("kind", "secretHash")}
+            return save_user(state, user), {
+                k: v for k, v in token.items() if k not in ("kind", "secretHash")
+            }
     raise AppwriteError("user_invalid_token")
 
 
@@ -225,5 +315,7 @@ def send_message(state: EmulatorState, kind: str, to: str, url: str, data: dict[
     if url:
         parts = urlsplit(url)
         url = urlunsplit(parts._replace(query=urlencode([*parse_qsl(parts.query), *data.items()])))
-    identity.send_message(state.db, {"type": kind, "to": to, "url": url, "data": data,
-                                     "$createdAt": identity.timestamp()})
+    identity.send_message(
+        state.db,
+        {"type": kind, "to": to, "url": url, "data": data, "$createdAt": identity.timestamp()},
+    )

@@ -12,19 +12,50 @@ from emulator.api.errors import AppwriteError
 from emulator.api.passwords import HASH_OPTIONS, SHA_VERSIONS
 from emulator.api.responses import json_response, no_content
 from emulator.api.user_ops import (
-    MEMBERSHIP_ATTRIBUTES, MEMBERSHIP_TYPES, create_user, issue_token, new_target, emit, emit_session, emit_user, issue_jwt, load_user,
-    membership_list, save_user, search_text, set_email, set_password, set_phone, start_session, user_sessions,
+    MEMBERSHIP_ATTRIBUTES,
+    MEMBERSHIP_TYPES,
+    create_user,
+    emit,
+    emit_session,
+    emit_user,
+    issue_jwt,
+    issue_token,
+    load_user,
+    membership_list,
+    new_target,
+    save_user,
+    search_text,
+    set_email,
+    set_password,
+    set_phone,
+    start_session,
+    user_sessions,
 )
 from emulator.state import EmulatorState
 from emulator.store import identity
 from emulator.triggers import events
 
 LIST_ATTRIBUTES = (
-    "name", "email", "phone", "status", "passwordUpdate", "registration", "emailVerification",
-    "phoneVerification", "labels", "impersonator", "accessedAt",
+    "name",
+    "email",
+    "phone",
+    "status",
+    "passwordUpdate",
+    "registration",
+    "emailVerification",
+    "phoneVerification",
+    "labels",
+    "impersonator",
+    "accessedAt",
 )
-LIST_TYPES = {"registration": "datetime", "passwordUpdate": "datetime", "accessedAt": "datetime",
-              "status": "boolean", "emailVerification": "boolean", "phoneVerification": "boolean"}
+LIST_TYPES = {
+    "registration": "datetime",
+    "passwordUpdate": "datetime",
+    "accessedAt": "datetime",
+    "status": "boolean",
+    "emailVerification": "boolean",
+    "phoneVerification": "boolean",
+}
 
 
 def _label(value):
@@ -59,7 +90,9 @@ async def list_users(request: Request):
     docs = identity.select(state_of(request).db, identity.USERS)
     if search:
         docs = [d for d in docs if listing.fulltext_match(search_text(d), search)]
-    total, page = listing.apply(docs, query, cursor_label="User", search_text=search_text, count_total=count_total)
+    total, page = listing.apply(
+        docs, query, cursor_label="User", search_text=search_text, count_total=count_total
+    )
     return json_response(models.user_list(total, page))
 
 
@@ -80,7 +113,8 @@ async def create(request: Request):
 
 def _scrypt_options(args: p.Params) -> dict:
     return {
-        "type": "scrypt", "salt": args.required("passwordSalt", p.text(128)),
+        "type": "scrypt",
+        "salt": args.required("passwordSalt", p.text(128)),
         "costCpu": args.required("passwordCpu", p.integer_range(1, 2**31 - 1)),
         "costMemory": args.required("passwordMemory", p.integer_range(1, 2**31 - 1)),
         "costParallel": args.required("passwordParallel", p.integer_range(1, 2**31 - 1)),
@@ -99,7 +133,10 @@ IMPORT_OPTIONS = {
     "bcrypt": lambda args: {"type": "bcrypt"},
     "md5": lambda args: {"type": "md5"},
     "phpass": lambda args: {"type": "phpass"},
-    "sha": lambda args: {"type": "sha", "version": args.optional("passwordVersion", _sha_version, "sha3-512")},
+    "sha": lambda args: {
+        "type": "sha",
+        "version": args.optional("passwordVersion", _sha_version, "sha3-512"),
+    },
     "scrypt": _scrypt_options,
 }
 
@@ -114,8 +151,15 @@ def _import_user(algorithm: str):
         email = args.required("email", p.email)
         hashed = args.required("password", p.password)
         options = IMPORT_OPTIONS[algorithm](args)
-        doc = create_user(state_of(request), user_id=user_id, email=email, password_hash=hashed,
-                          hash_algorithm=algorithm, hash_options=options, name=args.optional("name", p.text(128), ""))
+        doc = create_user(
+            state_of(request),
+            user_id=user_id,
+            email=email,
+            password_hash=hashed,
+            hash_algorithm=algorithm,
+            hash_options=options,
+            name=args.optional("name", p.text(128), ""),
+        )
         emit_user(request, "create", doc)
         return json_response(models.user(doc), 201)
 
@@ -146,7 +190,12 @@ def _updater(param: str, validator, apply, event: str, conflict: str = "user_alr
         value = (await p.params_of(request)).required(param, validator)
         apply(user, value)
         saved = save_user(state, user, conflict)
-        emit(request, events.USER_ATTRIBUTE.format(attribute=event), {"userId": saved["$id"]}, models.user(saved))
+        emit(
+            request,
+            events.USER_ATTRIBUTE.format(attribute=event),
+            {"userId": saved["$id"]},
+            models.user(saved),
+        )
         return json_response(models.user(saved))
 
     return endpoint
@@ -172,7 +221,12 @@ async def update_prefs(request: Request):
     user = load_user(state, p.path_id(request, "userId"))
     user["prefs"] = (await p.params_of(request)).required("prefs", p.json_object)
     saved = save_user(state, user)
-    emit(request, events.USER_ATTRIBUTE.format(attribute="prefs"), {"userId": saved["$id"]}, models.user(saved))
+    emit(
+        request,
+        events.USER_ATTRIBUTE.format(attribute="prefs"),
+        {"userId": saved["$id"]},
+        models.user(saved),
+    )
     return json_response(models.preferences(saved["prefs"]))
 
 
@@ -227,7 +281,9 @@ async def list_memberships(request: Request):
     state = state_of(request)
     user = load_user(state, p.path_id(request, "userId"))
     args = await p.params_of(request)
-    query = listing.parse(args.optional("queries", lambda v: v), MEMBERSHIP_ATTRIBUTES, MEMBERSHIP_TYPES)
+    query = listing.parse(
+        args.optional("queries", lambda v: v), MEMBERSHIP_ATTRIBUTES, MEMBERSHIP_TYPES
+    )
     search = args.optional("search", p.text(256), "")
     count_total = args.optional("total", p.boolean, True)
     memberships = identity.select(state.db, identity.MEMBERSHIPS, "user_id = ?", (user["$id"],))
@@ -279,8 +335,13 @@ async def create_target(request: Request):
     if any(t["$id"] == target_id for t in user["targets"]):
         raise AppwriteError("user_target_already_exists")
     target = new_target(user["$id"], provider_type, identifier, identity.timestamp())
-    target.update({"$id": target_id, "providerId": args.optional("providerId", p.uid),
-                   "name": args.optional("name", p.text(128), "")})
+    target.update(
+        {
+            "$id": target_id,
+            "providerId": args.optional("providerId", p.uid),
+            "name": args.optional("name", p.text(128), ""),
+        }
+    )
     user["targets"].append(target)
     save_user(state, user)
     return json_response(target, 201)
@@ -299,7 +360,9 @@ async def update_target(request: Request):
     target = _target_of(user, p.path_id(request, "targetId"))
     args = await p.params_of(request)
     if args.has("identifier"):
-        target["identifier"] = args.required("identifier", TARGET_IDENTIFIERS[target["providerType"]])
+        target["identifier"] = args.required(
+            "identifier", TARGET_IDENTIFIERS[target["providerType"]]
+        )
     if args.has("providerId"):
         target["providerId"] = args.required("providerId", p.uid)
     if args.has("name"):
@@ -339,25 +402,63 @@ def routes(state: EmulatorState) -> list[Route]:
     return [
         Route("/users", list_users, methods=["GET"]),
         Route("/users", create, methods=["POST"]),
-        *(Route(f"/users/{algorithm}", _import_user(algorithm), methods=["POST"]) for algorithm in IMPORT_OPTIONS),
+        *(
+            Route(f"/users/{algorithm}", _import_user(algorithm), methods=["POST"])
+            for algorithm in IMPORT_OPTIONS
+        ),
         Route("/users/identities", list_identities, methods=["GET"]),  # before /users/{userId}
         Route("/users/{userId}", get, methods=["GET"]),
         Route("/users/{userId}", delete, methods=["DELETE"]),
-        Route("/users/{userId}/email", _updater("email", _optional_email, set_email, "email",
-                                                "user_email_already_exists"), methods=["PATCH"]),
-        Route("/users/{userId}/phone", _updater("number", _optional_phone, set_phone, "phone",
-                                                "user_phone_already_exists"), methods=["PATCH"]),
-        Route("/users/{userId}/name", _updater("name", p.text(128), set_attr("name"), "name"), methods=["PATCH"]),
-        Route("/users/{userId}/password", _updater("password", p.password, set_password, "password"), methods=["PATCH"]),
-        Route("/users/{userId}/status", _updater("status", p.boolean, set_attr("status"), "status"), methods=["PATCH"]),
-        Route("/users/{userId}/labels",
-              _updater("labels", p.array_of(_label, 1000), lambda u, v: u.__setitem__("labels", list(dict.fromkeys(v))), "labels"),
-              methods=["PUT"]),
-        Route("/users/{userId}/verification",
-              _updater("emailVerification", p.boolean, set_attr("emailVerification"), "verification"), methods=["PATCH"]),
-        Route("/users/{userId}/verification/phone",
-              _updater("phoneVerification", p.boolean, set_attr("phoneVerification"), "verification"), methods=["PATCH"]),
-        Route("/users/{userId}/mfa", _updater("mfa", p.boolean, set_attr("mfa"), "mfa"), methods=["PATCH"]),
+        Route(
+            "/users/{userId}/email",
+            _updater("email", _optional_email, set_email, "email", "user_email_already_exists"),
+            methods=["PATCH"],
+        ),
+        Route(
+            "/users/{userId}/phone",
+            _updater("number", _optional_phone, set_phone, "phone", "user_phone_already_exists"),
+            methods=["PATCH"],
+        ),
+        Route(
+            "/users/{userId}/name",
+            _updater("name", p.text(128), set_attr("name"), "name"),
+            methods=["PATCH"],
+        ),
+        Route(
+            "/users/{userId}/password",
+            _updater("password", p.password, set_password, "password"),
+            methods=["PATCH"],
+        ),
+        Route(
+            "/users/{userId}/status",
+            _updater("status", p.boolean, set_attr("status"), "status"),
+            methods=["PATCH"],
+        ),
+        Route(
+            "/users/{userId}/labels",
+            _updater(
+                "labels",
+                p.array_of(_label, 1000),
+                lambda u, v: u.__setitem__("labels", list(dict.fromkeys(v))),
+                "labels",
+            ),
+            methods=["PUT"],
+        ),
+        Route(
+            "/users/{userId}/verification",
+            _updater("emailVerification", p.boolean, set_attr("emailVerification"), "verification"),
+            methods=["PATCH"],
+        ),
+        Route(
+            "/users/{userId}/verification/phone",
+            _updater("phoneVerification", p.boolean, set_attr("phoneVerification"), "verification"),
+            methods=["PATCH"],
+        ),
+        Route(
+            "/users/{userId}/mfa",
+            _updater("mfa", p.boolean, set_attr("mfa"), "mfa"),
+            methods=["PATCH"],
+        ),
         Route("/users/{userId}/prefs", get_prefs, methods=["GET"]),
         Route("/users/{userId}/prefs", update_prefs, methods=["PATCH"]),
         Route("/users/{userId}/sessions", list_sessions, methods=["GET"]),
@@ -372,7 +473,10 @@ def routes(state: EmulatorState) -> list[Route]:
         Route("/users/{userId}/targets/{targetId}", update_target, methods=["PATCH"]),
         Route("/users/{userId}/targets/{targetId}", delete_target, methods=["DELETE"]),
         Route("/users/{userId}/logs", list_logs, methods=["GET"]),
-        Route("/users/{userId}/impersonator",
-              _updater("impersonator", p.boolean, set_attr("impersonator"), "impersonator"), methods=["PATCH"]),
+        Route(
+            "/users/{userId}/impersonator",
+            _updater("impersonator", p.boolean, set_attr("impersonator"), "impersonator"),
+            methods=["PATCH"],
+        ),
         Route("/users/{userId}/tokens", create_token, methods=["POST"]),
     ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime
 
 from emulator.store.sqlite import Database
 
@@ -52,7 +52,8 @@ CREATE INDEX IF NOT EXISTS identity_sessions_user ON identity_sessions(user_id);
 CREATE INDEX IF NOT EXISTS identity_memberships_user ON identity_memberships(user_id);
 """
 
-USERS, SESSIONS, TEAMS, MEMBERSHIPS = "identity_users", "identity_sessions", "identity_teams", "identity_memberships"
+USERS, SESSIONS = "identity_users", "identity_sessions"
+TEAMS, MEMBERSHIPS = "identity_teams", "identity_memberships"
 
 
 class Conflict(Exception):
@@ -119,7 +120,10 @@ def replace(db: Database, table: str, doc: dict, **columns: str | None) -> dict:
     assignments = ", ".join(["doc = ?", *(f"{name} = ?" for name in columns)])
     try:
         with db.transaction() as conn:
-            conn.execute(f"UPDATE {table} SET {assignments} WHERE id = ?", [_dump(doc), *columns.values(), doc["$id"]])
+            conn.execute(
+                f"UPDATE {table} SET {assignments} WHERE id = ?",
+                [_dump(doc), *columns.values(), doc["$id"]],
+            )
     except sqlite3.IntegrityError as exc:
         raise Conflict(str(exc)) from exc
     return doc
@@ -132,15 +136,22 @@ def delete(db: Database, table: str, id: str) -> bool:
 
 def select(db: Database, table: str, where: str = "1", params: tuple = ()) -> list[dict]:
     """All documents matching a fixed SQL condition, in `$sequence` order."""
-    return [_load(row) for row in db.query(f"SELECT seq, doc FROM {table} WHERE {where} ORDER BY seq", params)]
+    return [
+        _load(row)
+        for row in db.query(f"SELECT seq, doc FROM {table} WHERE {where} ORDER BY seq", params)
+    ]
 
 
 def find_user_by_email(db: Database, email: str) -> dict | None:
-    return _load(next(iter(db.query(f"SELECT seq, doc FROM {USERS} WHERE email = ?", (email,))), None))
+    return _load(
+        next(iter(db.query(f"SELECT seq, doc FROM {USERS} WHERE email = ?", (email,))), None)
+    )
 
 
 def membership_of(db: Database, team_id: str, user_id: str) -> dict | None:
-    rows = db.query(f"SELECT seq, doc FROM {MEMBERSHIPS} WHERE team_id = ? AND user_id = ?", (team_id, user_id))
+    rows = db.query(
+        f"SELECT seq, doc FROM {MEMBERSHIPS} WHERE team_id = ? AND user_id = ?", (team_id, user_id)
+    )
     return _load(next(iter(rows), None))
 
 
@@ -159,4 +170,6 @@ def send_message(db: Database, message: dict) -> None:
 
 def messages(db: Database) -> list[dict]:
     """The outbox, oldest first."""
-    return [json.loads(row["doc"]) for row in db.query("SELECT doc FROM emulator_messages ORDER BY seq")]
+    return [
+        json.loads(row["doc"]) for row in db.query("SELECT doc FROM emulator_messages ORDER BY seq")
+    ]

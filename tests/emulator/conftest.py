@@ -24,8 +24,8 @@ Works with appwrite 15.3 (main venv) and 27.0 (`.venv-sdk27`).
 from __future__ import annotations
 
 import importlib.metadata
-import json as jsonlib
 import importlib.util
+import json as jsonlib
 import pathlib
 import secrets
 from dataclasses import dataclass
@@ -112,13 +112,15 @@ def make_user(admin_client):
     def make(**fields: Any) -> tuple[dict, str]:
         token = secrets.token_hex(4)
         password = fields.pop("password", f"pw-{token}-secret")
-        user = as_dict(Users(admin_client).create(
-            user_id=fields.pop("user_id", ID.unique()),
-            email=fields.pop("email", f"user-{token}@example.com"),
-            password=password,
-            name=fields.pop("name", f"User {token}"),
-            **fields,
-        ))
+        user = as_dict(
+            Users(admin_client).create(
+                user_id=fields.pop("user_id", ID.unique()),
+                email=fields.pop("email", f"user-{token}@example.com"),
+                password=password,
+                name=fields.pop("name", f"User {token}"),
+                **fields,
+            )
+        )
         _PASSWORDS[user["$id"]] = password
         return user, password
 
@@ -137,7 +139,11 @@ def user_client(emulator, admin_client):
     def make(user: Any, password: str | None = None) -> Client:
         data = as_dict(user)
         password = password or _PASSWORDS[data["$id"]]
-        session = as_dict(Account(admin_client).create_email_password_session(email=data["email"], password=password))
+        session = as_dict(
+            Account(admin_client).create_email_password_session(
+                email=data["email"], password=password
+            )
+        )
         return emulator.client().set_session(session["secret"])
 
     return make
@@ -159,25 +165,51 @@ class RawClient:
 
     def __init__(self, emulator: EmulatorServer):
         self.endpoint = emulator.endpoint
-        self.headers = {"x-appwrite-project": emulator.project_id, "x-appwrite-key": emulator.api_key,
-                        "x-sdk-name": "Python", "x-sdk-platform": "server", "x-sdk-language": "python"}
+        self.headers = {
+            "x-appwrite-project": emulator.project_id,
+            "x-appwrite-key": emulator.api_key,
+            "x-sdk-name": "Python",
+            "x-sdk-platform": "server",
+            "x-sdk-language": "python",
+        }
 
-    def request(self, method: str, path: str, *, json: Any = None, params: Any = None,
-                content: bytes | None = None, headers: dict | None = None, check_spec: bool = True):
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Any = None,
+        content: bytes | None = None,
+        headers: dict | None = None,
+        check_spec: bool = True,
+    ):
         merged = {**self.headers, **(headers or {})}
         merged = {k: v for k, v in merged.items() if v is not None}
         if method.upper() == "GET":
             merged.setdefault("content-type", "")
         elif json is not None:
             merged.setdefault("content-type", "application/json")
-        data = content if content is not None else (jsonlib.dumps(json) if json is not None else None)
+        data = (
+            content if content is not None else (jsonlib.dumps(json) if json is not None else None)
+        )
         # a new connection per call, as the SDK does (no cookie jar, no keep-alive stalls)
-        response = requests.request(method, self.endpoint + "/" + path.lstrip("/"), params=params, data=data,
-                                    headers=merged, timeout=30)
+        response = requests.request(
+            method,
+            self.endpoint + "/" + path.lstrip("/"),
+            params=params,
+            data=data,
+            headers=merged,
+            timeout=30,
+        )
         if check_spec and SPEC is not None:
             is_json = response.headers.get("content-type", "").startswith("application/json")
-            SPEC.check(method, "/" + path.lstrip("/"), response.status_code,
-                       response.json() if is_json else response.content)
+            SPEC.check(
+                method,
+                "/" + path.lstrip("/"),
+                response.status_code,
+                response.json() if is_json else response.content,
+            )
         return response
 
 

@@ -10,7 +10,6 @@ for the operation is an error too. `SPEC` is None when the spec file is absent;
 
 from __future__ import annotations
 
-import functools
 import json
 import pathlib
 import re
@@ -34,8 +33,12 @@ def _json_schema(node: Any) -> Any:
             out["type"] = [out["type"], "null"]
         elif "$ref" in out:
             out = {"anyOf": [{"$ref": out.pop("$ref")}, {"type": "null"}], **out}
-    if out.get("type") == "object" or (isinstance(out.get("type"), list) and "object" in out["type"]):
-        out.pop("items", None)  # the spec puts oneOf model lists under `items` of objects (hashOptions)
+    if out.get("type") == "object" or (
+        isinstance(out.get("type"), list) and "object" in out["type"]
+    ):
+        out.pop(
+            "items", None
+        )  # the spec puts oneOf model lists under `items` of objects (hashOptions)
     return out
 
 
@@ -57,7 +60,9 @@ def _responses(operation: dict) -> dict[str, dict | None]:
     result: dict[str, dict | None] = {}
     for status, options in schemas.items():
         unique = list({json.dumps(o, sort_keys=True): o for o in options}.values())
-        result[status] = None if not unique else unique[0] if len(unique) == 1 else {"anyOf": unique}
+        result[status] = (
+            None if not unique else unique[0] if len(unique) == 1 else {"anyOf": unique}
+        )
     return result
 
 
@@ -68,18 +73,22 @@ class Spec:
         # (the model is emitted without casting; reference §3.2): accept both.
         self.components["schemas"]["error"]["properties"]["code"]["type"] = ["integer", "string"]
         self.operations: list[tuple[str, re.Pattern, str, dict]] = []
+        self._validators: dict[str, jsonschema.Draft7Validator] = {}
         for template, item in document["paths"].items():
             pattern = re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$")
             for method, operation in item.items():
                 if isinstance(operation, dict) and "responses" in operation:
-                    self.operations.append((method.upper(), pattern, template, _responses(operation)))
+                    self.operations.append(
+                        (method.upper(), pattern, template, _responses(operation))
+                    )
         # literal templates before parameterised ones (`/users/argon2` before `/users/{userId}`)
         self.operations.sort(key=lambda op: op[2].count("{"))
 
-    @functools.lru_cache(maxsize=None)
     def _validator(self, schema_json: str) -> jsonschema.Draft7Validator:
-        root = {**_json_schema(json.loads(schema_json)), "components": self.components}
-        return jsonschema.Draft7Validator(root)
+        if schema_json not in self._validators:
+            root = {**_json_schema(json.loads(schema_json)), "components": self.components}
+            self._validators[schema_json] = jsonschema.Draft7Validator(root)
+        return self._validators[schema_json]
 
     def operation(self, method: str, path: str) -> tuple[str, dict] | None:
         for op_method, pattern, template, responses in self.operations:
@@ -96,15 +105,21 @@ class Spec:
         if status >= 400:
             schema: dict | None = {"$ref": "#/components/schemas/error"}
         else:
-            assert str(status) in responses, f"{method} {template}: status {status} not in spec {sorted(responses)}"
+            assert str(status) in responses, (
+                f"{method} {template}: status {status} not in spec {sorted(responses)}"
+            )
             schema = responses[str(status)]
         if schema is None:
-            assert body in (None, b"", ""), f"{method} {template}: expected an empty body, got {body!r}"
+            assert body in (None, b"", ""), (
+                f"{method} {template}: expected an empty body, got {body!r}"
+            )
             return
         try:
             self._validator(json.dumps(schema, sort_keys=True)).validate(body)
         except jsonschema.ValidationError as exc:
-            raise AssertionError(f"{method} {template} {status}: {exc.message} at {list(exc.absolute_path)}") from None
+            raise AssertionError(
+                f"{method} {template} {status}: {exc.message} at {list(exc.absolute_path)}"
+            ) from None
 
 
 def _load() -> Spec | None:
@@ -118,5 +133,7 @@ SPEC = _load()
 
 def require_spec() -> Spec:
     if SPEC is None:
-        pytest.skip(f"Appwrite OpenAPI spec not found at {SPEC_PATH}; response-schema checks need it")
+        pytest.skip(
+            f"Appwrite OpenAPI spec not found at {SPEC_PATH}; response-schema checks need it"
+        )
     return SPEC

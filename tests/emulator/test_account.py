@@ -33,7 +33,9 @@ def test_jwt_client_reads_its_own_account(make_user, jwt_client):
 
 def test_email_session_with_a_key_returns_the_secret(make_user, admin_client):
     user, password = make_user()
-    session = as_dict(Account(admin_client).create_email_password_session(user["email"].upper(), password))
+    session = as_dict(
+        Account(admin_client).create_email_password_session(user["email"].upper(), password)
+    )
     assert session["userId"] == user["$id"] and session["provider"] == "email"
     assert session["providerUid"] == user["email"] and session["factors"] == ["password"]
     assert session["current"] is True and session["secret"]
@@ -49,7 +51,11 @@ def test_email_session_without_a_key_hides_the_secret(make_user, guest_client):
 @pytest.mark.parametrize("which", ["wrong password", "unknown email"])
 def test_bad_credentials_are_401(make_user, admin_client, which):
     user, password = make_user()
-    email, password = (user["email"], "wrong-password") if which == "wrong password" else ("nobody@example.com", password)
+    email, password = (
+        (user["email"], "wrong-password")
+        if which == "wrong password"
+        else ("nobody@example.com", password)
+    )
     error = error_of(lambda: Account(admin_client).create_email_password_session(email, password))
     assert (error.code, error.type) == (401, "user_invalid_credentials")
     assert error.message == "Invalid credentials. Please check the email and password."
@@ -59,7 +65,9 @@ def test_blocked_user_cannot_sign_in_or_use_a_session(make_user, admin_client, u
     user, password = make_user()
     client = user_client(user)
     Users(admin_client).update_status(user["$id"], False)
-    error = error_of(lambda: Account(admin_client).create_email_password_session(user["email"], password))
+    error = error_of(
+        lambda: Account(admin_client).create_email_password_session(user["email"], password)
+    )
     assert (error.code, error.type) == (401, "user_blocked")
     error = error_of(lambda: Account(client).get())
     assert (error.code, error.type) == (401, "user_blocked")
@@ -67,7 +75,9 @@ def test_blocked_user_cannot_sign_in_or_use_a_session(make_user, admin_client, u
 
 def test_a_session_cannot_create_another(make_user, user_client):
     user, password = make_user()
-    error = error_of(lambda: Account(user_client(user)).create_email_password_session(user["email"], password))
+    error = error_of(
+        lambda: Account(user_client(user)).create_email_password_session(user["email"], password)
+    )
     assert (error.code, error.type) == (401, "user_session_already_exists")
 
 
@@ -76,7 +86,10 @@ def test_guest_and_key_have_no_account(guest_client, admin_client, emulator):
     assert (error.code, error.type) == (401, "general_unauthorized_scope")
     assert error.message == 'User (role: guests) missing scopes (["account"])'
     error = error_of(lambda: Account(admin_client).get())
-    assert error.message == f'app.{emulator.project_id}@service.localhost (role: applications) missing scopes (["account"])'
+    assert (
+        error.message
+        == f'app.{emulator.project_id}@service.localhost (role: applications) missing scopes (["account"])'
+    )
 
 
 def test_sessions_list_and_delete_current(make_user, user_client):
@@ -104,10 +117,14 @@ def test_update_name_password_prefs(make_user, user_client, admin_client):
     assert as_dict(account.update_name("New Name"))["name"] == "New Name"
     assert as_dict(account.update_prefs({"lang": "de"}))["prefs"] == {"lang": "de"}
     assert as_dict(account.get_prefs()) == {"lang": "de"}
-    error = error_of(lambda: account.update_password("next-password-1", old_password="not-the-password"))
+    error = error_of(
+        lambda: account.update_password("next-password-1", old_password="not-the-password")
+    )
     assert (error.code, error.type) == (401, "user_invalid_credentials")
     account.update_password("next-password-1", old_password=password)
-    session = as_dict(Account(admin_client).create_email_password_session(user["email"], "next-password-1"))
+    session = as_dict(
+        Account(admin_client).create_email_password_session(user["email"], "next-password-1")
+    )
     assert session["userId"] == user["$id"]
 
 
@@ -117,14 +134,18 @@ def test_account_create_is_open_to_guests(guest_client):
     assert user["email"] == email and "password" not in user
 
 
-@pytest.mark.skipif(not hasattr(Account, "create_jwt"), reason="this SDK has no account.create_jwt (server SDK 27)")
+@pytest.mark.skipif(
+    not hasattr(Account, "create_jwt"), reason="this SDK has no account.create_jwt (server SDK 27)"
+)
 def test_account_jwt_acts_as_the_user(make_user, user_client, emulator):
     user, _ = make_user()
     token = as_dict(Account(user_client(user)).create_jwt())["jwt"]
     assert as_dict(Account(emulator.client().set_jwt(token)).get())["$id"] == user["$id"]
 
 
-@pytest.mark.skipif(not hasattr(Account, "list_memberships"), reason="this SDK has no account.list_memberships")
+@pytest.mark.skipif(
+    not hasattr(Account, "list_memberships"), reason="this SDK has no account.list_memberships"
+)
 def test_account_memberships(make_user, user_client, admin_client):
     from appwrite.services.teams import Teams
 
@@ -141,7 +162,10 @@ def test_token_exchange_creates_a_session(make_user, admin_client, guest_client,
     assert token["userId"] == user["$id"] and len(token["secret"]) == 12
     session = as_dict(Account(admin_client).create_session(user["$id"], token["secret"]))
     assert session["userId"] == user["$id"] and session["provider"] == "token"
-    assert as_dict(Account(emulator.client().set_session(session["secret"])).get())["$id"] == user["$id"]
+    assert (
+        as_dict(Account(emulator.client().set_session(session["secret"])).get())["$id"]
+        == user["$id"]
+    )
     error = error_of(lambda: Account(guest_client).create_session(user["$id"], token["secret"]))
     assert (error.code, error.type) == (401, "user_invalid_token")  # a token is used once
 
@@ -168,8 +192,13 @@ def test_accessed_at_is_refreshed_daily(make_user, jwt_client, admin_client, emu
     assert first != ""
     assert as_dict(Account(client).get())["accessedAt"] == first  # not rewritten on every request
     with time_machine.travel("2099-01-01T00:00:00+00:00", tick=True):
-        later = as_dict(Account(emulator.client().set_jwt(
-            as_dict(Users(admin_client).create_jwt(user["$id"], duration=3600))["jwt"])).get())
+        later = as_dict(
+            Account(
+                emulator.client().set_jwt(
+                    as_dict(Users(admin_client).create_jwt(user["$id"], duration=3600))["jwt"]
+                )
+            ).get()
+        )
     assert later["accessedAt"].startswith("2099-01-01")
 
 
@@ -185,14 +214,23 @@ def test_update_phone_and_block_self(make_user, user_client):
     assert (error.code, error.type) == (401, "user_blocked")
 
 
-def test_email_verification_through_the_outbox(make_user, user_client, guest_client, outbox, admin_client):
+def test_email_verification_through_the_outbox(
+    make_user, user_client, guest_client, outbox, admin_client
+):
     user, _ = make_user()
     account = Account(user_client(user))
     create = getattr(account, "create_email_verification", None) or account.create_verification
-    update = getattr(Account(guest_client), "update_email_verification", None) or Account(guest_client).update_verification
+    update = (
+        getattr(Account(guest_client), "update_email_verification", None)
+        or Account(guest_client).update_verification
+    )
     token = as_dict(create("http://localhost/verify"))
-    assert token["userId"] == user["$id"] and token["secret"] == ""  # the secret only travels by mail
-    [message] = [m for m in outbox() if m["type"] == "verification" and m["data"]["userId"] == user["$id"]]
+    assert (
+        token["userId"] == user["$id"] and token["secret"] == ""
+    )  # the secret only travels by mail
+    [message] = [
+        m for m in outbox() if m["type"] == "verification" and m["data"]["userId"] == user["$id"]
+    ]
     assert message["to"] == user["email"] and "secret=" in message["url"]
     error = error_of(lambda: update(user["$id"], "wrong-secret"))
     assert (error.code, error.type) == (401, "user_invalid_token")
@@ -209,10 +247,15 @@ def test_passwordless_sign_in_through_the_outbox(channel, guest_client, outbox, 
     if channel == "email":
         token = as_dict(account.create_email_token(user_id, f"otp-{user_id}@example.com"))
     elif channel == "magic-url":
-        token = as_dict(account.create_magic_url_token(user_id, f"link-{user_id}@example.com",
-                                                       url="http://localhost/login"))
+        token = as_dict(
+            account.create_magic_url_token(
+                user_id, f"link-{user_id}@example.com", url="http://localhost/login"
+            )
+        )
     else:
-        token = as_dict(account.create_phone_token(user_id, "+1415" + str(int(user_id[-7:], 16))[-7:]))
+        token = as_dict(
+            account.create_phone_token(user_id, "+1415" + str(int(user_id[-7:], 16))[-7:])
+        )
     assert token["userId"] == user_id and token["secret"] == ""
     [message] = [m for m in outbox() if m["data"].get("userId") == user_id]
     secret = message["data"]["secret"]
@@ -233,13 +276,23 @@ def test_password_recovery_through_the_outbox(make_user, guest_client, admin_cli
     account = Account(guest_client)
     token = as_dict(account.create_recovery(user["email"], "http://localhost/reset"))
     assert token["userId"] == user["$id"] and token["secret"] == ""
-    [message] = [m for m in outbox() if m["type"] == "recovery" and m["data"]["userId"] == user["$id"]]
+    [message] = [
+        m for m in outbox() if m["type"] == "recovery" and m["data"]["userId"] == user["$id"]
+    ]
     assert message["url"].startswith("http://localhost/reset?userId=")
     error = error_of(lambda: account.update_recovery(user["$id"], "wrong", "brand-new-pass"))
     assert (error.code, error.type) == (401, "user_invalid_token")
     account.update_recovery(user["$id"], message["data"]["secret"], "brand-new-pass")
     sessions = Account(admin_client)
-    assert error_of(lambda: sessions.create_email_password_session(user["email"], old_password)).code == 401
-    assert as_dict(sessions.create_email_password_session(user["email"], "brand-new-pass"))["userId"] == user["$id"]
-    error = error_of(lambda: account.create_recovery("nobody@example.com", "http://localhost/reset"))
+    assert (
+        error_of(lambda: sessions.create_email_password_session(user["email"], old_password)).code
+        == 401
+    )
+    assert (
+        as_dict(sessions.create_email_password_session(user["email"], "brand-new-pass"))["userId"]
+        == user["$id"]
+    )
+    error = error_of(
+        lambda: account.create_recovery("nobody@example.com", "http://localhost/reset")
+    )
     assert (error.code, error.type) == (404, "user_not_found")

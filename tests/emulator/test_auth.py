@@ -25,12 +25,15 @@ def resolve(emulator, **headers) -> auth.Caller:
     return auth.resolve(emulator.state, Headers(headers), {})
 
 
-def test_user_roles_follow_verification_teams_and_labels(emulator, admin_client, make_user, user_client):
+def test_user_roles_follow_verification_teams_and_labels(
+    emulator, admin_client, make_user, user_client
+):
     user, _ = make_user()
     uid = user["$id"]
     users, teams = Users(admin_client), Teams(admin_client)
-    assert set(resolve(emulator, **{"x-appwrite-jwt": as_dict(users.create_jwt(uid))["jwt"]}).roles) == {
-        "any", "users", f"user:{uid}", "users/unverified", f"user:{uid}/unverified"}
+    assert set(
+        resolve(emulator, **{"x-appwrite-jwt": as_dict(users.create_jwt(uid))["jwt"]}).roles
+    ) == {"any", "users", f"user:{uid}", "users/unverified", f"user:{uid}/unverified"}
 
     users.update_email_verification(uid, True)
     users.update_labels(uid, ["admin"])
@@ -38,14 +41,23 @@ def test_user_roles_follow_verification_teams_and_labels(emulator, admin_client,
     joined = as_dict(teams.create_membership(desk["$id"], ["editor", "admin"], user_id=uid))
     owner, _ = make_user()
     other = as_dict(Teams(user_client(owner)).create(ID.unique(), "Pending"))
-    Teams(user_client(owner)).create_membership(other["$id"], ["writer"], user_id=uid, url="http://localhost/join")
+    Teams(user_client(owner)).create_membership(
+        other["$id"], ["writer"], user_id=uid, url="http://localhost/join"
+    )
 
     caller = resolve(emulator, **{"x-appwrite-jwt": as_dict(users.create_jwt(uid))["jwt"]})
     assert caller.kind == "user" and caller.user_id == uid and not caller.is_privileged
     assert set(caller.roles) == {
-        "any", "users", f"user:{uid}", "users/verified", f"user:{uid}/verified",
-        f"team:{desk['$id']}", f"team:{desk['$id']}/editor", f"team:{desk['$id']}/admin",
-        f"member:{joined['$id']}", "label:admin",
+        "any",
+        "users",
+        f"user:{uid}",
+        "users/verified",
+        f"user:{uid}/verified",
+        f"team:{desk['$id']}",
+        f"team:{desk['$id']}/editor",
+        f"team:{desk['$id']}/admin",
+        f"member:{joined['$id']}",
+        "label:admin",
     }  # the unconfirmed invitation to "Pending" grants nothing
 
 
@@ -59,13 +71,18 @@ def test_guest_and_admin_key(emulator):
 
 def test_dynamic_key_scopes_are_enforced(emulator, make_user):
     user, _ = make_user()
-    key = auth.mint_dynamic_key(emulator.state, ["users.read"], ttl_seconds=60, execution_id="exec1")
+    key = auth.mint_dynamic_key(
+        emulator.state, ["users.read"], ttl_seconds=60, execution_id="exec1"
+    )
     assert key.startswith("ephemeral_")
     users = Users(emulator.client().set_key(key))
     assert as_dict(users.get(user["$id"]))["$id"] == user["$id"]
     error = error_of(lambda: users.update_name(user["$id"], "x"))
     assert (error.code, error.type) == (401, "general_unauthorized_scope")
-    assert error.message == f'app.{emulator.project_id}@service.localhost (role: applications) missing scopes (["users.write"])'
+    assert (
+        error.message
+        == f'app.{emulator.project_id}@service.localhost (role: applications) missing scopes (["users.write"])'
+    )
     caller = resolve(emulator, **{"x-appwrite-key": key})
     assert caller.claims["executionId"] == "exec1" and caller.is_privileged
 
@@ -105,7 +122,9 @@ def test_conflicting_credentials_are_403(emulator, make_user, user_client, jwt_c
     secret = client._global_headers["x-appwrite-session"]
     error = error_of(lambda: Account(jwt_client(user).set_session(secret)).get())
     assert (error.code, error.type) == (403, "user_jwt_and_cookie_set")
-    error = error_of(lambda: Account(emulator.client().set_key(emulator.api_key).set_session(secret)).get())
+    error = error_of(
+        lambda: Account(emulator.client().set_key(emulator.api_key).set_session(secret)).get()
+    )
     assert (error.code, error.type) == (403, "user_api_key_and_session_set")
 
 
@@ -117,12 +136,19 @@ def test_garbage_session_is_a_guest(emulator):
 
 def test_session_cookie_authenticates(emulator, make_user, raw):
     user, password = make_user()
-    created = raw.request("POST", "/account/sessions/email", json={"email": user["email"], "password": password},
-                          headers={"x-appwrite-key": None})
+    created = raw.request(
+        "POST",
+        "/account/sessions/email",
+        json={"email": user["email"], "password": password},
+        headers={"x-appwrite-key": None},
+    )
     cookie = created.cookies.get(f"a_session_{emulator.project_id}")
     assert created.status_code == 201 and cookie
-    answer = raw.request("GET", "/account", headers={"x-appwrite-key": None,
-                                                     "cookie": f"a_session_{emulator.project_id}={cookie}"})
+    answer = raw.request(
+        "GET",
+        "/account",
+        headers={"x-appwrite-key": None, "cookie": f"a_session_{emulator.project_id}={cookie}"},
+    )
     assert answer.status_code == 200 and answer.json()["$id"] == user["$id"]
 
 
@@ -131,4 +157,7 @@ def test_require_scope_accepts_any_of_the_listed(emulator):
     auth.require_scope(guest, "nope", "rows.read")
     with pytest.raises(AppwriteError) as info:
         auth.require_scope(guest, "databases.read", "tables.read")
-    assert info.value.message == 'User (role: guests) missing scopes (["databases.read","tables.read"])'
+    assert (
+        info.value.message
+        == 'User (role: guests) missing scopes (["databases.read","tables.read"])'
+    )

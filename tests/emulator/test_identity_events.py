@@ -43,7 +43,9 @@ def recorded():
 def test_user_lifecycle_events(recorded):
     client, recorder = recorded
     users = Users(client)
-    user = as_dict(users.create(ID.unique(), f"{ID.unique()}@example.com", password="password123", name="N"))
+    user = as_dict(
+        users.create(ID.unique(), f"{ID.unique()}@example.com", password="password123", name="N")
+    )
     uid = user["$id"]
     users.update_name(uid, "M")
     users.update_prefs(uid, {"a": 1})
@@ -51,8 +53,11 @@ def test_user_lifecycle_events(recorded):
     users.delete_session(uid, session["$id"])
     users.delete(uid)
     assert recorder.names()[-6:] == [
-        f"users.{uid}.create", f"users.{uid}.update", f"users.{uid}.update",
-        f"users.{uid}.sessions.{session['$id']}.create", f"users.{uid}.sessions.{session['$id']}.delete",
+        f"users.{uid}.create",
+        f"users.{uid}.update",
+        f"users.{uid}.update",
+        f"users.{uid}.sessions.{session['$id']}.create",
+        f"users.{uid}.sessions.{session['$id']}.delete",
         f"users.{uid}.delete",
     ]
     assert "users.*.update.name" in recorder.published[-5][0]
@@ -74,12 +79,18 @@ def test_team_and_membership_events(recorded):
     teams = Teams(client)
     team = as_dict(teams.create(ID.unique(), "Desk"))
     tid = team["$id"]
-    membership = as_dict(teams.create_membership(tid, ["writer"], email=f"{ID.unique()}@example.com"))
+    membership = as_dict(
+        teams.create_membership(tid, ["writer"], email=f"{ID.unique()}@example.com")
+    )
     mid = membership["$id"]
     teams.update_membership(tid, mid, ["editor"])
     teams.delete_membership(tid, mid)
     teams.delete(tid)
     assert recorder.names()[-6:] == [
-        f"teams.{tid}.create", f"users.{membership['userId']}.create", f"teams.{tid}.memberships.{mid}.create",
-        f"teams.{tid}.memberships.{mid}.update", f"teams.{tid}.memberships.{mid}.delete", f"teams.{tid}.delete",
+        f"teams.{tid}.create",
+        f"users.{membership['userId']}.create",
+        f"teams.{tid}.memberships.{mid}.create",
+        f"teams.{tid}.memberships.{mid}.update",
+        f"teams.{tid}.memberships.{mid}.delete",
+        f"teams.{tid}.delete",
     ]

@@ -23,12 +23,23 @@ def q(method, attribute=None, values=None) -> str:
 
 def docs():
     names = ["amy", "bob", "cy", "dee", "eve"]
-    return [{"$id": n, "$sequence": str(i + 1), "name": n, "labels": ["x"] if i % 2 else [], "status": i != 2,
-             "registration": f"2026-01-0{i + 1}T00:00:00.000+00:00"} for i, n in enumerate(names)]
+    return [
+        {
+            "$id": n,
+            "$sequence": str(i + 1),
+            "name": n,
+            "labels": ["x"] if i % 2 else [],
+            "status": i != 2,
+            "registration": f"2026-01-0{i + 1}T00:00:00.000+00:00",
+        }
+        for i, n in enumerate(names)
+    ]
 
 
 def run(*queries, **kwargs):
-    total, page = listing.apply(docs(), listing.parse(list(queries), ALLOWED), cursor_label="User", **kwargs)
+    total, page = listing.apply(
+        docs(), listing.parse(list(queries), ALLOWED), cursor_label="User", **kwargs
+    )
     return total, [d["$id"] for d in page]
 
 
@@ -37,11 +48,21 @@ def test_filters():
     assert run(q("notEqual", "name", ["amy"]))[1] == ["bob", "cy", "dee", "eve"]
     assert run(q("contains", "labels", ["x"]))[1] == ["bob", "dee"]
     assert run(q("equal", "status", [False]))[1] == ["cy"]
-    assert run(q("greaterThan", "registration", ["2026-01-03T00:00:00.000+00:00"]))[1] == ["dee", "eve"]
+    assert run(q("greaterThan", "registration", ["2026-01-03T00:00:00.000+00:00"]))[1] == [
+        "dee",
+        "eve",
+    ]
     assert run(q("between", "name", ["b", "d"]))[1] == ["bob", "cy"]
     assert run(q("startsWith", "name", ["e"]))[1] == ["eve"]
-    assert run(q("or", values=[{"method": "equal", "attribute": "name", "values": ["amy"]},
-                               {"method": "equal", "attribute": "name", "values": ["eve"]}]))[1] == ["amy", "eve"]
+    assert run(
+        q(
+            "or",
+            values=[
+                {"method": "equal", "attribute": "name", "values": ["amy"]},
+                {"method": "equal", "attribute": "name", "values": ["eve"]},
+            ],
+        )
+    )[1] == ["amy", "eve"]
     assert run(q("search", "name", ["bo"]))[1] == ["bob"]
 
 
@@ -60,7 +81,8 @@ def test_cursors():
     with pytest.raises(AppwriteError) as info:
         run(q("cursorAfter", values=["zed"]))
     assert info.value.type == "general_cursor_not_found" and info.value.message == (
-        "User 'zed' for the 'cursor' value not found.")
+        "User 'zed' for the 'cursor' value not found."
+    )
 
 
 @pytest.mark.parametrize(
@@ -72,8 +94,14 @@ def test_cursors():
         ([q("limit", values=[0])], "Invalid limit: Value must be a valid range between 1 and"),
         ([q("offset", values=[-1])], "Invalid offset: "),
         ([q("cursorAfter", values=["_bad"])], "Invalid cursor: "),
-        ([q("notEqual", "name", ["a", "b"])], "Invalid query: NotEqual queries require exactly one value."),
-        ([q("between", "name", ["a"])], "Invalid query: Between queries require exactly two values."),
+        (
+            [q("notEqual", "name", ["a", "b"])],
+            "Invalid query: NotEqual queries require exactly one value.",
+        ),
+        (
+            [q("between", "name", ["a"])],
+            "Invalid query: Between queries require exactly two values.",
+        ),
         ([q("equal", "name", [])], "Invalid query: Equal queries require at least one value."),
         (["x"] * 101, "Value must a valid array no longer than 100 items"),
         ("not a list", "Value must a valid array"),
@@ -94,12 +122,17 @@ def test_total_is_capped():
 
 def test_typed_values_are_checked_and_dates_normalised():
     types = {"registration": "datetime", "status": "boolean"}
-    parsed = listing.parse([q("lessThan", "registration", ["2026-01-03T01:00:00+01:00"])], ALLOWED, types)
+    parsed = listing.parse(
+        [q("lessThan", "registration", ["2026-01-03T01:00:00+01:00"])], ALLOWED, types
+    )
     assert parsed.filters[0]["values"] == ["2026-01-03T00:00:00.000+00:00"]
     total, page = listing.apply(docs(), parsed, cursor_label="User")
     assert [d["$id"] for d in page] == ["amy", "bob"]
-    for query in (q("lessThan", "registration", ["yesterday"]), q("equal", "status", ["true"]),
-                  q("equal", "$createdAt", [5])):
+    for query in (
+        q("lessThan", "registration", ["yesterday"]),
+        q("equal", "status", ["true"]),
+        q("equal", "$createdAt", [5]),
+    ):
         with pytest.raises(AppwriteError) as info:
             listing.parse([query], ALLOWED, types)
         assert "Invalid query: Query value is invalid for attribute" in info.value.message

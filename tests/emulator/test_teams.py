@@ -26,7 +26,9 @@ def error_of(call) -> AppwriteException:
 def test_create_get_update_delete(teams):
     team = as_dict(teams.create(ID.unique(), "Sports desk"))
     assert team["name"] == "Sports desk" and team["total"] == 0 and team["prefs"] == {}
-    assert as_dict(teams.list_memberships(team["$id"]))["total"] == 0  # a key creates no owner membership
+    assert (
+        as_dict(teams.list_memberships(team["$id"]))["total"] == 0
+    )  # a key creates no owner membership
     assert as_dict(teams.get(team["$id"]))["$id"] == team["$id"]
     assert as_dict(teams.update_name(team["$id"], "Sport"))["name"] == "Sport"
     teams.delete(team["$id"])
@@ -66,15 +68,24 @@ def test_memberships_with_a_key(teams, make_user):
     team = as_dict(teams.create(ID.unique(), "Desk"))
     membership = as_dict(teams.create_membership(team["$id"], ["editor"], user_id=user["$id"]))
     assert membership["confirm"] is True and membership["joined"] != ""
-    assert (membership["userId"], membership["userEmail"], membership["teamName"]) == (user["$id"], user["email"], "Desk")
+    assert (membership["userId"], membership["userEmail"], membership["teamName"]) == (
+        user["$id"],
+        user["email"],
+        "Desk",
+    )
     assert as_dict(teams.get(team["$id"]))["total"] == 1
 
     error = error_of(lambda: teams.create_membership(team["$id"], ["editor"], user_id=user["$id"]))
     assert (error.code, error.type) == (409, "membership_already_confirmed")
     updated = as_dict(teams.update_membership(team["$id"], membership["$id"], ["admin", "editor"]))
     assert updated["roles"] == ["admin", "editor"]
-    assert as_dict(teams.get_membership(team["$id"], membership["$id"]))["roles"] == ["admin", "editor"]
-    listed = as_dict(teams.list_memberships(team["$id"], queries=[Query.equal("userId", user["$id"])]))
+    assert as_dict(teams.get_membership(team["$id"], membership["$id"]))["roles"] == [
+        "admin",
+        "editor",
+    ]
+    listed = as_dict(
+        teams.list_memberships(team["$id"], queries=[Query.equal("userId", user["$id"])])
+    )
     assert [m["$id"] for m in listed["memberships"]] == [membership["$id"]]
 
     other = as_dict(teams.create(ID.unique(), "Other"))
@@ -82,24 +93,33 @@ def test_memberships_with_a_key(teams, make_user):
     assert (error.code, error.type) == (404, "team_membership_mismatch")
     teams.delete_membership(team["$id"], membership["$id"])
     assert as_dict(teams.get(team["$id"]))["total"] == 0
-    assert error_of(lambda: teams.get_membership(team["$id"], membership["$id"])).type == "membership_not_found"
+    assert (
+        error_of(lambda: teams.get_membership(team["$id"], membership["$id"])).type
+        == "membership_not_found"
+    )
 
 
 def test_membership_by_unknown_email_creates_the_user(teams, admin_client):
     team = as_dict(teams.create(ID.unique(), "Desk"))
     email = f"invitee-{ID.unique()}@example.com"
-    membership = as_dict(teams.create_membership(team["$id"], ["writer"], email=email, name="Invitee"))
+    membership = as_dict(
+        teams.create_membership(team["$id"], ["writer"], email=email, name="Invitee")
+    )
     user = as_dict(Users(admin_client).get(membership["userId"]))
     assert (user["email"], user["name"]) == (email, "Invitee")
 
 
 def test_membership_errors(teams):
     team = as_dict(teams.create(ID.unique(), "Desk"))
-    error = error_of(lambda: teams.create_membership(team["$id"], ["writer"], user_id="nobody-here"))
+    error = error_of(
+        lambda: teams.create_membership(team["$id"], ["writer"], user_id="nobody-here")
+    )
     assert (error.code, error.type) == (404, "user_not_found")
     error = error_of(lambda: teams.create_membership(team["$id"], ["writer"]))
     assert (error.code, error.type) == (400, "general_argument_invalid")
-    error = error_of(lambda: teams.create_membership(team["$id"], ["not a role"], email="x@example.com"))
+    error = error_of(
+        lambda: teams.create_membership(team["$id"], ["not a role"], email="x@example.com")
+    )
     assert (error.code, error.type) == (400, "general_argument_invalid")
 
 
@@ -111,19 +131,30 @@ def test_session_user_owns_the_team_it_creates(make_user, user_client):
     team = as_dict(as_owner.create(ID.unique(), "Mine", roles=["admin"]))
     assert team["total"] == 1
     [own] = as_dict(as_owner.list_memberships(team["$id"]))["memberships"]
-    assert own["userId"] == owner["$id"] and set(own["roles"]) == {"admin", "owner"} and own["confirm"] is True
+    assert (
+        own["userId"] == owner["$id"]
+        and set(own["roles"]) == {"admin", "owner"}
+        and own["confirm"] is True
+    )
 
     # a session caller must pass `url`; the invite stays unconfirmed
-    error = error_of(lambda: as_owner.create_membership(team["$id"], ["writer"], user_id=member["$id"]))
+    error = error_of(
+        lambda: as_owner.create_membership(team["$id"], ["writer"], user_id=member["$id"])
+    )
     assert error.code == 400
-    invite = as_dict(as_owner.create_membership(team["$id"], ["writer"], user_id=member["$id"],
-                                                url="http://localhost/join"))
+    invite = as_dict(
+        as_owner.create_membership(
+            team["$id"], ["writer"], user_id=member["$id"], url="http://localhost/join"
+        )
+    )
     assert invite["confirm"] is False and invite["joined"] == ""
     assert as_dict(as_owner.get(team["$id"]))["total"] == 1
 
     error = error_of(lambda: Teams(user_client(outsider)).get(team["$id"]))
     assert (error.code, error.type) == (404, "team_not_found")
-    assert team["$id"] not in [t["$id"] for t in as_dict(Teams(user_client(outsider)).list())["teams"]]
+    assert team["$id"] not in [
+        t["$id"] for t in as_dict(Teams(user_client(outsider)).list())["teams"]
+    ]
 
 
 def test_non_owner_members_cannot_manage_the_team(teams, make_user, user_client):
@@ -143,25 +174,43 @@ def test_non_owner_members_cannot_manage_the_team(teams, make_user, user_client)
     assert as_dict(teams.get(team["$id"]))["total"] == 0
 
 
-def test_invitation_is_accepted_with_the_secret_from_the_outbox(make_user, user_client, outbox, emulator, raw):
+def test_invitation_is_accepted_with_the_secret_from_the_outbox(
+    make_user, user_client, outbox, emulator, raw
+):
     owner, _ = make_user()
     invitee, _ = make_user()
     as_owner = Teams(user_client(owner))
     team = as_dict(as_owner.create(ID.unique(), "Invites"))
-    invite = as_dict(as_owner.create_membership(team["$id"], ["writer"], email=invitee["email"],
-                                                url="http://localhost/join?from=mail"))
+    invite = as_dict(
+        as_owner.create_membership(
+            team["$id"], ["writer"], email=invitee["email"], url="http://localhost/join?from=mail"
+        )
+    )
     [message] = [m for m in outbox() if m["data"].get("membershipId") == invite["$id"]]
     assert message["type"] == "teamInvite" and message["to"] == invitee["email"]
     assert message["url"].startswith("http://localhost/join?from=mail&membershipId=")
     data = message["data"]
     guest = Teams(emulator.client())
-    error = error_of(lambda: guest.update_membership_status(team["$id"], invite["$id"], invitee["$id"], "wrong"))
+    error = error_of(
+        lambda: guest.update_membership_status(team["$id"], invite["$id"], invitee["$id"], "wrong")
+    )
     assert (error.code, error.type) == (401, "team_invite_mismatch")
-    accepted = as_dict(guest.update_membership_status(team["$id"], invite["$id"], data["userId"], data["secret"]))
+    accepted = as_dict(
+        guest.update_membership_status(team["$id"], invite["$id"], data["userId"], data["secret"])
+    )
     assert accepted["confirm"] is True and accepted["joined"] != ""
     assert as_dict(as_owner.get(team["$id"]))["total"] == 2
-    error = error_of(lambda: guest.update_membership_status(team["$id"], invite["$id"], data["userId"], data["secret"]))
+    error = error_of(
+        lambda: guest.update_membership_status(
+            team["$id"], invite["$id"], data["userId"], data["secret"]
+        )
+    )
     assert (error.code, error.type) == (409, "membership_already_confirmed")
     listed = raw.request("GET", "/emulator/messages", check_spec=False)
     assert listed.status_code == 200 and listed.json()["total"] >= 1
-    assert raw.request("GET", "/emulator/messages", headers={"x-appwrite-key": None}, check_spec=False).status_code == 401
+    assert (
+        raw.request(
+            "GET", "/emulator/messages", headers={"x-appwrite-key": None}, check_spec=False
+        ).status_code
+        == 401
+    )

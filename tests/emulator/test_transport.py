@@ -30,7 +30,9 @@ def test_project_header_is_required(emulator, raw):
     assert (info.value.code, info.value.type) == (404, "project_not_found")
 
 
-@pytest.mark.parametrize(("method", "path"), [("GET", "/nowhere"), ("POST", "/users/u1"), ("PUT", "/account")])
+@pytest.mark.parametrize(
+    ("method", "path"), [("GET", "/nowhere"), ("POST", "/users/u1"), ("PUT", "/account")]
+)
 def test_unknown_routes_and_methods(raw, method, path):
     answer = raw.request(method, path, json={} if method != "GET" else None, check_spec=False)
     assert answer.status_code == 404
@@ -40,9 +42,13 @@ def test_unknown_routes_and_methods(raw, method, path):
     assert body["message"].startswith("Route not found.")
 
 
-@pytest.mark.parametrize("body", [b"{not json", b"[1, 2]", b'"text"', b"\xff\xfe", b'{"userId": NaN}'])
+@pytest.mark.parametrize(
+    "body", [b"{not json", b"[1, 2]", b'"text"', b"\xff\xfe", b'{"userId": NaN}']
+)
 def test_malformed_bodies_are_400(raw, body):
-    answer = raw.request("POST", "/users", content=body, headers={"content-type": "application/json"})
+    answer = raw.request(
+        "POST", "/users", content=body, headers={"content-type": "application/json"}
+    )
     assert answer.status_code == 400
     assert answer.json()["type"] == "general_argument_invalid"
 
@@ -53,8 +59,14 @@ def test_malformed_bodies_are_400(raw, body):
         ({}, 'Param "userId" is not optional.'),
         ({"userId": None}, 'Param "userId" is not optional.'),
         ({"userId": 12}, "Invalid `userId` param: Parameter must contain at most 36 chars."),
-        ({"userId": "unique()", "name": ["x"]}, "Invalid `name` param: Value must be a valid string"),
-        ({"userId": "unique()", "email": 5}, "Invalid `email` param: Value must be a valid email address"),
+        (
+            {"userId": "unique()", "name": ["x"]},
+            "Invalid `name` param: Value must be a valid string",
+        ),
+        (
+            {"userId": "unique()", "email": 5},
+            "Invalid `email` param: Value must be a valid email address",
+        ),
     ],
 )
 def test_wrong_types_and_missing_params_are_400(raw, payload, message):
@@ -77,8 +89,12 @@ def test_delete_answers_204_with_a_non_json_type(raw, admin_client):
 
 
 def test_get_with_empty_content_type_and_php_style_params(raw):
-    answer = raw.request("GET", "/users", params={"queries[0]": '{"method":"limit","values":[1]}', "total": "false"},
-                         headers={"content-type": ""})
+    answer = raw.request(
+        "GET",
+        "/users",
+        params={"queries[0]": '{"method":"limit","values":[1]}', "total": "false"},
+        headers={"content-type": ""},
+    )
     assert answer.status_code == 200
     assert answer.json()["total"] == 0 and len(answer.json()["users"]) <= 1
     assert "x-appwrite-warning" not in answer.headers
@@ -98,8 +114,12 @@ def test_unexpected_errors_are_generic_500s(caplog):
             answer = httpx.get(f"{running.endpoint}/broken", headers={"x-appwrite-project": "p1"})
         assert answer.status_code == 500
         body = answer.json()
-        assert body == {"message": "Server Error", "code": 500, "type": "general_server_error",
-                        "version": body["version"]}
+        assert body == {
+            "message": "Server Error",
+            "code": 500,
+            "type": "general_server_error",
+            "version": body["version"],
+        }
         assert "internal detail" in caplog.text
     finally:
         running.stop()
@@ -109,11 +129,23 @@ def test_unexpected_errors_are_generic_500s(caplog):
 
 
 def test_php_style_query_strings_unflatten():
-    parsed = params.parse_query_string([
-        ("queries[0]", "a"), ("queries[1]", "b"), ("a[b]", "c"), ("a[d][0]", "e"), ("plain", "1"), ("list[]", "x"),
-        ("list[]", "y"),
-    ])
-    assert parsed == {"queries": ["a", "b"], "a": {"b": "c", "d": ["e"]}, "plain": "1", "list": ["x", "y"]}
+    parsed = params.parse_query_string(
+        [
+            ("queries[0]", "a"),
+            ("queries[1]", "b"),
+            ("a[b]", "c"),
+            ("a[d][0]", "e"),
+            ("plain", "1"),
+            ("list[]", "x"),
+            ("list[]", "y"),
+        ]
+    )
+    assert parsed == {
+        "queries": ["a", "b"],
+        "a": {"b": "c", "d": ["e"]},
+        "plain": "1",
+        "list": ["x", "y"],
+    }
 
 
 def test_ids():
@@ -129,7 +161,9 @@ def test_ids():
 
 
 def test_loose_booleans():
-    assert [params.boolean(v) for v in (True, "true", "1", 1, False, "false", "0", 0)] == [True] * 4 + [False] * 4
+    assert [params.boolean(v) for v in (True, "true", "1", 1, False, "false", "0", 0)] == [
+        True
+    ] * 4 + [False] * 4
     for bad in ("True", "yes", 2, None):
         with pytest.raises(params.Invalid):
             params.boolean(bad)
@@ -142,22 +176,39 @@ def test_identity_endpoints_match_the_openapi_spec(raw, emulator):
     """Every Users/Teams/Account answer used by the SDK, checked by `raw` against the spec."""
     require_spec()
     email, password = f"spec-{ID.unique()}@example.com", "password123"
-    user = raw.request("POST", "/users", json={"userId": "unique()", "email": email, "password": password,
-                                               "name": "Spec"}).json()
+    user = raw.request(
+        "POST",
+        "/users",
+        json={"userId": "unique()", "email": email, "password": password, "name": "Spec"},
+    ).json()
     uid = user["$id"]
     for method, path, body in [
-        ("GET", "/users", None), ("GET", f"/users/{uid}", None), ("GET", f"/users/{uid}/prefs", None),
-        ("PATCH", f"/users/{uid}/name", {"name": "Spec 2"}), ("PATCH", f"/users/{uid}/email", {"email": email}),
-        ("PATCH", f"/users/{uid}/password", {"password": password}), ("PATCH", f"/users/{uid}/status", {"status": True}),
+        ("GET", "/users", None),
+        ("GET", f"/users/{uid}", None),
+        ("GET", f"/users/{uid}/prefs", None),
+        ("PATCH", f"/users/{uid}/name", {"name": "Spec 2"}),
+        ("PATCH", f"/users/{uid}/email", {"email": email}),
+        ("PATCH", f"/users/{uid}/password", {"password": password}),
+        ("PATCH", f"/users/{uid}/status", {"status": True}),
         ("PUT", f"/users/{uid}/labels", {"labels": ["spec"]}),
         ("PATCH", f"/users/{uid}/verification", {"emailVerification": False}),
         ("PATCH", f"/users/{uid}/verification/phone", {"phoneVerification": False}),
-        ("PATCH", f"/users/{uid}/prefs", {"prefs": {"a": 1}}), ("POST", f"/users/{uid}/sessions", {}),
-        ("GET", f"/users/{uid}/sessions", None), ("POST", f"/users/{uid}/jwts", {}),
-        ("GET", f"/users/{uid}/memberships", None), ("GET", f"/users/{uid}/targets", None),
-        ("POST", f"/users/{uid}/tokens", {}), ("GET", f"/users/{uid}/logs", None), ("GET", "/users/identities", None),
-        ("POST", f"/users/{uid}/targets", {"targetId": "t1", "providerType": "email", "identifier": email}),
-        ("GET", f"/users/{uid}/targets/t1", None), ("PATCH", f"/users/{uid}/targets/t1", {"name": "Mail"}),
+        ("PATCH", f"/users/{uid}/prefs", {"prefs": {"a": 1}}),
+        ("POST", f"/users/{uid}/sessions", {}),
+        ("GET", f"/users/{uid}/sessions", None),
+        ("POST", f"/users/{uid}/jwts", {}),
+        ("GET", f"/users/{uid}/memberships", None),
+        ("GET", f"/users/{uid}/targets", None),
+        ("POST", f"/users/{uid}/tokens", {}),
+        ("GET", f"/users/{uid}/logs", None),
+        ("GET", "/users/identities", None),
+        (
+            "POST",
+            f"/users/{uid}/targets",
+            {"targetId": "t1", "providerType": "email", "identifier": email},
+        ),
+        ("GET", f"/users/{uid}/targets/t1", None),
+        ("PATCH", f"/users/{uid}/targets/t1", {"name": "Mail"}),
         ("DELETE", f"/users/{uid}/targets/t1", {}),
     ]:
         answer = raw.request(method, path, json=body)
@@ -165,72 +216,137 @@ def test_identity_endpoints_match_the_openapi_spec(raw, emulator):
 
     team = raw.request("POST", "/teams", json={"teamId": "unique()", "name": "Spec team"}).json()
     tid = team["$id"]
-    membership = raw.request("POST", f"/teams/{tid}/memberships", json={"roles": ["editor"], "userId": uid}).json()
+    membership = raw.request(
+        "POST", f"/teams/{tid}/memberships", json={"roles": ["editor"], "userId": uid}
+    ).json()
     mid = membership["$id"]
     for method, path, body in [
-        ("GET", "/teams", None), ("GET", f"/teams/{tid}", None), ("PUT", f"/teams/{tid}", {"name": "Spec"}),
-        ("GET", f"/teams/{tid}/prefs", None), ("PUT", f"/teams/{tid}/prefs", {"prefs": {"b": 2}}),
-        ("GET", f"/teams/{tid}/memberships", None), ("GET", f"/teams/{tid}/memberships/{mid}", None),
+        ("GET", "/teams", None),
+        ("GET", f"/teams/{tid}", None),
+        ("PUT", f"/teams/{tid}", {"name": "Spec"}),
+        ("GET", f"/teams/{tid}/prefs", None),
+        ("PUT", f"/teams/{tid}/prefs", {"prefs": {"b": 2}}),
+        ("GET", f"/teams/{tid}/memberships", None),
+        ("GET", f"/teams/{tid}/memberships/{mid}", None),
         ("PATCH", f"/teams/{tid}/memberships/{mid}", {"roles": ["admin"]}),
-        ("DELETE", f"/teams/{tid}/memberships/{mid}", {}), ("DELETE", f"/teams/{tid}", {}),
+        ("DELETE", f"/teams/{tid}/memberships/{mid}", {}),
+        ("DELETE", f"/teams/{tid}", {}),
     ]:
         answer = raw.request(method, path, json=body)
         assert answer.status_code < 300, (method, path, answer.text)
 
-    created = raw.request("POST", "/account/sessions/email", json={"email": email, "password": password})
+    created = raw.request(
+        "POST", "/account/sessions/email", json={"email": email, "password": password}
+    )
     as_user = {"x-appwrite-key": None, "x-appwrite-session": created.json()["secret"]}
     for method, path, body in [
-        ("GET", "/account", None), ("PATCH", "/account/name", {"name": "Me"}), ("GET", "/account/prefs", None),
-        ("PATCH", "/account/email", {"email": email, "password": password}), ("GET", "/account/logs", None),
-        ("GET", "/account/identities", None), ("PATCH", "/account/phone", {"phone": "+14155550123", "password": password}),
+        ("GET", "/account", None),
+        ("PATCH", "/account/name", {"name": "Me"}),
+        ("GET", "/account/prefs", None),
+        ("PATCH", "/account/email", {"email": email, "password": password}),
+        ("GET", "/account/logs", None),
+        ("GET", "/account/identities", None),
+        ("PATCH", "/account/phone", {"phone": "+14155550123", "password": password}),
         ("POST", "/account/verifications/email", {"url": "http://localhost/verify"}),
-        ("PATCH", "/account/prefs", {"prefs": {"c": 3}}), ("GET", "/account/sessions", None),
-        ("GET", "/account/sessions/current", None), ("POST", "/account/jwts", {}),
+        ("PATCH", "/account/prefs", {"prefs": {"c": 3}}),
+        ("GET", "/account/sessions", None),
+        ("GET", "/account/sessions/current", None),
+        ("POST", "/account/jwts", {}),
         ("PATCH", "/account/password", {"password": password, "oldPassword": password}),
         ("DELETE", "/account/sessions/current", {}),
     ]:
         answer = raw.request(method, path, json=body, headers=as_user)
         assert answer.status_code < 300, (method, path, answer.text)
     guest = {"x-appwrite-key": None}
-    assert raw.request("POST", "/account/sessions/anonymous", json={}, headers=guest).status_code == 201
-    assert raw.request("POST", "/account", json={"userId": "unique()", "email": f"x{email}", "password": password},
-                       headers=guest).status_code == 201
-    assert raw.request("GET", "/account", headers=guest).status_code == 401  # error bodies are checked too
+    assert (
+        raw.request("POST", "/account/sessions/anonymous", json={}, headers=guest).status_code
+        == 201
+    )
+    assert (
+        raw.request(
+            "POST",
+            "/account",
+            json={"userId": "unique()", "email": f"x{email}", "password": password},
+            headers=guest,
+        ).status_code
+        == 201
+    )
+    assert (
+        raw.request("GET", "/account", headers=guest).status_code == 401
+    )  # error bodies are checked too
     assert raw.request("DELETE", f"/users/{uid}", json={}).status_code == 204
 
 
 def test_form_encoded_bodies_are_read_like_query_strings(raw):
-    answer = raw.request("POST", "/teams", content=b"teamId=unique()&name=Form+team&roles[0]=owner",
-                         headers={"content-type": "application/x-www-form-urlencoded"})
+    answer = raw.request(
+        "POST",
+        "/teams",
+        content=b"teamId=unique()&name=Form+team&roles[0]=owner",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
     assert answer.status_code == 201 and answer.json()["name"] == "Form team"
 
 
 HOSTILE_VALUES = [2**70, True, "x" * 5000, "\u0000", [1, {"a": []}]]
 GET_PARAMS = ["queries", "search", "total"]
-COMMON_PARAMS = ["queries", "search", "total", "name", "prefs", "userId", "email", "password", "roles"]
+COMMON_PARAMS = [
+    "queries",
+    "search",
+    "total",
+    "name",
+    "prefs",
+    "userId",
+    "email",
+    "password",
+    "roles",
+]
 PARAM_NAMES = {
-    "users": COMMON_PARAMS + ["phone", "status", "labels", "emailVerification", "phoneVerification", "number", "mfa",
-                              "sessionId", "duration", "length", "expire", "passwordVersion", "passwordSalt",
-                              "passwordCpu"],
+    "users": COMMON_PARAMS
+    + [
+        "phone",
+        "status",
+        "labels",
+        "emailVerification",
+        "phoneVerification",
+        "number",
+        "mfa",
+        "sessionId",
+        "duration",
+        "length",
+        "expire",
+        "passwordVersion",
+        "passwordSalt",
+        "passwordCpu",
+    ],
     "teams": COMMON_PARAMS + ["teamId", "url", "membershipId", "phone"],
     "account": COMMON_PARAMS + ["oldPassword", "secret", "duration"],
     "account_tokens": COMMON_PARAMS + ["secret", "url", "phrase", "phone"],
 }
 
 
-@pytest.mark.skipif(SDK_VERSION >= (16, 0), reason="SDK-independent (raw HTTP): runs once, in the main venv")
+@pytest.mark.skipif(
+    SDK_VERSION >= (16, 0), reason="SDK-independent (raw HTTP): runs once, in the main venv"
+)
 def test_hostile_params_never_cause_a_500(raw, make_user):
     """Every identity route, every parameter, values of every wrong type: always a 4xx or a success."""
     from emulator.api import account, account_tokens, teams, users
 
     user, password = make_user()
     team = raw.request("POST", "/teams", json={"teamId": "unique()", "name": "Hostile"}).json()
-    member = raw.request("POST", f"/teams/{team['$id']}/memberships",
-                         json={"roles": ["x"], "userId": user["$id"]}).json()
-    session = raw.request("POST", "/account/sessions/email", json={"email": user["email"], "password": password})
+    member = raw.request(
+        "POST", f"/teams/{team['$id']}/memberships", json={"roles": ["x"], "userId": user["$id"]}
+    ).json()
+    session = raw.request(
+        "POST", "/account/sessions/email", json={"email": user["email"], "password": password}
+    )
     as_user = {"x-appwrite-key": None, "x-appwrite-session": session.json()["secret"]}
-    ids = {"userId": user["$id"], "teamId": team["$id"], "membershipId": member["$id"], "sessionId": "current",
-           "targetId": user["targets"][0]["$id"]}
+    ids = {
+        "userId": user["$id"],
+        "teamId": team["$id"],
+        "membershipId": member["$id"],
+        "sessionId": "current",
+        "targetId": user["targets"][0]["$id"],
+    }
     failures = []
     for module in (users, teams, account, account_tokens):
         names = PARAM_NAMES[module.__name__.rsplit(".", 1)[1]]
@@ -246,8 +362,16 @@ def test_hostile_params_never_cause_a_500(raw, make_user):
                 for body in bodies:
                     if method == "GET" and len(json.dumps(body)) > 8000:
                         continue  # URLs that long never reach Appwrite (proxies answer 414)
-                    kwargs = ({"params": {k: v if isinstance(v, str) else json.dumps(v) for k, v in body.items()}}
-                              if method == "GET" else {"json": body})
+                    kwargs = (
+                        {
+                            "params": {
+                                k: v if isinstance(v, str) else json.dumps(v)
+                                for k, v in body.items()
+                            }
+                        }
+                        if method == "GET"
+                        else {"json": body}
+                    )
                     headers = as_user if path.startswith("/account") else None
                     answer = raw.request(method, path, headers=headers, check_spec=False, **kwargs)
                     if answer.status_code >= 500:
@@ -261,7 +385,12 @@ def test_restart_keeps_the_key_users_and_sessions(tmp_path):
 
     first = start(tmp_path)
     try:
-        admin = Client().set_endpoint(first.endpoint).set_project("newsroom").set_key(first.state.admin_key)
+        admin = (
+            Client()
+            .set_endpoint(first.endpoint)
+            .set_project("newsroom")
+            .set_key(first.state.admin_key)
+        )
         user = Users(admin).create(ID.unique(), "restart@example.com", password="password123")
         session = Account(admin).create_email_password_session("restart@example.com", "password123")
     finally:
@@ -274,11 +403,17 @@ def test_restart_keeps_the_key_users_and_sessions(tmp_path):
         assert as_dict(Account(client.set_session(secret)).get())["$id"] == user_id
     finally:
         second.stop()
-    assert EmulatorState.open(None).admin_key != EmulatorState.open(None).admin_key  # memory: random per process
+    assert (
+        EmulatorState.open(None).admin_key != EmulatorState.open(None).admin_key
+    )  # memory: random per process
 
 
 @pytest.mark.parametrize("header", ["x-appwrite-key", "x-appwrite-jwt", "x-appwrite-session"])
 def test_non_ascii_credentials_are_not_a_500(raw, header):
-    answer = raw.request("GET", "/account", headers={"x-appwrite-key": None, header: "cl\u00e9-\u00ff".encode("latin-1")},
-                         check_spec=False)
+    answer = raw.request(
+        "GET",
+        "/account",
+        headers={"x-appwrite-key": None, header: "cl\u00e9-\u00ff".encode("latin-1")},
+        check_spec=False,
+    )
     assert 400 <= answer.status_code < 500

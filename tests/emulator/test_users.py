@@ -28,13 +28,20 @@ def error_of(call) -> AppwriteException:
 
 
 def test_create_returns_the_user_model(users):
-    user = as_dict(users.create(user_id=ID.unique(), email="Mixed.Case@Example.com", password="password123",
-                                name="Ada"))
+    user = as_dict(
+        users.create(
+            user_id=ID.unique(), email="Mixed.Case@Example.com", password="password123", name="Ada"
+        )
+    )
     assert re.fullmatch(r"[0-9a-f]{20}", user["$id"])
     assert user["email"] == "mixed.case@example.com"
     assert user["name"] == "Ada" and user["phone"] == ""
     assert user["status"] is True and user["labels"] == [] and user["prefs"] == {}
-    assert user["emailVerification"] is False and user["phoneVerification"] is False and user["mfa"] is False
+    assert (
+        user["emailVerification"] is False
+        and user["phoneVerification"] is False
+        and user["mfa"] is False
+    )
     assert user["password"].startswith("$argon2id$") and user["hash"] == "argon2"
     assert user["hashOptions"]["type"] == "argon2"
     for field in ("$createdAt", "$updatedAt", "registration", "passwordUpdate"):
@@ -53,9 +60,12 @@ def test_create_without_password_or_email(users):
 
 def test_duplicate_id_or_email_is_409(users, make_user):
     existing, _ = make_user()
-    for kwargs in ({"user_id": existing["$id"]}, {"user_id": ID.unique(), "email": existing["email"].upper()}):
+    for kwargs in (
+        {"user_id": existing["$id"]},
+        {"user_id": ID.unique(), "email": existing["email"].upper()},
+    ):
         kwargs.setdefault("email", "fresh-" + ID.unique() + "@example.com")
-        error = error_of(lambda: users.create(password="password123", **kwargs))
+        error = error_of(lambda kwargs=kwargs: users.create(password="password123", **kwargs))
         assert (error.code, error.type) == (409, "user_already_exists")
 
 
@@ -65,12 +75,20 @@ def test_duplicate_id_or_email_is_409(users, make_user):
         ({"user_id": "_bad"}, "Invalid `userId` param: Parameter must contain at most 36 chars."),
         ({"user_id": "x" * 37}, "Invalid `userId` param: Parameter must contain at most 36 chars."),
         ({"email": "not-an-email"}, "Invalid `email` param: Value must be a valid email address"),
-        ({"password": "short"}, "Invalid `password` param: Password must be between 8 and 256 characters long."),
+        (
+            {"password": "short"},
+            "Invalid `password` param: Password must be between 8 and 256 characters long.",
+        ),
         ({"phone": "0800"}, "Invalid `phone` param: Phone number must start with a '+'"),
     ],
 )
 def test_invalid_create_params_are_400(users, kwargs, message):
-    args = {"user_id": ID.unique(), "email": f"{ID.unique()}@example.com", "password": "password123", **kwargs}
+    args = {
+        "user_id": ID.unique(),
+        "email": f"{ID.unique()}@example.com",
+        "password": "password123",
+        **kwargs,
+    }
     error = error_of(lambda: users.create(**args))
     assert (error.code, error.type) == (400, "general_argument_invalid")
     assert str(error.message).startswith(message)
@@ -81,28 +99,42 @@ def test_get_and_delete(users, make_user):
     assert as_dict(users.get(user["$id"]))["email"] == user["email"]
     users.delete(user["$id"])
     error = error_of(lambda: users.get(user["$id"]))
-    assert (error.code, error.type, error.message) == (404, "user_not_found",
-                                                        "User with the requested ID could not be found.")
+    assert (error.code, error.type, error.message) == (
+        404,
+        "user_not_found",
+        "User with the requested ID could not be found.",
+    )
     assert error_of(lambda: users.delete(user["$id"])).type == "user_not_found"
 
 
 def test_list_queries_search_and_paging(users, make_user):
     tag = ID.unique()[-8:]
-    made = [make_user(name=f"{tag} {name}", email=f"{name}-{tag}@example.com")[0] for name in ("bob", "amy", "cy")]
+    made = [
+        make_user(name=f"{tag} {name}", email=f"{name}-{tag}@example.com")[0]
+        for name in ("bob", "amy", "cy")
+    ]
     listed = as_dict(users.list(queries=[Query.equal("email", f"amy-{tag}@example.com")]))
     assert listed["total"] == 1 and listed["users"][0]["$id"] == made[1]["$id"]
 
     found = as_dict(users.list(search=tag))
     assert found["total"] == 3
-    ordered = as_dict(users.list(queries=[Query.starts_with("name", tag), Query.order_desc("name")]))
+    ordered = as_dict(
+        users.list(queries=[Query.starts_with("name", tag), Query.order_desc("name")])
+    )
     assert [u["name"].split()[1] for u in ordered["users"]] == ["cy", "bob", "amy"]
 
-    page = as_dict(users.list(queries=[Query.starts_with("name", tag), Query.limit(1), Query.offset(1)]))
+    page = as_dict(
+        users.list(queries=[Query.starts_with("name", tag), Query.limit(1), Query.offset(1)])
+    )
     assert page["total"] == 3 and [u["$id"] for u in page["users"]] == [made[1]["$id"]]
-    after = as_dict(users.list(queries=[Query.starts_with("name", tag), Query.cursor_after(made[0]["$id"])]))
+    after = as_dict(
+        users.list(queries=[Query.starts_with("name", tag), Query.cursor_after(made[0]["$id"])])
+    )
     assert [u["$id"] for u in after["users"]] == [made[1]["$id"], made[2]["$id"]]
     if SDK_GET_BOOLEANS_WORK:
-        assert as_dict(users.list(queries=[Query.starts_with("name", tag)], total=False))["total"] == 0
+        assert (
+            as_dict(users.list(queries=[Query.starts_with("name", tag)], total=False))["total"] == 0
+        )
     else:  # 15.x sends total=False as "False", which Appwrite's Boolean validator rejects
         error = error_of(lambda: users.list(total=False))
         assert error.message == "Invalid `total` param: Value must be a valid boolean"
@@ -111,7 +143,10 @@ def test_list_queries_search_and_paging(users, make_user):
 def test_list_rejects_unknown_attributes_and_cursors(users):
     error = error_of(lambda: users.list(queries=[Query.equal("password", "x")]))
     assert (error.code, error.type) == (400, "general_argument_invalid")
-    assert error.message == "Invalid `queries` param: Invalid query: Attribute not found in schema: password"
+    assert (
+        error.message
+        == "Invalid `queries` param: Invalid query: Attribute not found in schema: password"
+    )
     error = error_of(lambda: users.list(queries=[Query.cursor_after("missing-user")]))
     assert (error.code, error.type) == (400, "general_cursor_not_found")
     assert error.message == "User 'missing-user' for the 'cursor' value not found."
@@ -126,12 +161,19 @@ def test_updates(users, make_user):
     updated = as_dict(users.update_email(uid, "NEW-" + user["email"]))
     assert updated["email"] == "new-" + user["email"]
     assert [t["identifier"] for t in updated["targets"]] == [updated["email"]]
-    assert as_dict(users.update_labels(uid, ["admin", "editor", "admin"]))["labels"] == ["admin", "editor"]
+    assert as_dict(users.update_labels(uid, ["admin", "editor", "admin"]))["labels"] == [
+        "admin",
+        "editor",
+    ]
     assert as_dict(users.update_email_verification(uid, True))["emailVerification"] is True
     assert as_dict(users.update_phone_verification(uid, True))["phoneVerification"] is True
     assert as_dict(users.update_status(uid, False))["status"] is False
     final = as_dict(users.get(uid))
-    assert final["name"] == "Renamed" and final["labels"] == ["admin", "editor"] and final["status"] is False
+    assert (
+        final["name"] == "Renamed"
+        and final["labels"] == ["admin", "editor"]
+        and final["status"] is False
+    )
     assert final["$updatedAt"] >= final["$createdAt"]
 
 
@@ -155,8 +197,16 @@ def test_password_update_changes_the_login(users, make_user, admin_client):
     user, old = make_user()
     users.update_password(user["$id"], "brand-new-password")
     account = Account(admin_client)
-    assert error_of(lambda: account.create_email_password_session(user["email"], old)).type == "user_invalid_credentials"
-    assert as_dict(account.create_email_password_session(user["email"], "brand-new-password"))["userId"] == user["$id"]
+    assert (
+        error_of(lambda: account.create_email_password_session(user["email"], old)).type
+        == "user_invalid_credentials"
+    )
+    assert (
+        as_dict(account.create_email_password_session(user["email"], "brand-new-password"))[
+            "userId"
+        ]
+        == user["$id"]
+    )
 
 
 def test_prefs(users, make_user):
@@ -184,7 +234,10 @@ def test_sessions_lifecycle(users, make_user, emulator):
     users.create_session(user["$id"])
     users.delete_sessions(user["$id"])
     assert as_dict(users.list_sessions(user["$id"]))["total"] == 0
-    assert error_of(lambda: users.delete_session(user["$id"], session["$id"])).type == "user_session_not_found"
+    assert (
+        error_of(lambda: users.delete_session(user["$id"], session["$id"])).type
+        == "user_session_not_found"
+    )
 
 
 def test_create_jwt(users, make_user, emulator):
@@ -216,15 +269,22 @@ def test_user_memberships(users, make_user, admin_client):
     Teams(admin_client).create_membership(team["$id"], ["editor"], user_id=user["$id"])
     listed = as_dict(users.list_memberships(user["$id"]))
     assert listed["total"] == 1
-    assert listed["memberships"][0]["teamId"] == team["$id"] and listed["memberships"][0]["roles"] == ["editor"]
+    assert listed["memberships"][0]["teamId"] == team["$id"] and listed["memberships"][0][
+        "roles"
+    ] == ["editor"]
 
 
 def test_argon2_import_keeps_the_hash(users, make_user, admin_client):
     source, password = make_user()
-    imported = as_dict(users.create_argon2_user(ID.unique(), f"imported-{ID.unique()}@example.com",
-                                                source["password"]))
+    imported = as_dict(
+        users.create_argon2_user(
+            ID.unique(), f"imported-{ID.unique()}@example.com", source["password"]
+        )
+    )
     assert imported["password"] == source["password"]
-    session = as_dict(Account(admin_client).create_email_password_session(imported["email"], password))
+    session = as_dict(
+        Account(admin_client).create_email_password_session(imported["email"], password)
+    )
     assert session["userId"] == imported["$id"]
 
 
@@ -236,16 +296,41 @@ def _imports():
 
     scrypt = hashlib.scrypt(b"open-sesame", salt=b"pepper", n=16384, r=8, p=1, dklen=32).hex()
     return {
-        "bcrypt": ("bcrypt", "open-sesame", lambda u, i, e: u.create_bcrypt_user(
-            i, e, bcrypt.hashpw(b"open-sesame", bcrypt.gensalt(4)).decode())),
-        "md5": ("md5", "open-sesame", lambda u, i, e: u.create_md5_user(i, e, hashlib.md5(b"open-sesame").hexdigest())),
-        "sha1": ("sha", "open-sesame", lambda u, i, e: u.create_sha_user(
-            i, e, hashlib.sha1(b"open-sesame").hexdigest(), password_version=PasswordHash.SHA1)),
-        "sha3-512 (default)": ("sha", "open-sesame", lambda u, i, e: u.create_sha_user(
-            i, e, hashlib.sha3_512(b"open-sesame").hexdigest())),
+        "bcrypt": (
+            "bcrypt",
+            "open-sesame",
+            lambda u, i, e: u.create_bcrypt_user(
+                i, e, bcrypt.hashpw(b"open-sesame", bcrypt.gensalt(4)).decode()
+            ),
+        ),
+        "md5": (
+            "md5",
+            "open-sesame",
+            lambda u, i, e: u.create_md5_user(i, e, hashlib.md5(b"open-sesame").hexdigest()),
+        ),
+        "sha1": (
+            "sha",
+            "open-sesame",
+            lambda u, i, e: u.create_sha_user(
+                i, e, hashlib.sha1(b"open-sesame").hexdigest(), password_version=PasswordHash.SHA1
+            ),
+        ),
+        "sha3-512 (default)": (
+            "sha",
+            "open-sesame",
+            lambda u, i, e: u.create_sha_user(i, e, hashlib.sha3_512(b"open-sesame").hexdigest()),
+        ),
         # the published phpass test vector: "$P$9IQRaTwmfeRo7ud9Fh4E2PdI0S3r.L0" is "test12345"
-        "phpass": ("phpass", "test12345", lambda u, i, e: u.create_ph_pass_user(i, e, "$P$9IQRaTwmfeRo7ud9Fh4E2PdI0S3r.L0")),
-        "scrypt": ("scrypt", "open-sesame", lambda u, i, e: u.create_scrypt_user(i, e, scrypt, "pepper", 16384, 8, 1, 32)),
+        "phpass": (
+            "phpass",
+            "test12345",
+            lambda u, i, e: u.create_ph_pass_user(i, e, "$P$9IQRaTwmfeRo7ud9Fh4E2PdI0S3r.L0"),
+        ),
+        "scrypt": (
+            "scrypt",
+            "open-sesame",
+            lambda u, i, e: u.create_scrypt_user(i, e, scrypt, "pepper", 16384, 8, 1, 32),
+        ),
     }
 
 
@@ -257,7 +342,9 @@ def test_imported_hashes_sign_in_and_are_upgraded_to_argon2(users, admin_client,
     assert user["hash"] == hash_name and user["hashOptions"]["type"] == hash_name
     assert set(user["hashOptions"]) <= {"type", "costCpu", "costMemory", "costParallel", "length"}
     account = Account(admin_client)
-    assert error_of(lambda: account.create_email_password_session(email, "wrong-password")).code == 401
+    assert (
+        error_of(lambda: account.create_email_password_session(email, "wrong-password")).code == 401
+    )
     assert as_dict(account.create_email_password_session(email, password))["userId"] == user["$id"]
     upgraded = as_dict(users.get(user["$id"]))
     assert upgraded["hash"] == "argon2" and upgraded["password"].startswith("$argon2id$")
@@ -266,8 +353,14 @@ def test_imported_hashes_sign_in_and_are_upgraded_to_argon2(users, admin_client,
 
 def test_registration_queries_take_any_iso_date(users, make_user):
     user, _ = make_user()
-    later = as_dict(users.list(queries=[Query.greater_than_equal("registration", "2000-01-01T00:00:00Z"),
-                                        Query.equal("$id", user["$id"])]))
+    later = as_dict(
+        users.list(
+            queries=[
+                Query.greater_than_equal("registration", "2000-01-01T00:00:00Z"),
+                Query.equal("$id", user["$id"]),
+            ]
+        )
+    )
     assert later["total"] == 1
     error = error_of(lambda: users.list(queries=[Query.less_than("registration", "not a date")]))
     assert (error.code, error.type) == (400, "general_argument_invalid")
@@ -278,9 +371,16 @@ def test_targets(users, make_user):
     uid = user["$id"]
     target = as_dict(users.create_target(uid, "phone1", "sms", "+14155550111", name="Phone"))
     assert (target["$id"], target["providerType"], target["identifier"], target["name"]) == (
-        "phone1", "sms", "+14155550111", "Phone")
+        "phone1",
+        "sms",
+        "+14155550111",
+        "Phone",
+    )
     assert as_dict(users.get_target(uid, "phone1"))["identifier"] == "+14155550111"
-    assert as_dict(users.update_target(uid, "phone1", identifier="+14155550112"))["identifier"] == "+14155550112"
+    assert (
+        as_dict(users.update_target(uid, "phone1", identifier="+14155550112"))["identifier"]
+        == "+14155550112"
+    )
     assert {t["$id"] for t in as_dict(users.list_targets(uid))["targets"]} >= {"phone1"}
     error = error_of(lambda: users.create_target(uid, "phone1", "sms", "+14155550113"))
     assert (error.code, error.type) == (409, "user_target_already_exists")
@@ -299,7 +399,9 @@ def test_logs_and_identities_are_empty(users, make_user):
         assert error_of(lambda: users.list_logs("nobody-here")).type == "user_not_found"
 
 
-@pytest.mark.skipif(not hasattr(Users, "update_impersonator"), reason="this SDK has no users.update_impersonator")
+@pytest.mark.skipif(
+    not hasattr(Users, "update_impersonator"), reason="this SDK has no users.update_impersonator"
+)
 def test_impersonator_flag(users, make_user):
     user, _ = make_user()
     assert as_dict(users.update_impersonator(user["$id"], True))["impersonator"] is True
