@@ -25,6 +25,7 @@ from emulator.store import identity
 from emulator.triggers import events
 
 SESSION_DURATION_SECONDS = 31_536_000  # Appwrite's default auth duration: one year
+MAX_SESSIONS = 10  # Appwrite's default sessions limit per user (APP_LIMIT_USER_SESSIONS_DEFAULT)
 MEMBERSHIP_ATTRIBUTES = ("userId", "teamId", "invited", "joined", "confirm", "roles")
 MEMBERSHIP_TYPES = {"invited": "datetime", "joined": "datetime", "confirm": "boolean"}
 
@@ -142,6 +143,10 @@ def start_session(
         ],
     }
     doc = identity.insert(state.db, identity.SESSIONS, doc, user_id=user["$id"])
+    for stale in identity.select(state.db, identity.SESSIONS, "user_id = ?", (user["$id"],))[
+        :-MAX_SESSIONS
+    ]:  # Appwrite keeps the newest `maxSessions` (default 10) and deletes the rest
+        identity.delete(state.db, identity.SESSIONS, stale["$id"])
     user["accessedAt"] = doc["$createdAt"]
     identity.replace(
         state.db, identity.USERS, user, email=user["email"] or None, phone=user["phone"] or None

@@ -405,3 +405,12 @@ def test_logs_and_identities_are_empty(users, make_user):
 def test_impersonator_flag(users, make_user):
     user, _ = make_user()
     assert as_dict(users.update_impersonator(user["$id"], True))["impersonator"] is True
+
+
+def test_only_the_newest_ten_sessions_survive(users, make_user, emulator):
+    user, _ = make_user()
+    sessions = [as_dict(users.create_session(user["$id"])) for _ in range(11)]
+    listed = [s["$id"] for s in as_dict(users.list_sessions(user["$id"]))["sessions"]]
+    assert listed == [s["$id"] for s in sessions[1:]]
+    oldest = emulator.client().set_session(sessions[0]["secret"])
+    assert error_of(lambda: Account(oldest).get()).code == 401
