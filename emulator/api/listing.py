@@ -1,4 +1,5 @@
-"""List queries for the identity endpoints (users, teams, memberships, sessions).
+"""List queries for the endpoints whose lists Appwrite validates at the param level
+(users, teams, memberships, executions, databases, tables, …; not rows).
 
 I/O-free: parses Appwrite's JSON query strings, checks them against the endpoint's
 allow-list the way Appwrite's param validator does (400 general_argument_invalid
