@@ -319,7 +319,7 @@ async def update_session(request: Request):
 async def create_jwt(request: Request):
     who = account_caller(request)
     duration = (await p.params_of(request)).optional("duration", p.integer_range(0, 3600), 900)
-    if who.session is None:
+    if who.session is None or who.via_jwt:  # Appwrite issues JWTs to sessions only
         raise AppwriteError("user_session_not_found")
     return json_response(
         models.jwt(issue_jwt(state_of(request), who.user, who.session["$id"], duration)), 201

@@ -95,6 +95,7 @@ class Caller:
     session: dict | None = None
     project_id: str = ""
     claims: dict = field(default_factory=dict)  # dynamic key payload (executionId, …)
+    via_jwt: bool = False  # a user authenticated by a JWT rather than by the session itself
 
     @property
     def user_id(self) -> str:
@@ -174,7 +175,9 @@ def guest(state: EmulatorState) -> Caller:
     )
 
 
-def user_caller(state: EmulatorState, user: dict, session: dict | None = None) -> Caller:
+def user_caller(
+    state: EmulatorState, user: dict, session: dict | None = None, via_jwt: bool = False
+) -> Caller:
     if not user.get("status", True):
         raise AppwriteError("user_blocked")
     _touch(state, user)
@@ -185,6 +188,7 @@ def user_caller(state: EmulatorState, user: dict, session: dict | None = None) -
         user=user,
         session=session,
         project_id=state.project_id,
+        via_jwt=via_jwt,
     )
 
 
@@ -244,7 +248,7 @@ def _jwt_caller(state: EmulatorState, token: str) -> Caller:
             or session["expire"] <= identity.timestamp()
         ):
             return guest(state)
-    return user_caller(state, user, session)
+    return user_caller(state, user, session, via_jwt=True)
 
 
 def _session_user(state: EmulatorState, secret: str) -> tuple[dict | None, dict | None]:
