@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -130,6 +129,11 @@ def _checked(query: Any, attributes: set[str], types: dict[str, str]) -> dict:
     if method in FILTERS or method in ("orderAsc", "orderDesc"):
         if attribute not in attributes:
             raise _invalid(f"Invalid query: Attribute not found in schema: {attribute}")
+    if method in (
+        "search",
+        "notSearch",
+    ):  # these lists have no fulltext index: use the `search` param
+        raise _invalid(f'Searching by attribute "{attribute}" requires a fulltext index.')
     if method in ("equal", "contains", "notContains") and not values:
         raise _invalid(
             f"Invalid query: {method[0].upper() + method[1:]} queries require at least one value."
@@ -192,23 +196,17 @@ def _is_int(value: Any) -> bool:
 # ---------------------------------------------------------------- evaluation
 
 
-def matches(doc: dict, query: dict, search_text: Callable[[dict], str] | None = None) -> bool:
+def matches(doc: dict, query: dict) -> bool:
     method, values = query["method"], query["values"]
     if method == "and":
-        return all(matches(doc, q, search_text) for q in values)
+        return all(matches(doc, q) for q in values)
     if method == "or":
-        return any(matches(doc, q, search_text) for q in values)
+        return any(matches(doc, q) for q in values)
     value = doc.get(query["attribute"])
     if method == "isNull":
         return value is None or value == ""
     if method == "isNotNull":
         return not (value is None or value == "")
-    if method in ("search", "notSearch"):
-        haystack = (
-            search_text(doc) if search_text and query["attribute"] == "search" else str(value or "")
-        )
-        found = fulltext_match(haystack, str(values[0]))
-        return found if method == "search" else not found
     if method in ("contains", "notContains"):
         if isinstance(value, list):
             found = any(v in value for v in values)
@@ -274,11 +272,10 @@ def apply(
     query: ListQuery,
     *,
     cursor_label: str,
-    search_text: Callable[[dict], str] | None = None,
     count_total: bool = True,
 ) -> tuple[int, list[dict]]:
     """Filter, order and page `docs` (already in `$sequence` order). Returns (total, page)."""
-    kept = [d for d in docs if all(matches(d, q, search_text) for q in query.filters)]
+    kept = [d for d in docs if all(matches(d, q) for q in query.filters)]
     total = min(len(kept), TOTAL_CAP) if count_total else 0
     cursor_doc = None
     if query.cursor is not None:

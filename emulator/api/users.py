@@ -90,9 +90,7 @@ async def list_users(request: Request):
     docs = identity.select(state_of(request).db, identity.USERS)
     if search:
         docs = [d for d in docs if listing.fulltext_match(search_text(d), search)]
-    total, page = listing.apply(
-        docs, query, cursor_label="User", search_text=search_text, count_total=count_total
-    )
+    total, page = listing.apply(docs, query, cursor_label="User", count_total=count_total)
     return json_response(models.user_list(total, page))
 
 

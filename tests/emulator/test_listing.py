@@ -63,7 +63,6 @@ def test_filters():
             ],
         )
     )[1] == ["amy", "eve"]
-    assert run(q("search", "name", ["bo"]))[1] == ["bob"]
 
 
 def test_order_limit_offset_and_total():
@@ -103,6 +102,7 @@ def test_cursors():
             "Invalid query: Between queries require exactly two values.",
         ),
         ([q("equal", "name", [])], "Invalid query: Equal queries require at least one value."),
+        ([q("search", "name", ["bo"])], 'Searching by attribute "name" requires a fulltext index.'),
         (["x"] * 101, "Value must a valid array no longer than 100 items"),
         ("not a list", "Value must a valid array"),
     ],
