@@ -1,66 +1,86 @@
-"""Sample data for `serve --seed`: users (passwords printed), a team with an editor, and
-articles in every state — created through the real API with the admin key, so their
-events fire as they would for real writes."""
+"""Sample data for `serve --seed`, made the way the product makes it: people sign up
+through `accounts`, write and publish through `articles`, and the event functions
+(`provision-profile`, `enrich-article`) run on those writes as they would in production.
+
+Users (passwords printed), a team with an editor, and articles in every state.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
+import httpx
+
 from emulator import clock
 
 USERS = [
+    # key, email, name, password, labels
     ("alice", "alice@newsroom.test", "Alice Admin", "alice-password-1", ["admin"]),
     ("bob", "bob@newsroom.test", "Bob Editor", "bob-password-1", []),
     ("carol", "carol@newsroom.test", "Carol Writer", "carol-password-1", []),
 ]
+ARTICLES = [
+    # author, title, team?, final status
+    ("alice", "Welcome to Newsroom", False, "published"),
+    ("carol", "The desk style guide", True, "published"),
+    ("carol", "Election night plan", True, "draft"),
+    ("bob", "Launch week schedule", False, "scheduled"),
+    ("alice", "Looking back at 2025", False, "archived"),
+]
+BODY = ("Newsroom sample text. Reporters file stories, editors sharpen them, and the desk "
+        "publishes on schedule. ") * 12
+
+
+class SeedError(RuntimeError):
+    """A step of the seed failed; the message names it and what the function answered."""
 
 
 def seed(stack) -> str:
-    from appwrite.client import Client
-    from appwrite.permission import Permission
-    from appwrite.role import Role
-    from appwrite.services.tables_db import TablesDB
     from appwrite.services.teams import Teams
     from appwrite.services.users import Users
 
-    client = Client().set_endpoint(stack.endpoint).set_project(stack.project_id).set_key(stack.api_key)
-    users, teams, tables = Users(client), Teams(client), TablesDB(client)
+    from emulator.testing import AppwriteTestClient
+
+    client = AppwriteTestClient(stack)
+    users = Users(client.admin_client())
     if users.list()["total"]:
         return "seed: the project already has users; nothing added (use --reset to start over)"
-    for user_id, email, name, password, labels in USERS:
-        users.create(user_id, email=email, password=password, name=name)
-        users.update_email_verification(user_id, True)
+    ids: dict[str, str] = {}
+    for key, email, name, password, labels in USERS:
+        answer = _call(client.invoke_http("accounts", "/signup", method="POST",
+                                          json={"email": email, "password": password, "name": name}),
+                       f"sign up {email}", 201)
+        ids[key] = answer["user"]["$id"]
+        users.update_email_verification(ids[key], True)
         if labels:
-            users.update_labels(user_id, labels)
-    teams.create("desk", "News desk")
-    teams.create_membership("desk", ["owner"], user_id="carol")
-    teams.create_membership("desk", ["editor"], user_id="bob")
+            users.update_labels(ids[key], labels)
+    team = Teams(client.as_user(ids["carol"])).create("desk", "News desk")  # carol: owner
+    Teams(client.admin_client()).create_membership(team["$id"], ["editor"], user_id=ids["bob"])
 
-    now = clock.now()
-    team_read = Permission.read(Role.team("desk"))
-    articles = [
-        ("welcome", "Welcome to Newsroom", "published", "alice", None, now - dt.timedelta(days=2)),
-        ("desk-style-guide", "The desk style guide", "published", "carol", "desk", now - dt.timedelta(days=1)),
-        ("draft-election", "Election night plan", "draft", "carol", "desk", None),
-        ("scheduled-launch", "Launch week schedule", "scheduled", "bob", None, None),
-        ("archived-2025", "Looking back at 2025", "archived", "alice", None, now - dt.timedelta(days=200)),
-    ]
-    for row_id, title, status, author, team, published in articles:
-        permissions = [Permission.read(Role.user(author)), Permission.update(Role.user(author)),
-                       Permission.delete(Role.user(author)), Permission.read(Role.label("admin")),
-                       Permission.update(Role.label("admin")), Permission.delete(Role.label("admin"))]
-        if team:
-            permissions += [team_read, Permission.update(Role.team(team, "editor")),
-                            Permission.update(Role.team(team, "owner")), Permission.delete(Role.team(team, "owner"))]
-        if status == "published":
-            permissions.append(Permission.read(Role.any()))
-        data = {"title": title, "body": f"{title}. " + "Sample text for the seeded article. " * 40,
-                "authorId": author, "teamId": team, "status": status, "tags": ["sample"],
-                "publishedAt": clock.iso(published) if published else None,
-                "publishAt": clock.iso(now + dt.timedelta(minutes=30)) if status == "scheduled" else None}
-        tables.create_row("newsroom", "articles", row_id, data, permissions)
-    lines = ["seeded: users (email / password):"]
-    lines += [f"  {email:<24} {password}{'  (admin)' if labels else ''}" for _, email, _, password, labels in USERS]
+    publish_at = clock.iso(clock.now() + dt.timedelta(minutes=30)).replace("+00:00", "Z")
+    for author, title, in_team, status in ARTICLES:
+        user = ids[author]
+        article = {"title": title, "body": BODY, "tags": ["sample"]}
+        if in_team:
+            article["teamId"] = team["$id"]
+        if status == "scheduled":
+            article["publishAt"] = publish_at
+        created = _call(client.invoke_http("articles", "/articles", method="POST", json=article, user=user),
+                        f"create {title!r}", 201)
+        steps = {"published": ["publish"], "archived": ["publish", "archive"]}.get(status, [])
+        for step in steps:
+            _call(client.invoke_http("articles", f"/articles/{created['$id']}/{step}", method="POST", user=user),
+                  f"{step} {title!r}", 200)
+    client.wait_for_executions()
+    lines = ["seeded (through the accounts and articles functions): users (email / password):"]
+    lines += [f"  {email:<24} {password}{'  (site admin)' if labels else ''}"
+              for _, email, _, password, labels in USERS]
     lines.append("  team 'desk': carol (owner), bob (editor)")
-    lines.append(f"  {len(articles)} articles: published, draft, scheduled, archived")
+    lines.append(f"  {len(ARTICLES)} articles: published, draft, scheduled (in 30 minutes), archived")
     return "\n".join(lines)
+
+
+def _call(response: httpx.Response, what: str, expected: int) -> dict:
+    if response.status_code != expected:
+        raise SeedError(f"seed: {what} answered {response.status_code}: {response.text[:500]}")
+    return response.json()
