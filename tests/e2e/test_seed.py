@@ -1,0 +1,28 @@
+"""`serve --seed`: sample data made through the functions, in every article state."""
+
+import pathlib
+
+import httpx
+from appwrite.query import Query
+from appwrite.services.tables_db import TablesDB
+
+from emulator.seed import seed
+from emulator.stack import Stack
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def test_seed_creates_users_a_team_and_articles_in_every_state(tmp_path):
+    with Stack.start(ROOT / "appwrite.json", data_dir=tmp_path, realtime_cron=False) as stack:
+        summary = seed(stack)
+        assert "alice@newsroom.test" in summary and "alice-password-1" in summary
+        from emulator.testing import AppwriteTestClient
+
+        tables = TablesDB(AppwriteTestClient(stack).admin_client())
+        rows = tables.list_rows("newsroom", "articles", [Query.limit(100)])["rows"]
+        assert sorted(r["status"] for r in rows) == ["archived", "draft", "published", "published", "scheduled"]
+        assert all(r["slug"] and r["wordCount"] > 0 for r in rows)  # enrich-article ran on each
+        assert tables.list_rows("newsroom", "profiles")["total"] == 3
+        listed = httpx.get(stack.function_urls["articles"] + "/articles").json()
+        assert sorted(a["title"] for a in listed["articles"]) == ["The desk style guide", "Welcome to Newsroom"]
+        assert seed(stack).startswith("seed: the project already has users")
