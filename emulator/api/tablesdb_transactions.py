@@ -22,7 +22,6 @@ from emulator.api.responses import json_response, no_content
 from emulator.api.tablesdb_context import TablesDB, fire, queries_param, service, transactions
 from emulator.query import QueryError, parse_queries, plan_queries
 from emulator.store import transactions as tx
-from emulator.store.rows import row_model
 
 READ = ("rows.read", "documents.read")
 WRITE = ("rows.write", "documents.write")

@@ -6,7 +6,6 @@ import datetime as dt
 import json
 import pathlib
 
-import httpx
 import pytest
 from appwrite.exception import AppwriteException
 from appwrite.query import Query
