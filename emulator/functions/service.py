@@ -71,6 +71,7 @@ class Functions:
         self.endpoint = endpoint
         self.python = python or pathlib.Path(sys.executable)
         self.loop_limit = loop_limit
+        self.sync_limit = SYNC_LIMIT
         self.workdir = pathlib.Path(workdir)
         self.executor = Executor(self.workdir / "workers")
         self.scheduler = Scheduler({f.id: f.schedule for f in manifest.functions if f.schedule},
@@ -123,7 +124,7 @@ class Functions:
         if invocation.asynchronous:
             return accepted
         try:
-            return future.result(timeout=SYNC_LIMIT)
+            return future.result(timeout=self.sync_limit)
         except concurrent.futures.TimeoutError:
             execution["_syncTimedOut"] = True
             raise AppwriteError(

@@ -104,6 +104,19 @@ def test_a_function_answering_500_is_a_failed_execution(lab):
     assert lab.execute("echo", "/status?code=404", method="GET")["status"] == "completed"
 
 
+def test_a_sync_execution_over_the_cap_is_408_and_stored_as_failed(lab):
+    lab.stack.functions.sync_limit = 1  # Appwrite's cap is 30 s; the same code path, shorter
+    try:
+        with pytest.raises(AppwriteException) as error:
+            lab.execute("echo", "/sleep?s=2", method="GET")
+    finally:
+        lab.stack.functions.sync_limit = 30
+    assert (error.value.code, error.value.type) == (408, "function_synchronous_timeout")
+    lab.wait_for_executions()
+    slept = [e for e in lab.executions("echo") if e["requestPath"] == "/sleep?s=2"]
+    assert slept[-1]["status"] == "failed" and slept[-1]["responseBody"] == "slept"
+
+
 def test_missing_scope_fails_inside_the_function_as_on_appwrite(lab):
     seen = body(lab.execute("echo", "/write", method="POST"))
     assert seen["code"] == 401 and seen["type"] == "general_unauthorized_scope"

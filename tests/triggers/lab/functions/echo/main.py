@@ -3,6 +3,11 @@ import os
 
 def main(context):
     req = context.req
+    if req.path == "/sleep":
+        import time
+
+        time.sleep(float(req.query.get("s", "1")))
+        return context.res.text("slept")
     if req.path == "/status":
         return context.res.text("", int(req.query.get("code", "200")))
     if req.path == "/write":  # this function's scopes are rows.read only
