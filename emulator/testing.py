@@ -164,6 +164,14 @@ class AppwriteTestClient:
         self.stack.functions.wait_idle()
         return [store.public(e, with_logs=True) for e in executions]
 
+    def tick(self, at: dt.datetime | str) -> list[dict]:
+        """What `python -m emulator tick --at` does: run the cron jobs due at `at` and
+        release the one-off executions scheduled by then; waits for all of them."""
+        moment = parse_moment(at) if isinstance(at, str) else at
+        executions = self.stack.functions.tick(moment)
+        self.stack.functions.wait_idle()
+        return [store.public(store.get(self.stack.state.db, e["$id"]), with_logs=True) for e in executions]
+
     def set_clock(self, at: dt.datetime | str) -> None:
         """Move the scheduler's mark without running anything (start of a simulation)."""
         moment = parse_moment(at) if isinstance(at, str) else at

@@ -8,6 +8,7 @@ Sync executions answer 201 with the finished execution (30 s cap → 408), async
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from starlette.concurrency import run_in_threadpool
@@ -78,6 +79,20 @@ def _headers(value) -> dict[str, str]:
     return {k: str(v) for k, v in value.items()}
 
 
+def _future_minute(value):
+    """`scheduledAt`: an ISO 8601 date at least a minute ahead (Appwrite's rule)."""
+    from emulator import clock
+
+    description = "Value must be valid date in the future, at least one minute from now, in ISO 8601 format."
+    try:
+        moment = clock.parse_iso(value) if isinstance(value, str) else None
+    except ValueError:
+        moment = None
+    if moment is None or moment < clock.now() + dt.timedelta(minutes=1):
+        raise p.Invalid(description)
+    return moment
+
+
 async def create_execution(request: Request):
     who = caller(request)
     require_scope(who, "executions.write", "execution.write")
@@ -88,17 +103,17 @@ async def create_execution(request: Request):
     path = args.optional("path", p.text(2048), "/") or "/"
     method = args.optional("method", _method, "POST")
     headers = args.optional("headers", _headers, {})
-    if args.has("scheduledAt"):
-        raise AppwriteError("general_argument_invalid",
-                            "Invalid `scheduledAt` param: scheduled executions are not supported by the emulator; "
-                            "use the cron `schedule` or `python -m emulator tick`.")
+    scheduled_at = args.optional("scheduledAt", _future_minute, None)
+    if scheduled_at is not None and not asynchronous:
+        raise AppwriteError("general_bad_request", "Scheduled executions must run asynchronously. Set scheduledAt "
+                            "to a future date, or set async to true.")
     if who.kind != "key" and not set(who.roles) & set(spec.execute):
         raise AppwriteError("user_unauthorized")
     if body == "0":
         body = ""  # Appwrite's executor drops a body of "0"
     invocation = Invocation(spec.id, "http", method=method, path=path if path.startswith("/") else "/" + path,
                             headers=headers, body=body, caller=who, asynchronous=asynchronous,
-                            client_ip=request.client.host if request.client else "")
+                            client_ip=request.client.host if request.client else "", scheduled_at=scheduled_at)
     execution = await run_in_threadpool(service.execute, invocation)
     return json_response(store.public(execution, with_logs=who.kind == "key"), 202 if asynchronous else 201)
 

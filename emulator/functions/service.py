@@ -58,6 +58,7 @@ class Invocation:
     parent_id: str | None = None  # the execution whose write caused this one
     at: dt.datetime | None = None  # run with this moment as "now" (controllable clock)
     client_ip: str = ""
+    scheduled_at: dt.datetime | None = None  # a one-off execution held until then (`scheduledAt`)
 
 
 class Functions:
@@ -75,7 +76,7 @@ class Functions:
         self.workdir = pathlib.Path(workdir)
         self.executor = Executor(self.workdir / "workers")
         self.scheduler = Scheduler({f.id: f.schedule for f in manifest.functions if f.schedule},
-                                   clock.now(), on_due=self._scheduled)
+                                   clock.now(), on_due=self._scheduled, on_tick=self.release_scheduled)
         self._deployments: dict[str, Deployment] = {}
         self._pool = concurrent.futures.ThreadPoolExecutor(max_parallel, thread_name_prefix="execution")
         self._pending: set[concurrent.futures.Future] = set()
@@ -118,6 +119,13 @@ class Functions:
         Returns the stored execution (with the emulator's private fields)."""
         spec = self.spec(invocation.function_id)
         execution = self._new_execution(spec, invocation)
+        if invocation.scheduled_at is not None:
+            execution["status"] = "scheduled"
+            execution["trigger"] = "schedule"
+            execution["scheduledAt"] = clock.iso(invocation.scheduled_at)
+            execution["_invocation"] = _held(invocation)
+            store.save(self.state.db, execution)
+            return dict(execution)
         store.save(self.state.db, execution)
         accepted = dict(execution)  # as it was when accepted; the run updates `execution`
         future = self._submit(spec, execution, invocation)
@@ -297,12 +305,34 @@ class Functions:
                 if f.schedule and list(due_times(f.schedule, minute - dt.timedelta(minutes=1), minute))]
 
     def tick(self, at: dt.datetime) -> list[dict[str, Any]]:
-        """Run what is due at `at` (`python -m emulator tick --at`)."""
-        return [self.run_schedule(fid, at) for fid in self.due_at(at)]
+        """Run what is due at `at` (`python -m emulator tick --at`), and release the one-off
+        executions scheduled by then."""
+        ran = [self.run_schedule(fid, at) for fid in self.due_at(at)]
+        return ran + self.release_scheduled(at, at_their_time=True)
 
     def advance(self, until: dt.datetime) -> list[dict[str, Any]]:
         """Run every tick between the scheduler's mark and `until`, in time order."""
-        return [self.run_schedule(fid, moment) for fid, moment in self.scheduler.advance(until)]
+        ran = [self.run_schedule(fid, moment) for fid, moment in self.scheduler.advance(until)]
+        return ran + self.release_scheduled(until, at_their_time=True)
+
+    def release_scheduled(self, until: dt.datetime, *, at_their_time: bool = False) -> list[dict[str, Any]]:
+        """Start the one-off executions (`scheduledAt`) that are due by `until`; they run
+        in the background with trigger `schedule`, as Appwrite's scheduler starts them
+        (`at_their_time`: with their `scheduledAt` as "now", for the controllable clock)."""
+        started = []
+        for execution in store.with_status(self.state.db, "scheduled"):
+            moment = clock.parse_iso(execution["scheduledAt"])
+            if moment > until:
+                continue
+            held = execution.pop("_invocation")
+            invocation = Invocation(execution["functionId"], "schedule", method=held["method"],
+                                    path=held["path"], headers=held["headers"], body=held["body"],
+                                    asynchronous=True, at=moment if at_their_time else None)
+            execution["status"] = "waiting"
+            store.save(self.state.db, execution)
+            self._submit(self.spec(execution["functionId"]), execution, invocation)
+            started.append(execution)
+        return started
 
     def _scheduled(self, function_id: str, moment: dt.datetime) -> None:
         self.execute(Invocation(function_id, "schedule", asynchronous=True))
@@ -325,3 +355,9 @@ class Functions:
         self.scheduler.stop()
         self._pool.shutdown(wait=True, cancel_futures=True)
         self.executor.close()
+
+
+def _held(invocation: Invocation) -> dict[str, Any]:
+    """What a scheduled execution needs to run later (kept in the store, never shown)."""
+    body = invocation.body.decode("utf-8", "replace") if isinstance(invocation.body, bytes) else invocation.body
+    return {"method": invocation.method, "path": invocation.path, "headers": dict(invocation.headers), "body": body}

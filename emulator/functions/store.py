@@ -29,7 +29,7 @@ STORED_RESPONSE_HEADERS = ("content-type", "content-length")
 LOG_KEEP = 1_000_000
 LOG_WARNING = "[WARNING] Logs truncated. The output exceeded 1000000 characters.\n"
 # Not part of Appwrite's model: what the emulator records about why an execution ran.
-PRIVATE_FIELDS = ("_event", "_parentId", "_loop", "_response", "_syncTimedOut")
+PRIVATE_FIELDS = ("_event", "_parentId", "_loop", "_response", "_syncTimedOut", "_invocation")
 
 
 def init_schema(db: Database) -> None:
@@ -74,6 +74,11 @@ def delete(db: Database, execution_id: str) -> None:
 def all_for(db: Database, function_id: str) -> list[dict[str, Any]]:
     """Every execution of a function, oldest first."""
     rows = db.query("SELECT document FROM functions_executions WHERE function_id = ? ORDER BY seq", (function_id,))
+    return [json.loads(r["document"]) for r in rows]
+
+
+def with_status(db: Database, status: str) -> list[dict[str, Any]]:
+    rows = db.query("SELECT document FROM functions_executions WHERE status = ? ORDER BY seq", (status,))
     return [json.loads(r["document"]) for r in rows]
 
 

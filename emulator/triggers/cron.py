@@ -78,11 +78,13 @@ class Scheduler:
     """
 
     def __init__(self, schedules: dict[str, str], start: dt.datetime,
-                 on_due: Callable[[str, dt.datetime], None] | None = None):
+                 on_due: Callable[[str, dt.datetime], None] | None = None,
+                 on_tick: Callable[[dt.datetime], None] | None = None):
         self.schedules = {fid: parse_schedule(expr) for fid, expr in schedules.items() if expr}
         self._mark = as_utc(start)
         self._lock = threading.Lock()
         self._on_due = on_due
+        self._on_tick = on_tick  # called with "now" on every pass of the real-time thread
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -108,9 +110,12 @@ class Scheduler:
     def start_thread(self, now: Callable[[], dt.datetime] = system_now, interval: float = 1.0) -> None:
         def loop() -> None:
             while not self._stop.wait(interval):
-                for fid, moment in self.advance(now()):
+                moment_now = now()
+                for fid, moment in self.advance(moment_now):
                     if self._on_due:
                         self._on_due(fid, moment)
+                if self._on_tick:
+                    self._on_tick(moment_now)
 
         self._thread = threading.Thread(target=loop, name="cron", daemon=True)
         self._thread.start()

@@ -136,6 +136,35 @@ def test_bad_execution_parameters_are_400(lab, kwargs, type_):
     assert (error.value.code, error.value.type) == (400, type_)
 
 
+def test_a_scheduled_execution_waits_for_its_time(lab):
+    functions = Functions(lab.admin_client())
+    when = (dt.datetime.now(UTC) + dt.timedelta(days=2)).replace(second=0, microsecond=0, minute=7)
+    held = functions.create_execution("echo", path="/later-on", method="GET", xasync=True,
+                                      scheduled_at=when.isoformat())
+    assert (held["status"], held["trigger"]) == ("scheduled", "schedule")
+    assert held["scheduledAt"].startswith(when.strftime("%Y-%m-%dT%H:%M"))
+    assert all(e["$id"] != held["$id"] for e in lab.tick(when - dt.timedelta(minutes=1)))
+    assert functions.get_execution("echo", held["$id"])["status"] == "scheduled"
+    ran = {e["$id"]: e for e in lab.tick(when)}
+    assert ran[held["$id"]]["status"] == "completed"
+    seen = body(ran[held["$id"]])
+    assert (seen["path"], seen["headers"]["x-appwrite-trigger"]) == ("/later-on", "schedule")
+
+
+@pytest.mark.parametrize(
+    "kwargs, code, type_",
+    [
+        ({"xasync": False, "scheduled_at": "2099-01-01T00:00:00Z"}, 400, "general_bad_request"),
+        ({"xasync": True, "scheduled_at": "2001-01-01T00:00:00Z"}, 400, "general_argument_invalid"),
+        ({"xasync": True, "scheduled_at": "tomorrow"}, 400, "general_argument_invalid"),
+    ],
+)
+def test_scheduled_at_is_validated(lab, kwargs, code, type_):
+    with pytest.raises(AppwriteException) as error:
+        Functions(lab.admin_client()).create_execution("echo", **kwargs)
+    assert (error.value.code, error.value.type) == (code, type_)
+
+
 def test_unknown_function_is_404(lab):
     with pytest.raises(AppwriteException) as error:
         Functions(lab.admin_client()).create_execution("nope")
