@@ -3,9 +3,9 @@
 import argparse
 import sys
 
-from . import cold_start
+from . import cold_start, functions
 
-BENCHMARKS = {"cold-start": cold_start.main}
+BENCHMARKS = {"cold-start": cold_start.main, "functions": functions.main}
 
 
 def main() -> int:

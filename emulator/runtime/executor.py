@@ -206,6 +206,11 @@ class Executor:
         worker = self._workers.get(function_id)
         return worker.port if worker and worker.alive() else None
 
+    def worker_pid(self, function_id: str) -> int | None:
+        """The process id of a running worker (for memory measurements)."""
+        worker = self._workers.get(function_id)
+        return worker.process.pid if worker and worker.alive() else None
+
     def stop(self, function_id: str) -> None:
         """Stop a function's worker (the next execution cold-starts)."""
         self._discard(function_id)
