@@ -63,7 +63,7 @@ class Stack:
               loop_limit: int = 3) -> Stack:
         manifest = load_manifest(manifest_path)
         own = data_dir is None
-        data = pathlib.Path(data_dir) if data_dir is not None else pathlib.Path(tempfile.mkdtemp(prefix="newsroom-"))
+        data = (pathlib.Path(data_dir) if data_dir is not None else pathlib.Path(tempfile.mkdtemp(prefix="newsroom-"))).resolve()
         if reset and data.exists():
             shutil.rmtree(data)
         data.mkdir(parents=True, exist_ok=True)

@@ -120,7 +120,8 @@ class Executor:
 
     def __init__(self, workdir: pathlib.Path | None = None, start_timeout: float = 30.0):
         self._own_workdir = workdir is None
-        self.workdir = pathlib.Path(workdir or tempfile.mkdtemp(prefix="newsroom-executor-"))
+        # Absolute: workers run in their own cwd and are handed paths inside it.
+        self.workdir = pathlib.Path(workdir or tempfile.mkdtemp(prefix="newsroom-executor-")).resolve()
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.start_timeout = start_timeout
         self._workers: dict[str, _Worker] = {}

@@ -91,6 +91,24 @@ def test_tick_runs_what_is_due_at_that_time(served):
     assert cli("tick", "--at", "not a time", data=data, check=False).returncode == 1
 
 
+def test_serve_with_a_relative_data_folder_runs_functions(tmp_path):
+    process = subprocess.Popen(
+        [sys.executable, "-m", "emulator", "serve", "--manifest", str(LAB), "--data", "rel-data", "--port", "0"],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        credentials = tmp_path / "rel-data" / "credentials.json"
+        deadline = time.monotonic() + 60
+        while not credentials.exists():
+            assert process.poll() is None and time.monotonic() < deadline, "serve did not start"
+            time.sleep(0.05)
+        url = json.loads(credentials.read_text())["functions"]["echo"]
+        assert httpx.get(url + "/relative").json()["path"] == "/relative"
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
 def test_client_commands_without_a_server_say_how_to_start_one(tmp_path):
     result = cli("executions", data=tmp_path, check=False)
     assert result.returncode == 1
