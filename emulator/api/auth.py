@@ -51,37 +51,11 @@ GUEST_SCOPES = frozenset(
         "executions.write",
     }
 )
-USER_SCOPES = frozenset(
-    {
-        "global",
-        "public",
-        "home",
-        "console",
-        "graphql",
-        "sessions.write",
-        "account",
-        "teams.read",
-        "teams.write",
-        "documents.read",
-        "documents.write",
-        "rows.read",
-        "rows.write",
-        "files.read",
-        "files.write",
-        "projects.read",
-        "projects.write",
-        "locale.read",
-        "avatars.read",
-        "execution.read",
-        "execution.write",
-        "executions.read",
-        "executions.write",
-        "targets.read",
-        "targets.write",
-        "subscribers.write",
-        "assistant.read",
-    }
-)
+# A signed-in user may call everything a guest may, and these.
+USER_SCOPES = GUEST_SCOPES | {
+    "account", "teams.read", "teams.write", "execution.read", "executions.read", "projects.read",
+    "projects.write", "targets.read", "targets.write", "subscribers.write", "assistant.read",
+}
 
 
 @dataclass(frozen=True)

@@ -260,10 +260,7 @@ def _create_many(who: Caller, table: TableMeta, args: p.Params, store) -> Outcom
     created, staged = [], []
     with store.db.transaction():
         for item in items:
-            row_id = _check_param("$id", item.get("$id", "unique()"), p.custom_id)
-            permissions = None
-            if item.get("$permissions") is not None:
-                permissions = _check_param("permissions", item["$permissions"], _row_permissions)
+            row_id, permissions = _bulk_item(item)
             if store.get(table, row_id) is not None:
                 raise AppwriteError("row_already_exists", id="")
             row = _new_row(who, store, table, row_id, item, permissions)
@@ -317,15 +314,21 @@ def _upsert_row(request, who: Caller, table: TableMeta, args: p.Params, store) -
                    [_op(table, "upsert", row_id, staged)])
 
 
+def _bulk_item(item: dict) -> tuple[str, list[str] | None]:
+    """The `$id` and `$permissions` of one row of a bulk create/upsert, validated."""
+    row_id = _check_param("$id", item.get("$id", "unique()"), p.custom_id)
+    permissions = None
+    if item.get("$permissions") is not None:
+        permissions = _check_param("permissions", item["$permissions"], _row_permissions)
+    return row_id, permissions
+
+
 def _upsert_rows(request, who: Caller, table: TableMeta, args: p.Params, store) -> Outcome:
     items = args.required("rows", _rows_param)
     results, staged = [], []
     with store.db.transaction():
         for item in items:
-            row_id = _check_param("$id", item.get("$id", "unique()"), p.custom_id)
-            permissions = None
-            if item.get("$permissions") is not None:
-                permissions = _check_param("permissions", item["$permissions"], _row_permissions)
+            row_id, permissions = _bulk_item(item)
             result, data = _upsert_one(who, store, table, row_id, item, permissions)
             results.append(result)
             staged.append(dict(data, **{"$id": row_id}))

@@ -295,8 +295,7 @@ class Functions:
     # -- schedules ----------------------------------------------------------------------------------
     def run_schedule(self, function_id: str, at: dt.datetime | None = None) -> dict[str, Any]:
         """Run a function as its cron trigger would, at `at` (default now); waits for it."""
-        execution = self.execute(Invocation(function_id, "schedule", at=at))
-        return execution
+        return self.execute(Invocation(function_id, "schedule", at=at))
 
     def due_at(self, at: dt.datetime) -> list[str]:
         """Ids of the functions whose schedule has a tick at `at` (minute precision)."""
