@@ -9,8 +9,12 @@ BENCHMARKS = {"cold-start": cold_start.main, "functions": functions.main}
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench", description="Newsroom benchmarks (results: docs/benchmarks.md)")
-    parser.add_argument("name", nargs="?", choices=sorted(BENCHMARKS), help="one benchmark (default: all)")
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description="Newsroom benchmarks (results: docs/benchmarks.md)"
+    )
+    parser.add_argument(
+        "name", nargs="?", choices=sorted(BENCHMARKS), help="one benchmark (default: all)"
+    )
     args, rest = parser.parse_known_args()
     names = [args.name] if args.name else sorted(BENCHMARKS)
     for name in names:

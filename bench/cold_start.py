@@ -26,8 +26,11 @@ from emulator.runtime import Deployment, Executor, function_env
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BODY = json.dumps({"title": "Hello", "body": "A first article.", "tags": ["news"]})
-HEADERS = {"content-type": "application/json", "x-appwrite-key": "bench-key",
-           "x-appwrite-trigger": "http"}
+HEADERS = {
+    "content-type": "application/json",
+    "x-appwrite-key": "bench-key",
+    "x-appwrite-trigger": "http",
+}
 
 
 def prepare(sdk: str, workdir: pathlib.Path) -> Deployment:
@@ -35,8 +38,13 @@ def prepare(sdk: str, workdir: pathlib.Path) -> Deployment:
     (root / "requirements.txt").write_text(f"appwrite=={sdk}\njsonschema==4.26.0\n")
     print(f"building runtime-env with appwrite=={sdk} …", flush=True)
     python = build(root, "pip install -r requirements.txt")
-    env = function_env(function_id="sdk-probe", function_name="SDK probe", deployment_id=sdk,
-                       project_id="newsroom", endpoint="http://127.0.0.1:9/v1")
+    env = function_env(
+        function_id="sdk-probe",
+        function_name="SDK probe",
+        deployment_id=sdk,
+        project_id="newsroom",
+        endpoint="http://127.0.0.1:9/v1",
+    )
     return Deployment("sdk-probe", root=root, entrypoint="src/main.py", python=python, env=env)
 
 
@@ -47,10 +55,14 @@ def measure(dep: Deployment, runs: int, warm_requests: int = 20) -> dict:
             t0 = time.perf_counter()
             executor.warm(dep)
             t1 = time.perf_counter()
-            result = executor.execute(dep, method="POST", path="/articles", headers=HEADERS, body=BODY)
+            result = executor.execute(
+                dep, method="POST", path="/articles", headers=HEADERS, body=BODY
+            )
             t2 = time.perf_counter()
             if result.status_code != 200:
-                raise SystemExit(f"probe failed: {result.status_code} {result.text} {result.errors}")
+                raise SystemExit(
+                    f"probe failed: {result.status_code} {result.text} {result.errors}"
+                )
             if i == 0:
                 continue
             cold.append(t2 - t0)
@@ -59,7 +71,9 @@ def measure(dep: Deployment, runs: int, warm_requests: int = 20) -> dict:
             if i == 1:
                 for _ in range(warm_requests):
                     t = time.perf_counter()
-                    executor.execute(dep, method="POST", path="/articles", headers=HEADERS, body=BODY)
+                    executor.execute(
+                        dep, method="POST", path="/articles", headers=HEADERS, body=BODY
+                    )
                     warm.append(time.perf_counter() - t)
     return {
         "cold_ms": statistics.median(cold) * 1000,
@@ -72,7 +86,9 @@ def measure(dep: Deployment, runs: int, warm_requests: int = 20) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench cold-start", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench cold-start", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--runs", type=int, default=7, help="fresh workers per SDK (default 7)")
     parser.add_argument("--sdk", action="append", help="SDK versions (default: 15.3.0 and 27.0.0)")
     args = parser.parse_args(argv)
@@ -84,9 +100,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"measuring appwrite=={sdk}: {args.runs} cold starts …", flush=True)
             rows.append((sdk, measure(dep, args.runs)))
     print()
-    print("| appwrite SDK | cold start (ms) | first request (ms, median [min–max]) | peak memory (MiB) | warm request (ms) |")
+    print(
+        "| appwrite SDK | cold start (ms) | first request (ms, median [min–max]) | peak memory (MiB) | warm request (ms) |"
+    )
     print("|---|---|---|---|---|")
     for sdk, r in rows:
-        print(f"| {sdk} | {r['cold_ms']:.0f} | {r['first_ms']:.0f} [{r['first_min_ms']:.0f}–{r['first_max_ms']:.0f}]"
-              f" | {r['memory_mib']:.1f} | {r['warm_ms']:.1f} |")
+        print(
+            f"| {sdk} | {r['cold_ms']:.0f} | {r['first_ms']:.0f} [{r['first_min_ms']:.0f}–{r['first_max_ms']:.0f}]"
+            f" | {r['memory_mib']:.1f} | {r['warm_ms']:.1f} |"
+        )
     return 0

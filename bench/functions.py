@@ -34,23 +34,43 @@ def _peak_mib(pid: int) -> float:
 def requests_for(client: AppwriteTestClient) -> dict[str, callable]:
     """Per function, `prepare()` → a `run()` that makes one realistic request (fresh
     subject each time); preparing may itself run the function, so it happens first."""
-    author = client.create_user(f"bench-{uuid.uuid4().hex[:8]}@example.test", "bench-password-1", "Bench")
+    author = client.create_user(
+        f"bench-{uuid.uuid4().hex[:8]}@example.test", "bench-password-1", "Bench"
+    )
     jwt = client.jwt_for(author)
-    article = {"title": "Bench", "body": "word " * 300, "authorId": author["$id"], "status": "draft"}
+    article = {
+        "title": "Bench",
+        "body": "word " * 300,
+        "authorId": author["$id"],
+        "status": "draft",
+    }
     functions = client.stack.functions
 
     def http(fid, method, path, body=None, auth=False):
         headers = {"content-type": "application/json"}
         if auth:
             headers["authorization"] = f"Bearer {jwt}"
-        return lambda: lambda: functions.execute(Invocation(
-            fid, "http", method=method, path=path, headers=headers,
-            body=json.dumps(body(), separators=(",", ":")) if body else "", via_domain=True))
+        return lambda: (
+            lambda: functions.execute(
+                Invocation(
+                    fid,
+                    "http",
+                    method=method,
+                    path=path,
+                    headers=headers,
+                    body=json.dumps(body(), separators=(",", ":")) if body else "",
+                    via_domain=True,
+                )
+            )
+        )
 
     def event(fid, pattern_body):
         def prepare():  # the write fires the real event first; the timed run is a redelivery
             payload, name = pattern_body()
-            return lambda: functions.execute(Invocation(fid, "event", body=json.dumps(payload), event=name))
+            return lambda: functions.execute(
+                Invocation(fid, "event", body=json.dumps(payload), event=name)
+            )
+
         return prepare
 
     def new_row():
@@ -62,28 +82,48 @@ def requests_for(client: AppwriteTestClient) -> dict[str, callable]:
         return created, f"databases.newsroom.collections.articles.documents.{created['$id']}.create"
 
     def new_user():
-        user = client.create_user(f"bench-{uuid.uuid4().hex[:8]}@example.test", "bench-password-1", "B")
+        user = client.create_user(
+            f"bench-{uuid.uuid4().hex[:8]}@example.test", "bench-password-1", "B"
+        )
         functions.wait_idle()
         return user, f"users.{user['$id']}.create"
 
     return {
-        "accounts": http("accounts", "POST", "/signup", lambda: {
-            "email": f"b-{uuid.uuid4().hex}@example.test", "password": "bench-password-1", "name": "B"}),
+        "accounts": http(
+            "accounts",
+            "POST",
+            "/signup",
+            lambda: {
+                "email": f"b-{uuid.uuid4().hex}@example.test",
+                "password": "bench-password-1",
+                "name": "B",
+            },
+        ),
         "articles": http("articles", "GET", "/articles?limit=10", auth=True),
         "enrich-article": event("enrich-article", new_row),
         "provision-profile": event("provision-profile", new_user),
-        "publish-scheduled": lambda: lambda: functions.execute(Invocation("publish-scheduled", "schedule")),
-        "nightly-maintenance": lambda: lambda: functions.execute(Invocation("nightly-maintenance", "schedule")),
+        "publish-scheduled": lambda: (
+            lambda: functions.execute(Invocation("publish-scheduled", "schedule"))
+        ),
+        "nightly-maintenance": lambda: (
+            lambda: functions.execute(Invocation("nightly-maintenance", "schedule"))
+        ),
     }
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench functions", description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5, help="fresh workers per function (default 5)")
+    parser = argparse.ArgumentParser(
+        prog="python -m bench functions", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--runs", type=int, default=5, help="fresh workers per function (default 5)"
+    )
     args = parser.parse_args(argv)
     rows = []
-    with tempfile.TemporaryDirectory(prefix="newsroom-bench-") as tmp, \
-            Stack.start(ROOT / "appwrite.json", data_dir=tmp, realtime_cron=False) as stack:
+    with (
+        tempfile.TemporaryDirectory(prefix="newsroom-bench-") as tmp,
+        Stack.start(ROOT / "appwrite.json", data_dir=tmp, realtime_cron=False) as stack,
+    ):
         client = AppwriteTestClient(stack)
         executor = stack.functions.executor
         for fid, make in requests_for(client).items():
@@ -99,12 +139,21 @@ def main(argv: list[str] | None = None) -> int:
                 hot = hot_run()
                 for execution in (cold, hot):
                     if execution["status"] != "completed":
-                        raise SystemExit(f"{fid} failed: {execution['responseStatusCode']} {execution['errors']}")
+                        raise SystemExit(
+                            f"{fid} failed: {execution['responseStatusCode']} {execution['errors']}"
+                        )
                 first.append(cold["duration"])
                 warm.append(hot["duration"])
                 peak.append(_peak_mib(executor.worker_pid(fid)))
-            rows.append((fid, statistics.median(first[1:]) * 1000, min(first[1:]) * 1000,
-                         statistics.median(warm[1:]) * 1000, statistics.median(peak[1:])))
+            rows.append(
+                (
+                    fid,
+                    statistics.median(first[1:]) * 1000,
+                    min(first[1:]) * 1000,
+                    statistics.median(warm[1:]) * 1000,
+                    statistics.median(peak[1:]),
+                )
+            )
     print()
     print("| function | first request (ms, median / min) | warm request (ms) | peak memory (MiB) |")
     print("|---|---|---|---|")

@@ -13,8 +13,10 @@ import contextvars
 import datetime as dt
 from collections.abc import Iterator
 
-UTC = dt.timezone.utc
-_override: contextvars.ContextVar[dt.datetime | None] = contextvars.ContextVar("emulator_now", default=None)
+UTC = dt.UTC
+_override: contextvars.ContextVar[dt.datetime | None] = contextvars.ContextVar(
+    "emulator_now", default=None
+)
 
 
 def now() -> dt.datetime:

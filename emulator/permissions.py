@@ -51,7 +51,9 @@ def check_role(role: str) -> None:
     if not rest and "/" in name:
         name, _, dimension = name.partition("/")
     if name not in _ROLE_NAMES:
-        raise PermissionInvalid(f'Role "{name}" is not allowed. Must be one of: {", ".join(_ROLE_NAMES)}.')
+        raise PermissionInvalid(
+            f'Role "{name}" is not allowed. Must be one of: {", ".join(_ROLE_NAMES)}.'
+        )
     if name in ("any", "guests", "users") and identifier:
         raise PermissionInvalid(f'Role "{name}" can not have an ID value.')
     if name in ("any", "guests") and dimension:
@@ -72,7 +74,9 @@ def check_role(role: str) -> None:
         raise PermissionInvalid("Dimension must not be empty.")
 
 
-def normalize(permissions: Iterable[object], allowed: tuple[str, ...], *, table_level: bool) -> list[str]:
+def normalize(
+    permissions: Iterable[object], allowed: tuple[str, ...], *, table_level: bool
+) -> list[str]:
     """Validate and expand permissions: `write` → create/update/delete (table) or update/delete (row).
 
     Order is kept, duplicates dropped. Raises `PermissionInvalid`.
@@ -84,7 +88,9 @@ def normalize(permissions: Iterable[object], allowed: tuple[str, ...], *, table_
     for text in permissions:
         action, role = parse_permission(text)
         if action not in allowed:
-            raise PermissionInvalid(f'Permission "{action}" is not allowed. Must be one of: {", ".join(allowed)}.')
+            raise PermissionInvalid(
+                f'Permission "{action}" is not allowed. Must be one of: {", ".join(allowed)}.'
+            )
         check_role(role)
         if action == "write":
             actions = ("create", "update", "delete") if table_level else ("update", "delete")

@@ -30,11 +30,21 @@ class ProvisionReport:
 
 
 def _column_params(column: ColumnSpec) -> tuple[str, dict]:
-    return col.inline_definition({
-        "key": column.key, "type": column.type, "format": column.format, "required": column.required,
-        "array": column.array, "size": column.size, "default": column.default, "min": column.min,
-        "max": column.max, "elements": list(column.elements), "encrypt": column.encrypt,
-    })
+    return col.inline_definition(
+        {
+            "key": column.key,
+            "type": column.type,
+            "format": column.format,
+            "required": column.required,
+            "array": column.array,
+            "size": column.size,
+            "default": column.default,
+            "min": column.min,
+            "max": column.max,
+            "elements": list(column.elements),
+            "encrypt": column.encrypt,
+        }
+    )
 
 
 def provision(state: EmulatorState, manifest_path: str | Path) -> ProvisionReport:
@@ -54,12 +64,15 @@ def provision(state: EmulatorState, manifest_path: str | Path) -> ProvisionRepor
         permissions = table_permissions(list(spec.permissions))
         try:
             table = registry.get_table(spec.database_id, spec.id)
-            table = registry.update_table(table, spec.name, permissions, spec.row_security, spec.enabled)
+            table = registry.update_table(
+                table, spec.name, permissions, spec.row_security, spec.enabled
+            )
         except AppwriteError as exc:
             if exc.type != "table_not_found":
                 raise
-            table = registry.create_table(spec.database_id, spec.id, spec.name, permissions, spec.row_security,
-                                          spec.enabled)
+            table = registry.create_table(
+                spec.database_id, spec.id, spec.name, permissions, spec.row_security, spec.enabled
+            )
             report.tables.append(f"{spec.database_id}/{spec.id}")
         for column in spec.columns:
             if table.column(column.key) is None:
@@ -69,8 +82,16 @@ def provision(state: EmulatorState, manifest_path: str | Path) -> ProvisionRepor
                 report.columns.append(f"{spec.database_id}/{spec.id}/{column.key}")
         for index in spec.indexes:
             if table.index(index.key) is None:
-                add_index(registry, table, {"key": index.key, "type": index.type, "columns": list(index.columns),
-                                            "orders": list(index.orders)})
+                add_index(
+                    registry,
+                    table,
+                    {
+                        "key": index.key,
+                        "type": index.type,
+                        "columns": list(index.columns),
+                        "orders": list(index.orders),
+                    },
+                )
                 table = registry.get_table(spec.database_id, spec.id)
                 report.indexes.append(f"{spec.database_id}/{spec.id}/{index.key}")
     return report

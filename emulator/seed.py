@@ -27,8 +27,10 @@ ARTICLES = [
     ("bob", "Launch week schedule", False, "scheduled"),
     ("alice", "Looking back at 2025", False, "archived"),
 ]
-BODY = ("Newsroom sample text. Reporters file stories, editors sharpen them, and the desk "
-        "publishes on schedule. ") * 12
+BODY = (
+    "Newsroom sample text. Reporters file stories, editors sharpen them, and the desk "
+    "publishes on schedule. "
+) * 12
 
 
 class SeedError(RuntimeError):
@@ -47,9 +49,16 @@ def seed(stack) -> str:
         return "seed: the project already has users; nothing added (use --reset to start over)"
     ids: dict[str, str] = {}
     for key, email, name, password, labels in USERS:
-        answer = _call(client.invoke_http("accounts", "/signup", method="POST",
-                                          json={"email": email, "password": password, "name": name}),
-                       f"sign up {email}", 201)
+        answer = _call(
+            client.invoke_http(
+                "accounts",
+                "/signup",
+                method="POST",
+                json={"email": email, "password": password, "name": name},
+            ),
+            f"sign up {email}",
+            201,
+        )
         ids[key] = answer["user"]["$id"]
         users.update_email_verification(ids[key], True)
         if labels:
@@ -65,18 +74,30 @@ def seed(stack) -> str:
             article["teamId"] = team["$id"]
         if status == "scheduled":
             article["publishAt"] = publish_at
-        created = _call(client.invoke_http("articles", "/articles", method="POST", json=article, user=user),
-                        f"create {title!r}", 201)
+        created = _call(
+            client.invoke_http("articles", "/articles", method="POST", json=article, user=user),
+            f"create {title!r}",
+            201,
+        )
         steps = {"published": ["publish"], "archived": ["publish", "archive"]}.get(status, [])
         for step in steps:
-            _call(client.invoke_http("articles", f"/articles/{created['$id']}/{step}", method="POST", user=user),
-                  f"{step} {title!r}", 200)
+            _call(
+                client.invoke_http(
+                    "articles", f"/articles/{created['$id']}/{step}", method="POST", user=user
+                ),
+                f"{step} {title!r}",
+                200,
+            )
     client.wait_for_executions()
     lines = ["seeded (through the accounts and articles functions): users (email / password):"]
-    lines += [f"  {email:<24} {password}{'  (site admin)' if labels else ''}"
-              for _, email, _, password, labels in USERS]
+    lines += [
+        f"  {email:<24} {password}{'  (site admin)' if labels else ''}"
+        for _, email, _, password, labels in USERS
+    ]
     lines.append("  team 'desk': carol (owner), bob (editor)")
-    lines.append(f"  {len(ARTICLES)} articles: published, draft, scheduled (in 30 minutes), archived")
+    lines.append(
+        f"  {len(ARTICLES)} articles: published, draft, scheduled (in 30 minutes), archived"
+    )
     return "\n".join(lines)
 
 

@@ -58,12 +58,24 @@ class Stack:
         return self.state.admin_key
 
     @classmethod
-    def start(cls, manifest_path: str | pathlib.Path, *, data_dir: str | pathlib.Path | None = None,
-              host: str = "127.0.0.1", port: int = 0, reset: bool = False, realtime_cron: bool = True,
-              loop_limit: int = 3) -> Stack:
+    def start(
+        cls,
+        manifest_path: str | pathlib.Path,
+        *,
+        data_dir: str | pathlib.Path | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        reset: bool = False,
+        realtime_cron: bool = True,
+        loop_limit: int = 3,
+    ) -> Stack:
         manifest = load_manifest(manifest_path)
         own = data_dir is None
-        data = (pathlib.Path(data_dir) if data_dir is not None else pathlib.Path(tempfile.mkdtemp(prefix="newsroom-"))).resolve()
+        data = (
+            pathlib.Path(data_dir)
+            if data_dir is not None
+            else pathlib.Path(tempfile.mkdtemp(prefix="newsroom-"))
+        ).resolve()
         if reset and data.exists():
             shutil.rmtree(data)
         data.mkdir(parents=True, exist_ok=True)
@@ -72,12 +84,15 @@ class Stack:
 
         provision(state, manifest.source)
         api = server.start(state, host=host, port=port)
-        functions = Functions(state, manifest, workdir=data / "runtime", endpoint=api.endpoint,
-                              loop_limit=loop_limit)
+        functions = Functions(
+            state, manifest, workdir=data / "runtime", endpoint=api.endpoint, loop_limit=loop_limit
+        )
         public = [f.id for f in manifest.functions if {"any", "guests"} & set(f.execute)]
         sockets, ports = [], {}
         for index, function_id in enumerate(public, 1):
-            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # asyncio sets TCP_NODELAY only then
+            sock = socket.socket(
+                socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP
+            )  # asyncio sets TCP_NODELAY only then
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             sock.bind((host, api.port + index if port else 0))
             sock.listen(128)
@@ -85,11 +100,16 @@ class Stack:
             ports[sock.getsockname()[1]] = function_id
         gateway = gateway_thread = None
         if sockets:
-            config = uvicorn.Config(FunctionURLs(functions, ports), log_level="warning", access_log=False,
-                                    lifespan="off")
+            config = uvicorn.Config(
+                FunctionURLs(functions, ports),
+                log_level="warning",
+                access_log=False,
+                lifespan="off",
+            )
             gateway = uvicorn.Server(config)
-            gateway_thread = threading.Thread(target=gateway.run, kwargs={"sockets": sockets},
-                                              name="function-urls", daemon=True)
+            gateway_thread = threading.Thread(
+                target=gateway.run, kwargs={"sockets": sockets}, name="function-urls", daemon=True
+            )
             gateway_thread.start()
             while not gateway.started and gateway_thread.is_alive():
                 threading.Event().wait(0.01)
@@ -102,8 +122,12 @@ class Stack:
         return stack
 
     def credentials(self) -> dict:
-        return {"endpoint": self.endpoint, "projectId": self.project_id, "apiKey": self.api_key,
-                "functions": dict(self.function_urls)}
+        return {
+            "endpoint": self.endpoint,
+            "projectId": self.project_id,
+            "apiKey": self.api_key,
+            "functions": dict(self.function_urls),
+        }
 
     def write_credentials(self) -> pathlib.Path:
         path = self.data_dir / CREDENTIALS_FILE

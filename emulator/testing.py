@@ -55,7 +55,12 @@ class AppwriteTestClient:
         """An SDK client with the admin API key (every scope, permissions bypassed)."""
         from appwrite.client import Client
 
-        return Client().set_endpoint(self.endpoint).set_project(self.project_id).set_key(self.stack.api_key)
+        return (
+            Client()
+            .set_endpoint(self.endpoint)
+            .set_project(self.project_id)
+            .set_key(self.stack.api_key)
+        )
 
     def guest_client(self):
         """An SDK client with no credentials (role `guests`)."""
@@ -63,8 +68,15 @@ class AppwriteTestClient:
 
         return Client().set_endpoint(self.endpoint).set_project(self.project_id)
 
-    def create_user(self, email: str, password: str = "password-123", name: str = "", *,
-                    labels: list[str] | None = None, verified: bool = True) -> dict:
+    def create_user(
+        self,
+        email: str,
+        password: str = "password-123",
+        name: str = "",
+        *,
+        labels: list[str] | None = None,
+        verified: bool = True,
+    ) -> dict:
         """A user created through the Users API (fires `users.*.create`)."""
         from appwrite.services.users import Users
 
@@ -96,27 +108,53 @@ class AppwriteTestClient:
         return self.guest_client().set_jwt(self.jwt_for(user))
 
     # -- HTTP -------------------------------------------------------------------------------------
-    def invoke_http(self, function_id: str, path: str = "/", *, method: str = "GET", json: Any = None,
-                    body: bytes | str | None = None, headers: dict[str, str] | None = None,
-                    user: dict | str | None = None) -> httpx.Response:
+    def invoke_http(
+        self,
+        function_id: str,
+        path: str = "/",
+        *,
+        method: str = "GET",
+        json: Any = None,
+        body: bytes | str | None = None,
+        headers: dict[str, str] | None = None,
+        user: dict | str | None = None,
+    ) -> httpx.Response:
         """A raw request to the function's own URL (`Authorization: Bearer <jwt>` for `user`)."""
         url = self.stack.function_urls.get(function_id)
         if url is None:
-            raise LookupError(f"{function_id} has no URL: its execute roles include neither 'any' nor 'guests'")
+            raise LookupError(
+                f"{function_id} has no URL: its execute roles include neither 'any' nor 'guests'"
+            )
         headers = dict(headers or {})
         if user is not None:
             headers["authorization"] = f"Bearer {self.jwt_for(user)}"
-        return httpx.request(method, url + path, json=json, content=body, headers=headers, timeout=60)
+        return httpx.request(
+            method, url + path, json=json, content=body, headers=headers, timeout=60
+        )
 
-    def execute(self, function_id: str, path: str = "/", *, method: str = "POST", body: str = "",
-                headers: dict[str, str] | None = None, user: dict | str | None = None,
-                asynchronous: bool = False) -> dict:
+    def execute(
+        self,
+        function_id: str,
+        path: str = "/",
+        *,
+        method: str = "POST",
+        body: str = "",
+        headers: dict[str, str] | None = None,
+        user: dict | str | None = None,
+        asynchronous: bool = False,
+    ) -> dict:
         """A REST execution (`functions.create_execution`), with the admin key or as `user`."""
         from appwrite.services.functions import Functions
 
         client = self.as_user(user) if user is not None else self.admin_client()
-        return Functions(client).create_execution(function_id, body=body, xasync=asynchronous, path=path,
-                                                  method=method, headers=headers or {})
+        return Functions(client).create_execution(
+            function_id,
+            body=body,
+            xasync=asynchronous,
+            path=path,
+            method=method,
+            headers=headers or {},
+        )
 
     # -- events -------------------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -135,13 +173,22 @@ class AppwriteTestClient:
         _, executions = store.since(self.stack.state.db, mark)
         collected.extend(store.public(e, with_logs=True) for e in executions)
 
-    def emit_row_created(self, table_id: str, data: dict, *, database_id: str = "newsroom",
-                         row_id: str = "unique()", permissions: list[str] | None = None) -> tuple[dict, list[dict]]:
+    def emit_row_created(
+        self,
+        table_id: str,
+        data: dict,
+        *,
+        database_id: str = "newsroom",
+        row_id: str = "unique()",
+        permissions: list[str] | None = None,
+    ) -> tuple[dict, list[dict]]:
         """Create a row with the admin key; returns it and the executions its events caused."""
         from appwrite.services.tables_db import TablesDB
 
         with self.caused_executions() as executions:
-            row = TablesDB(self.admin_client()).create_row(database_id, table_id, row_id, data, permissions)
+            row = TablesDB(self.admin_client()).create_row(
+                database_id, table_id, row_id, data, permissions
+            )
         return row, executions
 
     def wait_for_executions(self, timeout: float = 60.0) -> None:
@@ -170,7 +217,10 @@ class AppwriteTestClient:
         moment = parse_moment(at) if isinstance(at, str) else at
         executions = self.stack.functions.tick(moment)
         self.stack.functions.wait_idle()
-        return [store.public(store.get(self.stack.state.db, e["$id"]), with_logs=True) for e in executions]
+        return [
+            store.public(store.get(self.stack.state.db, e["$id"]), with_logs=True)
+            for e in executions
+        ]
 
     def set_clock(self, at: dt.datetime | str) -> None:
         """Move the scheduler's mark without running anything (start of a simulation)."""
@@ -179,7 +229,9 @@ class AppwriteTestClient:
 
     def executions(self, function_id: str) -> list[dict]:
         """Every stored execution of a function, oldest first (with logs)."""
-        return [store.public(e, with_logs=True) for e in store.all_for(self.stack.state.db, function_id)]
+        return [
+            store.public(e, with_logs=True) for e in store.all_for(self.stack.state.db, function_id)
+        ]
 
 
 def _manifest_path(config: pytest.Config) -> pathlib.Path:
@@ -190,19 +242,28 @@ def _manifest_path(config: pytest.Config) -> pathlib.Path:
 
     found = find_manifest(config.rootpath)
     if found is None:
-        raise pytest.UsageError("emulator.testing: no appwrite.json found; set `appwrite_manifest` in the pytest config")
+        raise pytest.UsageError(
+            "emulator.testing: no appwrite.json found; set `appwrite_manifest` in the pytest config"
+        )
     return found
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addini("appwrite_manifest", "path of appwrite.json for the emulator.testing fixtures", default="")
+    parser.addini(
+        "appwrite_manifest", "path of appwrite.json for the emulator.testing fixtures", default=""
+    )
 
 
 @pytest.fixture(scope="session")
-def appwrite(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppwriteTestClient]:
+def appwrite(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[AppwriteTestClient]:
     """A fresh emulator with every function of the project, for the whole test session."""
-    stack = Stack.start(_manifest_path(request.config), data_dir=tmp_path_factory.mktemp("appwrite"),
-                        realtime_cron=False)
+    stack = Stack.start(
+        _manifest_path(request.config),
+        data_dir=tmp_path_factory.mktemp("appwrite"),
+        realtime_cron=False,
+    )
     try:
         yield AppwriteTestClient(stack)
     finally:

@@ -40,7 +40,9 @@ def declared(runtime_only: bool, group: str | None = None) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runtime", action="store_true", help="only the run-time dependencies")
-    parser.add_argument("--group", help="also this dependency group; its pins replace same-named ones")
+    parser.add_argument(
+        "--group", help="also this dependency group; its pins replace same-named ones"
+    )
     args = parser.parse_args(argv)
     deps = declared(args.runtime, args.group)
     print(f"installing {len(deps)} pinned packages into {sys.prefix}", flush=True)

@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from .errors import BadRequest, HTTPError, NotFound, expose, is_appwrite_exception, to_http
 from .logging import Logger
@@ -46,11 +47,11 @@ class Response:
     headers: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def created(cls, body: Any, headers: dict[str, str] | None = None) -> "Response":
+    def created(cls, body: Any, headers: dict[str, str] | None = None) -> Response:
         return cls(body, 201, dict(headers or {}))
 
     @classmethod
-    def no_content(cls) -> "Response":
+    def no_content(cls) -> Response:
         return cls(None, 204)
 
 
@@ -111,20 +112,26 @@ class App:
             return match.route.handler
         if kind == EVENT:
             if req.event is None:
-                raise BadRequest("Event execution without x-appwrite-event.", code="invalid_trigger")
+                raise BadRequest(
+                    "Event execution without x-appwrite-event.", code="invalid_trigger"
+                )
             for patterns, handler in self.event_handlers:
                 if not patterns or any(event_matches(p, req.event.name) for p in patterns):
                     return handler
             raise NotFound(f"No handler for event {req.event.name}.", code="event_not_handled")
         if kind == SCHEDULE and self.schedule_handler is not None:
             return self.schedule_handler
-        raise NotFound(f"This function does not handle {kind} executions.", code="trigger_not_handled")
+        raise NotFound(
+            f"This function does not handle {kind} executions.", code="trigger_not_handled"
+        )
 
     def handle(self, context: Any) -> dict:
         """Run one execution: the runtime's response dict, whatever happens."""
         started = time.monotonic()
         headers = dict(getattr(context.req, "headers", None) or {})
-        log = Logger(context, function=self.name, execution=headers.get("x-appwrite-execution-id", ""))
+        log = Logger(
+            context, function=self.name, execution=headers.get("x-appwrite-execution-id", "")
+        )
         line: dict[str, Any] = {}
         try:
             req = self._request(context, headers, started, log)
@@ -138,17 +145,25 @@ class App:
             status, body, error_headers = expose(error)
             line["error"] = error.code
             output = self._send(context, body, status, error_headers)
-        log.info("execution", **line, status=output.get("statusCode"),
-                 duration_ms=round((time.monotonic() - started) * 1000, 1))
+        log.info(
+            "execution",
+            **line,
+            status=output.get("statusCode"),
+            duration_ms=round((time.monotonic() - started) * 1000, 1),
+        )
         return output
 
-    def _request(self, context: Any, headers: dict[str, str], started: float, log: Logger) -> Request:
+    def _request(
+        self, context: Any, headers: dict[str, str], started: float, log: Logger
+    ) -> Request:
         try:
             trigger = parse_trigger(headers)
         except ValueError as exc:
             raise BadRequest(str(exc), code="invalid_trigger") from None
         deadline = started + self.timeout - 1.0 if self.timeout else math.inf
-        return Request.from_context(context, trigger, deadline=deadline, max_body_bytes=self.max_body_bytes, log=log)
+        return Request.from_context(
+            context, trigger, deadline=deadline, max_body_bytes=self.max_body_bytes, log=log
+        )
 
     def _answer(self, context: Any, result: Any) -> dict:
         if result is None:
@@ -171,10 +186,19 @@ class App:
         if cause is None:
             log.error(str(exc), error=error.code)
         elif is_appwrite_exception(cause):
-            log.error("appwrite error", error=error.code, code=getattr(cause, "code", None),
-                      type=getattr(cause, "type", None), message=str(getattr(cause, "message", cause)))
+            log.error(
+                "appwrite error",
+                error=error.code,
+                code=getattr(cause, "code", None),
+                type=getattr(cause, "type", None),
+                message=str(getattr(cause, "message", cause)),
+            )
         else:
             import traceback
 
-            log.error("unhandled exception", error=error.code, exception=type(cause).__name__,
-                      traceback="".join(traceback.format_exception(cause)))
+            log.error(
+                "unhandled exception",
+                error=error.code,
+                exception=type(cause).__name__,
+                traceback="".join(traceback.format_exception(cause)),
+            )

@@ -19,8 +19,9 @@ included, so one call applies the whole transition:
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any, Mapping, Optional
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
 
 from .errors import BadRequest, Conflict
 from .permissions import article_permissions
@@ -46,34 +47,41 @@ def appwrite_datetime(moment: datetime) -> str:
     """Appwrite's datetime text: UTC, milliseconds, `+00:00` (e.g. 2026-01-02T03:04:05.000+00:00)."""
     if moment.tzinfo is None:
         raise ValueError("a naive datetime has no defined moment")
-    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds")
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
 def parse_datetime(text: str) -> datetime:
     """An aware datetime from ISO 8601 text (`Z` or an offset; a bare time is read as UTC)."""
     moment = datetime.fromisoformat(text.strip().upper().replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _future(publish_at: str, now: datetime, pointer: str = "/publishAt") -> str:
     moment = parse_datetime(publish_at)
     if moment <= now:
         problem = f"{publish_at!r} is not after {appwrite_datetime(now)}"
-        raise BadRequest("publishAt must be in the future.", code="validation_failed",
-                         details=[{"path": pointer, "message": problem}])
+        raise BadRequest(
+            "publishAt must be in the future.",
+            code="validation_failed",
+            details=[{"path": pointer, "message": problem}],
+        )
     return appwrite_datetime(moment)
 
 
 def _with_status(row: Mapping[str, Any], status: str, data: dict[str, Any]) -> Changes:
-    return {"data": {"status": status, **data},
-            "permissions": article_permissions(row["authorId"], row.get("teamId"), status)}
+    return {
+        "data": {"status": status, **data},
+        "permissions": article_permissions(row["authorId"], row.get("teamId"), status),
+    }
 
 
 def _require(row: Mapping[str, Any], allowed: tuple[str, ...], action: str) -> None:
     status = row.get("status")
     if status not in allowed:
-        raise InvalidTransition(f"A {status} article cannot be {action}.",
-                                details=[{"status": status, "allowed": list(allowed)}])
+        raise InvalidTransition(
+            f"A {status} article cannot be {action}.",
+            details=[{"status": status, "allowed": list(allowed)}],
+        )
 
 
 def new_article(author_id: str, fields: Mapping[str, Any], now: datetime) -> Changes:
@@ -82,7 +90,9 @@ def new_article(author_id: str, fields: Mapping[str, Any], now: datetime) -> Cha
     data.update(authorId=author_id, teamId=fields.get("teamId"), publishAt=None, publishedAt=None)
     row = {"authorId": author_id, "teamId": fields.get("teamId")}
     if fields.get("publishAt") is not None:
-        return _with_status(row, SCHEDULED, {**data, "publishAt": _future(fields["publishAt"], now)})
+        return _with_status(
+            row, SCHEDULED, {**data, "publishAt": _future(fields["publishAt"], now)}
+        )
     return _with_status(row, DRAFT, data)
 
 
@@ -127,5 +137,5 @@ def archive_changes(row: Mapping[str, Any], now: datetime) -> Changes:
 
 def is_due(row: Mapping[str, Any], now: datetime) -> bool:
     """A scheduled article whose `publishAt` has passed."""
-    publish_at: Optional[str] = row.get("publishAt")
+    publish_at: str | None = row.get("publishAt")
     return row.get("status") == SCHEDULED and bool(publish_at) and parse_datetime(publish_at) <= now

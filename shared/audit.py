@@ -16,7 +16,8 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from typing import Any, Mapping, Optional
+from collections.abc import Mapping
+from typing import Any
 
 from .retry import retry
 
@@ -38,24 +39,38 @@ def audit_entry(
     key: str,
     action: str,
     *,
-    actor_id: Optional[str] = None,
-    subject_table: Optional[str] = None,
-    subject_id: Optional[str] = None,
-    details: Optional[Mapping[str, Any]] = None,
+    actor_id: str | None = None,
+    subject_table: str | None = None,
+    subject_id: str | None = None,
+    details: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The `data` of an audit row; `ValueError` if a value does not fit its column."""
     if not key or len(key) > MAX_KEY:
         raise ValueError(f"idempotency key must be 1–{MAX_KEY} characters")
     if not action or len(action) > MAX_ACTION:
         raise ValueError(f"action must be 1–{MAX_ACTION} characters")
-    for name, value in (("actor_id", actor_id), ("subject_table", subject_table), ("subject_id", subject_id)):
+    for name, value in (
+        ("actor_id", actor_id),
+        ("subject_table", subject_table),
+        ("subject_id", subject_id),
+    ):
         if value is not None and len(value) > MAX_ID:
             raise ValueError(f"{name} must be at most {MAX_ID} characters")
-    text = json.dumps(dict(details), separators=(",", ":"), sort_keys=True, default=str) if details else None
+    text = (
+        json.dumps(dict(details), separators=(",", ":"), sort_keys=True, default=str)
+        if details
+        else None
+    )
     if text is not None and len(text) > MAX_DETAILS:
         raise ValueError(f"details must serialize to at most {MAX_DETAILS} characters")
-    return {"idempotencyKey": key, "action": action, "actorId": actor_id or None,
-            "subjectTable": subject_table, "subjectId": subject_id, "details": text}
+    return {
+        "idempotencyKey": key,
+        "action": action,
+        "actorId": actor_id or None,
+        "subjectTable": subject_table,
+        "subjectId": subject_id,
+        "details": text,
+    }
 
 
 def _is_conflict(exc: BaseException) -> bool:
@@ -73,7 +88,9 @@ def _create(tables: Any, entry: dict[str, Any], deadline: float) -> bool:
     return True
 
 
-def record(tables: Any, key: str, action: str, *, deadline: float = math.inf, **fields: Any) -> bool:
+def record(
+    tables: Any, key: str, action: str, *, deadline: float = math.inf, **fields: Any
+) -> bool:
     """Write the audit row for `key`; `True` if written now, `False` if it already existed.
 
     `tables` is a `TablesDB` service with `rows.write`. Transient failures are retried

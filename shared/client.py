@@ -10,8 +10,9 @@ dynamic key expires with it. The SDK is imported here, on first use only.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from .errors import ConfigurationError
 
@@ -48,7 +49,9 @@ def resolve_settings(
     if not project:
         problems.append(f"env {PROJECT_ENV} is not set")
     if need_key and not key:
-        problems.append(f"no API key: request header {KEY_HEADER} is missing and env {KEY_ENV} is not set")
+        problems.append(
+            f"no API key: request header {KEY_HEADER} is missing and env {KEY_ENV} is not set"
+        )
     if problems:
         raise ConfigurationError("Appwrite client is not configured: " + "; ".join(problems) + ".")
     return Settings(endpoint=endpoint.rstrip("/"), project=project, key=key)
@@ -60,7 +63,9 @@ def _client(settings: Settings) -> Any:
     return Client().set_endpoint(settings.endpoint).set_project(settings.project)
 
 
-def server_client(headers: Mapping[str, str] | None = None, env: Mapping[str, str] | None = None) -> Any:
+def server_client(
+    headers: Mapping[str, str] | None = None, env: Mapping[str, str] | None = None
+) -> Any:
     """A client authenticated with the execution's dynamic key (permissions bypassed, scopes apply)."""
     settings = resolve_settings(headers, env)
     return _client(settings).set_key(settings.key)

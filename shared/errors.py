@@ -96,7 +96,11 @@ class NotImplementedYet(HTTPError):
 
 
 class UpstreamUnavailable(HTTPError):
-    status, code, message = 503, "upstream_unavailable", "A service we depend on is unavailable. Try again later."
+    status, code, message = (
+        503,
+        "upstream_unavailable",
+        "A service we depend on is unavailable. Try again later.",
+    )
 
 
 _BY_STATUS: dict[int, type[HTTPError]] = {

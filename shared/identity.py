@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from .client import user_client
 from .errors import Unauthorized, from_appwrite
@@ -36,7 +37,7 @@ class Identity:
         return ADMIN_LABEL in self.labels
 
     @classmethod
-    def from_user(cls, user: Mapping[str, Any]) -> "Identity":
+    def from_user(cls, user: Mapping[str, Any]) -> Identity:
         """From Appwrite's User model (`$id`, `email`, `name`, `labels`)."""
         return cls(
             id=str(user["$id"]),
@@ -68,8 +69,10 @@ def authenticate(
     """The verified caller; `Unauthorized` when the JWT is missing, malformed, expired or revoked."""
     jwt = jwt_from_headers(headers)
     if jwt is None:
-        raise Unauthorized("Sign in first: send a JWT in x-appwrite-user-jwt or Authorization: Bearer.",
-                           code="missing_jwt")
+        raise Unauthorized(
+            "Sign in first: send a JWT in x-appwrite-user-jwt or Authorization: Bearer.",
+            code="missing_jwt",
+        )
     return verify_jwt(jwt, env, deadline=deadline)
 
 
@@ -84,7 +87,9 @@ def authenticate_optional(
     return None if jwt is None else verify_jwt(jwt, env, deadline=deadline)
 
 
-def verify_jwt(jwt: str, env: Mapping[str, str] | None = None, *, deadline: float = math.inf) -> Identity:
+def verify_jwt(
+    jwt: str, env: Mapping[str, str] | None = None, *, deadline: float = math.inf
+) -> Identity:
     if not looks_like_jwt(jwt):
         raise Unauthorized("The JWT is malformed.", code="invalid_jwt")
     from appwrite.exception import AppwriteException

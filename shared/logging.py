@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 REDACTED = "[REDACTED]"
 MAX_STRING = 4000
@@ -46,7 +47,7 @@ def redact(value: Any) -> Any:
         if len(text) <= MAX_STRING:
             return text
         head = MAX_STRING // 4
-        return text[:head] + "…" + text[-(MAX_STRING - head - 1):]
+        return text[:head] + "…" + text[-(MAX_STRING - head - 1) :]
     if isinstance(value, dict):
         return {
             str(k): (REDACTED if is_secret_key(str(k)) and v not in (None, "") else redact(v))
@@ -73,10 +74,12 @@ class Logger:
         self._context = context
         self._bound = bound
 
-    def bind(self, **fields: Any) -> "Logger":
+    def bind(self, **fields: Any) -> Logger:
         return Logger(self._context, **{**self._bound, **fields})
 
-    def _write(self, sink: Callable[..., Any], level: str, msg: str, fields: dict[str, Any]) -> None:
+    def _write(
+        self, sink: Callable[..., Any], level: str, msg: str, fields: dict[str, Any]
+    ) -> None:
         sink(format_line(level, msg, {**self._bound, **fields}))
 
     def info(self, msg: str, **fields: Any) -> None:

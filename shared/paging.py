@@ -1,7 +1,7 @@
 """List routes: validated query-string parameters and cursor pages.
 
-    values = list_params(req.query, QUERY_SCHEMA)          # 400 validation_failed if bad
-    rows, next_cursor = cursor_page(result["rows"], limit) # fetched with Query.limit(limit + 1)
+values = list_params(req.query, QUERY_SCHEMA)          # 400 validation_failed if bad
+rows, next_cursor = cursor_page(result["rows"], limit) # fetched with Query.limit(limit + 1)
 """
 
 from __future__ import annotations
@@ -31,7 +31,9 @@ def list_params(query: Mapping[str, str], schema: Any) -> dict[str, Any]:
         values["limit"] = int(limit)
     details = schema.errors(values)
     if details:
-        raise BadRequest("The query parameters are invalid.", code="validation_failed", details=details)
+        raise BadRequest(
+            "The query parameters are invalid.", code="validation_failed", details=details
+        )
     return values
 
 

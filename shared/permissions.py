@@ -21,8 +21,9 @@ read, and only on published articles. Strings follow Appwrite's format exactly
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Mapping
 from types import MappingProxyType
-from typing import Any, Collection, Iterable, Mapping, Optional, Protocol
+from typing import Any, Protocol
 
 PUBLISHED = "published"
 ADMIN_LABEL = "admin"
@@ -50,7 +51,7 @@ def _perm(action: str, role: str) -> str:
     return f'{action}("{role}")'
 
 
-def article_permissions(author_id: str, team_id: Optional[str], status: str) -> list[str]:
+def article_permissions(author_id: str, team_id: str | None, status: str) -> list[str]:
     """The `$permissions` of an article row with this author, team and status."""
     if not author_id:
         raise ValueError("an article needs an author")
@@ -68,9 +69,11 @@ def article_permissions(author_id: str, team_id: Optional[str], status: str) -> 
         readers.append(site_admin)
     updaters.append(site_admin)
     deleters.append(site_admin)
-    return ([_perm("read", r) for r in readers]
-            + [_perm("update", r) for r in updaters]
-            + [_perm("delete", r) for r in deleters])
+    return (
+        [_perm("read", r) for r in readers]
+        + [_perm("update", r) for r in updaters]
+        + [_perm("delete", r) for r in deleters]
+    )
 
 
 # -- checks in code ---------------------------------------------------------------
@@ -82,22 +85,24 @@ def team_roles(memberships: Iterable[Mapping[str, Any]]) -> dict[str, tuple[str,
     for membership in memberships:
         if membership.get("confirm"):
             team = str(membership["teamId"])
-            roles[team] = tuple(dict.fromkeys([*roles.get(team, ()), *map(str, membership.get("roles") or ())]))
+            roles[team] = tuple(
+                dict.fromkeys([*roles.get(team, ()), *map(str, membership.get("roles") or ())])
+            )
     return roles
 
 
-def _roles_in_team(row: Mapping[str, Any], roles: TeamRoles) -> Optional[Collection[str]]:
+def _roles_in_team(row: Mapping[str, Any], roles: TeamRoles) -> Collection[str] | None:
     team_id = row.get("teamId")
     if not team_id or team_id not in roles:
         return None
     return roles[team_id]
 
 
-def _is_author(caller: Optional[Caller], row: Mapping[str, Any]) -> bool:
+def _is_author(caller: Caller | None, row: Mapping[str, Any]) -> bool:
     return caller is not None and bool(caller.id) and caller.id == row.get("authorId")
 
 
-def can_read(caller: Optional[Caller], row: Mapping[str, Any], roles: TeamRoles = NO_TEAMS) -> bool:
+def can_read(caller: Caller | None, row: Mapping[str, Any], roles: TeamRoles = NO_TEAMS) -> bool:
     """Anyone (guests too) reads a published article; otherwise author, team members, site admins."""
     if row.get("status") == PUBLISHED:
         return True
@@ -106,18 +111,27 @@ def can_read(caller: Optional[Caller], row: Mapping[str, Any], roles: TeamRoles 
     return caller.is_admin or _is_author(caller, row) or _roles_in_team(row, roles) is not None
 
 
-def can_update(caller: Optional[Caller], row: Mapping[str, Any], roles: TeamRoles = NO_TEAMS) -> bool:
+def can_update(
+    caller: Caller | None, row: Mapping[str, Any], roles: TeamRoles = NO_TEAMS
+) -> bool:
     """Update, publish, schedule, archive: author, team editor/admin/owner, site admin."""
     if caller is None:
         return False
     held = _roles_in_team(row, roles) or ()
-    return (caller.is_admin or _is_author(caller, row)
-            or any(role in held for role in TEAM_EDITOR_ROLES + TEAM_ADMIN_ROLES))
+    return (
+        caller.is_admin
+        or _is_author(caller, row)
+        or any(role in held for role in TEAM_EDITOR_ROLES + TEAM_ADMIN_ROLES)
+    )
 
 
-def can_delete(caller: Optional[Caller], row: Mapping[str, Any], roles: TeamRoles = NO_TEAMS) -> bool:
+def can_delete(
+    caller: Caller | None, row: Mapping[str, Any], roles: TeamRoles = NO_TEAMS
+) -> bool:
     """Delete: author, team admin/owner, site admin."""
     if caller is None:
         return False
     held = _roles_in_team(row, roles) or ()
-    return caller.is_admin or _is_author(caller, row) or any(role in held for role in TEAM_ADMIN_ROLES)
+    return (
+        caller.is_admin or _is_author(caller, row) or any(role in held for role in TEAM_ADMIN_ROLES)
+    )

@@ -12,7 +12,8 @@ another writer got there first — never an error.
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from .retry import retry
 
@@ -55,10 +56,14 @@ def public_profile(row: Mapping[str, Any]) -> dict[str, Any]:
 def is_already_exists(exc: BaseException) -> bool:
     """An AppwriteException saying the row id is taken (either spelling of the error type)."""
     return getattr(exc, "code", None) == 409 and getattr(exc, "type", None) in (
-        "row_already_exists", "document_already_exists")
+        "row_already_exists",
+        "document_already_exists",
+    )
 
 
-def create_profile(tables: Any, user_id: str, data: Mapping[str, Any], *, deadline: float = math.inf) -> dict | None:
+def create_profile(
+    tables: Any, user_id: str, data: Mapping[str, Any], *, deadline: float = math.inf
+) -> dict | None:
     """Create the profile row; the new row, or None when it already exists (from any writer).
 
     A retried create whose first attempt did reach Appwrite also ends in None: safe to repeat.
@@ -66,8 +71,12 @@ def create_profile(tables: Any, user_id: str, data: Mapping[str, Any], *, deadli
     from appwrite.exception import AppwriteException
 
     try:
-        return retry(lambda: tables.create_row(DATABASE_ID, TABLE_ID, user_id, dict(data),
-                                               profile_permissions(user_id)), deadline=deadline)
+        return retry(
+            lambda: tables.create_row(
+                DATABASE_ID, TABLE_ID, user_id, dict(data), profile_permissions(user_id)
+            ),
+            deadline=deadline,
+        )
     except AppwriteException as exc:
         if is_already_exists(exc):
             return None

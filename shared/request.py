@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from .errors import BadRequest, PayloadTooLarge
 from .logging import Logger
@@ -42,7 +43,9 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
-def parse_json(raw: bytes, *, max_bytes: int = DEFAULT_MAX_BODY_BYTES, default: Any = _MISSING) -> Any:
+def parse_json(
+    raw: bytes, *, max_bytes: int = DEFAULT_MAX_BODY_BYTES, default: Any = _MISSING
+) -> Any:
     """The body parsed as JSON whatever its content-type.
 
     An empty (or whitespace-only) body returns `default`, or is a 400 `empty_body` when no
@@ -62,8 +65,11 @@ def parse_json(raw: bytes, *, max_bytes: int = DEFAULT_MAX_BODY_BYTES, default: 
             details=[{"line": exc.lineno, "column": exc.colno, "message": exc.msg}],
         ) from None
     except (ValueError, RecursionError) as exc:
-        raise BadRequest("The request body is not valid JSON.", code="invalid_json",
-                         details=[{"message": str(exc)[:200]}]) from None
+        raise BadRequest(
+            "The request body is not valid JSON.",
+            code="invalid_json",
+            details=[{"message": str(exc)[:200]}],
+        ) from None
 
 
 @dataclass
@@ -83,7 +89,7 @@ class Request:
     log: Logger | None = field(default=None, repr=False)
 
     @classmethod
-    def from_context(cls, context: Any, trigger: Trigger, **kwargs: Any) -> "Request":
+    def from_context(cls, context: Any, trigger: Trigger, **kwargs: Any) -> Request:
         req = context.req
         path = req.path or "/"
         return cls(

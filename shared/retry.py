@@ -15,7 +15,8 @@ from __future__ import annotations
 import math
 import random
 import time
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from .errors import UpstreamUnavailable, is_appwrite_exception
 
@@ -33,9 +34,11 @@ def is_retryable(exc: BaseException) -> bool:
     return code in (0, None) and isinstance(getattr(exc, "message", None), OSError)
 
 
-def backoff(attempt: int, *, base: float, cap: float, rand: Callable[[], float] = random.random) -> float:
+def backoff(
+    attempt: int, *, base: float, cap: float, rand: Callable[[], float] = random.random
+) -> float:
     """Full jitter: uniform in [0, min(cap, base·2^attempt)] for attempt 0, 1, 2, …"""
-    return rand() * min(cap, base * (2 ** attempt))
+    return rand() * min(cap, base * (2**attempt))
 
 
 def retry(

@@ -9,8 +9,9 @@ method → `MethodNotAllowed` carrying the `Allow` header.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from .errors import MethodNotAllowed, NotFound
 
@@ -89,7 +90,9 @@ class Router:
             if params is None:
                 continue
             allowed.append(route.method)
-            if route.method == method and (best is None or route.specificity > best.route.specificity):
+            if route.method == method and (
+                best is None or route.specificity > best.route.specificity
+            ):
                 best = Match(route, params)
         if best is not None:
             return best

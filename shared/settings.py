@@ -10,7 +10,7 @@ configured deployment must fail loudly, not quietly run with another value).
 from __future__ import annotations
 
 import os
-from typing import Mapping, Optional
+from collections.abc import Mapping
 
 from .errors import ConfigurationError
 
@@ -21,7 +21,7 @@ def int_setting(
     default: int,
     minimum: int,
     maximum: int,
-    env: Optional[Mapping[str, str]] = None,
+    env: Mapping[str, str] | None = None,
 ) -> int:
     """The whole number in variable `name` (default when unset or blank), within [minimum, maximum]."""
     env = os.environ if env is None else env
@@ -31,7 +31,11 @@ def int_setting(
     try:
         value = int(raw, 10)
     except ValueError:
-        raise ConfigurationError(f"Variable {name} must be a whole number, not {raw[:40]!r}.") from None
+        raise ConfigurationError(
+            f"Variable {name} must be a whole number, not {raw[:40]!r}."
+        ) from None
     if not minimum <= value <= maximum:
-        raise ConfigurationError(f"Variable {name} must be between {minimum} and {maximum}, not {value}.")
+        raise ConfigurationError(
+            f"Variable {name} must be between {minimum} and {maximum}, not {value}."
+        )
     return value

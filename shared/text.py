@@ -1,10 +1,10 @@
 """Text derived from an article, as pure functions: slug, word count, reading time, summary.
 
-    slugify("Héllo, World!")          → "hello-world"
-    free_slug("hello", {"hello"})     → "hello-2"
-    word_count("One two, three.")     → 3
-    reading_minutes(401)              → 3          (200 words a minute, rounded up, at least 1)
-    summarize(long_body)              → the first ~200 characters, cut at a word boundary, + "…"
+slugify("Héllo, World!")          → "hello-world"
+free_slug("hello", {"hello"})     → "hello-2"
+word_count("One two, three.")     → 3
+reading_minutes(401)              → 3          (200 words a minute, rounded up, at least 1)
+summarize(long_body)              → the first ~200 characters, cut at a word boundary, + "…"
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from typing import Collection, Iterator
+from collections.abc import Collection, Iterator
 
 MAX_SLUG = 200
 WORDS_PER_MINUTE = 200
@@ -20,7 +20,9 @@ SUMMARY_CHARS = 200
 ELLIPSIS = "…"
 
 # Latin letters that NFKD does not decompose into ASCII.
-_FOLD = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ð": "d", "ł": "l", "þ": "th", "ı": "i"})
+_FOLD = str.maketrans(
+    {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ð": "d", "ł": "l", "þ": "th", "ı": "i"}
+)
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 _SPACE = re.compile(r"\s+")
@@ -33,8 +35,8 @@ def slugify(text: str, *, max_length: int = MAX_SLUG) -> str:
     slug = _NOT_SLUG.sub("-", folded.encode("ascii", "ignore").decode("ascii")).strip("-")
     if len(slug) <= max_length:
         return slug
-    cut = slug[:max_length + 1]
-    cut = cut[:cut.rfind("-")] if "-" in cut else cut[:max_length]
+    cut = slug[: max_length + 1]
+    cut = cut[: cut.rfind("-")] if "-" in cut else cut[:max_length]
     return cut.strip("-")
 
 
@@ -71,7 +73,7 @@ def summarize(text: str, *, max_chars: int = SUMMARY_CHARS) -> str:
     if len(flat) <= max_chars:
         return flat
     room = max_chars - len(ELLIPSIS)
-    cut = flat[:room + 1]
+    cut = flat[: room + 1]
     space = cut.rfind(" ")
     cut = cut[:space] if space > 0 else flat[:room]
     return cut.rstrip(" ,;:.-–—") + ELLIPSIS

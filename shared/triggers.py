@@ -92,7 +92,7 @@ def parse_event(name: str) -> Event:
         word = parts[i]
         if word in ACTIONS and resources:
             action = word
-            rest = parts[i + 1:]
+            rest = parts[i + 1 :]
             if len(rest) > 1:
                 raise InvalidEventName(f"not an event name: {name!r}")
             attribute = rest[0] if rest else None

@@ -20,7 +20,7 @@ from typing import Any
 from .errors import BadRequest
 
 MAX_MESSAGE = 300
-_schemas: dict[str, "Schema"] = {}
+_schemas: dict[str, Schema] = {}
 
 _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*$")
@@ -66,7 +66,11 @@ def _message(text: str) -> str:
 
 def _extra_properties(error: Any) -> list[str]:
     schema, instance = error.schema, error.instance
-    if error.validator_value is not False or not isinstance(instance, dict) or not isinstance(schema, dict):
+    if (
+        error.validator_value is not False
+        or not isinstance(instance, dict)
+        or not isinstance(schema, dict)
+    ):
         return []
     known = schema.get("properties", {})
     patterns = schema.get("patternProperties", {})
@@ -90,8 +94,10 @@ def describe(errors: Any) -> list[dict[str, str]]:
         elif error.validator == "additionalProperties":
             extras = _extra_properties(error)
             if extras:
-                details.extend({"path": _pointer([*path, k]), "message": _message(f"{k!r} is not allowed")}
-                               for k in extras)
+                details.extend(
+                    {"path": _pointer([*path, k]), "message": _message(f"{k!r} is not allowed")}
+                    for k in extras
+                )
                 continue
         details.append({"path": _pointer(path), "message": _message(error.message)})
     return sorted(details, key=lambda d: (d["path"], d["message"]))
@@ -118,7 +124,9 @@ class Schema:
         """Return `instance` if valid, else raise `BadRequest` `validation_failed` with every error."""
         details = self.errors(instance)
         if details:
-            raise BadRequest("The request body is invalid.", code="validation_failed", details=details)
+            raise BadRequest(
+                "The request body is invalid.", code="validation_failed", details=details
+            )
         return instance
 
 

@@ -53,8 +53,17 @@ GUEST_SCOPES = frozenset(
 )
 # A signed-in user may call everything a guest may, and these.
 USER_SCOPES = GUEST_SCOPES | {
-    "account", "teams.read", "teams.write", "execution.read", "executions.read", "projects.read",
-    "projects.write", "targets.read", "targets.write", "subscribers.write", "assistant.read",
+    "account",
+    "teams.read",
+    "teams.write",
+    "execution.read",
+    "executions.read",
+    "projects.read",
+    "projects.write",
+    "targets.read",
+    "targets.write",
+    "subscribers.write",
+    "assistant.read",
 }
 
 

@@ -20,13 +20,19 @@ from emulator.api import params as p
 from emulator.api.auth import Caller, caller, require_scope, state_of
 from emulator.api.errors import AppwriteError
 from emulator.api.responses import json_response, no_content
-from emulator.functions import Invocation
-from emulator.functions import store
+from emulator.functions import Invocation, store
 from emulator.state import EmulatorState
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD")
-LIST_ATTRIBUTES = ("trigger", "status", "responseStatusCode", "duration", "requestMethod", "requestPath",
-                   "deploymentId")
+LIST_ATTRIBUTES = (
+    "trigger",
+    "status",
+    "responseStatusCode",
+    "duration",
+    "requestMethod",
+    "requestPath",
+    "deploymentId",
+)
 _HEADER_KEY = re.compile(r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$")
 
 
@@ -35,7 +41,9 @@ def routes(state: EmulatorState) -> list[Route]:
         Route("/functions/{functionId}/executions", create_execution, methods=["POST"]),
         Route("/functions/{functionId}/executions", list_executions, methods=["GET"]),
         Route("/functions/{functionId}/executions/{executionId}", get_execution, methods=["GET"]),
-        Route("/functions/{functionId}/executions/{executionId}", delete_execution, methods=["DELETE"]),
+        Route(
+            "/functions/{functionId}/executions/{executionId}", delete_execution, methods=["DELETE"]
+        ),
         Route("/emulator/schedules/tick", tick, methods=["POST"]),
     ]
 
@@ -63,8 +71,10 @@ def _method(value) -> str:
 
 def _headers(value) -> dict[str, str]:
     """Appwrite's Headers validator: ≤100 keys, < 16 KiB, no `x-appwrite-` keys."""
-    description = ("Invalid headers: Key must be alphanumeric with hyphens, not start with x-appwrite-, values "
-                   "must be strings, at most 100 headers and less than 16384 bytes in total.")
+    description = (
+        "Invalid headers: Key must be alphanumeric with hyphens, not start with x-appwrite-, values "
+        "must be strings, at most 100 headers and less than 16384 bytes in total."
+    )
     if not isinstance(value, dict) or len(value) > 100:
         raise p.Invalid(description)
     size = 0
@@ -83,7 +93,9 @@ def _future_minute(value):
     """`scheduledAt`: an ISO 8601 date at least a minute ahead (Appwrite's rule)."""
     from emulator import clock
 
-    description = "Value must be valid date in the future, at least one minute from now, in ISO 8601 format."
+    description = (
+        "Value must be valid date in the future, at least one minute from now, in ISO 8601 format."
+    )
     try:
         moment = clock.parse_iso(value) if isinstance(value, str) else None
     except ValueError:
@@ -105,17 +117,31 @@ async def create_execution(request: Request):
     headers = args.optional("headers", _headers, {})
     scheduled_at = args.optional("scheduledAt", _future_minute, None)
     if scheduled_at is not None and not asynchronous:
-        raise AppwriteError("general_bad_request", "Scheduled executions must run asynchronously. Set scheduledAt "
-                            "to a future date, or set async to true.")
+        raise AppwriteError(
+            "general_bad_request",
+            "Scheduled executions must run asynchronously. Set scheduledAt "
+            "to a future date, or set async to true.",
+        )
     if who.kind != "key" and not set(who.roles) & set(spec.execute):
         raise AppwriteError("user_unauthorized")
     if body == "0":
         body = ""  # Appwrite's executor drops a body of "0"
-    invocation = Invocation(spec.id, "http", method=method, path=path if path.startswith("/") else "/" + path,
-                            headers=headers, body=body, caller=who, asynchronous=asynchronous,
-                            client_ip=request.client.host if request.client else "", scheduled_at=scheduled_at)
+    invocation = Invocation(
+        spec.id,
+        "http",
+        method=method,
+        path=path if path.startswith("/") else "/" + path,
+        headers=headers,
+        body=body,
+        caller=who,
+        asynchronous=asynchronous,
+        client_ip=request.client.host if request.client else "",
+        scheduled_at=scheduled_at,
+    )
     execution = await run_in_threadpool(service.execute, invocation)
-    return json_response(store.public(execution, with_logs=who.kind == "key"), 202 if asynchronous else 201)
+    return json_response(
+        store.public(execution, with_logs=who.kind == "key"), 202 if asynchronous else 201
+    )
 
 
 async def list_executions(request: Request):
@@ -129,15 +155,19 @@ async def list_executions(request: Request):
     for sequence, document in enumerate(documents, 1):
         document["$sequence"] = str(sequence)
     total, page = listing.apply(documents, query, cursor_label="Execution", count_total=count_total)
-    executions = [store.public({k: v for k, v in e.items() if k != "$sequence"}, with_logs=who.kind == "key")
-                  for e in page]
+    executions = [
+        store.public({k: v for k, v in e.items() if k != "$sequence"}, with_logs=who.kind == "key")
+        for e in page
+    ]
     return json_response({"total": total, "executions": executions})
 
 
 def _readable(who: Caller, execution: dict) -> bool:
     if who.kind == "key":
         return True
-    return bool(set(f'read("{role}")' for role in who.roles) & set(execution.get("$permissions", [])))
+    return bool(
+        set(f'read("{role}")' for role in who.roles) & set(execution.get("$permissions", []))
+    )
 
 
 def _execution(request: Request, who: Caller):
@@ -160,8 +190,12 @@ async def delete_execution(request: Request):
     require_scope(who, "executions.write", "execution.write")
     service, execution = _execution(request, who)
     if execution["status"] in ("waiting", "processing"):
-        raise AppwriteError("execution_in_progress", "Can't delete ongoing execution. Please wait for execution to "
-                            "finish before deleting it.", code=400)
+        raise AppwriteError(
+            "execution_in_progress",
+            "Can't delete ongoing execution. Please wait for execution to "
+            "finish before deleting it.",
+            code=400,
+        )
     store.delete(service.state.db, execution["$id"])
     return no_content()
 
@@ -171,7 +205,9 @@ async def tick(request: Request):
     controllable cron clock; the admin API key only. Answers the executions it ran."""
     who = caller(request)
     if who.kind != "key" or who.scopes is not None:
-        raise AppwriteError("general_unauthorized_scope", "The emulator's tick needs the admin API key.")
+        raise AppwriteError(
+            "general_unauthorized_scope", "The emulator's tick needs the admin API key."
+        )
     service = _service(request)
     args = await p.params_of(request)
     raw = args.required("at", p.text(64, 1))
@@ -180,6 +216,13 @@ async def tick(request: Request):
     try:
         at = parse_iso(raw)
     except ValueError:
-        raise AppwriteError("general_argument_invalid", f"Invalid `at` param: {raw!r} is not an ISO 8601 date.")
+        raise AppwriteError(
+            "general_argument_invalid", f"Invalid `at` param: {raw!r} is not an ISO 8601 date."
+        )
     executions = await run_in_threadpool(service.tick, at)
-    return json_response({"total": len(executions), "executions": [store.public(e, with_logs=True) for e in executions]})
+    return json_response(
+        {
+            "total": len(executions),
+            "executions": [store.public(e, with_logs=True) for e in executions],
+        }
+    )

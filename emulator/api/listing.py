@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from emulator.api.errors import AppwriteError
@@ -99,7 +99,7 @@ def _typed(attribute: str, kind: str | None, value: Any) -> Any:
             moment = datetime.fromisoformat(value)
         except (TypeError, ValueError):
             raise invalid from None
-        return timestamp(moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc))
+        return timestamp(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
     if kind == "boolean" and not isinstance(value, bool):
         raise invalid
     if kind == "integer" and (not isinstance(value, int) or isinstance(value, bool)):

@@ -13,9 +13,8 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from emulator import permissions as perms
-from emulator.api import listing
+from emulator.api import listing, tablesdb_rows, tablesdb_transactions
 from emulator.api import params as p
-from emulator.api import tablesdb_rows, tablesdb_transactions
 from emulator.api.auth import caller, require_scope
 from emulator.api.errors import AppwriteError
 from emulator.api.responses import json_response, no_content
@@ -26,7 +25,10 @@ from emulator.store import columns as col
 from emulator.store.tables import SYSTEM_SQL, Registry, TableMeta, column_model, index_model
 
 DATABASE_SCOPES = {"read": ("databases.read",), "write": ("databases.write",)}
-TABLE_SCOPES = {"read": ("tables.read", "collections.read"), "write": ("tables.write", "collections.write")}
+TABLE_SCOPES = {
+    "read": ("tables.read", "collections.read"),
+    "write": ("tables.write", "collections.write"),
+}
 COLUMN_SCOPES = {k: v + (f"columns.{k}", f"attributes.{k}") for k, v in TABLE_SCOPES.items()}
 INDEX_SCOPES = {k: v + (f"indexes.{k}",) for k, v in TABLE_SCOPES.items()}
 INDEX_TYPES = ("key", "fulltext", "unique")
@@ -36,8 +38,14 @@ def _database_id(request: Request) -> str:
     return p.path_id(request, "databaseId")
 
 
-async def _list(request: Request, docs: list[dict], attributes: tuple[str, ...], key: str, label: str,
-                text=lambda d: d.get("name", "")) -> dict:
+async def _list(
+    request: Request,
+    docs: list[dict],
+    attributes: tuple[str, ...],
+    key: str,
+    label: str,
+    text=lambda d: d.get("name", ""),
+) -> dict:
     """Appwrite's list envelope for in-memory schema documents (queries, search, total)."""
     args = await p.params_of(request)
     query = listing.parse(args.optional("queries", queries_param), attributes)
@@ -60,7 +68,9 @@ def table_permissions(value) -> list[str]:
 
 def _permissions_param(value):
     if not isinstance(value, list):
-        raise p.Invalid("Value must a valid array no longer than 100 items and Permission must be a string")
+        raise p.Invalid(
+            "Value must a valid array no longer than 100 items and Permission must be a string"
+        )
     return table_permissions(value)
 
 
@@ -112,7 +122,9 @@ async def list_tables(request: Request):
     require_scope(caller(request), *TABLE_SCOPES["read"])
     tables = service(request).registry.list_tables(_database_id(request))
     docs = [dict(t.model(), **{"$sequence": t.seq}) for t in tables]
-    return json_response(await _list(request, docs, ("name", "enabled", "rowSecurity"), "tables", "Table"))
+    return json_response(
+        await _list(request, docs, ("name", "enabled", "rowSecurity"), "tables", "Table")
+    )
 
 
 async def create_table(request: Request):
@@ -146,7 +158,9 @@ async def create_table(request: Request):
 async def get_table(request: Request):
     require_scope(caller(request), *TABLE_SCOPES["read"])
     registry = service(request).registry
-    return json_response(registry.get_table(_database_id(request), p.path_id(request, "tableId")).model())
+    return json_response(
+        registry.get_table(_database_id(request), p.path_id(request, "tableId")).model()
+    )
 
 
 async def update_table(request: Request):
@@ -158,7 +172,9 @@ async def update_table(request: Request):
     permissions = args.optional("permissions", _permissions_param, table.permissions)
     row_security = args.optional("rowSecurity", p.boolean, False)
     enabled = args.optional("enabled", p.boolean, True)
-    return json_response(registry.update_table(table, name, permissions, row_security, enabled).model())
+    return json_response(
+        registry.update_table(table, name, permissions, row_security, enabled).model()
+    )
 
 
 async def delete_table(request: Request):
@@ -193,7 +209,9 @@ def _datetime(value):
 
 def _format_default(fmt: str):
     def check(value):
-        problem = col.value_problem({"type": "string", "format": fmt, "size": col.FORMAT_SIZES[fmt]}, value)
+        problem = col.value_problem(
+            {"type": "string", "format": fmt, "size": col.FORMAT_SIZES[fmt]}, value
+        )
         if problem:
             raise p.Invalid(problem)
         return value
@@ -202,9 +220,20 @@ def _format_default(fmt: str):
 
 
 DEFAULT_VALIDATORS = {
-    "varchar": _string, "string": _string, "text": _string, "mediumtext": _string, "longtext": _string,
-    "integer": _integer, "bigint": _integer, "float": _number, "boolean": p.boolean, "datetime": _datetime,
-    "email": _format_default("email"), "url": _format_default("url"), "ip": _format_default("ip"), "enum": _string,
+    "varchar": _string,
+    "string": _string,
+    "text": _string,
+    "mediumtext": _string,
+    "longtext": _string,
+    "integer": _integer,
+    "bigint": _integer,
+    "float": _number,
+    "boolean": p.boolean,
+    "datetime": _datetime,
+    "email": _format_default("email"),
+    "url": _format_default("url"),
+    "ip": _format_default("ip"),
+    "enum": _string,
 }
 SIZE_RANGES = {"varchar": (1, col.VARCHAR_MAX), "string": (1, 1073741824)}
 
@@ -218,7 +247,9 @@ def column_params(kind: str, args: p.Params, creating: bool) -> dict:
         params["encrypt"] = args.optional("encrypt", p.boolean, False)
     if kind in SIZE_RANGES:
         low, high = SIZE_RANGES[kind]
-        params["size"] = (args.required if creating else args.optional)("size", p.integer_range(low, high))
+        params["size"] = (args.required if creating else args.optional)(
+            "size", p.integer_range(low, high)
+        )
     if kind == "enum":
         params["elements"] = args.required("elements", p.array_of(p.text(255, 1), 100))
     if kind in ("integer", "bigint", "float"):
@@ -263,7 +294,9 @@ def _column_updated(kind: str):
         args = await p.params_of(request)
         params = column_params(kind, args, creating=False)
         new_key = args.optional("newKey", p.key())
-        spec = col.build_spec(kind, params, existing={k: v for k, v in existing.items() if not k.startswith("$")})
+        spec = col.build_spec(
+            kind, params, existing={k: v for k, v in existing.items() if not k.startswith("$")}
+        )
         return json_response(column_model(registry.update_column(table, key, spec, new_key)))
 
     return endpoint
@@ -272,9 +305,18 @@ def _column_updated(kind: str):
 async def list_columns(request: Request):
     require_scope(caller(request), *COLUMN_SCOPES["read"])
     table = load_table(request)
-    docs = [dict(column_model(c), **{"$id": c["key"], "$sequence": i}) for i, c in enumerate(table.columns, 1)]
-    body = await _list(request, docs, ("key", "type", "size", "required", "array", "status", "error"),
-                       "columns", "Column", text=lambda d: d["key"])
+    docs = [
+        dict(column_model(c), **{"$id": c["key"], "$sequence": i})
+        for i, c in enumerate(table.columns, 1)
+    ]
+    body = await _list(
+        request,
+        docs,
+        ("key", "type", "size", "required", "array", "status", "error"),
+        "columns",
+        "Column",
+        text=lambda d: d["key"],
+    )
     for item in body["columns"]:
         item.pop("$id", None)
     return json_response(body)
@@ -351,8 +393,16 @@ async def list_indexes(request: Request):
     require_scope(caller(request), *INDEX_SCOPES["read"])
     table = load_table(request)
     docs = [dict(index_model(i), **{"$sequence": n}) for n, i in enumerate(table.indexes, 1)]
-    return json_response(await _list(request, docs, ("key", "type", "status", "attributes", "error"), "indexes",
-                                     "Index", text=lambda d: d["key"]))
+    return json_response(
+        await _list(
+            request,
+            docs,
+            ("key", "type", "status", "attributes", "error"),
+            "indexes",
+            "Index",
+            text=lambda d: d["key"],
+        )
+    )
 
 
 async def get_index(request: Request):
@@ -397,7 +447,9 @@ def routes(state: EmulatorState) -> list[Route]:
     ]
     for kind in col.CREATE_TYPES:
         result.append(Route(f"{base}/columns/{kind}", _column_created(kind), methods=["POST"]))
-        result.append(Route(f"{base}/columns/{kind}/{{key}}", _column_updated(kind), methods=["PATCH"]))
+        result.append(
+            Route(f"{base}/columns/{kind}/{{key}}", _column_updated(kind), methods=["PATCH"])
+        )
     result += [
         Route(f"{base}/columns/{{key}}", get_column, methods=["GET"]),
         Route(f"{base}/columns/{{key}}", delete_column, methods=["DELETE"]),

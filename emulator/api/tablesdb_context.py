@@ -55,8 +55,10 @@ def load_table(request: Request) -> TableMeta:
 
 def queries_param(value):
     """The `queries` parameter: ≤100 strings of ≤4096 chars (utopia ArrayList(Text))."""
-    if not isinstance(value, list) or len(value) > MAX_QUERIES or not all(
-        isinstance(q, str) and len(q) <= MAX_QUERY_LENGTH for q in value
+    if (
+        not isinstance(value, list)
+        or len(value) > MAX_QUERIES
+        or not all(isinstance(q, str) and len(q) <= MAX_QUERY_LENGTH for q in value)
     ):
         raise p.Invalid(
             f"Value must a valid array no longer than {MAX_QUERIES} items and Value must be a valid string and "
@@ -65,12 +67,18 @@ def queries_param(value):
     return value
 
 
-def fire(request: Request, action: str, table: TableMeta, rows: list[dict], *, legacy: bool) -> None:
+def fire(
+    request: Request, action: str, table: TableMeta, rows: list[dict], *, legacy: bool
+) -> None:
     """Publish a write's event per row (after it is committed), as Appwrite's routes do.
 
     Creates and every bulk operation use the legacy collections/documents label; single
     update/upsert/delete and increments use tables/rows.
     """
     for row in rows:
-        pattern, params = events.row_event(action, table.database_id, table.id, row["$id"], legacy=legacy)
-        hooks.publish(request.app.state.emulator, pattern, params, row_model(table, row), caller(request))
+        pattern, params = events.row_event(
+            action, table.database_id, table.id, row["$id"], legacy=legacy
+        )
+        hooks.publish(
+            request.app.state.emulator, pattern, params, row_model(table, row), caller(request)
+        )

@@ -44,7 +44,9 @@ def _plan(table: TableMeta, raw: list[str]):
 
 def _row_permissions(value):
     if not isinstance(value, list):
-        raise p.Invalid("Value must a valid array no longer than 100 items and Permission must be a string")
+        raise p.Invalid(
+            "Value must a valid array no longer than 100 items and Permission must be a string"
+        )
     try:
         return perms.normalize(value, perms.ROW_ACTIONS, table_level=False)
     except perms.PermissionInvalid as exc:
@@ -58,7 +60,9 @@ def _granted_by_table(who: Caller, table: TableMeta, action: str) -> bool:
 def _may(who: Caller, table: TableMeta, action: str, row: dict) -> bool:
     if who.is_privileged:
         return True
-    return perms.row_allowed(action, who.roles, table.permissions, table.row_security, row["$permissions"])
+    return perms.row_allowed(
+        action, who.roles, table.permissions, table.row_security, row["$permissions"]
+    )
 
 
 def _check_create(who: Caller, table: TableMeta) -> None:
@@ -118,8 +122,14 @@ def _data_param(value):
 
 
 def _rows_param(value):
-    if not isinstance(value, list) or len(value) > MAX_BATCH or not all(isinstance(r, dict) for r in value):
-        raise p.Invalid(f"Value must a valid array no longer than {MAX_BATCH} items and Value must be a valid object")
+    if (
+        not isinstance(value, list)
+        or len(value) > MAX_BATCH
+        or not all(isinstance(r, dict) for r in value)
+    ):
+        raise p.Invalid(
+            f"Value must a valid array no longer than {MAX_BATCH} items and Value must be a valid object"
+        )
     return value
 
 
@@ -136,7 +146,9 @@ class Outcome:
     """What a write did: its answer, the events to fire, and the operations to stage in a transaction."""
 
     response: Response
-    events: list[tuple[str, bool, list[dict]]] = field(default_factory=list)  # (action, legacy label, rows)
+    events: list[tuple[str, bool, list[dict]]] = field(
+        default_factory=list
+    )  # (action, legacy label, rows)
     operations: list[dict] = field(default_factory=list)
 
 
@@ -172,7 +184,9 @@ def _op(table: TableMeta, action: str, row_id: str | None = None, data=None) -> 
 
 def _staged_data(who: Caller, data: dict, permissions: list[str] | None) -> dict:
     """Row data as staged: dates only from keys (as when applied directly), permissions resolved."""
-    staged = {k: v for k, v in data.items() if who.is_privileged or k not in ("$createdAt", "$updatedAt")}
+    staged = {
+        k: v for k, v in data.items() if who.is_privileged or k not in ("$createdAt", "$updatedAt")
+    }
     staged.pop("$permissions", None)
     if permissions is not None:
         staged["$permissions"] = permissions
@@ -207,7 +221,9 @@ async def get_row(request: Request):
 # ---------------------------------------------------------------- creating
 
 
-def _new_row(who: Caller, store, table: TableMeta, row_id: str, data: dict, permissions: list[str] | None) -> dict:
+def _new_row(
+    who: Caller, store, table: TableMeta, row_id: str, data: dict, permissions: list[str] | None
+) -> dict:
     if permissions is None:
         permissions = perms.default_row_permissions(who.user_id if who.kind == "user" else None)
     _check_grants(who, permissions)
@@ -218,12 +234,16 @@ def _new_row(who: Caller, store, table: TableMeta, row_id: str, data: dict, perm
 def _create_rows(request, who: Caller, table: TableMeta, args: p.Params, store) -> Outcome:
     has_data, has_rows = args.has("data"), args.has("rows")
     if has_data and has_rows:
-        raise AppwriteError("general_bad_request", "You can only send one of the following parameters: data, rows")
+        raise AppwriteError(
+            "general_bad_request", "You can only send one of the following parameters: data, rows"
+        )
     if has_rows:
         return _create_many(who, table, args, store)
     data = args.optional("data", _data_param, {})
     if not args.has("rowId"):
-        raise AppwriteError("row_missing_data", "Row ID is required when creating a single row." if data else None)
+        raise AppwriteError(
+            "row_missing_data", "Row ID is required when creating a single row." if data else None
+        )
     row_id = args.required("rowId", p.custom_id)
     if not data:
         raise AppwriteError("row_missing_data")
@@ -232,8 +252,11 @@ def _create_rows(request, who: Caller, table: TableMeta, args: p.Params, store) 
         permissions = _check_param("permissions", data["$permissions"], _row_permissions)
     _check_create(who, table)
     row = _new_row(who, store, table, row_id, data, permissions)
-    return Outcome(json_response(row_model(table, row), 201), [("create", True, [row])],
-                   [_op(table, "create", row_id, _staged_data(who, data, row["$permissions"]))])
+    return Outcome(
+        json_response(row_model(table, row), 201),
+        [("create", True, [row])],
+        [_op(table, "create", row_id, _staged_data(who, data, row["$permissions"]))],
+    )
 
 
 def _check_param(name, value, validator):
@@ -267,17 +290,27 @@ def _create_many(who: Caller, table: TableMeta, args: p.Params, store) -> Outcom
             created.append(row)
             staged.append(dict(_staged_data(who, item, row["$permissions"]), **{"$id": row_id}))
     body = {"total": len(created), "rows": [row_model(table, r) for r in created[:MAX_BATCH]]}
-    return Outcome(json_response(body, 201), [("create", True, created)], [_op(table, "bulkCreate", data=staged)])
+    return Outcome(
+        json_response(body, 201),
+        [("create", True, created)],
+        [_op(table, "bulkCreate", data=staged)],
+    )
 
 
 # ---------------------------------------------------------------- updating
 
 
-def _apply_update(who: Caller, store, table: TableMeta, row: dict, data: dict, permissions: list[str] | None) -> dict:
+def _apply_update(
+    who: Caller, store, table: TableMeta, row: dict, data: dict, permissions: list[str] | None
+) -> dict:
     _check_grants(who, permissions)
     prepared = store.prepare(table, data, row, allow_dates=who.is_privileged)
     changed = permissions is not None and permissions != row["$permissions"]
-    changed = changed or any(prepared["values"][k] != row.get(k) for k in prepared["values"]) or prepared["dates"]
+    changed = (
+        changed
+        or any(prepared["values"][k] != row.get(k) for k in prepared["values"])
+        or prepared["dates"]
+    )
     if not _may(who, table, "update", row) and not (not changed and _may(who, table, "read", row)):
         raise AppwriteError("user_unauthorized")
     return store.update(table, row, prepared, permissions)
@@ -290,18 +323,25 @@ def _update_row(request, who: Caller, table: TableMeta, args: p.Params, store) -
         raise AppwriteError("row_missing_payload")
     row = _load_row(request, table)  # Appwrite: read permission is not required for update
     row = _apply_update(who, store, table, row, data, permissions)
-    return Outcome(json_response(row_model(table, row)), [("update", False, [row])],
-                   [_op(table, "update", row["$id"], _staged_data(who, data, permissions))])
+    return Outcome(
+        json_response(row_model(table, row)),
+        [("update", False, [row])],
+        [_op(table, "update", row["$id"], _staged_data(who, data, permissions))],
+    )
 
 
-def _upsert_one(who: Caller, store, table: TableMeta, row_id: str, data: dict, permissions) -> tuple[dict, dict]:
+def _upsert_one(
+    who: Caller, store, table: TableMeta, row_id: str, data: dict, permissions
+) -> tuple[dict, dict]:
     """Create or update one row; returns it and its staged data."""
     row = store.get(table, row_id)
     if row is None:
         _check_create(who, table)
         result = _new_row(who, store, table, row_id, data, permissions)
         return result, _staged_data(who, data, result["$permissions"])
-    return _apply_update(who, store, table, row, data, permissions), _staged_data(who, data, permissions)
+    return _apply_update(who, store, table, row, data, permissions), _staged_data(
+        who, data, permissions
+    )
 
 
 def _upsert_row(request, who: Caller, table: TableMeta, args: p.Params, store) -> Outcome:
@@ -310,8 +350,11 @@ def _upsert_row(request, who: Caller, table: TableMeta, args: p.Params, store) -
     data = args.optional("data", _data_param, {})
     permissions = args.optional("permissions", _row_permissions)
     result, staged = _upsert_one(who, store, table, row_id, data, permissions)
-    return Outcome(json_response(row_model(table, result)), [("upsert", False, [result])],
-                   [_op(table, "upsert", row_id, staged)])
+    return Outcome(
+        json_response(row_model(table, result)),
+        [("upsert", False, [result])],
+        [_op(table, "upsert", row_id, staged)],
+    )
 
 
 def _bulk_item(item: dict) -> tuple[str, list[str] | None]:
@@ -333,14 +376,26 @@ def _upsert_rows(request, who: Caller, table: TableMeta, args: p.Params, store) 
             results.append(result)
             staged.append(dict(data, **{"$id": row_id}))
     body = {"total": len(results), "rows": [row_model(table, r) for r in results[:MAX_BATCH]]}
-    return Outcome(json_response(body, 201), [("upsert", True, results)], [_op(table, "bulkUpsert", data=staged)])
+    return Outcome(
+        json_response(body, 201),
+        [("upsert", True, results)],
+        [_op(table, "bulkUpsert", data=staged)],
+    )
 
 
-def _by_queries(who: Caller, table: TableMeta, raw_queries: list[str], action: str, rows: list[dict],
-                data: dict | None = None) -> list[dict]:
+def _by_queries(
+    who: Caller,
+    table: TableMeta,
+    raw_queries: list[str],
+    action: str,
+    rows: list[dict],
+    data: dict | None = None,
+) -> list[dict]:
     """Staged form of a bulk update/delete: by queries for keys, row by row for users (their rows only)."""
     if who.is_privileged:
-        payload = {"queries": raw_queries} if data is None else {"queries": raw_queries, "data": data}
+        payload = (
+            {"queries": raw_queries} if data is None else {"queries": raw_queries, "data": data}
+        )
         return [_op(table, "bulkUpdate" if data is not None else "bulkDelete", data=payload)]
     return [_op(table, action, r["$id"], data) for r in rows]
 
@@ -353,12 +408,21 @@ def _update_rows(request, who: Caller, table: TableMeta, args: p.Params, store) 
         raise AppwriteError("row_missing_payload")
     restriction = _read_restriction(who, table, "update")
     with store.db.transaction():
-        _, rows = store.find(table, plan, restriction, count=False, default_limit=None, action="update")
-        updated = [store.update(table, r, store.prepare(table, data, r, allow_dates=who.is_privileged), None)
-                   for r in rows]
+        _, rows = store.find(
+            table, plan, restriction, count=False, default_limit=None, action="update"
+        )
+        updated = [
+            store.update(
+                table, r, store.prepare(table, data, r, allow_dates=who.is_privileged), None
+            )
+            for r in rows
+        ]
     body = {"total": len(updated), "rows": [row_model(table, r) for r in updated[:MAX_BATCH]]}
-    return Outcome(json_response(body), [("update", True, updated)],
-                   _by_queries(who, table, raw, "update", rows, _staged_data(who, data, None)))
+    return Outcome(
+        json_response(body),
+        [("update", True, updated)],
+        _by_queries(who, table, raw, "update", rows, _staged_data(who, data, None)),
+    )
 
 
 def _delete_rows(request, who: Caller, table: TableMeta, args: p.Params, store) -> Outcome:
@@ -366,11 +430,15 @@ def _delete_rows(request, who: Caller, table: TableMeta, args: p.Params, store) 
     plan = _plan(table, raw)
     restriction = _read_restriction(who, table, "delete")
     with store.db.transaction():
-        _, rows = store.find(table, plan, restriction, count=False, default_limit=None, action="delete")
+        _, rows = store.find(
+            table, plan, restriction, count=False, default_limit=None, action="delete"
+        )
         for row in rows:
             store.delete(table, row)
     body = {"total": len(rows), "rows": [row_model(table, r) for r in rows[:MAX_BATCH]]}
-    return Outcome(json_response(body), [("delete", True, rows)], _by_queries(who, table, raw, "delete", rows))
+    return Outcome(
+        json_response(body), [("delete", True, rows)], _by_queries(who, table, raw, "delete", rows)
+    )
 
 
 def _delete_row(request, who: Caller, table: TableMeta, args: p.Params, store) -> Outcome:
@@ -387,23 +455,36 @@ def _increase(sign: int, bound_name: str):
         key = request.path_params["column"]
         value = args.optional("value", _any_number, 1)
         if value <= 0:
-            raise AppwriteError("general_argument_invalid", "Value must be numeric and greater than 0")
+            raise AppwriteError(
+                "general_argument_invalid", "Value must be numeric and greater than 0"
+            )
         bound = args.optional(bound_name, _any_number)
         row = store.get(table, row_id)
         spec = table.column(key)
         if row is None or spec is None:
-            raise AppwriteError("column_not_found", "Column with the requested key '%s' could not be found.")
+            raise AppwriteError(
+                "column_not_found", "Column with the requested key '%s' could not be found."
+            )
         if spec["type"] not in col.NUMERIC_TYPES or spec.get("array"):
             raise AppwriteError("attribute_type_invalid", f'tablesDB "{key}" is not a number')
-        if spec["type"] in col.INTEGER_TYPES and isinstance(value, float) and not value.is_integer():
-            raise AppwriteError("general_argument_invalid", "Invalid `value` param: Value must be a valid integer")
+        if (
+            spec["type"] in col.INTEGER_TYPES
+            and isinstance(value, float)
+            and not value.is_integer()
+        ):
+            raise AppwriteError(
+                "general_argument_invalid", "Invalid `value` param: Value must be a valid integer"
+            )
         if not _may(who, table, "update", row):
             raise AppwriteError("user_unauthorized")
         row = store.increase(table, row, key, sign * value, bound)
         action = "increment" if sign > 0 else "decrement"
         staged = {"column": key, "value": value, bound_name: bound}
-        return Outcome(json_response(row_model(table, row)), [("update", False, [row])],
-                       [_op(table, action, row_id, staged)])
+        return Outcome(
+            json_response(row_model(table, row)),
+            [("update", False, [row])],
+            [_op(table, action, row_id, staged)],
+        )
 
     return _writer(logic)
 

@@ -25,13 +25,31 @@ from emulator.store import transactions as tx
 
 READ = ("rows.read", "documents.read")
 WRITE = ("rows.write", "documents.write")
-ACTIONS = ("create", "update", "upsert", "delete", "increment", "decrement",
-           "bulkCreate", "bulkUpdate", "bulkUpsert", "bulkDelete")
+ACTIONS = (
+    "create",
+    "update",
+    "upsert",
+    "delete",
+    "increment",
+    "decrement",
+    "bulkCreate",
+    "bulkUpdate",
+    "bulkUpsert",
+    "bulkDelete",
+)
 # action -> (event action, legacy event label)
-EVENTS = {"create": ("create", True), "update": ("update", False), "upsert": ("upsert", False),
-          "delete": ("delete", False), "increment": ("update", False), "decrement": ("update", False),
-          "bulkCreate": ("create", True), "bulkUpdate": ("update", True), "bulkUpsert": ("upsert", True),
-          "bulkDelete": ("delete", True)}
+EVENTS = {
+    "create": ("create", True),
+    "update": ("update", False),
+    "upsert": ("upsert", False),
+    "delete": ("delete", False),
+    "increment": ("update", False),
+    "decrement": ("update", False),
+    "bulkCreate": ("create", True),
+    "bulkUpdate": ("update", True),
+    "bulkUpsert": ("upsert", True),
+    "bulkDelete": ("delete", True),
+}
 
 
 class _Rollback(Exception):
@@ -49,7 +67,9 @@ def apply(tables: TablesDB, operation: dict) -> list[tuple[str, bool, object, di
     event, legacy = EVENTS[action]
     affected: list[dict] = []
     if action in ("create", "bulkCreate", "upsert", "bulkUpsert"):
-        items = data if action.startswith("bulk") else [dict(data or {}, **{"$id": operation["rowId"]})]
+        items = (
+            data if action.startswith("bulk") else [dict(data or {}, **{"$id": operation["rowId"]})]
+        )
         for item in items:
             existing = rows.get(table, item["$id"])
             permissions = item.get("$permissions")
@@ -67,13 +87,17 @@ def apply(tables: TablesDB, operation: dict) -> list[tuple[str, bool, object, di
             raise AppwriteError("row_not_found", id=operation["rowId"])
         if action == "update":
             prepared = rows.prepare(table, data or {}, existing, allow_dates=True)
-            affected.append(rows.update(table, existing, prepared, (data or {}).get("$permissions")))
+            affected.append(
+                rows.update(table, existing, prepared, (data or {}).get("$permissions"))
+            )
         elif action == "delete":
             rows.delete(table, existing)
             affected.append(existing)
         else:
             sign, bound = (1, data.get("max")) if action == "increment" else (-1, data.get("min"))
-            affected.append(rows.increase(table, existing, data["column"], sign * data.get("value", 1), bound))
+            affected.append(
+                rows.increase(table, existing, data["column"], sign * data.get("value", 1), bound)
+            )
     else:
         try:
             plan = plan_queries(parse_queries(data.get("queries", [])), table.schema())
@@ -120,8 +144,12 @@ async def list_transactions(request: Request):
     require_scope(caller(request), *READ)
     args = await p.params_of(request)
     query = listing.parse(args.optional("queries", queries_param), ("status", "expiresAt"))
-    total, page = listing.apply(transactions(request).list(), query, cursor_label="Transaction",
-                                count_total=args.optional("total", p.boolean, True))
+    total, page = listing.apply(
+        transactions(request).list(),
+        query,
+        cursor_label="Transaction",
+        count_total=args.optional("total", p.boolean, True),
+    )
     for item in page:
         item.pop("$sequence", None)
     return json_response({"total": total, "transactions": page})
@@ -148,7 +176,9 @@ async def update_transaction(request: Request):
     commit = args.optional("commit", p.boolean, False)
     rollback = args.optional("rollback", p.boolean, False)
     if commit and rollback:
-        raise AppwriteError("general_argument_invalid", "Cannot commit and rollback at the same time")
+        raise AppwriteError(
+            "general_argument_invalid", "Cannot commit and rollback at the same time"
+        )
     if not commit and not rollback:
         raise AppwriteError("general_argument_invalid", "Either commit or rollback must be true")
     staged.usable(transaction_id)
@@ -182,13 +212,19 @@ def _operation(value):
     for name in ("databaseId", "tableId"):
         p.uid(value.get(name))
     if action in ("create", "update", "upsert", "delete", "increment", "decrement"):
-        value = dict(value, rowId=p.custom_id(value.get("rowId")) if action in ("create", "upsert")
-                     else p.uid(value.get("rowId")))
+        value = dict(
+            value,
+            rowId=p.custom_id(value.get("rowId"))
+            if action in ("create", "upsert")
+            else p.uid(value.get("rowId")),
+        )
     data = value.get("data")
     if action in ("bulkCreate", "bulkUpsert"):
         if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
             raise p.Invalid(f"{action} needs data: a list of rows")
-        value["data"] = [dict(item, **{"$id": p.custom_id(item.get("$id", "unique()"))}) for item in data]
+        value["data"] = [
+            dict(item, **{"$id": p.custom_id(item.get("$id", "unique()"))}) for item in data
+        ]
     elif action in ("bulkUpdate", "bulkDelete"):
         if not isinstance(data, dict) or not isinstance(data.get("queries", []), list):
             raise p.Invalid(f"{action} needs data.queries")

@@ -12,8 +12,13 @@ DEFAULT_DATA_DIR = ".data"
 
 
 def add_data_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data", type=pathlib.Path, default=pathlib.Path(DEFAULT_DATA_DIR), metavar="DIR",
-                        help=f"the data folder of the running `serve` (default: {DEFAULT_DATA_DIR})")
+    parser.add_argument(
+        "--data",
+        type=pathlib.Path,
+        default=pathlib.Path(DEFAULT_DATA_DIR),
+        metavar="DIR",
+        help=f"the data folder of the running `serve` (default: {DEFAULT_DATA_DIR})",
+    )
 
 
 class NotRunning(Exception):
@@ -25,14 +30,21 @@ def credentials(args: argparse.Namespace) -> dict:
     try:
         return json.loads(path.read_text())
     except FileNotFoundError:
-        raise NotRunning(f"no running emulator found: {path} does not exist. Start one with "
-                         f"`python -m emulator serve --data {args.data}`.") from None
+        raise NotRunning(
+            f"no running emulator found: {path} does not exist. Start one with "
+            f"`python -m emulator serve --data {args.data}`."
+        ) from None
 
 
 def admin_client(creds: dict):
     from appwrite.client import Client
 
-    return Client().set_endpoint(creds["endpoint"]).set_project(creds["projectId"]).set_key(creds["apiKey"])
+    return (
+        Client()
+        .set_endpoint(creds["endpoint"])
+        .set_project(creds["projectId"])
+        .set_key(creds["apiKey"])
+    )
 
 
 def fail(message: str) -> int:

@@ -29,13 +29,18 @@ def run(args: argparse.Namespace) -> int:
 
     path = manifest_path(args)
     if path is None:
-        print("no appwrite.config.json or appwrite.json in this folder or its parents", file=sys.stderr)
+        print(
+            "no appwrite.config.json or appwrite.json in this folder or its parents",
+            file=sys.stderr,
+        )
         return 1
     try:
         manifest = load_manifest(path)
     except ManifestError as error:
         print(error)
         return 1
-    counts = f"{_plural(len(manifest.functions), 'function')}, {_plural(len(manifest.tables), 'table')}"
+    counts = (
+        f"{_plural(len(manifest.functions), 'function')}, {_plural(len(manifest.tables), 'table')}"
+    )
     print(f"{path.name}: OK ({counts})")
     return 0

@@ -5,19 +5,23 @@ from __future__ import annotations
 import argparse
 import json
 
-from ._remote import add_data_option, admin_client, appwrite_error, credentials, fail, NotRunning
+from ._remote import NotRunning, add_data_option, admin_client, appwrite_error, credentials, fail
 
 
 def register(subcommands) -> None:
     parser = subcommands.add_parser(
-        "emit", help="create a row or a user to fire its events",
+        "emit",
+        help="create a row or a user to fire its events",
         description="Create a row or a user through the API with the admin key; every function subscribed "
-                    "to the generated events runs asynchronously (see `executions`).")
+        "to the generated events runs asynchronously (see `executions`).",
+    )
     kinds = parser.add_subparsers(dest="kind", required=True, metavar="<row|user>")
     row = kinds.add_parser("row", help="create a row (fires databases.*.tables.*.rows.*.create)")
     row.add_argument("--database", default="newsroom", help="database id (default newsroom)")
     row.add_argument("--table", required=True, help="table id, e.g. articles")
-    row.add_argument("--values", required=True, metavar="JSON", help="the row's columns as a JSON object")
+    row.add_argument(
+        "--values", required=True, metavar="JSON", help="the row's columns as a JSON object"
+    )
     row.add_argument("--id", default="unique()", help="row id (default: generated)")
     row.add_argument("--permissions", default=None, help='JSON list, e.g. \'["read(\\"any\\")"]\'')
     user = kinds.add_parser("user", help="create a user (fires users.*.create)")
@@ -45,14 +49,20 @@ def run(args: argparse.Namespace) -> int:
                 return fail(f"--values/--permissions must be JSON: {e}")
             from appwrite.services.tables_db import TablesDB
 
-            created = TablesDB(client).create_row(args.database, args.table, args.id, data, permissions)
+            created = TablesDB(client).create_row(
+                args.database, args.table, args.id, data, permissions
+            )
             print(f"row {created['$id']} created in {args.database}/{args.table}")
         else:
             from appwrite.services.users import Users
 
-            created = Users(client).create("unique()", email=args.email, password=args.password, name=args.name)
+            created = Users(client).create(
+                "unique()", email=args.email, password=args.password, name=args.name
+            )
             print(f"user {created['$id']} created ({created['email']})")
     except AppwriteException as e:
         return appwrite_error(e)
-    print("events fired; subscribed functions run in the background: `python -m emulator executions`")
+    print(
+        "events fired; subscribed functions run in the background: `python -m emulator executions`"
+    )
     return 0

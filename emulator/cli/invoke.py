@@ -5,23 +5,42 @@ from __future__ import annotations
 import argparse
 import json
 
-from ._remote import add_data_option, admin_client, appwrite_error, credentials, fail, NotRunning
+from ._remote import NotRunning, add_data_option, admin_client, appwrite_error, credentials, fail
 
 
 def register(subcommands) -> None:
     parser = subcommands.add_parser(
-        "invoke", help="execute a function over the REST API (as createExecution does)",
+        "invoke",
+        help="execute a function over the REST API (as createExecution does)",
         description="Execute FUNCTION through POST /v1/functions/{id}/executions on the running emulator, "
-                    "with the admin key or as a user, and print the response, logs and errors.")
+        "with the admin key or as a user, and print the response, logs and errors.",
+    )
     parser.add_argument("function", help="function id, e.g. articles")
-    parser.add_argument("--path", default="/", help="path and query, e.g. '/articles?limit=5' (default /)")
-    parser.add_argument("--method", default="POST", choices=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"])
-    parser.add_argument("--body", default="", help="request body (a JSON body also needs "
-                        "--header content-type:application/json, as on Appwrite)")
-    parser.add_argument("--header", action="append", default=[], metavar="K:V", help="request header (repeatable)")
-    parser.add_argument("--as-user", metavar="EMAIL", help="execute as this user (a JWT is made for them) "
-                        "instead of with the admin key")
-    parser.add_argument("--async", dest="asynchronous", action="store_true", help="do not wait (202)")
+    parser.add_argument(
+        "--path", default="/", help="path and query, e.g. '/articles?limit=5' (default /)"
+    )
+    parser.add_argument(
+        "--method",
+        default="POST",
+        choices=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"],
+    )
+    parser.add_argument(
+        "--body",
+        default="",
+        help="request body (a JSON body also needs "
+        "--header content-type:application/json, as on Appwrite)",
+    )
+    parser.add_argument(
+        "--header", action="append", default=[], metavar="K:V", help="request header (repeatable)"
+    )
+    parser.add_argument(
+        "--as-user",
+        metavar="EMAIL",
+        help="execute as this user (a JWT is made for them) instead of with the admin key",
+    )
+    parser.add_argument(
+        "--async", dest="asynchronous", action="store_true", help="do not wait (202)"
+    )
     add_data_option(parser)
     parser.set_defaults(handler=run)
 
@@ -42,16 +61,23 @@ def run(args: argparse.Namespace) -> int:
         if args.as_user:
             client = _user_client(client, creds, args.as_user)
         execution = Functions(client).create_execution(
-            args.function, body=args.body, xasync=args.asynchronous, path=args.path, method=args.method,
-            headers=headers)
+            args.function,
+            body=args.body,
+            xasync=args.asynchronous,
+            path=args.path,
+            method=args.method,
+            headers=headers,
+        )
     except NotRunning as e:
         return fail(str(e))
     except LookupError as e:
         return fail(str(e))
     except AppwriteException as e:
         return appwrite_error(e)
-    print(f"execution {execution['$id']}: {execution['status']}, HTTP {execution['responseStatusCode']}, "
-          f"{execution['duration']:.3f}s")
+    print(
+        f"execution {execution['$id']}: {execution['status']}, HTTP {execution['responseStatusCode']}, "
+        f"{execution['duration']:.3f}s"
+    )
     body = execution["responseBody"]
     try:
         body = json.dumps(json.loads(body), indent=2)

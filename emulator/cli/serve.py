@@ -10,19 +10,37 @@ from ._remote import DEFAULT_DATA_DIR
 
 def register(subcommands) -> None:
     parser = subcommands.add_parser(
-        "serve", help="start the emulator: API, all functions, function URLs, cron",
+        "serve",
+        help="start the emulator: API, all functions, function URLs, cron",
         description="Provision from appwrite.json, then serve the Appwrite API, every function "
-                    "(REST executions, its own URL, events, cron) on 127.0.0.1 until Ctrl-C.")
+        "(REST executions, its own URL, events, cron) on 127.0.0.1 until Ctrl-C.",
+    )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8090, help="API port; function URLs use the next ports "
-                        "(default 8090)")
-    parser.add_argument("--data", default=DEFAULT_DATA_DIR, metavar="DIR",
-                        help=f"where the SQLite file, keys and credentials.json live (default {DEFAULT_DATA_DIR})")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=8090,
+        help="API port; function URLs use the next ports (default 8090)",
+    )
+    parser.add_argument(
+        "--data",
+        default=DEFAULT_DATA_DIR,
+        metavar="DIR",
+        help=f"where the SQLite file, keys and credentials.json live (default {DEFAULT_DATA_DIR})",
+    )
     parser.add_argument("--reset", action="store_true", help="delete the data folder first")
-    parser.add_argument("--seed", action="store_true", help="load sample users, a team and articles "
-                        "(only into an empty project)")
-    parser.add_argument("--loop-limit", type=int, default=3, metavar="N",
-                        help="stop an event chain that re-enters the same function more than N times (default 3)")
+    parser.add_argument(
+        "--seed",
+        action="store_true",
+        help="load sample users, a team and articles (only into an empty project)",
+    )
+    parser.add_argument(
+        "--loop-limit",
+        type=int,
+        default=3,
+        metavar="N",
+        help="stop an event chain that re-enters the same function more than N times (default 3)",
+    )
     add_manifest_option(parser)
     parser.set_defaults(handler=run)
 
@@ -39,14 +57,22 @@ def run(args: argparse.Namespace) -> int:
         print("error: no appwrite.json found here or above; pass --manifest PATH")
         return 1
     try:
-        stack = Stack.start(path, data_dir=args.data, host=args.host, port=args.port, reset=args.reset,
-                            loop_limit=args.loop_limit)
+        stack = Stack.start(
+            path,
+            data_dir=args.data,
+            host=args.host,
+            port=args.port,
+            reset=args.reset,
+            loop_limit=args.loop_limit,
+        )
     except ManifestError as e:
         print(f"error: {e}")
         return 1
     except OSError as e:
-        print(f"error: cannot listen on {args.host}:{args.port}: {e.strerror}. Is another emulator running? "
-              f"Use --port to pick another.")
+        print(
+            f"error: cannot listen on {args.host}:{args.port}: {e.strerror}. Is another emulator running? "
+            f"Use --port to pick another."
+        )
         return 1
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())

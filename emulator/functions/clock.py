@@ -20,7 +20,9 @@ class ExecutionClock:
         moment = None
         functions = self.state.extensions.get("functions")
         if scope["type"] == "http" and functions is not None:
-            key = next((v for k, v in scope["headers"] if k == b"x-appwrite-key"), b"").decode("latin-1")
+            key = next((v for k, v in scope["headers"] if k == b"x-appwrite-key"), b"").decode(
+                "latin-1"
+            )
             if key.startswith(("ephemeral_", "dynamic_")):
                 moment = self._moment(functions, key)
         if moment is None:

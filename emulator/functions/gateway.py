@@ -47,8 +47,13 @@ class FunctionURLs:
         except AppwriteError as error:
             status, payload = error.code, json.dumps(error.body()).encode()
             headers = {"content-type": "application/json"}
-        await send({"type": "http.response.start", "status": status,
-                    "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()],
+            }
+        )
         await send({"type": "http.response.body", "body": payload})
 
     async def _execute(self, function_id, scope, body):
@@ -66,14 +71,28 @@ class FunctionURLs:
         if scope.get("query_string"):
             path += "?" + scope["query_string"].decode("latin-1")
         client = scope.get("client") or ("", 0)
-        invocation = Invocation(function_id, "http", method=scope["method"], path=path, headers=headers,
-                                body=body, via_domain=True, client_ip=client[0])
+        invocation = Invocation(
+            function_id,
+            "http",
+            method=scope["method"],
+            path=path,
+            headers=headers,
+            body=body,
+            via_domain=True,
+            client_ip=client[0],
+        )
         execution = await run_in_threadpool(self.service.execute, invocation)
         response = execution["_response"]
-        out = {k: v for k, v in response["headers"].items() if k not in ("content-length", "server", "date")}
+        out = {
+            k: v
+            for k, v in response["headers"].items()
+            if k not in ("content-length", "server", "date")
+        }
         out["x-appwrite-execution-id"] = execution["$id"]
         payload = response["body"]
         if response["status"] >= 400 and not payload:
-            payload = ERROR_PAGE.format(code=response["status"], title="Error", execution=execution["$id"]).encode()
+            payload = ERROR_PAGE.format(
+                code=response["status"], title="Error", execution=execution["$id"]
+            ).encode()
             out["content-type"] = "text/html; charset=utf-8"
         return response["status"], out, payload

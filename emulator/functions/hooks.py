@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 
-def publish(state: Any, pattern: str, params: dict[str, str], payload: dict[str, Any], caller: Any) -> None:
+def publish(
+    state: Any, pattern: str, params: dict[str, str], payload: dict[str, Any], caller: Any
+) -> None:
     functions = getattr(state, "extensions", {}).get("functions")
     if functions is not None:
         functions.publish(pattern, params, payload, caller)

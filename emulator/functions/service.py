@@ -37,7 +37,11 @@ from . import store
 
 SYNC_LIMIT = 30  # seconds Appwrite waits for a synchronous execution
 DEFAULT_LOOP_LIMIT = 3
-GEO_HEADERS = {"x-appwrite-country-code": "", "x-appwrite-continent-code": "", "x-appwrite-continent-eu": "false"}
+GEO_HEADERS = {
+    "x-appwrite-country-code": "",
+    "x-appwrite-continent-code": "",
+    "x-appwrite-continent-eu": "false",
+}
 
 
 @dataclasses.dataclass
@@ -64,9 +68,17 @@ class Invocation:
 class Functions:
     """The functions of one manifest, executed in worker processes."""
 
-    def __init__(self, state: EmulatorState, manifest: Manifest, *, workdir: pathlib.Path,
-                 endpoint: str = "", python: pathlib.Path | None = None,
-                 loop_limit: int = DEFAULT_LOOP_LIMIT, max_parallel: int = 4):
+    def __init__(
+        self,
+        state: EmulatorState,
+        manifest: Manifest,
+        *,
+        workdir: pathlib.Path,
+        endpoint: str = "",
+        python: pathlib.Path | None = None,
+        loop_limit: int = DEFAULT_LOOP_LIMIT,
+        max_parallel: int = 4,
+    ):
         self.state = state
         self.manifest = manifest
         self.endpoint = endpoint
@@ -75,10 +87,16 @@ class Functions:
         self.sync_limit = SYNC_LIMIT
         self.workdir = pathlib.Path(workdir)
         self.executor = Executor(self.workdir / "workers")
-        self.scheduler = Scheduler({f.id: f.schedule for f in manifest.functions if f.schedule},
-                                   clock.now(), on_due=self._scheduled, on_tick=self.release_scheduled)
+        self.scheduler = Scheduler(
+            {f.id: f.schedule for f in manifest.functions if f.schedule},
+            clock.now(),
+            on_due=self._scheduled,
+            on_tick=self.release_scheduled,
+        )
         self._deployments: dict[str, Deployment] = {}
-        self._pool = concurrent.futures.ThreadPoolExecutor(max_parallel, thread_name_prefix="execution")
+        self._pool = concurrent.futures.ThreadPoolExecutor(
+            max_parallel, thread_name_prefix="execution"
+        )
         self._pending: set[concurrent.futures.Future] = set()
         self._lock = threading.Lock()
         self._now_of: dict[str, dt.datetime] = {}
@@ -101,12 +119,26 @@ class Functions:
                     shutil.rmtree(root, ignore_errors=True)
                     deploy_dir(spec, root, self.manifest.root)
 
-                env = function_env(function_id=spec.id, function_name=spec.name, deployment_id="local",
-                                   project_id=self.state.project_id, endpoint=self.endpoint,
-                                   runtime=spec.runtime, function_variables=dict(spec.vars))
+                env = function_env(
+                    function_id=spec.id,
+                    function_name=spec.name,
+                    deployment_id="local",
+                    project_id=self.state.project_id,
+                    endpoint=self.endpoint,
+                    runtime=spec.runtime,
+                    function_variables=dict(spec.vars),
+                )
                 self._deployments[spec.id] = Deployment(
-                    spec.id, root=root, entrypoint=spec.entrypoint, python=self.python, env=env,
-                    timeout=spec.timeout, logging=spec.logging, watch=spec.path, refresh=refresh)
+                    spec.id,
+                    root=root,
+                    entrypoint=spec.entrypoint,
+                    python=self.python,
+                    env=env,
+                    timeout=spec.timeout,
+                    logging=spec.logging,
+                    watch=spec.path,
+                    refresh=refresh,
+                )
             return self._deployments[spec.id]
 
     def now_of(self, execution_id: str) -> dt.datetime | None:
@@ -138,7 +170,9 @@ class Functions:
             raise AppwriteError(
                 "function_synchronous_timeout",
                 "Synchronous function execution timed out. Use asynchronous execution instead, or ensure "
-                "the execution duration doesn't exceed 30 seconds.", code=408) from None
+                "the execution duration doesn't exceed 30 seconds.",
+                code=408,
+            ) from None
 
     def _submit(self, spec, execution, invocation) -> concurrent.futures.Future:
         future = self._pool.submit(self._run, spec, execution, invocation)
@@ -179,68 +213,110 @@ class Functions:
             "_parentId": inv.parent_id,
         }
 
-    def _run(self, spec: FunctionSpec, execution: dict[str, Any], inv: Invocation) -> dict[str, Any]:
+    def _run(
+        self, spec: FunctionSpec, execution: dict[str, Any], inv: Invocation
+    ) -> dict[str, Any]:
         execution_id = execution["$id"]
         if inv.at is not None:
             self._now_of[execution_id] = inv.at
         try:
             loop = self._loop_chain(spec.id, inv.parent_id) if inv.trigger == "event" else None
             if loop:
-                return self._finish(execution, status=500, body=b"", headers={}, logs="",
-                                    errors=loop, duration=0.0, loop=True)
+                return self._finish(
+                    execution,
+                    status=500,
+                    body=b"",
+                    headers={},
+                    logs="",
+                    errors=loop,
+                    duration=0.0,
+                    loop=True,
+                )
             headers = self._request_headers(spec, execution_id, inv)
             execution["requestHeaders"] = store.header_list(headers, store.STORED_REQUEST_HEADERS)
             execution["status"] = "processing"
             store.save(self.state.db, execution)
-            result = self.executor.execute(self.deployment(spec), method=inv.method, path=inv.path,
-                                           headers=headers, body=inv.body, timeout=spec.timeout,
-                                           now=inv.at)
-            return self._finish(execution, status=result.status_code, body=result.body,
-                                headers=result.headers, logs=result.logs, errors=result.errors,
-                                duration=result.duration)
+            result = self.executor.execute(
+                self.deployment(spec),
+                method=inv.method,
+                path=inv.path,
+                headers=headers,
+                body=inv.body,
+                timeout=spec.timeout,
+                now=inv.at,
+            )
+            return self._finish(
+                execution,
+                status=result.status_code,
+                body=result.body,
+                headers=result.headers,
+                logs=result.logs,
+                errors=result.errors,
+                duration=result.duration,
+            )
         except Exception as e:  # a worker that cannot start: a failed execution, not a crash
-            return self._finish(execution, status=500, body=b"", headers={}, logs="",
-                                errors=f"{type(e).__name__}: {e}", duration=0.0)
+            return self._finish(
+                execution,
+                status=500,
+                body=b"",
+                headers={},
+                logs="",
+                errors=f"{type(e).__name__}: {e}",
+                duration=0.0,
+            )
         finally:
             self._now_of.pop(execution_id, None)
 
     def _finish(self, execution, *, status, body, headers, logs, errors, duration, loop=False):
         failed = status >= 500 or execution.get("_syncTimedOut") or loop
-        execution.update({
-            "$updatedAt": clock.iso(),
-            "status": "failed" if failed else "completed",
-            "responseStatusCode": status,
-            "responseBody": body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body),
-            "responseHeaders": store.header_list(headers, store.STORED_RESPONSE_HEADERS),
-            "logs": store.keep_last(logs),
-            "errors": store.keep_last(errors),
-            "duration": round(duration, 6),
-        })
+        execution.update(
+            {
+                "$updatedAt": clock.iso(),
+                "status": "failed" if failed else "completed",
+                "responseStatusCode": status,
+                "responseBody": body.decode("utf-8", "replace")
+                if isinstance(body, bytes)
+                else str(body),
+                "responseHeaders": store.header_list(headers, store.STORED_RESPONSE_HEADERS),
+                "logs": store.keep_last(logs),
+                "errors": store.keep_last(errors),
+                "duration": round(duration, 6),
+            }
+        )
         if loop:
             execution["_loop"] = True
         store.save(self.state.db, execution)
         execution["_response"] = {"status": status, "headers": headers, "body": body}
         return execution
 
-    def _request_headers(self, spec: FunctionSpec, execution_id: str, inv: Invocation) -> dict[str, str]:
+    def _request_headers(
+        self, spec: FunctionSpec, execution_id: str, inv: Invocation
+    ) -> dict[str, str]:
         """What Appwrite adds per trigger (reference §3.1), over the caller's headers."""
         headers = {k.lower(): v for k, v in inv.headers.items()}
         key = auth.mint_dynamic_key(self.state, list(spec.scopes), spec.timeout + 60, execution_id)
         user_id, jwt = "", ""
         caller = inv.caller
-        if inv.trigger == "http" and not inv.via_domain and caller is not None and caller.kind == "user":
+        if (
+            inv.trigger == "http"
+            and not inv.via_domain
+            and caller is not None
+            and caller.kind == "user"
+        ):
             user_id = caller.user_id
             session_id = (caller.session or {}).get("$id", "")
             jwt = auth.mint_user_jwt(self.state, user_id, session_id, spec.timeout + 60)
         if inv.trigger == "event":
             user_id = inv.event_user_id
-        headers.update({
-            "x-appwrite-trigger": inv.trigger,
-            "x-appwrite-execution-id": execution_id,
-            "x-appwrite-key": key,
-            "x-appwrite-user-id": user_id,
-            "x-appwrite-user-jwt": jwt,
-        })
+        headers.update(
+            {
+                "x-appwrite-trigger": inv.trigger,
+                "x-appwrite-execution-id": execution_id,
+                "x-appwrite-key": key,
+                "x-appwrite-user-id": user_id,
+                "x-appwrite-user-jwt": jwt,
+            }
+        )
         if inv.trigger == "event":
             headers["x-appwrite-event"] = inv.event or ""
             headers["content-type"] = "application/json"
@@ -267,30 +343,54 @@ class Functions:
             current = parent.get("_parentId")
         if sum(1 for e in chain if e["functionId"] == function_id) < self.loop_limit:
             return None
-        steps = [f"{e['functionId']} (execution {e['$id']}, triggered by {e.get('_event') or e['trigger']})"
-                 for e in reversed(chain)]
-        return (f"Event loop stopped: function {function_id} was triggered {len(chain) + 1} times in one "
-                f"causal chain (limit {self.loop_limit} re-entries). On Appwrite this would run forever.\n"
-                "Chain of executions and the writes that caused them:\n  " + "\n  ".join(steps) +
-                f"\n  → {function_id} (not run)\nMake the write idempotent, skip when nothing changes, or "
-                "write to another table.")
+        steps = [
+            f"{e['functionId']} (execution {e['$id']}, triggered by {e.get('_event') or e['trigger']})"
+            for e in reversed(chain)
+        ]
+        return (
+            f"Event loop stopped: function {function_id} was triggered {len(chain) + 1} times in one "
+            f"causal chain (limit {self.loop_limit} re-entries). On Appwrite this would run forever.\n"
+            "Chain of executions and the writes that caused them:\n  "
+            + "\n  ".join(steps)
+            + f"\n  → {function_id} (not run)\nMake the write idempotent, skip when nothing changes, or "
+            "write to another table."
+        )
 
     # -- events ------------------------------------------------------------------------------------
-    def publish(self, pattern: str, params: dict[str, str], payload: dict[str, Any],
-                caller: auth.Caller | None) -> list[dict[str, Any]]:
+    def publish(
+        self,
+        pattern: str,
+        params: dict[str, str],
+        payload: dict[str, Any],
+        caller: auth.Caller | None,
+    ) -> list[dict[str, Any]]:
         """Fan a write's event out to every subscribed function (async executions)."""
         names = event_names.generate_events(pattern, params)
         subscribed = [(f.id, f.events) for f in self.manifest.functions if f.events]
         targets = event_names.subscribers(names, subscribed)
         if not targets:
             return []
-        parent_id = (caller.claims or {}).get("executionId") if caller and caller.kind == "key" else None
+        parent_id = (
+            (caller.claims or {}).get("executionId") if caller and caller.kind == "key" else None
+        )
         at = self._now_of.get(parent_id) if parent_id else None
         user_id = caller.user_id if caller and caller.kind == "user" else ""
         body = json.dumps(payload, separators=(",", ":"))
-        return [self.execute(Invocation(fid, "event", body=body, asynchronous=True, event=names[0],
-                                        event_user_id=user_id, parent_id=parent_id, at=at))
-                for fid in targets]
+        return [
+            self.execute(
+                Invocation(
+                    fid,
+                    "event",
+                    body=body,
+                    asynchronous=True,
+                    event=names[0],
+                    event_user_id=user_id,
+                    parent_id=parent_id,
+                    at=at,
+                )
+            )
+            for fid in targets
+        ]
 
     # -- schedules ----------------------------------------------------------------------------------
     def run_schedule(self, function_id: str, at: dt.datetime | None = None) -> dict[str, Any]:
@@ -300,8 +400,11 @@ class Functions:
     def due_at(self, at: dt.datetime) -> list[str]:
         """Ids of the functions whose schedule has a tick at `at` (minute precision)."""
         minute = clock.parse_iso(clock.iso(at)).replace(second=0, microsecond=0)
-        return [f.id for f in self.manifest.functions
-                if f.schedule and list(due_times(f.schedule, minute - dt.timedelta(minutes=1), minute))]
+        return [
+            f.id
+            for f in self.manifest.functions
+            if f.schedule and list(due_times(f.schedule, minute - dt.timedelta(minutes=1), minute))
+        ]
 
     def tick(self, at: dt.datetime) -> list[dict[str, Any]]:
         """Run what is due at `at` (`python -m emulator tick --at`), and release the one-off
@@ -314,7 +417,9 @@ class Functions:
         ran = [self.run_schedule(fid, moment) for fid, moment in self.scheduler.advance(until)]
         return ran + self.release_scheduled(until, at_their_time=True)
 
-    def release_scheduled(self, until: dt.datetime, *, at_their_time: bool = False) -> list[dict[str, Any]]:
+    def release_scheduled(
+        self, until: dt.datetime, *, at_their_time: bool = False
+    ) -> list[dict[str, Any]]:
         """Start the one-off executions (`scheduledAt`) that are due by `until`; they run
         in the background with trigger `schedule`, as Appwrite's scheduler starts them
         (`at_their_time`: with their `scheduledAt` as "now", for the controllable clock)."""
@@ -324,9 +429,16 @@ class Functions:
             if moment > until:
                 continue
             held = execution.pop("_invocation")
-            invocation = Invocation(execution["functionId"], "schedule", method=held["method"],
-                                    path=held["path"], headers=held["headers"], body=held["body"],
-                                    asynchronous=True, at=moment if at_their_time else None)
+            invocation = Invocation(
+                execution["functionId"],
+                "schedule",
+                method=held["method"],
+                path=held["path"],
+                headers=held["headers"],
+                body=held["body"],
+                asynchronous=True,
+                at=moment if at_their_time else None,
+            )
             execution["status"] = "waiting"
             store.save(self.state.db, execution)
             self._submit(self.spec(execution["functionId"]), execution, invocation)
@@ -358,5 +470,14 @@ class Functions:
 
 def _held(invocation: Invocation) -> dict[str, Any]:
     """What a scheduled execution needs to run later (kept in the store, never shown)."""
-    body = invocation.body.decode("utf-8", "replace") if isinstance(invocation.body, bytes) else invocation.body
-    return {"method": invocation.method, "path": invocation.path, "headers": dict(invocation.headers), "body": body}
+    body = (
+        invocation.body.decode("utf-8", "replace")
+        if isinstance(invocation.body, bytes)
+        else invocation.body
+    )
+    return {
+        "method": invocation.method,
+        "path": invocation.path,
+        "headers": dict(invocation.headers),
+        "body": body,
+    }

@@ -56,8 +56,15 @@ def save(db: Database, execution: dict[str, Any]) -> None:
             "INSERT INTO functions_executions (id, function_id, parent_id, created_at, status, trigger, document) "
             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET status=excluded.status, "
             "document=excluded.document",
-            (execution["$id"], execution["functionId"], execution.get("_parentId"), execution["$createdAt"],
-             execution["status"], execution["trigger"], json.dumps(execution)),
+            (
+                execution["$id"],
+                execution["functionId"],
+                execution.get("_parentId"),
+                execution["$createdAt"],
+                execution["status"],
+                execution["trigger"],
+                json.dumps(execution),
+            ),
         )
 
 
@@ -73,24 +80,34 @@ def delete(db: Database, execution_id: str) -> None:
 
 def all_for(db: Database, function_id: str) -> list[dict[str, Any]]:
     """Every execution of a function, oldest first."""
-    rows = db.query("SELECT document FROM functions_executions WHERE function_id = ? ORDER BY seq", (function_id,))
+    rows = db.query(
+        "SELECT document FROM functions_executions WHERE function_id = ? ORDER BY seq",
+        (function_id,),
+    )
     return [json.loads(r["document"]) for r in rows]
 
 
 def with_status(db: Database, status: str) -> list[dict[str, Any]]:
-    rows = db.query("SELECT document FROM functions_executions WHERE status = ? ORDER BY seq", (status,))
+    rows = db.query(
+        "SELECT document FROM functions_executions WHERE status = ? ORDER BY seq", (status,)
+    )
     return [json.loads(r["document"]) for r in rows]
 
 
 def children_of(db: Database, execution_id: str) -> list[dict[str, Any]]:
     """Executions triggered by the writes of `execution_id`."""
-    rows = db.query("SELECT document FROM functions_executions WHERE parent_id = ? ORDER BY seq", (execution_id,))
+    rows = db.query(
+        "SELECT document FROM functions_executions WHERE parent_id = ? ORDER BY seq",
+        (execution_id,),
+    )
     return [json.loads(r["document"]) for r in rows]
 
 
 def since(db: Database, seq: int) -> tuple[int, list[dict[str, Any]]]:
     """Executions created after the sequence mark `seq`, and the new mark."""
-    rows = db.query("SELECT seq, document FROM functions_executions WHERE seq > ? ORDER BY seq", (seq,))
+    rows = db.query(
+        "SELECT seq, document FROM functions_executions WHERE seq > ? ORDER BY seq", (seq,)
+    )
     mark = rows[-1]["seq"] if rows else seq
     return mark, [json.loads(r["document"]) for r in rows]
 

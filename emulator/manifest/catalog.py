@@ -27,17 +27,55 @@ PYTHON_RUNTIMES = frozenset(
 )
 
 _RESOURCE_SCOPES = (
-    "project", "keys", "platforms", "mocks", "project.policies", "project.oauth2", "templates",
-    "stages", "users", "sessions", "teams", "databases", "tables", "columns", "indexes", "rows",
-    "buckets", "files", "tokens", "functions", "executions", "sites", "log", "providers",
-    "topics", "subscribers", "targets", "messages", "rules", "webhooks", "migrations",
-    "schedules", "vcs", "insights", "reports", "presences",
+    "project",
+    "keys",
+    "platforms",
+    "mocks",
+    "project.policies",
+    "project.oauth2",
+    "templates",
+    "stages",
+    "users",
+    "sessions",
+    "teams",
+    "databases",
+    "tables",
+    "columns",
+    "indexes",
+    "rows",
+    "buckets",
+    "files",
+    "tokens",
+    "functions",
+    "executions",
+    "sites",
+    "log",
+    "providers",
+    "topics",
+    "subscribers",
+    "targets",
+    "messages",
+    "rules",
+    "webhooks",
+    "migrations",
+    "schedules",
+    "vcs",
+    "insights",
+    "reports",
+    "presences",
 )
 DEPRECATED_SCOPES = frozenset(
     {
-        "policies.read", "policies.write", "collections.read", "collections.write",
-        "attributes.read", "attributes.write", "documents.read", "documents.write",
-        "execution.read", "execution.write",
+        "policies.read",
+        "policies.write",
+        "collections.read",
+        "collections.write",
+        "attributes.read",
+        "attributes.write",
+        "documents.read",
+        "documents.write",
+        "execution.read",
+        "execution.write",
     }
 )
 SCOPES = frozenset(
@@ -48,8 +86,15 @@ SCOPES = frozenset(
 
 SPECIFICATIONS = frozenset(
     {
-        "s-0.5vcpu-512mb", "s-1vcpu-512mb", "s-1vcpu-1gb", "s-2vcpu-2gb", "s-2vcpu-4gb",
-        "s-4vcpu-4gb", "s-4vcpu-8gb", "s-8vcpu-4gb", "s-8vcpu-8gb",
+        "s-0.5vcpu-512mb",
+        "s-1vcpu-512mb",
+        "s-1vcpu-1gb",
+        "s-2vcpu-2gb",
+        "s-2vcpu-4gb",
+        "s-4vcpu-4gb",
+        "s-4vcpu-8gb",
+        "s-8vcpu-4gb",
+        "s-8vcpu-8gb",
     }
 )
 

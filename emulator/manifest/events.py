@@ -20,13 +20,17 @@ class Node:
     types: dict[str, Node] = field(default_factory=dict)
 
 
-def _node(*actions: str, types: dict[str, Node] | None = None, **attributed: tuple[str, ...]) -> Node:
-    return Node({**{a: () for a in actions}, **attributed}, types or {})
+def _node(
+    *actions: str, types: dict[str, Node] | None = None, **attributed: tuple[str, ...]
+) -> Node:
+    return Node({**dict.fromkeys(actions, ()), **attributed}, types or {})
 
 
 _CUD = ("create", "update", "delete")
 _ROWS = ("create", "update", "upsert", "delete")
-_TABLES = _node(*_CUD, types={"rows": _node(*_ROWS), "indexes": _node(*_CUD), "columns": _node(*_CUD)})
+_TABLES = _node(
+    *_CUD, types={"rows": _node(*_ROWS), "indexes": _node(*_CUD), "columns": _node(*_CUD)}
+)
 _COLLECTIONS = _node(
     *_CUD, types={"documents": _node(*_ROWS), "indexes": _node(*_CUD), "attributes": _node(*_CUD)}
 )
@@ -36,8 +40,16 @@ TREE: dict[str, Node] = {
         "create",
         "delete",
         update=(
-            "email", "name", "password", "status", "prefs", "phone", "mfa", "labels",
-            "verification", "impersonator",
+            "email",
+            "name",
+            "password",
+            "status",
+            "prefs",
+            "phone",
+            "mfa",
+            "labels",
+            "verification",
+            "impersonator",
         ),
         types={
             "sessions": _node("create", "delete"),

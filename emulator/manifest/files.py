@@ -9,7 +9,9 @@ from typing import Any
 from ._walk import entries, text
 from .problems import Problem, field_path
 
-_REQUIREMENT = re.compile(r"(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?P<spec>[^;]*)")
+_REQUIREMENT = re.compile(
+    r"(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?P<spec>[^;]*)"
+)
 
 
 def file_problems(data: dict[str, Any], root: Path) -> list[Problem]:
@@ -17,6 +19,7 @@ def file_problems(data: dict[str, Any], root: Path) -> list[Problem]:
     problems: list[Problem] = []
     pins = project_pins(root / "pyproject.toml")
     for index, function in entries(data, "functions"):
+
         def at(key: str, _i: int = index) -> str:
             return field_path(["functions", _i, key])
 
@@ -25,7 +28,9 @@ def file_problems(data: dict[str, Any], root: Path) -> list[Problem]:
             continue
         folder = root / path
         if not folder.is_dir():
-            problems.append(Problem(at("path"), f"folder '{path}' does not exist (relative to {root})"))
+            problems.append(
+                Problem(at("path"), f"folder '{path}' does not exist (relative to {root})")
+            )
             continue
         entrypoint = text(function, "entrypoint")
         if entrypoint is not None:

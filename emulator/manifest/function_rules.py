@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from . import catalog
@@ -17,6 +17,7 @@ def function_problems(data: dict[str, Any]) -> list[Problem]:
     problems: list[Problem] = []
     seen: dict[str, int] = {}
     for index, function in entries(data, "functions"):
+
         def at(*keys: str | int, _i: int = index) -> str:
             return field_path(["functions", _i, *keys])
 
@@ -26,7 +27,9 @@ def function_problems(data: dict[str, Any]) -> list[Problem]:
                 message = f"'{function_id}' is not a valid ID ({catalog.ID_RULE})"
                 problems.append(Problem(at("$id"), message))
             if function_id in seen:
-                message = f"duplicate function id '{function_id}' (also functions[{seen[function_id]}])"
+                message = (
+                    f"duplicate function id '{function_id}' (also functions[{seen[function_id]}])"
+                )
                 problems.append(Problem(at("$id"), message))
             seen.setdefault(function_id, index)
         problems += _single_function(function, at)
@@ -77,7 +80,9 @@ def _single_function(function: dict[str, Any], at: Any) -> list[Problem]:
             problems.append(Problem(at(key), message))
     retention = function.get("deploymentRetention")
     if is_number(retention) and not (float(retention).is_integer() and retention >= 0):
-        problems.append(Problem(at("deploymentRetention"), "must be a whole number of days, 0 or more"))
+        problems.append(
+            Problem(at("deploymentRetention"), "must be a whole number of days, 0 or more")
+        )
     return problems
 
 
@@ -104,7 +109,7 @@ def cron_problem(expression: str) -> str | None:
     from cronsim import CronSim, CronSimError  # deferred: only needed when a schedule is present
 
     try:
-        next(CronSim(expression, datetime(2000, 1, 1, tzinfo=timezone.utc)))
+        next(CronSim(expression, datetime(2000, 1, 1, tzinfo=UTC)))
     except (CronSimError, StopIteration) as error:
         return f"'{expression}' is not a valid cron expression: {error or 'it never fires'}"
     return None

@@ -29,11 +29,15 @@ def read_manifest(path: Path | str) -> object:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        raise ManifestError(path.name, [Problem("", f"cannot read {path}: {error.strerror or error}")]) from None
+        raise ManifestError(
+            path.name, [Problem("", f"cannot read {path}: {error.strerror or error}")]
+        ) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        problem = Problem("", f"not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})")
+        problem = Problem(
+            "", f"not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
+        )
         raise ManifestError(path.name, [problem]) from None
 
 

@@ -132,7 +132,9 @@ class Manifest:
 
 def ignore_patterns(value: object) -> tuple[str, ...]:
     """`ignore` as a list of patterns: accepts a list or a newline-separated string (both CLIs do)."""
-    lines = value.splitlines() if isinstance(value, str) else value if isinstance(value, list) else []
+    lines = (
+        value.splitlines() if isinstance(value, str) else value if isinstance(value, list) else []
+    )
     return tuple(line.strip() for line in lines if isinstance(line, str) and line.strip())
 
 
@@ -153,7 +155,8 @@ def build_manifest(data: dict[str, Any], source: Path) -> Manifest:
         source=source,
         functions=tuple(_function(f, root) for f in data.get("functions", [])),
         databases=tuple(
-            DatabaseSpec(d["$id"], d["name"], d.get("enabled", True)) for d in data.get("tablesDB", [])
+            DatabaseSpec(d["$id"], d["name"], d.get("enabled", True))
+            for d in data.get("tablesDB", [])
         ),
         tables=tuple(_table(t) for t in data.get("tables", [])),
     )

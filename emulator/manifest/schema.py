@@ -12,14 +12,19 @@ from .problems import Problem, field_path
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
 
 _JSON_TYPES = {
-    dict: "an object", list: "an array", str: "a string", bool: "a boolean",
-    int: "a number", float: "a number", type(None): "null",
+    dict: "an object",
+    list: "an array",
+    str: "a string",
+    bool: "a boolean",
+    int: "a number",
+    float: "a number",
+    type(None): "null",
 }
 
-_FORMAT_HINT = " (email, enum, url and ip are \"type\": \"string\" with a \"format\")"
+_FORMAT_HINT = ' (email, enum, url and ip are "type": "string" with a "format")'
 _TYPE_HINTS = {
-    "float": " (a float column is \"type\": \"double\")",
-    **{name: _FORMAT_HINT for name in ("email", "enum", "url", "ip")},
+    "float": ' (a float column is "type": "double")',
+    **dict.fromkeys(("email", "enum", "url", "ip"), _FORMAT_HINT),
 }
 
 
@@ -60,7 +65,12 @@ def _to_problems(error: Any) -> list[Problem]:
     if kind == "type":
         expected = error.validator_value
         names = " or ".join(expected) if isinstance(expected, list) else expected
-        return [Problem(where, f"must be of type {names}, not {_JSON_TYPES.get(type(value), type(value).__name__)}")]
+        return [
+            Problem(
+                where,
+                f"must be of type {names}, not {_JSON_TYPES.get(type(value), type(value).__name__)}",
+            )
+        ]
     if kind == "enum":
         options = ", ".join(repr(option) for option in error.validator_value)
         hint = _TYPE_HINTS.get(value, "") if parts and parts[-1] == "type" else ""

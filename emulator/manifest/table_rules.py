@@ -38,12 +38,15 @@ def table_problems(data: dict[str, Any]) -> list[Problem]:
             problems.append(Problem(where, _bad_id("ID", database_id)))
         if database_id in databases:
             other = databases[database_id]
-            problems.append(Problem(where, f"duplicate database id '{database_id}' (also tablesDB[{other}])"))
+            problems.append(
+                Problem(where, f"duplicate database id '{database_id}' (also tablesDB[{other}])")
+            )
         databases.setdefault(database_id, index)
 
     tables = {(text(t, "databaseId"), text(t, "$id")) for _, t in entries(data, "tables")}
     seen: dict[tuple[str | None, str], int] = {}
     for index, table in entries(data, "tables"):
+
         def at(*keys: str | int, _i: int = index) -> str:
             return field_path(["tables", _i, *keys])
 
@@ -58,7 +61,11 @@ def table_problems(data: dict[str, Any]) -> list[Problem]:
             seen.setdefault((database_id, table_id), index)
         if database_id is not None and database_id not in databases:
             known = ", ".join(databases) or "none"
-            problems.append(Problem(at("databaseId"), f"'{database_id}' names no tablesDB entry (known: {known})"))
+            problems.append(
+                Problem(
+                    at("databaseId"), f"'{database_id}' names no tablesDB entry (known: {known})"
+                )
+            )
         for position, permission in strings(table, "$permissions"):
             if (problem := permission_problem(permission)) is not None:
                 problems.append(Problem(at("$permissions", position), problem))
@@ -71,6 +78,7 @@ def _columns(table: dict[str, Any], at: Any, tables: set) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[str] = set()
     for index, column in entries(table, "columns"):
+
         def here(*keys: str, _i: int = index) -> str:
             return at("columns", _i, *keys)
 
@@ -100,8 +108,11 @@ def column_problems(column: dict[str, Any], here: Any) -> list[Problem]:
     has_default, default = "default" in column, column.get("default")
     required, array = column.get("required") is True, column.get("array") is True
     if required and not has_default:
-        report("default", 'a required column needs an explicit "default": null '
-                          "(the Appwrite CLI refuses it otherwise)")
+        report(
+            "default",
+            'a required column needs an explicit "default": null '
+            "(the Appwrite CLI refuses it otherwise)",
+        )
     elif required and default is not None:
         report("default", "a required column cannot have a default; set it to null")
     if array and default is not None:
@@ -113,7 +124,10 @@ def column_problems(column: dict[str, Any], here: Any) -> list[Problem]:
         elif is_number(size) and not (float(size).is_integer() and size >= 1):
             report("size", "must be a whole number of at least 1")
     if fmt and kind != "string":
-        report("format", f"a format only applies to \"type\": \"string\"; the CLI ignores it for '{kind}'")
+        report(
+            "format",
+            f'a format only applies to "type": "string"; the CLI ignores it for \'{kind}\'',
+        )
     elements = column.get("elements")
     if fmt == "enum" and not elements:
         report("elements", "a column with format 'enum' needs a non-empty 'elements' list")
@@ -178,7 +192,9 @@ def _default_problem(
     return None
 
 
-def _relationship(column: dict[str, Any], here: Any, database_id: str | None, tables: set) -> list[Problem]:
+def _relationship(
+    column: dict[str, Any], here: Any, database_id: str | None, tables: set
+) -> list[Problem]:
     problems = []
     related = text(column, "relatedTable")
     if related is None:
@@ -197,6 +213,7 @@ def _indexes(table: dict[str, Any], at: Any) -> list[Problem]:
     known = ", ".join(key for key in columns if key) or "none"
     seen: set[str] = set()
     for index, spec in entries(table, "indexes"):
+
         def here(*keys: str | int, _i: int = index) -> str:
             return at("indexes", _i, *keys)
 
@@ -236,7 +253,9 @@ def _indexable(kind: str | None, name: str, column: dict[str, Any]) -> str | Non
     if kind == "fulltext" and column_type not in STRING_TYPES:
         return f"a fulltext index needs string-like columns; '{name}' is {column_type}"
     if kind == "spatial" and column_type not in SPATIAL_TYPES:
-        return f"a spatial index needs point, linestring or polygon columns; '{name}' is {column_type}"
+        return (
+            f"a spatial index needs point, linestring or polygon columns; '{name}' is {column_type}"
+        )
     if kind != "spatial" and column_type in SPATIAL_TYPES:
         return f"spatial column '{name}' needs a spatial index"
     if column_type == "relationship":

@@ -20,20 +20,55 @@ class Query:
     values: list = field(default_factory=list)
 
 
-FILTERS = frozenset({
-    "equal", "notEqual", "lessThan", "lessThanEqual", "greaterThan", "greaterThanEqual",
-    "contains", "containsAny", "containsAll", "notContains", "search", "notSearch",
-    "isNull", "isNotNull", "between", "notBetween", "startsWith", "notStartsWith",
-    "endsWith", "notEndsWith", "exists", "notExists",
-})
+FILTERS = frozenset(
+    {
+        "equal",
+        "notEqual",
+        "lessThan",
+        "lessThanEqual",
+        "greaterThan",
+        "greaterThanEqual",
+        "contains",
+        "containsAny",
+        "containsAll",
+        "notContains",
+        "search",
+        "notSearch",
+        "isNull",
+        "isNotNull",
+        "between",
+        "notBetween",
+        "startsWith",
+        "notStartsWith",
+        "endsWith",
+        "notEndsWith",
+        "exists",
+        "notExists",
+    }
+)
 LOGICAL = frozenset({"and", "or"})
 ORDERS = frozenset({"orderAsc", "orderDesc", "orderRandom"})
 CURSORS = frozenset({"cursorAfter", "cursorBefore"})
 # Methods utopia-php/database 7.2.6 parses but the SQL tables of TablesDB cannot serve
 # (document-only, spatial and vector queries).
-UNSERVED = frozenset({
-    "elemMatch", "crosses", "notCrosses", "distanceEqual", "distanceNotEqual",
-    "distanceGreaterThan", "distanceLessThan", "intersects", "notIntersects", "overlaps",
-    "notOverlaps", "touches", "notTouches", "vectorDot", "vectorCosine", "vectorEuclidean",
-})
+UNSERVED = frozenset(
+    {
+        "elemMatch",
+        "crosses",
+        "notCrosses",
+        "distanceEqual",
+        "distanceNotEqual",
+        "distanceGreaterThan",
+        "distanceLessThan",
+        "intersects",
+        "notIntersects",
+        "overlaps",
+        "notOverlaps",
+        "touches",
+        "notTouches",
+        "vectorDot",
+        "vectorCosine",
+        "vectorEuclidean",
+    }
+)
 KNOWN = FILTERS | LOGICAL | ORDERS | CURSORS | UNSERVED | {"select", "limit", "offset"}

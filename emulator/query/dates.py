@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-DATETIME_RANGE_TEXT = "Value must be valid date between 1000-01-01 00:00:00 and 9999-12-31 23:59:59."
+DATETIME_RANGE_TEXT = (
+    "Value must be valid date between 1000-01-01 00:00:00 and 9999-12-31 23:59:59."
+)
 
 
 def parse_datetime(value: object) -> datetime | None:
@@ -19,9 +21,9 @@ def parse_datetime(value: object) -> datetime | None:
     except ValueError:
         return None
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
+        parsed = parsed.replace(tzinfo=UTC)
     try:
-        parsed = parsed.astimezone(timezone.utc)
+        parsed = parsed.astimezone(UTC)
     except (OverflowError, ValueError):
         return None
     if not 1000 <= parsed.year <= 9999:
@@ -31,7 +33,7 @@ def parse_datetime(value: object) -> datetime | None:
 
 def format_datetime(moment: datetime) -> str:
     """`2026-01-01T00:00:00.000+00:00` — millisecond precision, UTC, explicit offset."""
-    moment = moment.astimezone(timezone.utc)
+    moment = moment.astimezone(UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}+00:00"
 
 

@@ -6,7 +6,14 @@ import json
 
 from emulator.query.ast import KNOWN, LOGICAL, Query, QueryError
 
-_PHP_TYPES = {str: "string", int: "integer", float: "double", bool: "boolean", list: "array", type(None): "NULL"}
+_PHP_TYPES = {
+    str: "string",
+    int: "integer",
+    float: "double",
+    bool: "boolean",
+    list: "array",
+    type(None): "NULL",
+}
 
 
 def _php_type(value: object) -> str:

@@ -17,7 +17,9 @@ class Attribute:
     encrypted: bool = False
 
     @staticmethod
-    def for_column(key: str, column_type: str, array: bool, sql: str, encrypted: bool = False) -> "Attribute":
+    def for_column(
+        key: str, column_type: str, array: bool, sql: str, encrypted: bool = False
+    ) -> Attribute:
         kind = "string" if column_type in STRING_TYPES else column_type
         return Attribute(key, kind, array, sql, encrypted)
 
@@ -38,7 +40,7 @@ class Schema:
     fulltext: dict[str, str] = field(default_factory=dict)  # column key -> quoted FTS5 table
 
     @staticmethod
-    def of(columns: list[Attribute], fulltext: dict[str, str] | None = None) -> "Schema":
+    def of(columns: list[Attribute], fulltext: dict[str, str] | None = None) -> Schema:
         attributes = dict(SYSTEM_ATTRIBUTES)
         attributes.update({c.key: c for c in columns})
         return Schema(attributes, fulltext or {})

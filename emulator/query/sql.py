@@ -142,7 +142,9 @@ def order_by(terms: list[tuple[Attribute, str]], reverse: bool = False) -> str:
     return ", ".join(f"{a.sql} {flip[d] if reverse else d}" for a, d in terms)
 
 
-def cursor_condition(terms: list[tuple[Attribute, str]], row: dict, before: bool) -> tuple[str, list]:
+def cursor_condition(
+    terms: list[tuple[Attribute, str]], row: dict, before: bool
+) -> tuple[str, list]:
     """Keyset condition selecting rows strictly after (or before) `row` in `terms` order.
 
     `row` maps attribute SQL expressions to the cursor row's stored values (non-null).

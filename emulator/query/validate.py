@@ -23,8 +23,17 @@ _UID_TEXT = (
 )
 _AT_LEAST_ONE = {"equal", "contains", "containsAny", "containsAll", "notContains"}
 _EXACTLY_ONE = {
-    "notEqual", "lessThan", "lessThanEqual", "greaterThan", "greaterThanEqual", "search",
-    "notSearch", "startsWith", "notStartsWith", "endsWith", "notEndsWith",
+    "notEqual",
+    "lessThan",
+    "lessThanEqual",
+    "greaterThan",
+    "greaterThanEqual",
+    "search",
+    "notSearch",
+    "startsWith",
+    "notStartsWith",
+    "endsWith",
+    "notEndsWith",
 }
 _EXACTLY_TWO = {"between", "notBetween"}
 _ARRAY_METHODS = {"contains", "containsAny", "containsAll", "notContains", "isNull", "isNotNull"}
@@ -55,10 +64,18 @@ def plan_queries(queries: list[Query], schema: Schema) -> Plan:
         elif method in ORDERS:
             _add_order(plan, query, schema)
         elif method == "limit":
-            value = _single_int(query, 1, "Invalid limit: Value must be a valid range between 1 and 9,223,372,036,854,775,807")
+            value = _single_int(
+                query,
+                1,
+                "Invalid limit: Value must be a valid range between 1 and 9,223,372,036,854,775,807",
+            )
             plan.limit = value if plan.limit is None else plan.limit
         elif method == "offset":
-            value = _single_int(query, 0, "Invalid offset: Value must be a valid range between 0 and 9,223,372,036,854,775,807")
+            value = _single_int(
+                query,
+                0,
+                "Invalid offset: Value must be a valid range between 0 and 9,223,372,036,854,775,807",
+            )
             plan.offset = value if plan.offset is None else plan.offset
         elif method in CURSORS:
             value = query.values[0] if len(query.values) == 1 else None
@@ -102,7 +119,9 @@ def _check_filter(query: Query, schema: Schema) -> None:
     if attribute is None:
         raise _invalid(f"Attribute not found in schema: {query.attribute}")
     if method in UNSERVED:
-        raise _invalid(f'Cannot query {method} on attribute "{attribute.key}" of type {attribute.kind}.')
+        raise _invalid(
+            f'Cannot query {method} on attribute "{attribute.key}" of type {attribute.kind}.'
+        )
     if attribute.encrypted:
         raise _invalid(f"Cannot query encrypted attribute: {attribute.key}")
     values = query.values
@@ -115,7 +134,9 @@ def _check_filter(query: Query, schema: Schema) -> None:
     if method in _EXACTLY_TWO and len(values) != 2:
         raise _invalid(f"{_title(method)} queries require exactly two values.")
     if attribute.array and method not in _ARRAY_METHODS:
-        raise _invalid(f'Cannot query {method} on attribute "{attribute.key}" because it is an array.')
+        raise _invalid(
+            f'Cannot query {method} on attribute "{attribute.key}" because it is an array.'
+        )
     if method in _CONTAINS and not attribute.array and attribute.kind != "string":
         raise _invalid(
             f'Cannot query {method} on attribute "{attribute.key}" because it is not an array, string, or object.'
@@ -132,9 +153,15 @@ def value_fits(kind: str, value: object) -> bool:
     if kind == "string":
         return isinstance(value, str)
     if kind == "integer":
-        return isinstance(value, int) and not isinstance(value, bool) and -_INT_MAX - 1 <= value <= _INT_MAX
+        return (
+            isinstance(value, int)
+            and not isinstance(value, bool)
+            and -_INT_MAX - 1 <= value <= _INT_MAX
+        )
     if kind == "double":
-        return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+        return (
+            isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+        )
     if kind == "boolean":
         return isinstance(value, bool)
     if kind == "datetime":
@@ -176,7 +203,11 @@ def _check_select(query: Query, schema: Schema, current: list[str] | None) -> li
     for key in query.values:
         if not isinstance(key, str):
             raise _invalid("Select queries must contain strings.")
-        if key != "*" and key not in schema.attributes and key not in ("$permissions", "$tableId", "$databaseId"):
+        if (
+            key != "*"
+            and key not in schema.attributes
+            and key not in ("$permissions", "$tableId", "$databaseId")
+        ):
             raise _invalid(f"Attribute not found in schema: {key}")
         selected.append(key)
     return selected

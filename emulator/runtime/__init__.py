@@ -4,7 +4,7 @@
 interpreter); `executor.py` starts workers and talks the open-runtimes HTTP protocol.
 """
 
-from .executor import ColdStartError, Deployment, ExecutionResult, Executor
 from .environment import function_env
+from .executor import ColdStartError, Deployment, ExecutionResult, Executor
 
 __all__ = ["ColdStartError", "Deployment", "ExecutionResult", "Executor", "function_env"]

@@ -23,7 +23,9 @@ import urllib.parse
 
 LOG_LIMIT = 8000
 LOG_TRUNCATED = f"... Log truncated due to size limit ({LOG_LIMIT} characters)"
-NATIVE_LOGS_BANNER = "Native logs detected. Use context.log() or context.error() for better experience."
+NATIVE_LOGS_BANNER = (
+    "Native logs detected. Use context.log() or context.error() for better experience."
+)
 
 
 class Response:

@@ -50,7 +50,9 @@ class Deployment:
     root: pathlib.Path
     entrypoint: str
     python: pathlib.Path | None = None  # the deployment's interpreter; None = this one
-    env: dict[str, str] = dataclasses.field(default_factory=dict)  # APPWRITE_FUNCTION_* and variables
+    env: dict[str, str] = dataclasses.field(
+        default_factory=dict
+    )  # APPWRITE_FUNCTION_* and variables
     timeout: int = 15
     logging: bool = True
     watch: pathlib.Path | None = None  # source folder: a change restarts the worker
@@ -73,8 +75,16 @@ class ExecutionResult:
 
 
 class _Worker:
-    def __init__(self, process: subprocess.Popen, port: int, secret: str, logs_dir: pathlib.Path,
-                 home: pathlib.Path, fingerprint: str | None, started: float):
+    def __init__(
+        self,
+        process: subprocess.Popen,
+        port: int,
+        secret: str,
+        logs_dir: pathlib.Path,
+        home: pathlib.Path,
+        fingerprint: str | None,
+        started: float,
+    ):
         self.process = process
         self.port = port
         self.secret = secret
@@ -121,7 +131,9 @@ class Executor:
     def __init__(self, workdir: pathlib.Path | None = None, start_timeout: float = 30.0):
         self._own_workdir = workdir is None
         # Absolute: workers run in their own cwd and are handed paths inside it.
-        self.workdir = pathlib.Path(workdir or tempfile.mkdtemp(prefix="newsroom-executor-")).resolve()
+        self.workdir = pathlib.Path(
+            workdir or tempfile.mkdtemp(prefix="newsroom-executor-")
+        ).resolve()
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.start_timeout = start_timeout
         self._workers: dict[str, _Worker] = {}
@@ -158,13 +170,15 @@ class Executor:
         # What the function may still use after its cold start, at least one second.
         runtime_timeout = max(1, int(timeout - cold_seconds))
         request_headers = {k: v for k, v in (headers or {}).items()}
-        request_headers.update({
-            "x-open-runtimes-secret": worker.secret,
-            "x-open-runtimes-timeout": str(runtime_timeout),
-            "x-open-runtimes-logging": "enabled" if deployment.logging else "disabled",
-            "x-open-runtimes-log-id": log_id,
-            "content-length": str(len(body)),
-        })
+        request_headers.update(
+            {
+                "x-open-runtimes-secret": worker.secret,
+                "x-open-runtimes-timeout": str(runtime_timeout),
+                "x-open-runtimes-logging": "enabled" if deployment.logging else "disabled",
+                "x-open-runtimes-log-id": log_id,
+                "content-length": str(len(body)),
+            }
+        )
         if now is not None:
             request_headers["x-open-runtimes-emulator-now"] = now.isoformat()
         if "host" not in {k.lower() for k in request_headers}:
@@ -186,8 +200,11 @@ class Executor:
             # The executor's own limit (timeout + 5 s): the worker is stuck or gone.
             self._discard(deployment.function_id)
             duration = time.perf_counter() - started
-            message = f"Operation timed out after {timeout + 5} seconds" if isinstance(e, TimeoutError) \
+            message = (
+                f"Operation timed out after {timeout + 5} seconds"
+                if isinstance(e, TimeoutError)
                 else f"Worker failed: {e}"
+            )
             return ExecutionResult(500, b"", {}, "", message, duration, cold)
         finally:
             connection.close()
@@ -261,7 +278,9 @@ class Executor:
         src.mkdir()
         logs.mkdir()
         # The container layout: <src>/function is the deployment root, cwd is <src>.
-        (src / "function").symlink_to(pathlib.Path(deployment.root).resolve(), target_is_directory=True)
+        (src / "function").symlink_to(
+            pathlib.Path(deployment.root).resolve(), target_is_directory=True
+        )
         secret = secrets.token_hex(16)
         env = {k: os.environ[k] for k in INHERITED_ENV if k in os.environ}
         env.update({k: str(v) for k, v in deployment.env.items()})
@@ -270,33 +289,50 @@ class Executor:
         if (venv / "pyvenv.cfg").exists():
             env["VIRTUAL_ENV"] = str(venv)
             env["PATH"] = f"{python.parent}{os.pathsep}{env.get('PATH', '')}"
-        env.update({
-            "OPEN_RUNTIMES_SECRET": secret,
-            "OPEN_RUNTIMES_ENTRYPOINT": deployment.entrypoint,
-            "OPEN_RUNTIMES_ENV": "production",
-            "OPEN_RUNTIMES_HEADERS": "{}",
-            "OPEN_RUNTIMES_HOSTNAME": home.name,
-            "OPEN_RUNTIMES_CPUS": env.get("APPWRITE_FUNCTION_CPUS", "1"),
-            "OPEN_RUNTIMES_MEMORY": env.get("APPWRITE_FUNCTION_MEMORY", "512"),
-            "PYTHONUNBUFFERED": "1",
-        })
+        env.update(
+            {
+                "OPEN_RUNTIMES_SECRET": secret,
+                "OPEN_RUNTIMES_ENTRYPOINT": deployment.entrypoint,
+                "OPEN_RUNTIMES_ENV": "production",
+                "OPEN_RUNTIMES_HEADERS": "{}",
+                "OPEN_RUNTIMES_HOSTNAME": home.name,
+                "OPEN_RUNTIMES_CPUS": env.get("APPWRITE_FUNCTION_CPUS", "1"),
+                "OPEN_RUNTIMES_MEMORY": env.get("APPWRITE_FUNCTION_MEMORY", "512"),
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
         ready = home / "ready"
         started = time.perf_counter()
         process = subprocess.Popen(
-            [str(python), "-I", str(WORKER_SCRIPT), "--ready-file", str(ready), "--logs-dir", str(logs)],
-            cwd=src, env=env, stdin=subprocess.DEVNULL,
-            stdout=open(home / "stdout.log", "wb"), stderr=subprocess.STDOUT,
+            [
+                str(python),
+                "-I",
+                str(WORKER_SCRIPT),
+                "--ready-file",
+                str(ready),
+                "--logs-dir",
+                str(logs),
+            ],
+            cwd=src,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=open(home / "stdout.log", "wb"),
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + self.start_timeout
         while not ready.exists():
             if process.poll() is not None:
                 output = (home / "stdout.log").read_text(errors="replace")[-4000:]
                 shutil.rmtree(home, ignore_errors=True)
-                raise ColdStartError(f"worker for {deployment.function_id} exited with {process.returncode}: {output}")
+                raise ColdStartError(
+                    f"worker for {deployment.function_id} exited with {process.returncode}: {output}"
+                )
             if time.monotonic() > deadline:
                 process.kill()
                 shutil.rmtree(home, ignore_errors=True)
-                raise ColdStartError(f"worker for {deployment.function_id} did not start in {self.start_timeout}s")
+                raise ColdStartError(
+                    f"worker for {deployment.function_id} did not start in {self.start_timeout}s"
+                )
             time.sleep(0.002)
         port = int(ready.read_text())
         return _Worker(process, port, secret, logs, home, current, started)

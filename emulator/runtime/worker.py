@@ -86,9 +86,13 @@ class Runtime:
         except SyntaxError as e:
             raise LoadError(f"Syntax error in {e.filename}:{e.lineno}: {e.msg}") from e
         except Exception as e:  # anything else raised while importing
-            raise LoadError("Failed to load module: " + "".join(traceback.format_exception(e))) from e
+            raise LoadError(
+                "Failed to load module: " + "".join(traceback.format_exception(e))
+            ) from e
         if not callable(getattr(module, "main", None)):
-            raise LoadError("Function signature invalid. Did you forget to export a 'main' function?")
+            raise LoadError(
+                "Function signature invalid. Did you forget to export a 'main' function?"
+            )
         self.timings["import_ms"] = (time.perf_counter() - started) * 1000
         self.module = module
         return module
@@ -96,7 +100,9 @@ class Runtime:
     # -- one execution --------------------------------------------------------------------
     def handle(self, method, target, headers, body):
         """Returns (status, headers list, body bytes)."""
-        future = asyncio.run_coroutine_threadsafe(self._handle(method, target, headers, body), self.loop)
+        future = asyncio.run_coroutine_threadsafe(
+            self._handle(method, target, headers, body), self.loop
+        )
         return future.result()
 
     async def _handle(self, method, target, headers, body):
@@ -104,8 +110,14 @@ class Runtime:
         for key, value in headers:
             first.setdefault(key.lower(), value)
         logging = first.get("x-open-runtimes-logging", "")
-        logger = ctx.Logger(enabled=logging in ("", "enabled"), id=first.get("x-open-runtimes-log-id", ""))
-        if logger.enabled and not logger.id and os.environ.get("OPEN_RUNTIMES_ENV") == "development":
+        logger = ctx.Logger(
+            enabled=logging in ("", "enabled"), id=first.get("x-open-runtimes-log-id", "")
+        )
+        if (
+            logger.enabled
+            and not logger.id
+            and os.environ.get("OPEN_RUNTIMES_ENV") == "development"
+        ):
             logger.id = "dev"
         try:
             return await self._action(logger, first, method, target, headers, body)
@@ -119,7 +131,9 @@ class Runtime:
         safe_timeout = None
         if timeout:
             if not timeout.isdigit() or int(timeout) == 0:
-                return _plain(500, 'Header "x-open-runtimes-timeout" must be an integer greater than 0.')
+                return _plain(
+                    500, 'Header "x-open-runtimes-timeout" must be an integer greater than 0.'
+                )
             safe_timeout = int(timeout)
         secret = os.environ.get("OPEN_RUNTIMES_SECRET", "")
         if secret != "" and first.get("x-open-runtimes-secret", "") != secret:
@@ -127,8 +141,14 @@ class Runtime:
 
         context = ctx.Context(logger)
         forced = json.loads(os.environ.get("OPEN_RUNTIMES_HEADERS") or "{}")
-        ctx.fill_request(context.req, method=method, target=target, headers=headers, body=body,
-                         forced_headers=forced)
+        ctx.fill_request(
+            context.req,
+            method=method,
+            target=target,
+            headers=headers,
+            body=body,
+            forced_headers=forced,
+        )
 
         native = io.StringIO()
         sys.stdout = sys.stderr = native
@@ -148,7 +168,9 @@ class Runtime:
                 logger.write([native.getvalue()], ctx.Logger.TYPE_LOG, native=True)
 
         if output is None:
-            context.error("Return statement missing. return context.res.empty() if no response is expected.")
+            context.error(
+                "Return statement missing. return context.res.empty() if no response is expected."
+            )
             output = context.res.text("", 500, {})
 
         output["body"] = output.get("body", "")
@@ -170,7 +192,7 @@ class Runtime:
                 return await execute()
             try:
                 return await asyncio.wait_for(execute(), timeout=safe_timeout)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 context.error("Execution timed out.")
                 return context.res.text("", 500, {})
         except Exception as e:
@@ -180,7 +202,10 @@ class Runtime:
     def _flush(self, logger):
         if not logger.enabled:
             return
-        for kind, suffix in ((ctx.Logger.TYPE_LOG, "_logs.log"), (ctx.Logger.TYPE_ERROR, "_errors.log")):
+        for kind, suffix in (
+            (ctx.Logger.TYPE_LOG, "_logs.log"),
+            (ctx.Logger.TYPE_ERROR, "_errors.log"),
+        ):
             try:
                 with open(self.logs_dir / f"{logger.id}{suffix}", "a", encoding="utf-8") as f:
                     f.write(logger.text(kind))
@@ -247,7 +272,11 @@ def make_handler(runtime: Runtime):
             path = self.path.split("?", 1)[0]
             length = int(self.headers.get("content-length") or 0)
             if length > MAX_BODY:
-                self._send(413, [("content-type", "text/plain; charset=utf-8")], b"Request Entity Too Large")
+                self._send(
+                    413,
+                    [("content-type", "text/plain; charset=utf-8")],
+                    b"Request Entity Too Large",
+                )
                 self.close_connection = True
                 return
             body = self.rfile.read(length) if length else b""
@@ -258,7 +287,9 @@ def make_handler(runtime: Runtime):
                 text = "".join(f"{k}={v:.3f}\n" for k, v in runtime.timings.items())
                 self._send(200, [("content-type", "text/plain; charset=utf-8")], text.encode())
                 return
-            status, headers, payload = runtime.handle(self.command, self.path, list(self.headers.items()), body)
+            status, headers, payload = runtime.handle(
+                self.command, self.path, list(self.headers.items()), body
+            )
             self._send(status, headers, payload)
 
         def _send(self, status, headers, payload):
@@ -276,9 +307,13 @@ def make_handler(runtime: Runtime):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description="Serve one function deployment (open-runtimes protocol).")
+    parser = argparse.ArgumentParser(
+        description="Serve one function deployment (open-runtimes protocol)."
+    )
     parser.add_argument("--ready-file", required=True, help="written with the port once listening")
-    parser.add_argument("--logs-dir", required=True, help="where <log id>_logs.log / _errors.log go")
+    parser.add_argument(
+        "--logs-dir", required=True, help="where <log id>_logs.log / _errors.log go"
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args(argv)

@@ -30,11 +30,19 @@ INTEGER_TYPES = ("integer", "bigint")
 NUMERIC_TYPES = ("integer", "bigint", "double")
 # Route type path -> stored (wire) type and format.
 CREATE_TYPES = {
-    "varchar": ("varchar", ""), "string": ("string", ""), "text": ("text", ""),
-    "mediumtext": ("mediumtext", ""), "longtext": ("longtext", ""), "integer": ("integer", ""),
+    "varchar": ("varchar", ""),
+    "string": ("string", ""),
+    "text": ("text", ""),
+    "mediumtext": ("mediumtext", ""),
+    "longtext": ("longtext", ""),
+    "integer": ("integer", ""),
     "bigint": ("bigint", ""),
-    "float": ("double", ""), "boolean": ("boolean", ""), "datetime": ("datetime", ""),
-    "email": ("string", "email"), "url": ("string", "url"), "ip": ("string", "ip"),
+    "float": ("double", ""),
+    "boolean": ("boolean", ""),
+    "datetime": ("datetime", ""),
+    "email": ("string", "email"),
+    "url": ("string", "url"),
+    "ip": ("string", "ip"),
     "enum": ("string", "enum"),
 }
 
@@ -96,10 +104,17 @@ def build_spec(type_path: str, params: dict, existing: dict | None = None) -> di
     `default`, `array`, `min`, `max`, `elements`, `encrypt`). Raises `AppwriteError`.
     """
     stored_type, fmt = CREATE_TYPES[type_path]
-    spec = dict(existing) if existing else {
-        "key": params["key"], "type": stored_type, "format": fmt, "array": bool(params.get("array") or False),
-        "encrypt": bool(params.get("encrypt") or False),
-    }
+    spec = (
+        dict(existing)
+        if existing
+        else {
+            "key": params["key"],
+            "type": stored_type,
+            "format": fmt,
+            "array": bool(params.get("array") or False),
+            "encrypt": bool(params.get("encrypt") or False),
+        }
+    )
     spec["required"] = bool(params["required"])
     default = params.get("default")
     if fmt:
@@ -117,20 +132,34 @@ def build_spec(type_path: str, params: dict, existing: dict | None = None) -> di
             spec["elements"] = list(dict.fromkeys(elements))
     if stored_type in NUMERIC_TYPES:
         low, high = (INT_MIN, INT_MAX) if stored_type in INTEGER_TYPES else (-FLOAT_MAX, FLOAT_MAX)
-        minimum = params.get("min") if params.get("min") is not None else (spec.get("min", low) if existing else low)
-        maximum = params.get("max") if params.get("max") is not None else (spec.get("max", high) if existing else high)
+        minimum = (
+            params.get("min")
+            if params.get("min") is not None
+            else (spec.get("min", low) if existing else low)
+        )
+        maximum = (
+            params.get("max")
+            if params.get("max") is not None
+            else (spec.get("max", high) if existing else high)
+        )
         if stored_type == "double":
             minimum, maximum = float(minimum), float(maximum)
         if minimum > maximum:
-            raise AppwriteError("column_value_invalid", "Minimum value must be lesser than maximum value")
+            raise AppwriteError(
+                "column_value_invalid", "Minimum value must be lesser than maximum value"
+            )
         spec["min"], spec["max"] = minimum, maximum
         if stored_type in INTEGER_TYPES:
             spec["size"] = 8 if maximum > INT32_MAX or stored_type == "bigint" else 4
     if default is not None:
         if spec["required"]:
-            raise AppwriteError("column_default_unsupported", "Cannot set default value for required column")
+            raise AppwriteError(
+                "column_default_unsupported", "Cannot set default value for required column"
+            )
         if spec["array"]:
-            raise AppwriteError("column_default_unsupported", "Cannot set default value for array columns")
+            raise AppwriteError(
+                "column_default_unsupported", "Cannot set default value for array columns"
+            )
         problem = value_problem(spec, default)
         if problem:
             if fmt == "enum" and isinstance(default, str):
@@ -150,9 +179,14 @@ def build_spec(type_path: str, params: dict, existing: dict | None = None) -> di
 def column_model(spec: dict, created: str, updated: str) -> dict:
     """Appwrite's Column<Type> model for a spec (status always `available`)."""
     model = {
-        "key": spec["key"], "type": spec["type"], "status": "available", "error": "",
-        "required": spec["required"], "array": spec.get("array", False),
-        "$createdAt": created, "$updatedAt": updated,
+        "key": spec["key"],
+        "type": spec["type"],
+        "status": "available",
+        "error": "",
+        "required": spec["required"],
+        "array": spec.get("array", False),
+        "$createdAt": created,
+        "$updatedAt": updated,
     }
     kind, fmt = spec["type"], spec.get("format")
     if kind in ("varchar", "string") and not fmt:
@@ -174,7 +208,9 @@ def column_model(spec: dict, created: str, updated: str) -> dict:
 # ---------------------------------------------------------------- row values
 
 
-_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+)
 
 
 def _valid_url(value: str) -> bool:
@@ -208,7 +244,11 @@ def _type_problem(spec: dict, value: object) -> str | None:
         if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
             return f"Value must be a valid signed {bits}-bit integer between {low:,} and {high:,}"
     elif kind == "double":
-        if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
+        if (
+            not isinstance(value, (int, float))
+            or isinstance(value, bool)
+            or not math.isfinite(value)
+        ):
             return "Value must be a valid float"
     elif kind == "boolean":
         if not isinstance(value, bool):
@@ -269,7 +309,6 @@ def structure_problem(spec: dict, value: object) -> str | None:
 def to_sql(spec: dict, value: object) -> object:
     """A validated JSON value as stored in the row's SQLite column."""
 
-
     if value is None:
         return None
     if spec.get("array"):
@@ -291,7 +330,6 @@ def _scalar_to_sql(spec: dict, value: object) -> object:
 def from_sql(spec: dict, stored: object) -> object:
     """A stored SQLite value as Appwrite emits it (arrays `[]` when unset, floats without `.0`)."""
 
-
     if spec.get("array"):
         values = json.loads(stored) if stored is not None else []
         return [_scalar_from_sql(spec, v) for v in values]
@@ -303,14 +341,20 @@ def _scalar_from_sql(spec: dict, value: object) -> object:
     if kind == "boolean":
         return bool(value)
     if kind == "double":
-        return int(value) if isinstance(value, float) and value.is_integer() and abs(value) < 2**53 else value
+        return (
+            int(value)
+            if isinstance(value, float) and value.is_integer() and abs(value) < 2**53
+            else value
+        )
     return value
 
 
 def inline_definition(obj: object) -> tuple[str, dict]:
     """A column object from `create_table(columns=…)` or appwrite.json → (route type, params)."""
     if not isinstance(obj, dict):
-        raise AppwriteError("general_argument_invalid", "Invalid `columns` param: Value must be a valid object")
+        raise AppwriteError(
+            "general_argument_invalid", "Invalid `columns` param: Value must be a valid object"
+        )
     kind = obj.get("type")
     fmt = obj.get("format") or ""
     if kind == "string" and fmt in ("email", "url", "ip", "enum"):
@@ -319,6 +363,9 @@ def inline_definition(obj: object) -> tuple[str, dict]:
         kind = "float"
     if kind not in CREATE_TYPES:
         raise AppwriteError("column_type_invalid", f"Column type '{kind}' is not supported.")
-    params = {name: obj.get(name) for name in ("key", "size", "default", "min", "max", "elements", "encrypt", "array")}
+    params = {
+        name: obj.get(name)
+        for name in ("key", "size", "default", "min", "max", "elements", "encrypt", "array")
+    }
     params["required"] = bool(obj.get("required", False))
     return kind, params

@@ -9,13 +9,21 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from emulator.query.dates import format_datetime, parse_datetime
 
 NUMERIC = {"increment", "decrement", "multiply", "divide", "modulo", "power"}
-ARRAY = {"arrayAppend", "arrayPrepend", "arrayInsert", "arrayRemove", "arrayUnique", "arrayIntersect",
-         "arrayDiff", "arrayFilter"}
+ARRAY = {
+    "arrayAppend",
+    "arrayPrepend",
+    "arrayInsert",
+    "arrayRemove",
+    "arrayUnique",
+    "arrayIntersect",
+    "arrayDiff",
+    "arrayFilter",
+}
 STRING = {"stringConcat", "stringReplace"}
 DATE = {"dateAddDays", "dateSubDays", "dateSetNow"}
 METHODS = NUMERIC | ARRAY | STRING | DATE | {"toggle"}
@@ -78,7 +86,7 @@ def apply(method: str, values: list, current: object, spec: dict) -> object:
     if kind != "datetime" or is_array:
         raise OperatorInvalid(f"{method} requires a datetime column")
     if method == "dateSetNow":
-        return format_datetime(datetime.now(timezone.utc))
+        return format_datetime(datetime.now(UTC))
     if len(values) != 1 or isinstance(values[0], bool) or not isinstance(values[0], int):
         raise OperatorInvalid(f"{method} takes a whole number of days")
     base = parse_datetime(current) if current else None
@@ -99,9 +107,12 @@ def _numeric(method: str, values: list, current: object, kind: str) -> object:
     if method in ("divide", "modulo") and operand == 0:
         raise OperatorInvalid("division by zero")
     result = {
-        "increment": lambda: base + operand, "decrement": lambda: base - operand,
-        "multiply": lambda: base * operand, "divide": lambda: base / operand,
-        "modulo": lambda: math.fmod(base, operand), "power": lambda: base ** operand,
+        "increment": lambda: base + operand,
+        "decrement": lambda: base - operand,
+        "multiply": lambda: base * operand,
+        "divide": lambda: base / operand,
+        "modulo": lambda: math.fmod(base, operand),
+        "power": lambda: base**operand,
     }[method]()
     if limit is not None:
         result = max(result, limit) if method in ("decrement", "divide") else min(result, limit)
@@ -140,11 +151,15 @@ def _array(method: str, values: list, items: list) -> list:
 
 
 _CONDITIONS = {
-    "equal": lambda a, b: a == b, "notEqual": lambda a, b: a != b,
-    "greaterThan": lambda a, b: a > b, "greaterThanEqual": lambda a, b: a >= b,
-    "lessThan": lambda a, b: a < b, "lessThanEqual": lambda a, b: a <= b,
+    "equal": lambda a, b: a == b,
+    "notEqual": lambda a, b: a != b,
+    "greaterThan": lambda a, b: a > b,
+    "greaterThanEqual": lambda a, b: a >= b,
+    "lessThan": lambda a, b: a < b,
+    "lessThanEqual": lambda a, b: a <= b,
     "contains": lambda a, b: isinstance(a, str) and isinstance(b, str) and b in a,
-    "isNull": lambda a, b: a is None, "isNotNull": lambda a, b: a is not None,
+    "isNull": lambda a, b: a is None,
+    "isNotNull": lambda a, b: a is not None,
 }
 
 

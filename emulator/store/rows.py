@@ -34,8 +34,11 @@ def structure_error(detail: str) -> AppwriteError:
 def row_model(table: TableMeta, row: dict, select: list[str] | None = None) -> dict:
     """Appwrite's Row JSON; with `select`, only the chosen columns plus system attributes."""
     model = {
-        "$id": row["$id"], "$sequence": str(row["$sequence"]), "$createdAt": row["$createdAt"],
-        "$updatedAt": row["$updatedAt"], "$permissions": row["$permissions"],
+        "$id": row["$id"],
+        "$sequence": str(row["$sequence"]),
+        "$createdAt": row["$createdAt"],
+        "$updatedAt": row["$updatedAt"],
+        "$permissions": row["$permissions"],
     }
     wanted = None if select is None or "*" in select else set(select)
     for spec in table.columns:
@@ -65,8 +68,11 @@ class Rows:
 
     def _decode(self, table: TableMeta, record: sqlite3.Row) -> dict:
         row = {
-            "$id": record["_uid"], "$sequence": record["_id"], "$createdAt": record["_createdAt"],
-            "$updatedAt": record["_updatedAt"], "$permissions": json.loads(record["_permissions"]),
+            "$id": record["_uid"],
+            "$sequence": record["_id"],
+            "$createdAt": record["_createdAt"],
+            "$updatedAt": record["_updatedAt"],
+            "$permissions": json.loads(record["_permissions"]),
         }
         for spec in table.columns:
             row[spec["key"]] = col.from_sql(spec, record[spec["key"]])
@@ -80,8 +86,15 @@ class Rows:
         records = self.db.query(f"SELECT * FROM {table.sql} WHERE _uid = ?", (row_id,))
         return records[0] if records else None
 
-    def find(self, table: TableMeta, plan: Plan, read_roles: set[str] | None = None,
-             count: bool = True, default_limit: int | None = DEFAULT_LIMIT, action: str = "read") -> tuple[int, list[dict]]:
+    def find(
+        self,
+        table: TableMeta,
+        plan: Plan,
+        read_roles: set[str] | None = None,
+        count: bool = True,
+        default_limit: int | None = DEFAULT_LIMIT,
+        action: str = "read",
+    ) -> tuple[int, list[dict]]:
         """Rows matching `plan` (filters, order, cursor, offset, limit) and their capped total.
 
         `read_roles` (None = no restriction) keeps only rows whose permissions grant `action`.
@@ -98,7 +111,8 @@ class Rows:
         total = 0
         if count:
             total = self.db.query(
-                f"SELECT COUNT(*) FROM (SELECT 1 FROM {table.sql} WHERE {clause} LIMIT {COUNT_CAP})", params
+                f"SELECT COUNT(*) FROM (SELECT 1 FROM {table.sql} WHERE {clause} LIMIT {COUNT_CAP})",
+                params,
             )[0][0]
         terms = qsql.order_terms(plan.orders)
         reverse = False
@@ -115,7 +129,9 @@ class Rows:
                 if value is None:
                     raise AppwriteError("database_query_order_null", id=attribute.key)
                 values[attribute.sql] = value
-            condition, condition_params = qsql.cursor_condition(terms, values, before=direction == "before")
+            condition, condition_params = qsql.cursor_condition(
+                terms, values, before=direction == "before"
+            )
             page_clause += f" AND {condition}"
             page_params += condition_params
             reverse = direction == "before"
@@ -124,7 +140,8 @@ class Rows:
         limit_sql = f" LIMIT {int(limit)}" if limit is not None else " LIMIT -1"
         offset_sql = f" OFFSET {int(plan.offset)}" if plan.offset else ""
         records = self.db.query(
-            f"SELECT * FROM {table.sql} WHERE {page_clause} ORDER BY {order}{limit_sql}{offset_sql}", page_params
+            f"SELECT * FROM {table.sql} WHERE {page_clause} ORDER BY {order}{limit_sql}{offset_sql}",
+            page_params,
         )
         rows = [self._decode(table, r) for r in records]
         if reverse:
@@ -136,17 +153,23 @@ class Rows:
         schema = table.schema()
         clause, params = qsql.where(plan.filters, schema)
         order = qsql.order_by(qsql.order_terms(plan.orders))
-        records = self.db.query(f"EXPLAIN QUERY PLAN SELECT * FROM {table.sql} WHERE {clause} ORDER BY {order}", params)
+        records = self.db.query(
+            f"EXPLAIN QUERY PLAN SELECT * FROM {table.sql} WHERE {clause} ORDER BY {order}", params
+        )
         return [r["detail"] for r in records]
 
     # ------------------------------------------------------------ validation
 
-    def prepare(self, table: TableMeta, data: dict, existing: dict | None, allow_dates: bool) -> dict:
+    def prepare(
+        self, table: TableMeta, data: dict, existing: dict | None, allow_dates: bool
+    ) -> dict:
         """Validate `data` (merged onto `existing` for updates) → full column values + optional dates.
 
         Defaults apply on insert only. Raises row_invalid_structure with utopia's details.
         """
-        data = {k: v for k, v in data.items() if k not in READ_ONLY and k not in ("$id", "$permissions")}
+        data = {
+            k: v for k, v in data.items() if k not in READ_ONLY and k not in ("$id", "$permissions")
+        }
         dates = {}
         for key in ("$createdAt", "$updatedAt"):
             if key in data:
@@ -154,7 +177,9 @@ class Rows:
                 if allow_dates and value is not None:
                     stamp = canonical_datetime(value)
                     if stamp is None:
-                        raise structure_error(f'Attribute "{key}" has invalid type. {DATETIME_RANGE_TEXT}')
+                        raise structure_error(
+                            f'Attribute "{key}" has invalid type. {DATETIME_RANGE_TEXT}'
+                        )
                     dates[key] = stamp
         if existing is None:
             values = {}
@@ -198,14 +223,17 @@ class Rows:
                 raise AppwriteError("row_already_exists", id=row_id)
             try:
                 cursor = conn.execute(
-                    f"INSERT INTO {table.sql} ({', '.join(names)}) VALUES ({', '.join('?' * len(values))})", values
+                    f"INSERT INTO {table.sql} ({', '.join(names)}) VALUES ({', '.join('?' * len(values))})",
+                    values,
                 )
             except sqlite3.IntegrityError:
                 raise AppwriteError("row_unique_constraint_violation") from None
             self._write_permissions(conn, table, cursor.lastrowid, permissions)
         return self.get(table, row_id)
 
-    def update(self, table: TableMeta, row: dict, prepared: dict, permissions: list[str] | None) -> dict:
+    def update(
+        self, table: TableMeta, row: dict, prepared: dict, permissions: list[str] | None
+    ) -> dict:
         assignments = ["_updatedAt = ?"]
         values: list = [prepared["dates"].get("$updatedAt", now())]
         if "$createdAt" in prepared["dates"]:
@@ -219,11 +247,16 @@ class Rows:
             values.append(col.to_sql(spec, prepared["values"][spec["key"]]))
         with self.db.transaction() as conn:
             try:
-                conn.execute(f"UPDATE {table.sql} SET {', '.join(assignments)} WHERE _id = ?", values + [row["$sequence"]])
+                conn.execute(
+                    f"UPDATE {table.sql} SET {', '.join(assignments)} WHERE _id = ?",
+                    values + [row["$sequence"]],
+                )
             except sqlite3.IntegrityError:
                 raise AppwriteError("row_unique_constraint_violation") from None
             if permissions is not None:
-                conn.execute(f"DELETE FROM {table.perms_sql} WHERE _document = ?", (row["$sequence"],))
+                conn.execute(
+                    f"DELETE FROM {table.perms_sql} WHERE _document = ?", (row["$sequence"],)
+                )
                 self._write_permissions(conn, table, row["$sequence"], permissions)
         return self.get(table, row["$id"])
 
@@ -232,20 +265,28 @@ class Rows:
             conn.execute(f"DELETE FROM {table.perms_sql} WHERE _document = ?", (row["$sequence"],))
             conn.execute(f"DELETE FROM {table.sql} WHERE _id = ?", (row["$sequence"],))
 
-    def increase(self, table: TableMeta, row: dict, key: str, delta: float, bound: float | None) -> dict:
+    def increase(
+        self, table: TableMeta, row: dict, key: str, delta: float, bound: float | None
+    ) -> dict:
         """Add `delta` (negative for decrement) to a numeric column, refusing to pass `bound`."""
         current = row.get(key) or 0
         result = current + delta
         if bound is not None and ((delta > 0 and result > bound) or (delta < 0 and result < bound)):
             which = "maximum" if delta > 0 else "minimum"
             shown = int(bound) if float(bound).is_integer() else bound
-            raise AppwriteError("column_limit_exceeded", f'tablesDB "{key}" has reached the {which} value of {shown}')
+            raise AppwriteError(
+                "column_limit_exceeded",
+                f'tablesDB "{key}" has reached the {which} value of {shown}',
+            )
         spec = table.column(key)
         if spec["type"] in col.INTEGER_TYPES:
             result = int(result)
             if not col.INT_MIN <= result <= col.INT_MAX:
-                raise AppwriteError("column_limit_exceeded", f'tablesDB "{key}" has reached the maximum value of '
-                                    f"{col.INT_MAX if delta > 0 else col.INT_MIN}")
+                raise AppwriteError(
+                    "column_limit_exceeded",
+                    f'tablesDB "{key}" has reached the maximum value of '
+                    f"{col.INT_MAX if delta > 0 else col.INT_MIN}",
+                )
         with self.db.transaction() as conn:
             conn.execute(
                 f"UPDATE {table.sql} SET {quote_identifier(key)} = ?, _updatedAt = ? WHERE _id = ?",
@@ -255,7 +296,6 @@ class Rows:
 
     @staticmethod
     def _write_permissions(conn, table: TableMeta, sequence: int, permissions: list[str]) -> None:
-
 
         entries = {parse_permission(p) for p in permissions}
         conn.executemany(

@@ -18,7 +18,12 @@ from emulator.query.dates import now
 from emulator.store import columns as col
 from emulator.store.sqlite import Database, quote_identifier
 
-SYSTEM_SQL = {"$id": "_uid", "$sequence": "_id", "$createdAt": "_createdAt", "$updatedAt": "_updatedAt"}
+SYSTEM_SQL = {
+    "$id": "_uid",
+    "$sequence": "_id",
+    "$createdAt": "_createdAt",
+    "$updatedAt": "_updatedAt",
+}
 MAX_COLUMNS = 1017 - 5
 MAX_INDEXES = 64 - 6
 
@@ -78,24 +83,36 @@ class TableMeta:
 
     def schema(self) -> Schema:
         attributes = [
-            Attribute.for_column(c["key"], col.query_kind(c), c.get("array", False), quote_identifier(c["key"]),
-                                 c.get("encrypt", False))
+            Attribute.for_column(
+                c["key"],
+                col.query_kind(c),
+                c.get("array", False),
+                quote_identifier(c["key"]),
+                c.get("encrypt", False),
+            )
             for c in self.columns
         ]
         fulltext = {
             i["columns"][0]: self.fulltext_sql(i["key"])
-            for i in self.indexes if i["type"] == "fulltext" and len(i["columns"]) == 1
+            for i in self.indexes
+            if i["type"] == "fulltext" and len(i["columns"]) == 1
         }
         return Schema.of(attributes, fulltext)
 
     def model(self) -> dict:
         return {
-            "$id": self.id, "$createdAt": self.created, "$updatedAt": self.updated,
-            "$permissions": self.permissions, "databaseId": self.database_id, "name": self.name,
-            "enabled": self.enabled, "rowSecurity": self.row_security,
+            "$id": self.id,
+            "$createdAt": self.created,
+            "$updatedAt": self.updated,
+            "$permissions": self.permissions,
+            "databaseId": self.database_id,
+            "name": self.name,
+            "enabled": self.enabled,
+            "rowSecurity": self.row_security,
             "columns": [column_model(c) for c in self.columns],
             "indexes": [index_model(i) for i in self.indexes],
-            "bytesMax": col.ROW_WIDTH_LIMIT, "bytesUsed": col.row_width(self.columns),
+            "bytesMax": col.ROW_WIDTH_LIMIT,
+            "bytesUsed": col.row_width(self.columns),
         }
 
 
@@ -105,16 +122,27 @@ def column_model(spec: dict) -> dict:
 
 def index_model(spec: dict) -> dict:
     return {
-        "$id": spec["key"], "$createdAt": spec["$createdAt"], "$updatedAt": spec["$updatedAt"],
-        "key": spec["key"], "type": spec["type"], "status": "available", "error": "",
-        "columns": spec["columns"], "lengths": spec.get("lengths", []), "orders": spec.get("orders", []),
+        "$id": spec["key"],
+        "$createdAt": spec["$createdAt"],
+        "$updatedAt": spec["$updatedAt"],
+        "key": spec["key"],
+        "type": spec["type"],
+        "status": "available",
+        "error": "",
+        "columns": spec["columns"],
+        "lengths": spec.get("lengths", []),
+        "orders": spec.get("orders", []),
     }
 
 
 def database_model(row) -> dict:
     return {
-        "$id": row["id"], "name": row["name"], "$createdAt": row["created"], "$updatedAt": row["updated"],
-        "enabled": bool(row["enabled"]), "type": "tablesdb",
+        "$id": row["id"],
+        "name": row["name"],
+        "$createdAt": row["created"],
+        "$updatedAt": row["updated"],
+        "enabled": bool(row["enabled"]),
+        "type": "tablesdb",
     }
 
 
@@ -132,7 +160,9 @@ class Registry:
     def create_database(self, database_id: str, name: str, enabled: bool) -> dict:
         stamp = now()
         with self.db.transaction() as conn:
-            if conn.execute("SELECT 1 FROM tablesdb_databases WHERE id = ?", (database_id,)).fetchone():
+            if conn.execute(
+                "SELECT 1 FROM tablesdb_databases WHERE id = ?", (database_id,)
+            ).fetchone():
                 raise AppwriteError("database_already_exists", id=database_id)
             conn.execute(
                 "INSERT INTO tablesdb_databases (id, name, enabled, created, updated) VALUES (?, ?, ?, ?, ?)",
@@ -147,7 +177,10 @@ class Registry:
         return database_model(rows[0])
 
     def list_databases(self) -> list[dict]:
-        return [database_model(r) for r in self.db.query("SELECT * FROM tablesdb_databases ORDER BY seq")]
+        return [
+            database_model(r)
+            for r in self.db.query("SELECT * FROM tablesdb_databases ORDER BY seq")
+        ]
 
     def update_database(self, database_id: str, name: str, enabled: bool) -> dict:
         with self.db.transaction() as conn:
@@ -167,18 +200,36 @@ class Registry:
 
     # ------------------------------------------------------------ tables
 
-    def create_table(self, database_id: str, table_id: str, name: str, permissions: list[str],
-                     row_security: bool, enabled: bool) -> TableMeta:
+    def create_table(
+        self,
+        database_id: str,
+        table_id: str,
+        name: str,
+        permissions: list[str],
+        row_security: bool,
+        enabled: bool,
+    ) -> TableMeta:
         stamp = now()
         with self.db.transaction() as conn:
             self.get_database(database_id)
-            if conn.execute("SELECT 1 FROM tablesdb_tables WHERE database_id = ? AND id = ?",
-                            (database_id, table_id)).fetchone():
+            if conn.execute(
+                "SELECT 1 FROM tablesdb_tables WHERE database_id = ? AND id = ?",
+                (database_id, table_id),
+            ).fetchone():
                 raise AppwriteError("table_already_exists", id=table_id)
             cursor = conn.execute(
                 "INSERT INTO tablesdb_tables (database_id, id, name, enabled, row_security, permissions, created, "
                 "updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (database_id, table_id, name, int(enabled), int(row_security), json.dumps(permissions), stamp, stamp),
+                (
+                    database_id,
+                    table_id,
+                    name,
+                    int(enabled),
+                    int(row_security),
+                    json.dumps(permissions),
+                    stamp,
+                    stamp,
+                ),
             )
             seq = cursor.lastrowid
             conn.execute(
@@ -192,26 +243,39 @@ class Registry:
                 "ON DELETE CASCADE, _type TEXT NOT NULL, _permission TEXT NOT NULL, "
                 "PRIMARY KEY (_document, _type, _permission))"
             )
-            conn.execute(f'CREATE INDEX "tdb_{seq}_perms_lookup" ON "tdb_{seq}_perms" (_type, _permission, _document)')
+            conn.execute(
+                f'CREATE INDEX "tdb_{seq}_perms_lookup" ON "tdb_{seq}_perms" (_type, _permission, _document)'
+            )
         return self.get_table(database_id, table_id)
 
     def get_table(self, database_id: str, table_id: str) -> TableMeta:
         self.get_database(database_id)
-        rows = self.db.query("SELECT * FROM tablesdb_tables WHERE database_id = ? AND id = ?", (database_id, table_id))
+        rows = self.db.query(
+            "SELECT * FROM tablesdb_tables WHERE database_id = ? AND id = ?",
+            (database_id, table_id),
+        )
         if not rows:
             raise AppwriteError("table_not_found", id=table_id)
         return self._load(rows[0])
 
     def list_tables(self, database_id: str) -> list[TableMeta]:
         self.get_database(database_id)
-        rows = self.db.query("SELECT * FROM tablesdb_tables WHERE database_id = ? ORDER BY seq", (database_id,))
+        rows = self.db.query(
+            "SELECT * FROM tablesdb_tables WHERE database_id = ? ORDER BY seq", (database_id,)
+        )
         return [self._load(r) for r in rows]
 
     def _load(self, row) -> TableMeta:
         table = TableMeta(
-            seq=row["seq"], database_id=row["database_id"], id=row["id"], name=row["name"],
-            enabled=bool(row["enabled"]), row_security=bool(row["row_security"]),
-            permissions=json.loads(row["permissions"]), created=row["created"], updated=row["updated"],
+            seq=row["seq"],
+            database_id=row["database_id"],
+            id=row["id"],
+            name=row["name"],
+            enabled=bool(row["enabled"]),
+            row_security=bool(row["row_security"]),
+            permissions=json.loads(row["permissions"]),
+            created=row["created"],
+            updated=row["updated"],
         )
         for kind, target in (("columns", table.columns), ("indexes", table.indexes)):
             for r in self.db.query(
@@ -223,8 +287,9 @@ class Registry:
                 target.append(spec)
         return table
 
-    def update_table(self, table: TableMeta, name: str, permissions: list[str], row_security: bool,
-                     enabled: bool) -> TableMeta:
+    def update_table(
+        self, table: TableMeta, name: str, permissions: list[str], row_security: bool, enabled: bool
+    ) -> TableMeta:
         self.db.execute(
             "UPDATE tablesdb_tables SET name = ?, permissions = ?, row_security = ?, enabled = ?, updated = ? "
             "WHERE seq = ?",
@@ -252,20 +317,26 @@ class Registry:
         key = spec["key"]
         if table.key_taken(key):
             raise AppwriteError("column_already_exists", id=key)
-        if len(table.columns) >= MAX_COLUMNS or col.row_width(table.columns + [spec]) >= col.ROW_WIDTH_LIMIT:
+        if (
+            len(table.columns) >= MAX_COLUMNS
+            or col.row_width(table.columns + [spec]) >= col.ROW_WIDTH_LIMIT
+        ):
             raise AppwriteError("column_limit_exceeded", id=table.id)
         stamp = now()
         stored = {k: v for k, v in spec.items() if not k.startswith("$")}
         with self.db.transaction() as conn:
             position = conn.execute(
-                "SELECT COALESCE(MAX(position), 0) + 1 FROM tablesdb_columns WHERE table_seq = ?", (table.seq,)
+                "SELECT COALESCE(MAX(position), 0) + 1 FROM tablesdb_columns WHERE table_seq = ?",
+                (table.seq,),
             ).fetchone()[0]
             conn.execute(
                 "INSERT INTO tablesdb_columns (table_seq, key, position, spec, created, updated) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 (table.seq, key, position, json.dumps(stored), stamp, stamp),
             )
-            conn.execute(f"ALTER TABLE {table.sql} ADD COLUMN {quote_identifier(key)} {col.sqlite_type(spec)}")
+            conn.execute(
+                f"ALTER TABLE {table.sql} ADD COLUMN {quote_identifier(key)} {col.sqlite_type(spec)}"
+            )
             self._touch(conn, table)
         return {**stored, "$createdAt": stamp, "$updatedAt": stamp}
 
@@ -274,7 +345,9 @@ class Registry:
         stamp = now()
         with self.db.transaction() as conn:
             if new_key and new_key != key:
-                if any(c["key"].lower() == new_key.lower() and c["key"] != key for c in table.columns):
+                if any(
+                    c["key"].lower() == new_key.lower() and c["key"] != key for c in table.columns
+                ):
                     raise AppwriteError("column_already_exists", id=new_key)
                 self._check_not_indexed(table, key)
                 conn.execute(
@@ -296,7 +369,9 @@ class Registry:
         self._check_not_indexed(table, key)
         with self.db.transaction() as conn:
             conn.execute(f"ALTER TABLE {table.sql} DROP COLUMN {quote_identifier(key)}")
-            conn.execute("DELETE FROM tablesdb_columns WHERE table_seq = ? AND key = ?", (table.seq, key))
+            conn.execute(
+                "DELETE FROM tablesdb_columns WHERE table_seq = ? AND key = ?", (table.seq, key)
+            )
             self._touch(conn, table)
 
     @staticmethod
@@ -306,8 +381,9 @@ class Registry:
 
     # ------------------------------------------------------------ indexes
 
-    def add_index(self, table: TableMeta, key: str, kind: str, columns: list[str], orders: list,
-                  lengths: list) -> dict:
+    def add_index(
+        self, table: TableMeta, key: str, kind: str, columns: list[str], orders: list, lengths: list
+    ) -> dict:
         if table.key_taken(key, "indexes"):
             raise AppwriteError("column_index_already_exists", id=key)
         if len(table.indexes) >= MAX_INDEXES:
@@ -317,7 +393,8 @@ class Registry:
         stamp = now()
         with self.db.transaction() as conn:
             position = conn.execute(
-                "SELECT COALESCE(MAX(position), 0) + 1 FROM tablesdb_indexes WHERE table_seq = ?", (table.seq,)
+                "SELECT COALESCE(MAX(position), 0) + 1 FROM tablesdb_indexes WHERE table_seq = ?",
+                (table.seq,),
             ).fetchone()[0]
             conn.execute(
                 "INSERT INTO tablesdb_indexes (table_seq, key, position, spec, created, updated) "
@@ -338,7 +415,8 @@ class Registry:
                 except Exception as exc:
                     if "UNIQUE" in str(exc):
                         raise AppwriteError(
-                            "column_index_invalid", "Unique index cannot be created: existing rows have duplicates."
+                            "column_index_invalid",
+                            "Unique index cannot be created: existing rows have duplicates.",
                         ) from None
                     raise
             self._touch(conn, table)
@@ -353,10 +431,18 @@ class Registry:
         for key in columns:
             spec = table.column(key)
             if spec is None and key not in SYSTEM_SQL:
-                raise AppwriteError("column_unknown", f"Unknown column: {key}. Verify the column name or create the column.")
+                raise AppwriteError(
+                    "column_unknown",
+                    f"Unknown column: {key}. Verify the column name or create the column.",
+                )
             if spec is not None and spec.get("array") and kind != "fulltext":
-                raise AppwriteError("column_index_invalid", "Creating indexes on array attributes is not currently supported.")
-            if kind == "fulltext" and (spec is None or col.query_kind(spec) != "string" or spec.get("array")):
+                raise AppwriteError(
+                    "column_index_invalid",
+                    "Creating indexes on array attributes is not currently supported.",
+                )
+            if kind == "fulltext" and (
+                spec is None or col.query_kind(spec) != "string" or spec.get("array")
+            ):
                 raise AppwriteError(
                     "column_index_invalid",
                     f'Attribute "{key}" cannot be part of a fulltext index, must be of type string',
@@ -398,8 +484,12 @@ class Registry:
                 for suffix in ("_i", "_d", "_u"):
                     conn.execute(f"DROP TRIGGER IF EXISTS {quote_identifier(base + suffix)}")
             else:
-                conn.execute(f"DROP INDEX IF EXISTS {quote_identifier(f'tdb_{table.seq}_ix_{key}')}")
-            conn.execute("DELETE FROM tablesdb_indexes WHERE table_seq = ? AND key = ?", (table.seq, key))
+                conn.execute(
+                    f"DROP INDEX IF EXISTS {quote_identifier(f'tdb_{table.seq}_ix_{key}')}"
+                )
+            conn.execute(
+                "DELETE FROM tablesdb_indexes WHERE table_seq = ? AND key = ?", (table.seq, key)
+            )
             self._touch(conn, table)
 
     @staticmethod

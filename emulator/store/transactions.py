@@ -9,7 +9,7 @@ operations in a rolled-back SQLite transaction (see `emulator.api.tablesdb_trans
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from emulator.api.errors import AppwriteError
 from emulator.query.dates import format_datetime, now, parse_datetime
@@ -25,8 +25,12 @@ _SCHEMA = """CREATE TABLE IF NOT EXISTS tablesdb_transactions (
 
 def model(row) -> dict:
     return {
-        "$id": row["id"], "$createdAt": row["created"], "$updatedAt": row["updated"], "status": row["status"],
-        "operations": len(json.loads(row["operations"])), "expiresAt": row["expires"],
+        "$id": row["id"],
+        "$createdAt": row["created"],
+        "$updatedAt": row["updated"],
+        "status": row["status"],
+        "operations": len(json.loads(row["operations"])),
+        "expiresAt": row["expires"],
     }
 
 
@@ -39,10 +43,12 @@ class Transactions:
         self.db = db
         db.execute(_SCHEMA)
         if "owner" not in {r["name"] for r in db.query("PRAGMA table_info(tablesdb_transactions)")}:
-            db.execute("ALTER TABLE tablesdb_transactions ADD COLUMN owner TEXT NOT NULL DEFAULT ''")  # older files
+            db.execute(
+                "ALTER TABLE tablesdb_transactions ADD COLUMN owner TEXT NOT NULL DEFAULT ''"
+            )  # older files
         self.owner: str | None = None  # set per request by `for_caller`
 
-    def for_caller(self, owner: str | None) -> "Transactions":
+    def for_caller(self, owner: str | None) -> Transactions:
         """A view limited to `owner`'s transactions (None: every transaction)."""
         view = Transactions.__new__(Transactions)
         view.db, view.owner = self.db, owner
@@ -50,7 +56,7 @@ class Transactions:
 
     def create(self, transaction_id: str, ttl: int) -> dict:
         stamp = now()
-        expires = format_datetime(datetime.now(timezone.utc) + timedelta(seconds=ttl))
+        expires = format_datetime(datetime.now(UTC) + timedelta(seconds=ttl))
         self.db.execute(
             "INSERT INTO tablesdb_transactions (id, created, updated, status, expires, operations, owner) "
             "VALUES (?, ?, ?, 'pending', ?, '[]', ?)",
@@ -69,8 +75,11 @@ class Transactions:
 
     def list(self) -> list[dict]:
         rows = self.db.query("SELECT * FROM tablesdb_transactions ORDER BY seq")
-        return [dict(model(r), **{"$sequence": r["seq"]})
-                for r in rows if self.owner is None or r["owner"] == self.owner]
+        return [
+            dict(model(r), **{"$sequence": r["seq"]})
+            for r in rows
+            if self.owner is None or r["owner"] == self.owner
+        ]
 
     def operations(self, transaction_id: str) -> list[dict]:
         return json.loads(self._row(transaction_id)["operations"])
@@ -80,7 +89,7 @@ class Transactions:
         row = self._row(transaction_id)
         if row["status"] != "pending":
             raise AppwriteError("transaction_not_ready")
-        if parse_datetime(row["expires"]) <= datetime.now(timezone.utc):
+        if parse_datetime(row["expires"]) <= datetime.now(UTC):
             raise AppwriteError("transaction_expired")
         return model(row)
 
@@ -101,8 +110,10 @@ class Transactions:
         return self.get(transaction_id)
 
     def set_status(self, transaction_id: str, status: str) -> dict:
-        self.db.execute("UPDATE tablesdb_transactions SET status = ?, updated = ? WHERE id = ?",
-                        (status, now(), transaction_id))
+        self.db.execute(
+            "UPDATE tablesdb_transactions SET status = ?, updated = ? WHERE id = ?",
+            (status, now(), transaction_id),
+        )
         return self.get(transaction_id)
 
     def delete(self, transaction_id: str) -> None:

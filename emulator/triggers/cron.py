@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 
 from cronsim import CronSim, CronSimError
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 class InvalidSchedule(ValueError):
@@ -77,9 +77,13 @@ class Scheduler:
     every second against the system clock and calls `on_due` for each.
     """
 
-    def __init__(self, schedules: dict[str, str], start: dt.datetime,
-                 on_due: Callable[[str, dt.datetime], None] | None = None,
-                 on_tick: Callable[[dt.datetime], None] | None = None):
+    def __init__(
+        self,
+        schedules: dict[str, str],
+        start: dt.datetime,
+        on_due: Callable[[str, dt.datetime], None] | None = None,
+        on_tick: Callable[[dt.datetime], None] | None = None,
+    ):
         self.schedules = {fid: parse_schedule(expr) for fid, expr in schedules.items() if expr}
         self._mark = as_utc(start)
         self._lock = threading.Lock()
@@ -102,12 +106,17 @@ class Scheduler:
         with self._lock:
             if until <= self._mark:
                 return []
-            due = [(moment, fid) for fid, expr in self.schedules.items()
-                   for moment in due_times(expr, self._mark, until)]
+            due = [
+                (moment, fid)
+                for fid, expr in self.schedules.items()
+                for moment in due_times(expr, self._mark, until)
+            ]
             self._mark = until
         return [(fid, moment) for moment, fid in sorted(due)]
 
-    def start_thread(self, now: Callable[[], dt.datetime] = system_now, interval: float = 1.0) -> None:
+    def start_thread(
+        self, now: Callable[[], dt.datetime] = system_now, interval: float = 1.0
+    ) -> None:
         def loop() -> None:
             while not self._stop.wait(interval):
                 moment_now = now()

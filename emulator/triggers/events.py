@@ -36,12 +36,18 @@ _MIRROR = (("collections", "tables"), ("documents", "rows"))
 _PLACEHOLDER = re.compile(r"^\[(\w+)\]$")
 
 
-def row_event(action: str, database_id: str, table_id: str, row_id: str, *, legacy: bool) -> tuple[str, dict]:
+def row_event(
+    action: str, database_id: str, table_id: str, row_id: str, *, legacy: bool
+) -> tuple[str, dict]:
     """The pattern and params for a row write; `legacy` for creates and bulk operations."""
     if legacy:
         pattern = ROW_BULK.format(action=action)
         return pattern, {"databaseId": database_id, "collectionId": table_id, "documentId": row_id}
-    return ROW_WRITE.format(action=action), {"databaseId": database_id, "tableId": table_id, "rowId": row_id}
+    return ROW_WRITE.format(action=action), {
+        "databaseId": database_id,
+        "tableId": table_id,
+        "rowId": row_id,
+    }
 
 
 def generate_events(pattern: str, params: Mapping[str, str]) -> list[str]:

@@ -23,12 +23,14 @@ from emulator.stack import Stack
 from emulator.testing import AppwriteTestClient
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 @pytest.fixture(scope="module")
 def newsroom(tmp_path_factory):
-    stack = Stack.start(ROOT / "appwrite.json", data_dir=tmp_path_factory.mktemp("newsroom"), realtime_cron=False)
+    stack = Stack.start(
+        ROOT / "appwrite.json", data_dir=tmp_path_factory.mktemp("newsroom"), realtime_cron=False
+    )
     yield AppwriteTestClient(stack)
     stack.close()
 
@@ -46,12 +48,22 @@ def test_the_life_of_a_team_article(newsroom):
     accounts = []
     for name in ("Ann", "Ben"):
         with newsroom.caused_executions() as executions:
-            response = newsroom.invoke_http("accounts", "/signup", method="POST", json={
-                "email": f"{name.lower()}-{tag}@example.com", "password": f"{name}-password-{tag}", "name": name})
+            response = newsroom.invoke_http(
+                "accounts",
+                "/signup",
+                method="POST",
+                json={
+                    "email": f"{name.lower()}-{tag}@example.com",
+                    "password": f"{name}-password-{tag}",
+                    "name": name,
+                },
+            )
         assert response.status_code == 201, response.text
         user = response.json()["user"]
         assert "password" not in user and "hash" not in user
-        assert [e["functionId"] for e in executions if e["trigger"] == "event"] == ["provision-profile"]
+        assert [e["functionId"] for e in executions if e["trigger"] == "event"] == [
+            "provision-profile"
+        ]
         assert tables.get_row("newsroom", "profiles", user["$id"])["displayName"] == name
         users.update_email_verification(user["$id"], True)  # as clicking the e-mail link would
         accounts.append(user)
@@ -64,13 +76,23 @@ def test_the_life_of_a_team_article(newsroom):
 
     # 3. Ann writes a team article; enrich-article fills slug and counts.
     with newsroom.caused_executions() as executions:
-        response = newsroom.invoke_http("articles", "/articles", method="POST", user=ann, json={
-            "title": f"Election night {tag}", "teamId": team["$id"], "tags": ["politics"],
-            "body": " ".join(["word"] * 450)})
+        response = newsroom.invoke_http(
+            "articles",
+            "/articles",
+            method="POST",
+            user=ann,
+            json={
+                "title": f"Election night {tag}",
+                "teamId": team["$id"],
+                "tags": ["politics"],
+                "body": " ".join(["word"] * 450),
+            },
+        )
     assert response.status_code == 201, response.text
     article_id = response.json()["$id"]
     assert [(e["functionId"], e["status"]) for e in executions if e["trigger"] == "event"] == [
-        ("enrich-article", "completed")]
+        ("enrich-article", "completed")
+    ]
     row = tables.get_row("newsroom", "articles", article_id)
     assert row["status"] == "draft"
     assert row["slug"] == f"election-night-{tag}"
@@ -79,15 +101,25 @@ def test_the_life_of_a_team_article(newsroom):
     assert tables.get_row("newsroom", "profiles", ann["$id"])["articleCount"] == 1
 
     # Ben, a team editor, may edit it; a guest may not even see the draft.
-    response = newsroom.invoke_http("articles", f"/articles/{article_id}", method="PATCH", user=ben,
-                                    json={"summary": "Edited by the desk."})
+    response = newsroom.invoke_http(
+        "articles",
+        f"/articles/{article_id}",
+        method="PATCH",
+        user=ben,
+        json={"summary": "Edited by the desk."},
+    )
     assert response.status_code == 200, response.text
     assert newsroom.invoke_http("articles", f"/articles/{article_id}").status_code == 404
 
     # 4. Ann schedules it for tomorrow.
     publish_at = (dt.datetime.now(UTC) + dt.timedelta(days=1)).replace(second=0, microsecond=0)
-    response = newsroom.invoke_http("articles", f"/articles/{article_id}/schedule", method="POST", user=ann,
-                                    json={"publishAt": iso(publish_at)})
+    response = newsroom.invoke_http(
+        "articles",
+        f"/articles/{article_id}/schedule",
+        method="POST",
+        user=ann,
+        json={"publishAt": iso(publish_at)},
+    )
     assert response.status_code == 200, response.text
     assert tables.get_row("newsroom", "articles", article_id)["status"] == "scheduled"
 
@@ -108,7 +140,9 @@ def test_the_life_of_a_team_article(newsroom):
     assert [a["$id"] for a in listed["articles"]] == [article_id]
 
     # 7. Ann archives it: public read goes away.
-    response = newsroom.invoke_http("articles", f"/articles/{article_id}/archive", method="POST", user=ann)
+    response = newsroom.invoke_http(
+        "articles", f"/articles/{article_id}/archive", method="POST", user=ann
+    )
     assert response.status_code == 200, response.text
     row = tables.get_row("newsroom", "articles", article_id)
     assert row["status"] == "archived" and 'read("any")' not in row["$permissions"]
@@ -116,7 +150,9 @@ def test_the_life_of_a_team_article(newsroom):
 
     # 8. The nightly job keeps it for 90 days, then purges it.
     archived_at = dt.datetime.fromisoformat(row["archivedAt"])
-    night = lambda days: (archived_at + dt.timedelta(days=days)).replace(hour=3, minute=0, second=0, microsecond=0)
+    night = lambda days: (archived_at + dt.timedelta(days=days)).replace(
+        hour=3, minute=0, second=0, microsecond=0
+    )
     assert newsroom.run_schedule("nightly-maintenance", at=night(30))["status"] == "completed"
     assert tables.get_row("newsroom", "articles", article_id)["status"] == "archived"
     run = newsroom.run_schedule("nightly-maintenance", at=night(92))

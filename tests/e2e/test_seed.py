@@ -20,9 +20,18 @@ def test_seed_creates_users_a_team_and_articles_in_every_state(tmp_path):
 
         tables = TablesDB(AppwriteTestClient(stack).admin_client())
         rows = tables.list_rows("newsroom", "articles", [Query.limit(100)])["rows"]
-        assert sorted(r["status"] for r in rows) == ["archived", "draft", "published", "published", "scheduled"]
+        assert sorted(r["status"] for r in rows) == [
+            "archived",
+            "draft",
+            "published",
+            "published",
+            "scheduled",
+        ]
         assert all(r["slug"] and r["wordCount"] > 0 for r in rows)  # enrich-article ran on each
         assert tables.list_rows("newsroom", "profiles")["total"] == 3
         listed = httpx.get(stack.function_urls["articles"] + "/articles").json()
-        assert sorted(a["title"] for a in listed["articles"]) == ["The desk style guide", "Welcome to Newsroom"]
+        assert sorted(a["title"] for a in listed["articles"]) == [
+            "The desk style guide",
+            "Welcome to Newsroom",
+        ]
         assert seed(stack).startswith("seed: the project already has users")

@@ -298,7 +298,9 @@ def test_password_recovery_through_the_outbox(make_user, guest_client, admin_cli
     assert (error.code, error.type) == (404, "user_not_found")
 
 
-@pytest.mark.skipif(not hasattr(Account, "create_jwt"), reason="this SDK has no account.create_jwt (server SDK 27)")
+@pytest.mark.skipif(
+    not hasattr(Account, "create_jwt"), reason="this SDK has no account.create_jwt (server SDK 27)"
+)
 def test_a_jwt_cannot_mint_another_jwt(make_user, jwt_client):
     user, _ = make_user()
     error = error_of(lambda: Account(jwt_client(user)).create_jwt())

@@ -27,7 +27,9 @@ def lab(tmp_path_factory):
 def functions(lab):
     from appwrite.client import Client
 
-    return Functions(Client().set_endpoint(lab.endpoint).set_project(lab.project_id).set_key(lab.api_key))
+    return Functions(
+        Client().set_endpoint(lab.endpoint).set_project(lab.project_id).set_key(lab.api_key)
+    )
 
 
 def raw(lab, method, path, **kwargs):
@@ -42,7 +44,9 @@ def test_sync_execution_model_parses_with_this_sdk(functions):
     assert execution["responseStatusCode"] == 200
     assert execution["requestMethod"] == "POST" and execution["requestPath"] == "/model"
     assert isinstance(execution["duration"], float)
-    assert {"name": "content-type", "value": "application/json; charset=utf-8"} in execution["responseHeaders"]
+    assert {"name": "content-type", "value": "application/json; charset=utf-8"} in execution[
+        "responseHeaders"
+    ]
 
 
 def test_get_and_list_parse_with_this_sdk(functions):

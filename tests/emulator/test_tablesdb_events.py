@@ -49,8 +49,14 @@ def test_every_row_write_fires_its_event(admin_client, recorder):
     tdb.delete_rows(db, "t", [Query.equal("$id", "r3")])
     legacy, current = f"databases.{db}.collections.t.documents", f"databases.{db}.tables.t.rows"
     assert [name for name, _, _ in recorder.events] == [
-        f"{legacy}.r1.create", f"{legacy}.r2.create", f"{current}.r1.update", f"{current}.r1.update",
-        f"{current}.r3.upsert", f"{legacy}.r3.upsert", f"{legacy}.r2.update", f"{current}.r1.delete",
+        f"{legacy}.r1.create",
+        f"{legacy}.r2.create",
+        f"{current}.r1.update",
+        f"{current}.r1.update",
+        f"{current}.r3.upsert",
+        f"{legacy}.r3.upsert",
+        f"{legacy}.r2.update",
+        f"{current}.r1.delete",
         f"{legacy}.r3.delete",
     ]
     assert recorder.events[0][2]["$id"] == "r1" and recorder.events[0][2]["$sequence"] == "1"
@@ -69,4 +75,6 @@ def test_transaction_writes_fire_on_commit(admin_client, recorder):
     assert recorder.events == []
     tdb.update_transaction(txn, commit=True)
     assert [name for name, _, _ in recorder.events] == [
-        f"databases.{db}.collections.t.documents.r1.create", f"databases.{db}.tables.t.rows.r1.update"]
+        f"databases.{db}.collections.t.documents.r1.create",
+        f"databases.{db}.tables.t.rows.r1.update",
+    ]

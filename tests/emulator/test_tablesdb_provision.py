@@ -26,13 +26,33 @@ def test_the_session_emulator_has_the_manifest_schema(admin_client):
     articles = plain(tdb.get_table("newsroom", "articles"))
     status = next(c for c in articles["columns"] if c["key"] == "status")
     assert (status["type"], status["format"], status["elements"]) == (
-        "string", "enum", ["draft", "scheduled", "published", "archived"])
+        "string",
+        "enum",
+        ["draft", "scheduled", "published", "archived"],
+    )
     # the fulltext index makes search work, the unique index holds
-    tdb.create_row("newsroom", "articles", "prov1", {"title": "Provisioned search works", "body": "b",
-                                                     "authorId": "u1", "status": "draft", "slug": "prov-1"})
-    assert ids(tdb.list_rows("newsroom", "articles", [Query.search("title", "provision")])) == ["prov1"]
-    error = fails(tdb.create_row, "newsroom", "articles", "prov2", {"title": "t", "body": "b", "authorId": "u1",
-                                                                     "status": "draft", "slug": "prov-1"})
+    tdb.create_row(
+        "newsroom",
+        "articles",
+        "prov1",
+        {
+            "title": "Provisioned search works",
+            "body": "b",
+            "authorId": "u1",
+            "status": "draft",
+            "slug": "prov-1",
+        },
+    )
+    assert ids(tdb.list_rows("newsroom", "articles", [Query.search("title", "provision")])) == [
+        "prov1"
+    ]
+    error = fails(
+        tdb.create_row,
+        "newsroom",
+        "articles",
+        "prov2",
+        {"title": "t", "body": "b", "authorId": "u1", "status": "draft", "slug": "prov-1"},
+    )
     assert error.type == "row_unique_constraint_violation"
     tdb.delete_row("newsroom", "articles", "prov1")
 
@@ -40,7 +60,9 @@ def test_the_session_emulator_has_the_manifest_schema(admin_client):
 def _manifest(tmp_path: pathlib.Path, tables: list[dict]) -> pathlib.Path:
     data = json.loads(MANIFEST.read_text())
     path = tmp_path / "appwrite.json"
-    path.write_text(json.dumps({"projectId": data["projectId"], "tablesDB": data["tablesDB"], "tables": tables}))
+    path.write_text(
+        json.dumps({"projectId": data["projectId"], "tablesDB": data["tablesDB"], "tables": tables})
+    )
     return path
 
 
@@ -54,12 +76,27 @@ def test_rerun_is_idempotent_and_adds_new_columns_and_indexes(tmp_path):
         assert len(first.columns) == len(profiles["columns"])
         again = provision(state, _manifest(tmp_path, [profiles]))
         assert (again.databases, again.tables, again.columns, again.indexes) == ([], [], [], [])
-        grown = dict(profiles, columns=profiles["columns"] + [{"key": "website", "type": "string", "format": "url",
-                                                             "size": 2000, "required": False}],
-                     indexes=[{"key": "by_name", "type": "key", "columns": ["displayName"], "orders": ["ASC"]}],
-                     **{"$permissions": ['read("users")']})
+        grown = dict(
+            profiles,
+            columns=profiles["columns"]
+            + [
+                {
+                    "key": "website",
+                    "type": "string",
+                    "format": "url",
+                    "size": 2000,
+                    "required": False,
+                }
+            ],
+            indexes=[
+                {"key": "by_name", "type": "key", "columns": ["displayName"], "orders": ["ASC"]}
+            ],
+            **{"$permissions": ['read("users")']},
+        )
         third = provision(state, _manifest(tmp_path, [grown]))
-        assert third.columns == ["newsroom/profiles/website"] and third.indexes == ["newsroom/profiles/by_name"]
+        assert third.columns == ["newsroom/profiles/website"] and third.indexes == [
+            "newsroom/profiles/by_name"
+        ]
         meta = Registry(state.db).get_table("newsroom", "profiles")
         assert meta.column("website")["format"] == "url"
         assert meta.permissions == ['read("users")']

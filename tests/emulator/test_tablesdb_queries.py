@@ -13,11 +13,35 @@ from emulator.query import parse_queries, plan_queries
 from tests.emulator.tablesdb_support import fails, ids, new_id, plain, total
 
 ROWS = [
-    {"$id": "a", "title": "Hello world", "n": 1, "score": 0.5, "done": True, "due": "2026-01-01T00:00:00.000+00:00",
-     "tags": ["x", "y"], "body": "first"},
-    {"$id": "b", "title": "Hello there", "n": 2, "score": 1.5, "done": False, "due": "2026-02-01T00:00:00.000+00:00",
-     "tags": ["y"], "body": "second"},
-    {"$id": "c", "title": "Goodbye 100%", "n": 3, "score": 2.5, "done": False, "tags": [], "body": "third"},
+    {
+        "$id": "a",
+        "title": "Hello world",
+        "n": 1,
+        "score": 0.5,
+        "done": True,
+        "due": "2026-01-01T00:00:00.000+00:00",
+        "tags": ["x", "y"],
+        "body": "first",
+    },
+    {
+        "$id": "b",
+        "title": "Hello there",
+        "n": 2,
+        "score": 1.5,
+        "done": False,
+        "due": "2026-02-01T00:00:00.000+00:00",
+        "tags": ["y"],
+        "body": "second",
+    },
+    {
+        "$id": "c",
+        "title": "Goodbye 100%",
+        "n": 3,
+        "score": 2.5,
+        "done": False,
+        "tags": [],
+        "body": "third",
+    },
     {"$id": "d", "title": "Another world", "n": None, "body": None},
 ]
 
@@ -79,7 +103,10 @@ def tdb(admin_client):
         (Query.equal("$id", ["b", "d"]), ["b", "d"]),
         (Query.created_after("2000-01-01T00:00:00.000+00:00"), ["a", "b", "c", "d"]),
         (Query.created_before("2000-01-01T00:00:00.000+00:00"), []),
-        (Query.updated_between("2000-01-01T00:00:00.000+00:00", "9000-01-01T00:00:00.000+00:00"), ["a", "b", "c", "d"]),
+        (
+            Query.updated_between("2000-01-01T00:00:00.000+00:00", "9000-01-01T00:00:00.000+00:00"),
+            ["a", "b", "c", "d"],
+        ),
     ],
 )
 def test_filters(tdb, table, query, expected):
@@ -89,8 +116,11 @@ def test_filters(tdb, table, query, expected):
 
 
 def _get(emulator, path: str, params: list) -> httpx.Response:
-    return httpx.get(f"{emulator.endpoint}{path}", params=params,
-                     headers={"x-appwrite-project": emulator.project_id, "x-appwrite-key": emulator.api_key})
+    return httpx.get(
+        f"{emulator.endpoint}{path}",
+        params=params,
+        headers={"x-appwrite-project": emulator.project_id, "x-appwrite-key": emulator.api_key},
+    )
 
 
 def test_order_limit_offset_and_total(tdb, table, emulator):
@@ -108,11 +138,16 @@ def test_cursor_pagination(tdb, table):
     order = [Query.order_desc("score"), Query.limit(2)]
     first = ids(tdb.list_rows(*table, order + [Query.is_not_null("score")]))
     assert first == ["c", "b"]
-    assert ids(tdb.list_rows(*table, order + [Query.is_not_null("score"), Query.cursor_after("b")])) == ["a"]
+    assert ids(
+        tdb.list_rows(*table, order + [Query.is_not_null("score"), Query.cursor_after("b")])
+    ) == ["a"]
     assert ids(tdb.list_rows(*table, [Query.cursor_before("c")])) == ["a", "b"]
     error = fails(tdb.list_rows, *table, [Query.cursor_after("ghost")])
     assert (error.code, error.type, error.message) == (
-        400, "general_cursor_not_found", "Row 'ghost' for the 'cursor' value not found.")
+        400,
+        "general_cursor_not_found",
+        "Row 'ghost' for the 'cursor' value not found.",
+    )
     error = fails(tdb.list_rows, *table, [Query.order_asc("n"), Query.cursor_after("d")])
     assert error.type == "database_query_order_null"
 
@@ -120,14 +155,25 @@ def test_cursor_pagination(tdb, table):
 def test_encrypted_columns_cannot_be_queried(tdb, table):
     tdb.create_varchar_column(*table, "secret", 200, False, encrypt=True)
     error = fails(tdb.list_rows, *table, [Query.equal("secret", "x")])
-    assert (error.type, error.message) == ("general_query_invalid", "Invalid query: Cannot query encrypted attribute: secret")
+    assert (error.type, error.message) == (
+        "general_query_invalid",
+        "Invalid query: Cannot query encrypted attribute: secret",
+    )
     tdb.delete_column(*table, "secret")
 
 
 def test_select(tdb, table):
     rows = plain(tdb.list_rows(*table, [Query.select(["title"]), Query.limit(1)]))["rows"]
-    assert set(rows[0]) == {"$id", "$sequence", "$createdAt", "$updatedAt", "$permissions", "$databaseId",
-                            "$tableId", "title"}
+    assert set(rows[0]) == {
+        "$id",
+        "$sequence",
+        "$createdAt",
+        "$updatedAt",
+        "$permissions",
+        "$databaseId",
+        "$tableId",
+        "title",
+    }
 
 
 @pytest.mark.parametrize(
@@ -136,12 +182,18 @@ def test_select(tdb, table):
         (Query.equal("ghost", "x"), "Invalid query: Attribute not found in schema: ghost"),
         (Query.equal("n", "1"), 'Invalid query: Query value is invalid for attribute "n"'),
         (Query.search("body", "x"), 'Searching by attribute "body" requires a fulltext index.'),
-        (Query.equal("tags", "x"), 'Invalid query: Cannot query equal on attribute "tags" because it is an array.'),
+        (
+            Query.equal("tags", "x"),
+            'Invalid query: Cannot query equal on attribute "tags" because it is an array.',
+        ),
         (Query.regex("title", "^H"), "Invalid query method: regex"),
         ('{"method":"orderRandomly"}', "Invalid query method: orderRandomly"),
         ("not json", "Invalid query: Syntax error"),
-        (Query.limit(0), "Invalid query: Invalid limit: Value must be a valid range between 1 and "
-                         "9,223,372,036,854,775,807"),
+        (
+            Query.limit(0),
+            "Invalid query: Invalid limit: Value must be a valid range between 1 and "
+            "9,223,372,036,854,775,807",
+        ),
     ],
 )
 def test_invalid_queries(tdb, table, query, message):
@@ -151,7 +203,15 @@ def test_invalid_queries(tdb, table, query, message):
 
 @pytest.mark.parametrize(
     "attribute",
-    ['title" OR 1=1 --', "title; DROP TABLE items", "_uid", "sqlite_master", "n) OR (1", "$permissions", ""],
+    [
+        'title" OR 1=1 --',
+        "title; DROP TABLE items",
+        "_uid",
+        "sqlite_master",
+        "n) OR (1",
+        "$permissions",
+        "",
+    ],
 )
 def test_hostile_attribute_names_are_rejected(tdb, table, attribute):
     error = fails(tdb.list_rows, *table, [Query.equal(attribute, "x")])
@@ -159,10 +219,16 @@ def test_hostile_attribute_names_are_rejected(tdb, table, attribute):
     assert total(tdb.list_rows(*table)) == 4
 
 
-@pytest.mark.parametrize("value", ["' OR '1'='1", "x'); DROP TABLE items; --", '" OR ""="', "%", "\\"])
+@pytest.mark.parametrize(
+    "value", ["' OR '1'='1", "x'); DROP TABLE items; --", '" OR ""="', "%", "\\"]
+)
 def test_hostile_values_are_plain_data(tdb, table, value):
-    for query in (Query.equal("title", value), Query.starts_with("title", value), Query.search("title", value),
-                  Query.contains("tags", value)):
+    for query in (
+        Query.equal("title", value),
+        Query.starts_with("title", value),
+        Query.search("title", value),
+        Query.contains("tags", value),
+    ):
         assert ids(tdb.list_rows(*table, [query])) == []
     assert total(tdb.list_rows(*table)) == 4
 
@@ -187,11 +253,21 @@ def test_total_is_capped_at_5000(emulator, tdb):
     tdb.create_table(database_id, "many", "Many")
     tdb.create_integer_column(database_id, "many", "n", False)
     meta = emulator.state.extensions["tablesdb"].registry.get_table(database_id, "many")
-    with emulator.state.db.transaction() as conn:  # bulk-load 5001 rows straight into the real table
+    with (
+        emulator.state.db.transaction() as conn
+    ):  # bulk-load 5001 rows straight into the real table
         conn.executemany(
             f'INSERT INTO {meta.sql} (_uid, _createdAt, _updatedAt, _permissions, "n") VALUES (?, ?, ?, ?, ?)',
-            [(f"r{i}", "2026-01-01T00:00:00.000+00:00", "2026-01-01T00:00:00.000+00:00", json.dumps([]), i)
-             for i in range(5001)],
+            [
+                (
+                    f"r{i}",
+                    "2026-01-01T00:00:00.000+00:00",
+                    "2026-01-01T00:00:00.000+00:00",
+                    json.dumps([]),
+                    i,
+                )
+                for i in range(5001)
+            ],
         )
     result = tdb.list_rows(database_id, "many", [Query.limit(1)])
     assert total(result) == 5000 and len(plain(result)["rows"]) == 1

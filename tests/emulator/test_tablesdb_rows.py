@@ -46,18 +46,31 @@ def table(tdb, db_id):
 
 
 def test_create_and_get_row(tdb, table):
-    row = plain(tdb.create_row(*table, "r1", {"title": "Hello", "score": 2.0, "due": "2026-03-01T12:00:00+02:00"}))
+    row = plain(
+        tdb.create_row(
+            *table, "r1", {"title": "Hello", "score": 2.0, "due": "2026-03-01T12:00:00+02:00"}
+        )
+    )
     assert row["$id"] == "r1" and row["$sequence"] == "1"
     assert (row["$databaseId"], row["$tableId"], row["$permissions"]) == (*table, [])
     assert row["due"] == "2026-03-01T10:00:00.000+00:00"
-    assert (row["n"], row["score"], row["done"], row["email"], row["tags"]) == (1, 2, None, None, [])
+    assert (row["n"], row["score"], row["done"], row["email"], row["tags"]) == (
+        1,
+        2,
+        None,
+        None,
+        [],
+    )
     assert isinstance(plain(tdb.get_row(*table, "r1"))["$sequence"], str)
     assert plain(tdb.get_row(*table, "r1"))["title"] == "Hello"
     selected = plain(tdb.get_row(*table, "r1", queries=[Query.select(["title"])]))
     assert "title" in selected and "n" not in selected and selected["$id"] == "r1"
     error = fails(tdb.get_row, *table, "nope")
     assert (error.code, error.type, error.message) == (
-        404, "row_not_found", "Row with the requested ID 'nope' could not be found.")
+        404,
+        "row_not_found",
+        "Row with the requested ID 'nope' could not be found.",
+    )
     generated = plain(tdb.create_row(*table, ID.unique(), {"title": "Gen"}))
     assert len(generated["$id"]) == 20 and generated["$sequence"] == "2"
 
@@ -75,20 +88,49 @@ def test_duplicates_and_unique_indexes(tdb, table):
     [
         ({"n": 2}, 'Missing required attribute "title"'),
         ({"title": "x", "nope": 1}, 'Unknown attribute: "nope"'),
-        ({"title": "x" * 21}, 'Attribute "title" has invalid type. Value must be a valid string and no longer than 20 chars'),
-        ({"title": 5}, 'Attribute "title" has invalid type. Value must be a valid string and no longer than 20 chars'),
-        ({"title": "x", "n": 11}, 'Attribute "n" has invalid format. Value must be a valid range between 0 and 10'),
-        ({"title": "x", "n": "3"}, 'Attribute "n" has invalid type. Value must be a valid signed 32-bit integer '
-                                   'between -2,147,483,648 and 2,147,483,647'),
-        ({"title": "x", "done": "yes"}, 'Attribute "done" has invalid type. Value must be a valid boolean'),
-        ({"title": "x", "score": "1.5"}, 'Attribute "score" has invalid type. Value must be a valid float'),
-        ({"title": "x", "due": "tomorrow"}, 'Attribute "due" has invalid type. Value must be valid date between '
-                                            '1000-01-01 00:00:00 and 9999-12-31 23:59:59.'),
-        ({"title": "x", "email": "no"}, 'Attribute "email" has invalid format. Value must be a valid email address'),
-        ({"title": "x", "status": "gone"}, 'Attribute "status" has invalid format. Value must be one of (draft, published)'),
+        (
+            {"title": "x" * 21},
+            'Attribute "title" has invalid type. Value must be a valid string and no longer than 20 chars',
+        ),
+        (
+            {"title": 5},
+            'Attribute "title" has invalid type. Value must be a valid string and no longer than 20 chars',
+        ),
+        (
+            {"title": "x", "n": 11},
+            'Attribute "n" has invalid format. Value must be a valid range between 0 and 10',
+        ),
+        (
+            {"title": "x", "n": "3"},
+            'Attribute "n" has invalid type. Value must be a valid signed 32-bit integer '
+            "between -2,147,483,648 and 2,147,483,647",
+        ),
+        (
+            {"title": "x", "done": "yes"},
+            'Attribute "done" has invalid type. Value must be a valid boolean',
+        ),
+        (
+            {"title": "x", "score": "1.5"},
+            'Attribute "score" has invalid type. Value must be a valid float',
+        ),
+        (
+            {"title": "x", "due": "tomorrow"},
+            'Attribute "due" has invalid type. Value must be valid date between '
+            "1000-01-01 00:00:00 and 9999-12-31 23:59:59.",
+        ),
+        (
+            {"title": "x", "email": "no"},
+            'Attribute "email" has invalid format. Value must be a valid email address',
+        ),
+        (
+            {"title": "x", "status": "gone"},
+            'Attribute "status" has invalid format. Value must be one of (draft, published)',
+        ),
         ({"title": "x", "tags": "a"}, 'Attribute "tags" must be an array'),
-        ({"title": "x", "tags": ["ok", "toolong"]},
-         "Attribute \"tags['1']\" has invalid type. Value must be a valid string and no longer than 5 chars"),
+        (
+            {"title": "x", "tags": ["ok", "toolong"]},
+            "Attribute \"tags['1']\" has invalid type. Value must be a valid string and no longer than 5 chars",
+        ),
     ],
 )
 def test_structure_errors(tdb, table, data, message):
@@ -99,7 +141,9 @@ def test_structure_errors(tdb, table, data, message):
 
 def test_bad_row_requests(tdb, table, admin_client, emulator):
     error = fails(tdb.create_row, *table, "x" * 37, {"title": "x"})
-    assert error.type == "general_argument_invalid" and error.message.startswith("Invalid `rowId` param:")
+    assert error.type == "general_argument_invalid" and error.message.startswith(
+        "Invalid `rowId` param:"
+    )
     error = fails(tdb.create_row, *table, "r9", {})
     assert (error.code, error.type) == (400, "row_missing_data")
     error = fails(tdb.update_row, *table, "nope", {})
@@ -107,13 +151,26 @@ def test_bad_row_requests(tdb, table, admin_client, emulator):
     import httpx
 
     url = f"{emulator.endpoint}/tablesdb/{table[0]}/tables/{table[1]}/rows"
-    headers = {"x-appwrite-project": emulator.project_id, "x-appwrite-key": emulator.api_key,
-               "content-type": "application/json"}
-    for body in (b"{not json", b"[1,2]", b'{"rowId":"r1","data":"[1]"}', b'{"rowId":5,"data":{"title":"x"}}',
-                 b'{"rowId":"r1","data":{"title":"x"},"rows":[{}]}', b'{"rowId":"r1","data":{"title":"x"},"permissions":"x"}'):
+    headers = {
+        "x-appwrite-project": emulator.project_id,
+        "x-appwrite-key": emulator.api_key,
+        "content-type": "application/json",
+    }
+    for body in (
+        b"{not json",
+        b"[1,2]",
+        b'{"rowId":"r1","data":"[1]"}',
+        b'{"rowId":5,"data":{"title":"x"}}',
+        b'{"rowId":"r1","data":{"title":"x"},"rows":[{}]}',
+        b'{"rowId":"r1","data":{"title":"x"},"permissions":"x"}',
+    ):
         answer = httpx.post(url, content=body, headers=headers)
         assert 400 <= answer.status_code < 500, (body, answer.text)
-        assert answer.json()["type"] in ("general_argument_invalid", "general_bad_request", "row_missing_data")
+        assert answer.json()["type"] in (
+            "general_argument_invalid",
+            "general_bad_request",
+            "row_missing_data",
+        )
 
 
 def test_update_upsert_and_delete(tdb, table):
@@ -131,14 +188,21 @@ def test_update_upsert_and_delete(tdb, table):
 
 
 def test_bulk_operations(tdb, table):
-    created = plain(tdb.create_rows(*table, [{"$id": "a", "title": "A", "n": 2}, {"title": "B", "n": 5}]))
+    created = plain(
+        tdb.create_rows(*table, [{"$id": "a", "title": "A", "n": 2}, {"title": "B", "n": 5}])
+    )
     assert created["total"] == 2 and created["rows"][0]["$id"] == "a"
-    error = fails(tdb.create_rows, *table, [{"$id": "c", "title": "C"}, {"$id": "a", "title": "dup"}])
+    error = fails(
+        tdb.create_rows, *table, [{"$id": "c", "title": "C"}, {"$id": "a", "title": "dup"}]
+    )
     assert (error.code, error.type) == (409, "row_already_exists")
     assert fails(tdb.get_row, *table, "c").type == "row_not_found"  # all or nothing
     upserted = plain(tdb.upsert_rows(*table, [{"$id": "a", "n": 9}, {"$id": "d", "title": "D"}]))
     assert upserted["total"] == 2
-    assert plain(tdb.get_row(*table, "a"))["title"] == "A" and plain(tdb.get_row(*table, "a"))["n"] == 9
+    assert (
+        plain(tdb.get_row(*table, "a"))["title"] == "A"
+        and plain(tdb.get_row(*table, "a"))["n"] == 9
+    )
     changed = plain(tdb.update_rows(*table, {"done": True}, [Query.greater_than("n", 3)]))
     assert changed["total"] == 2 and all(r["done"] for r in changed["rows"])
     deleted = plain(tdb.delete_rows(*table, [Query.equal("done", True)]))
@@ -155,27 +219,46 @@ def test_increment_and_decrement(tdb, table):
     assert plain(tdb.increment_row_column(*table, "r1", "score", 0.25))["score"] == 1.75
     error = fails(tdb.increment_row_column, *table, "r1", "n", 5, max=10)
     assert (error.code, error.type, error.message) == (
-        400, "column_limit_exceeded", 'tablesDB "n" has reached the maximum value of 10')
+        400,
+        "column_limit_exceeded",
+        'tablesDB "n" has reached the maximum value of 10',
+    )
     error = fails(tdb.decrement_row_column, *table, "r1", "n", 7, min=0)
     assert error.message == 'tablesDB "n" has reached the minimum value of 0'
     error = fails(tdb.increment_row_column, *table, "r1", "title")
-    assert (error.type, error.message) == ("attribute_type_invalid", 'tablesDB "title" is not a number')
+    assert (error.type, error.message) == (
+        "attribute_type_invalid",
+        'tablesDB "title" is not a number',
+    )
     error = fails(tdb.increment_row_column, *table, "nope", "n")
     assert (error.code, error.type) == (404, "column_not_found")
     error = fails(tdb.increment_row_column, *table, "r1", "n", -1)
-    assert (error.type, error.message) == ("general_argument_invalid", "Value must be numeric and greater than 0")
+    assert (error.type, error.message) == (
+        "general_argument_invalid",
+        "Value must be numeric and greater than 0",
+    )
 
 
 def test_api_key_may_set_dates(tdb, table):
-    row = plain(tdb.create_row(*table, "r1", {"title": "x", "$createdAt": "2020-01-01T00:00:00.000+00:00",
-                                               "$sequence": "99"}))
+    row = plain(
+        tdb.create_row(
+            *table,
+            "r1",
+            {"title": "x", "$createdAt": "2020-01-01T00:00:00.000+00:00", "$sequence": "99"},
+        )
+    )
     assert row["$createdAt"] == "2020-01-01T00:00:00.000+00:00" and row["$sequence"] != "99"
 
 
 def test_rows_survive_a_restart(tmp_path):
     state = EmulatorState.open(tmp_path)
     server = start(state)
-    client = Client().set_endpoint(server.endpoint).set_project(state.project_id).set_key(state.admin_key)
+    client = (
+        Client()
+        .set_endpoint(server.endpoint)
+        .set_project(state.project_id)
+        .set_key(state.admin_key)
+    )
     tdb = TablesDB(client)
     tdb.create("keep", "Keep")
     tdb.create_table("keep", "t", "T")
@@ -187,7 +270,12 @@ def test_rows_survive_a_restart(tmp_path):
     state = EmulatorState.open(tmp_path)
     server = start(state)
     try:
-        client = Client().set_endpoint(server.endpoint).set_project(state.project_id).set_key(state.admin_key)
+        client = (
+            Client()
+            .set_endpoint(server.endpoint)
+            .set_project(state.project_id)
+            .set_key(state.admin_key)
+        )
         tdb = TablesDB(client)
         assert plain(tdb.get_row("keep", "t", "r1"))["title"] == "persisted"
         assert ids(tdb.list_rows("keep", "t", [Query.search("title", "persist")])) == ["r1"]
@@ -200,8 +288,18 @@ def test_update_operators(tdb, table):
     from appwrite.operator import Operator
 
     tdb.create_row(*table, "r1", {"title": "x", "n": 5, "tags": ["a"], "done": False})
-    row = plain(tdb.update_row(*table, "r1", {"n": Operator.increment(10, 9), "tags": Operator.array_append(["b"]),
-                                              "done": Operator.toggle(), "title": Operator.string_concat("y")}))
+    row = plain(
+        tdb.update_row(
+            *table,
+            "r1",
+            {
+                "n": Operator.increment(10, 9),
+                "tags": Operator.array_append(["b"]),
+                "done": Operator.toggle(),
+                "title": Operator.string_concat("y"),
+            },
+        )
+    )
     assert (row["n"], row["tags"], row["done"], row["title"]) == (9, ["a", "b"], True, "xy")
     error = fails(tdb.update_row, *table, "r1", {"title": Operator.increment(1)})
     assert (error.code, error.type) == (400, "general_bad_request")

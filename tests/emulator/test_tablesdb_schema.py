@@ -41,7 +41,11 @@ def table_id(tdb, db_id):
 def test_database_lifecycle(tdb):
     database_id = new_id("db")
     created = plain(tdb.create(database_id, "Main"))
-    assert created["$id"] == database_id and created["type"] == "tablesdb" and created["enabled"] is True
+    assert (
+        created["$id"] == database_id
+        and created["type"] == "tablesdb"
+        and created["enabled"] is True
+    )
     assert created["$createdAt"].endswith("+00:00") and len(created["$createdAt"]) == 29
     assert plain(tdb.get(database_id))["name"] == "Main"
     listed = plain(tdb.list(queries=[Query.equal("name", "Main")]))
@@ -61,19 +65,35 @@ def test_unique_ids_and_invalid_ids(tdb):
     for bad in ("x" * 37, "_leading", "has space", "a$b"):
         error = fails(tdb.create, bad, "Bad")
         assert (error.code, error.type) == (400, "general_argument_invalid")
-        assert error.message.startswith("Invalid `databaseId` param: Parameter must contain at most 36 chars.")
+        assert error.message.startswith(
+            "Invalid `databaseId` param: Parameter must contain at most 36 chars."
+        )
 
 
 def test_table_lifecycle(tdb, db_id):
     table_id = new_id("t")
-    table = plain(tdb.create_table(db_id, table_id, "Tasks", permissions=[Permission.write(Role.users())],
-                                   row_security=True))
+    table = plain(
+        tdb.create_table(
+            db_id,
+            table_id,
+            "Tasks",
+            permissions=[Permission.write(Role.users())],
+            row_security=True,
+        )
+    )
     assert table["$permissions"] == ['create("users")', 'update("users")', 'delete("users")']
     assert (table["rowSecurity"], table["enabled"], table["databaseId"]) == (True, True, db_id)
-    assert (table["bytesMax"], table["bytesUsed"], table["columns"], table["indexes"]) == (65535, 1067, [], [])
+    assert (table["bytesMax"], table["bytesUsed"], table["columns"], table["indexes"]) == (
+        65535,
+        1067,
+        [],
+        [],
+    )
     assert table_id in [t["$id"] for t in plain(tdb.list_tables(db_id))["tables"]]
     updated = plain(tdb.update_table(db_id, table_id, "Renamed"))
-    assert updated["name"] == "Renamed" and updated["rowSecurity"] is False  # Appwrite resets it when omitted
+    assert (
+        updated["name"] == "Renamed" and updated["rowSecurity"] is False
+    )  # Appwrite resets it when omitted
     assert updated["$permissions"] == table["$permissions"]  # kept when omitted
     error = fails(tdb.create_table, db_id, table_id, "Again")
     assert (error.code, error.type) == (409, "table_already_exists")
@@ -104,8 +124,13 @@ def test_every_column_type_has_its_model(tdb, db_id, table_id):
     ]
     got = {m["key"]: m for m in map(plain, models)}
     assert [(got[k]["type"], got[k].get("format")) for k in ("f", "e", "u", "ip", "en", "d")] == [
-        ("double", None), ("string", "email"), ("string", "url"), ("string", "ip"), ("string", "enum"),
-        ("datetime", "datetime")]
+        ("double", None),
+        ("string", "email"),
+        ("string", "url"),
+        ("string", "ip"),
+        ("string", "enum"),
+        ("datetime", "datetime"),
+    ]
     assert got["v"]["size"] == 100 and got["v"]["default"] == "x"
     assert (got["i"]["min"], got["i"]["max"], got["i"]["default"]) == (0, 100, 5)
     assert got["d"]["default"] == "2026-01-01T08:00:00.000+00:00"
@@ -118,7 +143,10 @@ def test_every_column_type_has_its_model(tdb, db_id, table_id):
     table = plain(tdb.get_table(db_id, table_id))
     # base + varchar(100) 4n+1, 3 texts, string(50), int, double, bool, datetime, email(254), url(2000), ip(39),
     # enum(255), array
-    assert table["bytesUsed"] == 1067 + 401 + 20 * 3 + 201 + 4 + 8 + 1 + 7 + 1017 + 8002 + 157 + 1021 + 20
+    assert (
+        table["bytesUsed"]
+        == 1067 + 401 + 20 * 3 + 201 + 4 + 8 + 1 + 7 + 1017 + 8002 + 157 + 1021 + 20
+    )
 
 
 def test_default_integer_bounds_and_width(tdb, db_id, table_id):
@@ -129,7 +157,9 @@ def test_default_integer_bounds_and_width(tdb, db_id, table_id):
 
 def test_update_and_rename_column(tdb, db_id, table_id):
     tdb.create_integer_column(db_id, table_id, "n", False, min=0, max=10)
-    updated = plain(tdb.update_integer_column(db_id, table_id, "n", False, 3, min=0, max=20, new_key="count"))
+    updated = plain(
+        tdb.update_integer_column(db_id, table_id, "n", False, 3, min=0, max=20, new_key="count")
+    )
     assert (updated["key"], updated["max"], updated["default"]) == ("count", 20, 3)
     assert fails(tdb.get_column, db_id, table_id, "n").type == "column_not_found"
     tdb.create_varchar_column(db_id, table_id, "name", 10, True)
@@ -140,26 +170,57 @@ def test_update_and_rename_column(tdb, db_id, table_id):
 @pytest.mark.parametrize(
     "create, kind, message",
     [
-        (lambda t, a: t.create_integer_column(*a, "x", False, min=5, max=1), "column_value_invalid",
-         "Minimum value must be lesser than maximum value"),
-        (lambda t, a: t.create_integer_column(*a, "x", False, min=0, max=5, default=9), "column_value_invalid",
-         "Value must be a valid range between 0 and 5"),
-        (lambda t, a: t.create_varchar_column(*a, "x", 10, True, default="a"), "column_default_unsupported",
-         "Cannot set default value for required column"),
-        (lambda t, a: t.create_varchar_column(*a, "x", 10, False, default="a", array=True),
-         "column_default_unsupported", "Cannot set default value for array columns"),
-        (lambda t, a: t.create_enum_column(*a, "x", ["a"], False, default="z"), "column_value_invalid",
-         "Default value not found in elements"),
-        (lambda t, a: t.create_varchar_column(*a, "x", 3, False, default="long"), "column_value_invalid",
-         "Value must be a valid string and no longer than 3 chars"),
-        (lambda t, a: t.create_email_column(*a, "x", False, default="nope"), "general_argument_invalid",
-         "Invalid `default` param: Value must be a valid email address"),
-        (lambda t, a: t.create_varchar_column(*a, "x", 16382, False), "general_argument_invalid",
-         "Invalid `size` param: Value must be a valid range between 1 and 16,381"),
-        (lambda t, a: t.create_varchar_column(*a, "$x", 10, False), "general_argument_invalid",
-         "Invalid `key` param: Parameter must contain at most 36 chars. Valid chars are a-z, A-Z, 0-9, period, "
-         "hyphen, and underscore. Can't start with a special char"),
-        (lambda t, a: t.create_varchar_column(*a, "x; DROP TABLE y", 10, False), "general_argument_invalid", None),
+        (
+            lambda t, a: t.create_integer_column(*a, "x", False, min=5, max=1),
+            "column_value_invalid",
+            "Minimum value must be lesser than maximum value",
+        ),
+        (
+            lambda t, a: t.create_integer_column(*a, "x", False, min=0, max=5, default=9),
+            "column_value_invalid",
+            "Value must be a valid range between 0 and 5",
+        ),
+        (
+            lambda t, a: t.create_varchar_column(*a, "x", 10, True, default="a"),
+            "column_default_unsupported",
+            "Cannot set default value for required column",
+        ),
+        (
+            lambda t, a: t.create_varchar_column(*a, "x", 10, False, default="a", array=True),
+            "column_default_unsupported",
+            "Cannot set default value for array columns",
+        ),
+        (
+            lambda t, a: t.create_enum_column(*a, "x", ["a"], False, default="z"),
+            "column_value_invalid",
+            "Default value not found in elements",
+        ),
+        (
+            lambda t, a: t.create_varchar_column(*a, "x", 3, False, default="long"),
+            "column_value_invalid",
+            "Value must be a valid string and no longer than 3 chars",
+        ),
+        (
+            lambda t, a: t.create_email_column(*a, "x", False, default="nope"),
+            "general_argument_invalid",
+            "Invalid `default` param: Value must be a valid email address",
+        ),
+        (
+            lambda t, a: t.create_varchar_column(*a, "x", 16382, False),
+            "general_argument_invalid",
+            "Invalid `size` param: Value must be a valid range between 1 and 16,381",
+        ),
+        (
+            lambda t, a: t.create_varchar_column(*a, "$x", 10, False),
+            "general_argument_invalid",
+            "Invalid `key` param: Parameter must contain at most 36 chars. Valid chars are a-z, A-Z, 0-9, period, "
+            "hyphen, and underscore. Can't start with a special char",
+        ),
+        (
+            lambda t, a: t.create_varchar_column(*a, "x; DROP TABLE y", 10, False),
+            "general_argument_invalid",
+            None,
+        ),
     ],
 )
 def test_column_definition_errors(tdb, db_id, table_id, create, kind, message):
@@ -181,7 +242,10 @@ def test_duplicate_and_missing_columns(tdb, db_id, table_id):
     assert (error.code, error.type) == (409, "column_already_exists")
     error = fails(tdb.delete_column, db_id, table_id, "ghost")
     assert (error.code, error.type, error.message) == (
-        404, "column_not_found", "Column with the requested key 'ghost' could not be found.")
+        404,
+        "column_not_found",
+        "Column with the requested key 'ghost' could not be found.",
+    )
     tdb.delete_column(db_id, table_id, "flag")
     assert plain(tdb.list_columns(db_id, table_id))["total"] == 0
 
@@ -192,13 +256,23 @@ def test_indexes(tdb, db_id, table_id):
     tdb.create_varchar_column(*t, "tags", 10, False, array=True)
     index = plain(tdb.create_index(*t, "by_title", "key", ["title"], ["DESC"]))
     assert (index["$id"], index["type"], index["columns"], index["orders"], index["status"]) == (
-        "by_title", "key", ["title"], ["DESC"], "available")
-    assert plain(tdb.create_index(*t, "uniq", "unique", ["title", "$createdAt"]))["type"] == "unique"
+        "by_title",
+        "key",
+        ["title"],
+        ["DESC"],
+        "available",
+    )
+    assert (
+        plain(tdb.create_index(*t, "uniq", "unique", ["title", "$createdAt"]))["type"] == "unique"
+    )
     assert plain(tdb.create_index(*t, "ft", "fulltext", ["title"]))["type"] == "fulltext"
     assert plain(tdb.get_index(*t, "ft"))["columns"] == ["title"]
     assert plain(tdb.list_indexes(*t))["total"] == 3
     assert [i["key"] for i in plain(tdb.get_table(*t))["indexes"]] == ["by_title", "uniq", "ft"]
-    assert fails(tdb.create_index, *t, "by_title", "key", ["title"]).type == "column_index_already_exists"
+    assert (
+        fails(tdb.create_index, *t, "by_title", "key", ["title"]).type
+        == "column_index_already_exists"
+    )
     assert fails(tdb.create_index, *t, "bad", "key", ["ghost"]).type == "column_unknown"
     assert fails(tdb.create_index, *t, "arr", "key", ["tags"]).type == "column_index_invalid"
     error = fails(tdb.delete_column, *t, "title")
@@ -211,13 +285,19 @@ def test_indexes(tdb, db_id, table_id):
 
 def test_inline_columns_and_indexes_on_create(tdb, db_id):
     table_id = new_id("inline")
-    table = plain(tdb.create_table(
-        db_id, table_id, "Inline",
-        columns=[{"key": "title", "type": "varchar", "size": 50, "required": True},
-                 {"key": "kind", "type": "enum", "elements": ["a", "b"], "required": False},
-                 {"key": "n", "type": "integer", "required": False, "min": 0, "max": 9}],
-        indexes=[{"key": "by_n", "type": "key", "attributes": ["n"]}],
-    ))
+    table = plain(
+        tdb.create_table(
+            db_id,
+            table_id,
+            "Inline",
+            columns=[
+                {"key": "title", "type": "varchar", "size": 50, "required": True},
+                {"key": "kind", "type": "enum", "elements": ["a", "b"], "required": False},
+                {"key": "n", "type": "integer", "required": False, "min": 0, "max": 9},
+            ],
+            indexes=[{"key": "by_n", "type": "key", "attributes": ["n"]}],
+        )
+    )
     assert [c["key"] for c in table["columns"]] == ["title", "kind", "n"]
     assert table["columns"][1]["format"] == "enum"
     assert [i["key"] for i in table["indexes"]] == ["by_n"]
@@ -245,11 +325,18 @@ def test_bigint_columns(tdb, db_id, table_id):
 
 
 def test_inline_definitions_are_validated_like_routes(tdb, db_id):
-    error = fails(tdb.create_table, db_id, new_id("bad"), "Bad",
-                  columns=[{"key": "title", "type": "varchar", "size": "big", "required": False}])
+    error = fails(
+        tdb.create_table,
+        db_id,
+        new_id("bad"),
+        "Bad",
+        columns=[{"key": "title", "type": "varchar", "size": "big", "required": False}],
+    )
     assert (error.code, error.type) == (400, "general_argument_invalid")
     assert error.message.startswith("Invalid `size` param:")
-    error = fails(tdb.create_table, db_id, new_id("bad"), "Bad", columns=[{"key": "x", "type": "polygon"}])
+    error = fails(
+        tdb.create_table, db_id, new_id("bad"), "Bad", columns=[{"key": "x", "type": "polygon"}]
+    )
     assert error.type == "column_type_invalid"
 
 
@@ -257,7 +344,12 @@ def test_keys_clash_case_insensitively(tdb, db_id, table_id):
     tdb.create_varchar_column(db_id, table_id, "Title", 10, False)
     error = fails(tdb.create_varchar_column, db_id, table_id, "title", 10, False)
     assert (error.code, error.type) == (409, "column_already_exists")
-    renamed = plain(tdb.update_varchar_column(db_id, table_id, "Title", False, None, new_key="TITLE"))
+    renamed = plain(
+        tdb.update_varchar_column(db_id, table_id, "Title", False, None, new_key="TITLE")
+    )
     assert renamed["key"] == "TITLE"
     tdb.create_index(db_id, table_id, "IX", "key", ["TITLE"])
-    assert fails(tdb.create_index, db_id, table_id, "ix", "key", ["TITLE"]).type == "column_index_already_exists"
+    assert (
+        fails(tdb.create_index, db_id, table_id, "ix", "key", ["TITLE"]).type
+        == "column_index_already_exists"
+    )

@@ -12,28 +12,54 @@ from appwrite.query import Query
 from tests.emulator.spec import require_spec
 from tests.emulator.tablesdb_support import new_id
 
-
 MODELS = {
-    "varchar": "columnVarchar", "text": "columnText", "mediumtext": "columnMediumtext", "longtext": "columnLongtext",
-    "string": "columnString", "integer": "columnInteger", "float": "columnFloat", "boolean": "columnBoolean",
-    "datetime": "columnDatetime", "email": "columnEmail", "url": "columnUrl", "ip": "columnIp", "enum": "columnEnum",
+    "varchar": "columnVarchar",
+    "text": "columnText",
+    "mediumtext": "columnMediumtext",
+    "longtext": "columnLongtext",
+    "string": "columnString",
+    "integer": "columnInteger",
+    "float": "columnFloat",
+    "boolean": "columnBoolean",
+    "datetime": "columnDatetime",
+    "email": "columnEmail",
+    "url": "columnUrl",
+    "ip": "columnIp",
+    "enum": "columnEnum",
 }
 
 
 class Api:
     def __init__(self, emulator, spec):
-        self.http = httpx.Client(base_url=emulator.endpoint, headers={
-            "x-appwrite-project": emulator.project_id, "x-appwrite-key": emulator.api_key})
+        self.http = httpx.Client(
+            base_url=emulator.endpoint,
+            headers={"x-appwrite-project": emulator.project_id, "x-appwrite-key": emulator.api_key},
+        )
         self.spec = spec
 
-    def __call__(self, method: str, path: str, expect: int, body: dict | None = None, params=None,
-                 model: str | None = None):
+    def __call__(
+        self,
+        method: str,
+        path: str,
+        expect: int,
+        body: dict | None = None,
+        params=None,
+        model: str | None = None,
+    ):
         """Call and validate; `model` names the spec schema where the route's own is ambiguous."""
-        answer = self.http.request(method, path, params=params,
-                                   content=json.dumps(body or {}) if method != "GET" else None,
-                                   headers={"content-type": "application/json"})
+        answer = self.http.request(
+            method,
+            path,
+            params=params,
+            content=json.dumps(body or {}) if method != "GET" else None,
+            headers={"content-type": "application/json"},
+        )
         assert answer.status_code == expect, (method, path, answer.status_code, answer.text)
-        data = answer.json() if answer.headers["content-type"].startswith("application/json") else answer.content
+        data = (
+            answer.json()
+            if answer.headers["content-type"].startswith("application/json")
+            else answer.content
+        )
         if expect == 204:
             assert not answer.headers["content-type"].startswith("application/json") and data == b""
         if model is None:
@@ -55,14 +81,29 @@ def test_schema_endpoints_match_the_spec(api):
     api("GET", "/tablesdb", 200)
     api("GET", f"/tablesdb/{db}", 200)
     api("PUT", f"/tablesdb/{db}", 200, {"name": "Spec 2"})
-    api("POST", f"/tablesdb/{db}/tables", 201, {"tableId": "t", "name": "T", "permissions": ['read("any")']})
+    api(
+        "POST",
+        f"/tablesdb/{db}/tables",
+        201,
+        {"tableId": "t", "name": "T", "permissions": ['read("any")']},
+    )
     api("GET", f"/tablesdb/{db}/tables", 200)
     api("PUT", f"/tablesdb/{db}/tables/t", 200, {"name": "T2", "rowSecurity": True})
     base = f"/tablesdb/{db}/tables/t"
     columns = {
-        "varchar": {"size": 20}, "text": {}, "mediumtext": {}, "longtext": {}, "string": {"size": 10},
-        "integer": {"min": 0, "max": 9}, "float": {"min": 0.5, "max": 2.5}, "boolean": {}, "datetime": {},
-        "email": {}, "url": {}, "ip": {}, "enum": {"elements": ["a", "b"]},
+        "varchar": {"size": 20},
+        "text": {},
+        "mediumtext": {},
+        "longtext": {},
+        "string": {"size": 10},
+        "integer": {"min": 0, "max": 9},
+        "float": {"min": 0.5, "max": 2.5},
+        "boolean": {},
+        "datetime": {},
+        "email": {},
+        "url": {},
+        "ip": {},
+        "enum": {"elements": ["a", "b"]},
     }
     for kind, extra in columns.items():
         api("POST", f"{base}/columns/{kind}", 202, {"key": f"c_{kind}", "required": False, **extra})
@@ -73,7 +114,12 @@ def test_schema_endpoints_match_the_spec(api):
             update["elements"] = ["a", "b", "c"]
         api("PATCH", f"{base}/columns/{kind}/c_{kind}", 200, update)
     api("GET", f"{base}/columns", 200)
-    api("POST", f"{base}/indexes", 202, {"key": "ix", "type": "key", "columns": ["c_integer"], "orders": ["ASC"]})
+    api(
+        "POST",
+        f"{base}/indexes",
+        202,
+        {"key": "ix", "type": "key", "columns": ["c_integer"], "orders": ["ASC"]},
+    )
     api("POST", f"{base}/indexes", 202, {"key": "ft", "type": "fulltext", "columns": ["c_varchar"]})
     api("GET", f"{base}/indexes/ix", 200)
     api("GET", f"{base}/indexes", 200)
@@ -87,9 +133,19 @@ def test_schema_endpoints_match_the_spec(api):
 def test_row_endpoints_match_the_spec(api):
     db = new_id("spec")
     api("POST", "/tablesdb", 201, {"databaseId": db, "name": "Spec"})
-    api("POST", f"/tablesdb/{db}/tables", 201, {"tableId": "t", "name": "T", "columns": [
-        {"key": "title", "type": "varchar", "size": 20, "required": False},
-        {"key": "n", "type": "integer", "required": False}]})
+    api(
+        "POST",
+        f"/tablesdb/{db}/tables",
+        201,
+        {
+            "tableId": "t",
+            "name": "T",
+            "columns": [
+                {"key": "title", "type": "varchar", "size": 20, "required": False},
+                {"key": "n", "type": "integer", "required": False},
+            ],
+        },
+    )
     rows = f"/tablesdb/{db}/tables/t/rows"
     api("POST", rows, 201, {"rowId": "r1", "data": {"title": "a", "n": 1}})
     # bulk create shares createRow's route; the spec only lists the single-row answer
@@ -109,12 +165,34 @@ def test_row_endpoints_match_the_spec(api):
 def test_transaction_endpoints_match_the_spec(api):
     db = new_id("spec")
     api("POST", "/tablesdb", 201, {"databaseId": db, "name": "Spec"})
-    api("POST", f"/tablesdb/{db}/tables", 201, {"tableId": "t", "name": "T", "columns": [
-        {"key": "title", "type": "varchar", "size": 20, "required": False}]})
+    api(
+        "POST",
+        f"/tablesdb/{db}/tables",
+        201,
+        {
+            "tableId": "t",
+            "name": "T",
+            "columns": [{"key": "title", "type": "varchar", "size": 20, "required": False}],
+        },
+    )
     txn = api("POST", "/tablesdb/transactions", 201, {"ttl": 120})["$id"]
     api("GET", "/tablesdb/transactions", 200)
-    api("POST", f"/tablesdb/transactions/{txn}/operations", 201, {"operations": [
-        {"action": "create", "databaseId": db, "tableId": "t", "rowId": "r1", "data": {"title": "x"}}]})
+    api(
+        "POST",
+        f"/tablesdb/transactions/{txn}/operations",
+        201,
+        {
+            "operations": [
+                {
+                    "action": "create",
+                    "databaseId": db,
+                    "tableId": "t",
+                    "rowId": "r1",
+                    "data": {"title": "x"},
+                }
+            ]
+        },
+    )
     api("GET", f"/tablesdb/transactions/{txn}", 200)
     api("PATCH", f"/tablesdb/transactions/{txn}", 200, {"commit": True})
     api("DELETE", f"/tablesdb/transactions/{txn}", 204)
@@ -122,9 +200,15 @@ def test_transaction_endpoints_match_the_spec(api):
 
 
 def test_error_bodies_have_appwrite_shape(emulator):
-    answer = httpx.get(f"{emulator.endpoint}/tablesdb/nope", headers={
-        "x-appwrite-project": emulator.project_id, "x-appwrite-key": emulator.api_key})
+    answer = httpx.get(
+        f"{emulator.endpoint}/tablesdb/nope",
+        headers={"x-appwrite-project": emulator.project_id, "x-appwrite-key": emulator.api_key},
+    )
     assert answer.status_code == 404
     assert answer.headers["content-type"].startswith("application/json")
-    assert answer.json() == {"message": "Database with the requested ID 'nope' could not be found.", "code": 404,
-                             "type": "database_not_found", "version": "1.9.6"}
+    assert answer.json() == {
+        "message": "Database with the requested ID 'nope' could not be found.",
+        "code": 404,
+        "type": "database_not_found",
+        "version": "1.9.6",
+    }

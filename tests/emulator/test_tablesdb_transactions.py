@@ -20,7 +20,9 @@ def tdb(admin_client) -> TablesDB:
 def table(tdb):
     db = new_id("tx")
     tdb.create(db, "Transactions")
-    tdb.create_table(db, "t", "T", permissions=[Permission.read(Role.users()), Permission.create(Role.users())])
+    tdb.create_table(
+        db, "t", "T", permissions=[Permission.read(Role.users()), Permission.create(Role.users())]
+    )
     tdb.create_varchar_column(db, "t", "title", 20, True)
     tdb.create_integer_column(db, "t", "n", False, min=0, max=100)
     return db, "t"
@@ -28,8 +30,12 @@ def table(tdb):
 
 def test_staged_writes_are_invisible_until_commit(tdb, table):
     txn = plain(tdb.create_transaction())
-    assert (txn["status"], txn["operations"]) == ("pending", 0) and txn["expiresAt"] > txn["$createdAt"]
-    staged = plain(tdb.create_row(*table, "r1", {"title": "new", "n": 1}, transaction_id=txn["$id"]))
+    assert (txn["status"], txn["operations"]) == ("pending", 0) and txn["expiresAt"] > txn[
+        "$createdAt"
+    ]
+    staged = plain(
+        tdb.create_row(*table, "r1", {"title": "new", "n": 1}, transaction_id=txn["$id"])
+    )
     assert staged["$id"] == "r1" and staged["title"] == "new"
     tdb.update_row(*table, "r1", {"title": "newer"}, transaction_id=txn["$id"])
     tdb.increment_row_column(*table, "r1", "n", 2, transaction_id=txn["$id"])
@@ -67,7 +73,10 @@ def test_commit_is_all_or_nothing(tdb, table):
 def test_staging_is_checked_against_the_transaction_state(tdb, table):
     txn = plain(tdb.create_transaction())["$id"]
     tdb.create_row(*table, "dup", {"title": "x"}, transaction_id=txn)
-    assert fails(tdb.create_row, *table, "dup", {"title": "y"}, transaction_id=txn).type == "row_already_exists"
+    assert (
+        fails(tdb.create_row, *table, "dup", {"title": "y"}, transaction_id=txn).type
+        == "row_already_exists"
+    )
     error = fails(tdb.create_row, *table, "bad", {"n": 1}, transaction_id=txn)
     assert error.type == "row_invalid_structure"
     assert plain(tdb.get_transaction(txn))["operations"] == 1
@@ -75,14 +84,34 @@ def test_staging_is_checked_against_the_transaction_state(tdb, table):
 
 def test_bulk_operations_and_raw_operations(tdb, table):
     db, table_id = table
-    tdb.create_rows(db, table_id, [{"$id": "k1", "title": "keep", "n": 1}, {"$id": "k2", "title": "drop", "n": 2}])
+    tdb.create_rows(
+        db,
+        table_id,
+        [{"$id": "k1", "title": "keep", "n": 1}, {"$id": "k2", "title": "drop", "n": 2}],
+    )
     txn = plain(tdb.create_transaction())["$id"]
     tdb.update_rows(db, table_id, {"n": 50}, [Query.equal("title", "keep")], transaction_id=txn)
     tdb.delete_rows(db, table_id, [Query.equal("title", "drop")], transaction_id=txn)
-    result = plain(tdb.create_operations(txn, [
-        {"action": "create", "databaseId": db, "tableId": table_id, "rowId": "op1", "data": {"title": "op"}},
-        {"action": "bulkCreate", "databaseId": db, "tableId": table_id, "data": [{"$id": "op2", "title": "op"}]},
-    ]))
+    result = plain(
+        tdb.create_operations(
+            txn,
+            [
+                {
+                    "action": "create",
+                    "databaseId": db,
+                    "tableId": table_id,
+                    "rowId": "op1",
+                    "data": {"title": "op"},
+                },
+                {
+                    "action": "bulkCreate",
+                    "databaseId": db,
+                    "tableId": table_id,
+                    "data": [{"$id": "op2", "title": "op"}],
+                },
+            ],
+        )
+    )
     assert result["operations"] == 4
     tdb.update_transaction(txn, commit=True)
     assert ids(tdb.list_rows(db, table_id)) == ["k1", "op1", "op2"]
@@ -94,8 +123,11 @@ def test_session_users_stage_their_own_writes(tdb, table, make_user, user_client
     as_user = TablesDB(user_client(user))
     txn = plain(as_user.create_transaction())["$id"]
     row = plain(as_user.create_row(*table, "mine", {"title": "u"}, transaction_id=txn))
-    assert row["$permissions"] == [f'read("user:{user["$id"]}")', f'update("user:{user["$id"]}")',
-                                   f'delete("user:{user["$id"]}")']
+    assert row["$permissions"] == [
+        f'read("user:{user["$id"]}")',
+        f'update("user:{user["$id"]}")',
+        f'delete("user:{user["$id"]}")',
+    ]
     as_user.update_transaction(txn, commit=True)
     assert plain(tdb.get_row(*table, "mine"))["$permissions"] == row["$permissions"]
 
@@ -105,7 +137,10 @@ def test_transaction_errors(tdb):
     assert (error.code, error.type) == (404, "transaction_not_found")
     txn = plain(tdb.create_transaction())["$id"]
     assert fails(tdb.update_transaction, txn).message == "Either commit or rollback must be true"
-    assert fails(tdb.update_transaction, txn, commit=True, rollback=True).type == "general_argument_invalid"
+    assert (
+        fails(tdb.update_transaction, txn, commit=True, rollback=True).type
+        == "general_argument_invalid"
+    )
     assert fails(tdb.create_transaction, ttl=10).type == "general_argument_invalid"
     assert txn in [t["$id"] for t in plain(tdb.list_transactions())["transactions"]]
     tdb.delete_transaction(txn)
@@ -118,7 +153,7 @@ def test_expired_transactions_refuse_work(tdb, table):
     import time_machine
 
     txn = plain(tdb.create_transaction(ttl=60))["$id"]
-    with time_machine.travel(dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=2)):
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(minutes=2)):
         error = fails(tdb.create_row, *table, "late", {"title": "x"}, transaction_id=txn)
     assert (error.code, error.type) == (410, "transaction_expired")
 

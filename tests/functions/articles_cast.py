@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 from urllib.parse import urlencode
 
 import httpx
@@ -34,15 +34,19 @@ class Cast:
     _jwts: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def assemble(cls, appwrite: AppwriteTestClient, site_admin: dict) -> "Cast":
-        users = {kind: appwrite.create_user(f"{kind}-{uuid.uuid4().hex[:10]}@example.com", name=kind)
-                 for kind in ("author", "member", "editor", "team_admin", "owner", "stranger")}
+    def assemble(cls, appwrite: AppwriteTestClient, site_admin: dict) -> Cast:
+        users = {
+            kind: appwrite.create_user(f"{kind}-{uuid.uuid4().hex[:10]}@example.com", name=kind)
+            for kind in ("author", "member", "editor", "team_admin", "owner", "stranger")
+        }
         users["site_admin"] = site_admin
         team_id = unique("team")
         Teams(appwrite.as_user(users["owner"])).create(team_id, "Desk")  # the creator is its owner
         teams = Teams(appwrite.admin_client())
         for kind, roles in ROLES.items():
-            teams.create_membership(team_id, roles, user_id=users[kind]["$id"])  # key: confirmed at once
+            teams.create_membership(
+                team_id, roles, user_id=users[kind]["$id"]
+            )  # key: confirmed at once
         return cls(appwrite, team_id, users)
 
     def id(self, kind: str) -> str:
@@ -53,7 +57,9 @@ class Cast:
             self._jwts[kind] = self.appwrite.jwt_for(self.users[kind])
         return self._jwts[kind]
 
-    def call(self, kind: Optional[str], method: str, path: str, json: Any = None, **kwargs: Any) -> httpx.Response:
+    def call(
+        self, kind: str | None, method: str, path: str, json: Any = None, **kwargs: Any
+    ) -> httpx.Response:
         """A request to the function URL as `kind` (None or "guest": no JWT); `params` become the query."""
         headers = dict(kwargs.pop("headers", {}) or {})
         params = kwargs.pop("params", None)
@@ -61,10 +67,16 @@ class Cast:
             path += "?" + urlencode(params)
         if kind not in (None, "guest"):
             headers["authorization"] = f"Bearer {self.jwt(kind)}"
-        return self.appwrite.invoke_http(FUNCTION, path, method=method, json=json, headers=headers, **kwargs)
+        return self.appwrite.invoke_http(
+            FUNCTION, path, method=method, json=json, headers=headers, **kwargs
+        )
 
     def create(self, kind: str = "author", *, team: bool = True, **fields: Any) -> dict:
-        body = {"title": fields.pop("title", "A story"), "body": fields.pop("body", "Words, words."), **fields}
+        body = {
+            "title": fields.pop("title", "A story"),
+            "body": fields.pop("body", "Words, words."),
+            **fields,
+        }
         if team:
             body["teamId"] = self.team_id
         response = self.call(kind, "POST", "/articles", body)

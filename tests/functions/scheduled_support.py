@@ -20,8 +20,13 @@ ROOT = Path(__file__).resolve().parents[2]
 _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc")
 
 
-def function_entry(function_id: str, *, as_id: str | None = None, vars: dict[str, str] | None = None,
-                   **overrides: Any) -> dict:
+def function_entry(
+    function_id: str,
+    *,
+    as_id: str | None = None,
+    vars: dict[str, str] | None = None,
+    **overrides: Any,
+) -> dict:
     """The function's appwrite.json entry, optionally under another id and with variables."""
     manifest = json.loads((ROOT / "appwrite.json").read_text())
     entry = next(f for f in manifest["functions"] if f["$id"] == function_id)

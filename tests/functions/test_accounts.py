@@ -46,17 +46,28 @@ def profile_rows(tables, user_id):
 # -- POST /signup ---------------------------------------------------------------------------------
 
 
-def test_signup_creates_the_user_and_exactly_one_profile(appwrite, call, tables, users_api, unique_email):
+def test_signup_creates_the_user_and_exactly_one_profile(
+    appwrite, call, tables, users_api, unique_email
+):
     email = unique_email("Signup").upper()
     with appwrite.caused_executions() as executions:
-        response = call("POST", "/signup", json={"email": email, "password": "correct horse", "name": " Ann Lee "})
+        response = call(
+            "POST",
+            "/signup",
+            json={"email": email, "password": "correct horse", "name": " Ann Lee "},
+        )
 
     assert response.status_code == 201, response.text
     body = response.json()
     user, profile = body["user"], body["profile"]
     assert set(body) == {"user", "profile"}
     assert not SECRETS & set(user)
-    assert (user["email"], user["name"], user["status"], user["labels"]) == (email.lower(), "Ann Lee", True, [])
+    assert (user["email"], user["name"], user["status"], user["labels"]) == (
+        email.lower(),
+        "Ann Lee",
+        True,
+        [],
+    )
     assert profile["$id"] == user["$id"]
     assert (profile["displayName"], profile["articleCount"]) == ("Ann Lee", 0)
     assert "correct horse" not in response.text
@@ -72,7 +83,9 @@ def test_signup_creates_the_user_and_exactly_one_profile(appwrite, call, tables,
     assert sorted(row["$permissions"]) == sorted(['read("any")', f'update("user:{user["$id"]}")'])
 
     assert users_api.get(user["$id"])["email"] == email.lower()
-    session = Account(appwrite.guest_client()).create_email_password_session(email.lower(), "correct horse")
+    session = Account(appwrite.guest_client()).create_email_password_session(
+        email.lower(), "correct horse"
+    )
     assert session["userId"] == user["$id"]
 
 
@@ -86,27 +99,50 @@ def test_signup_through_a_rest_execution(appwrite, unique_email):
 
 def test_a_taken_email_is_409_in_any_case(call, unique_email):
     email = unique_email("taken")
-    first = call("POST", "/signup", json={"email": email, "password": "password-123", "name": "First"})
+    first = call(
+        "POST", "/signup", json={"email": email, "password": "password-123", "name": "First"}
+    )
     assert first.status_code == 201
-    again = call("POST", "/signup", json={"email": email.upper(), "password": "password-456", "name": "Second"})
+    again = call(
+        "POST",
+        "/signup",
+        json={"email": email.upper(), "password": "password-456", "name": "Second"},
+    )
     assert again.status_code == 409
-    assert error(again) == {"code": "email_taken", "message": "An account with this email address already exists.",
-                            "details": []}
+    assert error(again) == {
+        "code": "email_taken",
+        "message": "An account with this email address already exists.",
+        "details": [],
+    }
 
 
-@pytest.mark.parametrize("payload, paths", [
-    ({}, ["/email", "/name", "/password"]),
-    ({"email": "not-an-email", "password": "password-123", "name": "N"}, ["/email", "/email"]),  # format, pattern
-    ({"email": "a@b", "password": "password-123", "name": "N"}, ["/email"]),
-    ({"email": "ok@example.com", "password": "short", "name": "N"}, ["/password"]),
-    ({"email": "ok@example.com", "password": "p" * 257, "name": "N"}, ["/password"]),
-    ({"email": "ok@example.com", "password": "password-123", "name": "n" * 129}, ["/name"]),
-    ({"email": "ok@example.com", "password": "password-123", "name": "   "}, ["/name"]),
-    ({"email": "ok@example.com", "password": "password-123", "name": ""}, ["/name"]),
-    ({"email": 5, "password": ["x"], "name": None}, ["/email", "/name", "/password"]),
-    ({"email": "ok@example.com", "password": "password-123", "name": "N", "labels": ["admin"]}, ["/labels"]),
-    ([], [""]),
-])
+@pytest.mark.parametrize(
+    "payload, paths",
+    [
+        ({}, ["/email", "/name", "/password"]),
+        (
+            {"email": "not-an-email", "password": "password-123", "name": "N"},
+            ["/email", "/email"],
+        ),  # format, pattern
+        ({"email": "a@b", "password": "password-123", "name": "N"}, ["/email"]),
+        ({"email": "ok@example.com", "password": "short", "name": "N"}, ["/password"]),
+        ({"email": "ok@example.com", "password": "p" * 257, "name": "N"}, ["/password"]),
+        ({"email": "ok@example.com", "password": "password-123", "name": "n" * 129}, ["/name"]),
+        ({"email": "ok@example.com", "password": "password-123", "name": "   "}, ["/name"]),
+        ({"email": "ok@example.com", "password": "password-123", "name": ""}, ["/name"]),
+        ({"email": 5, "password": ["x"], "name": None}, ["/email", "/name", "/password"]),
+        (
+            {
+                "email": "ok@example.com",
+                "password": "password-123",
+                "name": "N",
+                "labels": ["admin"],
+            },
+            ["/labels"],
+        ),
+        ([], [""]),
+    ],
+)
 def test_signup_validation_lists_every_problem_with_its_pointer(call, payload, paths):
     response = call("POST", "/signup", json=payload)
     assert response.status_code == 400
@@ -116,24 +152,39 @@ def test_signup_validation_lists_every_problem_with_its_pointer(call, payload, p
 
 def test_signup_with_an_empty_or_broken_body_is_400(call):
     assert error(call("POST", "/signup"))["code"] == "empty_body"
-    broken = call("POST", "/signup", body=b'{"email": ', headers={"content-type": "application/json"})
+    broken = call(
+        "POST", "/signup", body=b'{"email": ', headers={"content-type": "application/json"}
+    )
     assert (broken.status_code, error(broken)["code"]) == (400, "invalid_json")
 
 
 def test_a_body_over_1_mib_is_413(call):
-    response = call("POST", "/signup", body=b" " * (1024 * 1024 + 1), headers={"content-type": "application/json"})
+    response = call(
+        "POST",
+        "/signup",
+        body=b" " * (1024 * 1024 + 1),
+        headers={"content-type": "application/json"},
+    )
     assert (response.status_code, error(response)["code"]) == (413, "payload_too_large")
 
 
 def test_a_name_at_the_limit_is_accepted(call, unique_email):
-    response = call("POST", "/signup", json={"email": unique_email("long"), "password": "p" * 8, "name": "é" * 128})
+    response = call(
+        "POST",
+        "/signup",
+        json={"email": unique_email("long"), "password": "p" * 8, "name": "é" * 128},
+    )
     assert response.status_code == 201, response.text
     assert response.json()["profile"]["displayName"] == "é" * 128
 
 
 def test_wrong_method_is_405_and_unknown_path_404(call):
     wrong = call("GET", "/signup")
-    assert (wrong.status_code, wrong.headers["allow"], error(wrong)["code"]) == (405, "POST", "method_not_allowed")
+    assert (wrong.status_code, wrong.headers["allow"], error(wrong)["code"]) == (
+        405,
+        "POST",
+        "method_not_allowed",
+    )
     assert call("PUT", "/users").status_code == 405
     assert call("POST", "/users/x/status").headers["allow"] == "PATCH"
     missing = call("GET", "/nope")
@@ -143,14 +194,26 @@ def test_wrong_method_is_405_and_unknown_path_404(call):
 # -- authentication ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("method, path", [
-    ("GET", "/users"), ("GET", "/users/someone"), ("PATCH", "/users/someone/status"), ("DELETE", "/users/someone"),
-])
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("GET", "/users"),
+        ("GET", "/users/someone"),
+        ("PATCH", "/users/someone/status"),
+        ("DELETE", "/users/someone"),
+    ],
+)
 def test_every_user_route_needs_a_verified_jwt(call, method, path):
     missing = call(method, path, json={"active": False})
     assert (missing.status_code, error(missing)["code"]) == (401, "missing_jwt")
-    forged = call(method, path, headers={"authorization": "Bearer eyJhbGciOiJIUzI1NiJ9.eyJ1c2VySWQiOiJ4In0.c2ln",
-                                         "x-appwrite-user-id": "someone"})
+    forged = call(
+        method,
+        path,
+        headers={
+            "authorization": "Bearer eyJhbGciOiJIUzI1NiJ9.eyJ1c2VySWQiOiJ4In0.c2ln",
+            "x-appwrite-user-id": "someone",
+        },
+    )
     assert (forged.status_code, error(forged)["code"]) == (401, "invalid_jwt")
 
 
@@ -180,7 +243,9 @@ def test_admin_lists_users_with_search_total_and_cursor_pages(call, site_admin, 
     assert page["nextCursor"] == ids[1]
     assert all(not SECRETS & set(u) for u in page["users"])
 
-    second = call("GET", f"/users?search={word}&limit=2&cursor={page['nextCursor']}", user=site_admin).json()
+    second = call(
+        "GET", f"/users?search={word}&limit=2&cursor={page['nextCursor']}", user=site_admin
+    ).json()
     assert [u["$id"] for u in second["users"]] == ids[2:]
     assert second["nextCursor"] is None and second["total"] == 3
 
@@ -190,7 +255,9 @@ def test_admin_filters_users_by_status(call, site_admin, crowd):
     active = call("GET", f"/users?search={word}&status=active", user=site_admin).json()
     blocked = call("GET", f"/users?search={word}&status=blocked", user=site_admin).json()
     assert [u["$id"] for u in active["users"]] == ids[:2] and active["total"] == 2
-    assert [u["$id"] for u in blocked["users"]] == ids[2:] and blocked["users"][0]["status"] is False
+    assert [u["$id"] for u in blocked["users"]] == ids[2:] and blocked["users"][0][
+        "status"
+    ] is False
 
 
 def test_listing_defaults_to_25(call, site_admin, appwrite, unique_email):
@@ -200,11 +267,20 @@ def test_listing_defaults_to_25(call, site_admin, appwrite, unique_email):
     assert len(page["users"]) == 25 and page["nextCursor"] == page["users"][-1]["$id"]
 
 
-@pytest.mark.parametrize("query, paths", [
-    ("limit=0", ["/limit"]), ("limit=101", ["/limit"]), ("limit=ten", ["/limit"]), ("limit=-1", ["/limit"]),
-    ("status=deleted", ["/status"]), ("cursor=bad%20id", ["/cursor"]), ("search=" + "s" * 257, ["/search"]),
-    ("sort=name", ["/sort"]), ("limit=0&status=x", ["/limit", "/status"]),
-])
+@pytest.mark.parametrize(
+    "query, paths",
+    [
+        ("limit=0", ["/limit"]),
+        ("limit=101", ["/limit"]),
+        ("limit=ten", ["/limit"]),
+        ("limit=-1", ["/limit"]),
+        ("status=deleted", ["/status"]),
+        ("cursor=bad%20id", ["/cursor"]),
+        ("search=" + "s" * 257, ["/search"]),
+        ("sort=name", ["/sort"]),
+        ("limit=0&status=x", ["/limit", "/status"]),
+    ],
+)
 def test_bad_list_parameters_are_400_with_pointers(call, site_admin, query, paths):
     response = call("GET", f"/users?{query}", user=site_admin)
     assert response.status_code == 400
@@ -228,10 +304,14 @@ def test_list_parameters_and_pages_pure():
     from functions.accounts.src.listing import ListParams, list_queries, page, parse_list_query
 
     assert parse_list_query({}) == ListParams(limit=25)
-    assert parse_list_query({"search": "", "limit": "3", "status": "blocked", "cursor": "u1"}) == \
-        ListParams(search=None, status="blocked", cursor="u1", limit=3)
+    assert parse_list_query(
+        {"search": "", "limit": "3", "status": "blocked", "cursor": "u1"}
+    ) == ListParams(search=None, status="blocked", cursor="u1", limit=3)
     assert list_queries(ListParams(status="blocked", cursor="u1", limit=3)) == [
-        Query.limit(4), Query.equal("status", [False]), Query.cursor_after("u1")]
+        Query.limit(4),
+        Query.equal("status", [False]),
+        Query.cursor_after("u1"),
+    ]
     users = [{"$id": f"u{i}", "password": "hash"} for i in range(4)]
     assert page({"total": 9, "users": users}, ListParams(limit=3))["nextCursor"] == "u2"
     last = page({"total": 9, "users": users[:2]}, ListParams(limit=3))
@@ -280,7 +360,9 @@ def test_admin_blocks_and_unblocks_a_user(call, site_admin, member, users_api):
     assert blocked.json()["status"] is False and not SECRETS & set(blocked.json())
     assert users_api.get(member["$id"])["status"] is False
 
-    locked_out = call("GET", f"/users/{member['$id']}", user=member)  # a blocked user's JWT is refused
+    locked_out = call(
+        "GET", f"/users/{member['$id']}", user=member
+    )  # a blocked user's JWT is refused
     assert (locked_out.status_code, error(locked_out)["code"]) == (401, "invalid_jwt")
 
     unblocked = call("PATCH", path, json={"active": True}, user=site_admin)
@@ -288,10 +370,16 @@ def test_admin_blocks_and_unblocks_a_user(call, site_admin, member, users_api):
     assert call("GET", f"/users/{member['$id']}", user=member).status_code == 200
 
 
-@pytest.mark.parametrize("payload, paths", [
-    ({}, ["/active"]), ({"active": "no"}, ["/active"]), ({"active": 0}, ["/active"]),
-    ({"active": True, "reason": "x"}, ["/reason"]), ([], [""]),
-])
+@pytest.mark.parametrize(
+    "payload, paths",
+    [
+        ({}, ["/active"]),
+        ({"active": "no"}, ["/active"]),
+        ({"active": 0}, ["/active"]),
+        ({"active": True, "reason": "x"}, ["/reason"]),
+        ([], [""]),
+    ],
+)
 def test_status_body_is_validated(call, site_admin, member, payload, paths):
     response = call("PATCH", f"/users/{member['$id']}/status", json=payload, user=site_admin)
     assert (response.status_code, pointers(response)) == (400, paths)
@@ -302,7 +390,9 @@ def test_status_is_for_admins_of_known_users_and_never_their_own_block(call, sit
     assert (denied.status_code, error(denied)["code"]) == (403, "forbidden")
     missing = call("PATCH", "/users/nosuchuser123/status", json={"active": False}, user=site_admin)
     assert (missing.status_code, error(missing)["code"]) == (404, "user_not_found")
-    own = call("PATCH", f"/users/{site_admin['$id']}/status", json={"active": False}, user=site_admin)
+    own = call(
+        "PATCH", f"/users/{site_admin['$id']}/status", json={"active": False}, user=site_admin
+    )
     assert (own.status_code, error(own)["code"]) == (409, "cannot_block_self")
 
 
@@ -311,9 +401,17 @@ def test_status_is_for_admins_of_known_users_and_never_their_own_block(call, sit
 
 def article(tables, appwrite, author_id, status, title):
     with appwrite.caused_executions():  # let enrich-article finish before the test goes on
-        row = tables.create_row("newsroom", "articles", "unique()", {
-            "title": title, "body": "Some words.", "authorId": author_id, "status": status,
-        })
+        row = tables.create_row(
+            "newsroom",
+            "articles",
+            "unique()",
+            {
+                "title": title,
+                "body": "Some words.",
+                "authorId": author_id,
+                "status": status,
+            },
+        )
     return row["$id"]
 
 
@@ -327,13 +425,19 @@ def row_exists(tables, table, row_id):
 
 
 def test_a_user_deletes_their_account_profile_and_unpublished_articles(
-        appwrite, call, tables, users_api, unique_email):
-    response = call("POST", "/signup", json={"email": unique_email("leaver"), "password": "password-123",
-                                             "name": "Leaver"})
+    appwrite, call, tables, users_api, unique_email
+):
+    response = call(
+        "POST",
+        "/signup",
+        json={"email": unique_email("leaver"), "password": "password-123", "name": "Leaver"},
+    )
     user = response.json()["user"]
     other = appwrite.create_user(unique_email("stayer"))
-    mine = {s: article(tables, appwrite, user["$id"], s, f"{s} by leaver")
-            for s in ("draft", "scheduled", "archived", "published")}
+    mine = {
+        s: article(tables, appwrite, user["$id"], s, f"{s} by leaver")
+        for s in ("draft", "scheduled", "archived", "published")
+    }
     theirs = article(tables, appwrite, other["$id"], "draft", "draft by stayer")
 
     deleted = call("DELETE", f"/users/{user['$id']}", user=user["$id"])
@@ -344,21 +448,31 @@ def test_a_user_deletes_their_account_profile_and_unpublished_articles(
         users_api.get(user["$id"])
     assert gone.value.code == 404
     assert profile_rows(tables, user["$id"])["total"] == 0
-    assert [s for s, row_id in mine.items() if row_exists(tables, "articles", row_id)] == ["published"]
+    assert [s for s, row_id in mine.items() if row_exists(tables, "articles", row_id)] == [
+        "published"
+    ]
     assert row_exists(tables, "articles", theirs)
 
 
-def test_an_admin_deletes_another_user_even_without_a_profile(call, site_admin, appwrite, tables, unique_email):
+def test_an_admin_deletes_another_user_even_without_a_profile(
+    call, site_admin, appwrite, tables, unique_email
+):
     victim = appwrite.create_user(unique_email("victim"))
     appwrite.wait_for_executions()
     tables.delete_row("newsroom", "profiles", victim["$id"])
     deleted = call("DELETE", f"/users/{victim['$id']}", user=site_admin)
-    assert deleted.json() == {"userId": victim["$id"], "profileDeleted": False, "articlesDeleted": 0}
+    assert deleted.json() == {
+        "userId": victim["$id"],
+        "profileDeleted": False,
+        "articlesDeleted": 0,
+    }
     again = call("DELETE", f"/users/{victim['$id']}", user=site_admin)
     assert (again.status_code, error(again)["code"]) == (404, "user_not_found")
 
 
-def test_deleting_someone_else_is_403_for_non_admins(call, member, appwrite, users_api, unique_email):
+def test_deleting_someone_else_is_403_for_non_admins(
+    call, member, appwrite, users_api, unique_email
+):
     other = appwrite.create_user(unique_email("spared"))
     denied = call("DELETE", f"/users/{other['$id']}", user=member)
     assert (denied.status_code, error(denied)["code"]) == (403, "forbidden")
@@ -412,7 +526,9 @@ def test_signup_keeps_the_profile_provision_profile_made_first(appwrite, tables,
 
     with appwrite.caused_executions() as executions:
         user = appwrite.create_user(unique_email("race"), name="Racer")
-    assert [e["responseStatusCode"] for e in executions if e["functionId"] == "provision-profile"] == [201]
+    assert [
+        e["responseStatusCode"] for e in executions if e["functionId"] == "provision-profile"
+    ] == [201]
     users, scoped_tables = scoped_services(appwrite, accounts_scopes())
 
     profile = ensure_profile(scoped_tables, users, user)
@@ -421,7 +537,9 @@ def test_signup_keeps_the_profile_provision_profile_made_first(appwrite, tables,
     assert profile_rows(tables, user["$id"])["total"] == 1
 
 
-def test_signup_removes_the_user_again_when_the_profile_cannot_be_written(appwrite, users_api, unique_email):
+def test_signup_removes_the_user_again_when_the_profile_cannot_be_written(
+    appwrite, users_api, unique_email
+):
     from functions.accounts.src.signup import create_user, ensure_profile
 
     users, scoped_tables = scoped_services(appwrite, ["users.write"])  # deployed without rows.write

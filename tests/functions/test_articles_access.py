@@ -13,13 +13,19 @@ from tests.functions.articles_cast import KINDS, Cast
 # kind → (read draft, update, delete) as HTTP statuses for a draft article. 404: the caller
 # may not even read it; 403: reads but may not do this; 401: a guest (no JWT).
 DRAFT = {
-    "author": (200, 200, 204), "member": (200, 403, 403), "editor": (200, 200, 403),
-    "team_admin": (200, 200, 204), "owner": (200, 200, 204), "site_admin": (200, 200, 204),
-    "stranger": (404, 404, 404), "guest": (404, 401, 401),
+    "author": (200, 200, 204),
+    "member": (200, 403, 403),
+    "editor": (200, 200, 403),
+    "team_admin": (200, 200, 204),
+    "owner": (200, 200, 204),
+    "site_admin": (200, 200, 204),
+    "stranger": (404, 404, 404),
+    "guest": (404, 401, 401),
 }
 # Published: everybody reads; who may change or delete is the same, the others get 403.
-PUBLISHED = {kind: (200, 403 if u == 404 else u, 403 if d == 404 else d)
-             for kind, (_, u, d) in DRAFT.items()}
+PUBLISHED = {
+    kind: (200, 403 if u == 404 else u, 403 if d == 404 else d) for kind, (_, u, d) in DRAFT.items()
+}
 
 
 @pytest.fixture(scope="module")
@@ -29,10 +35,21 @@ def cast(appwrite, site_admin):
 
 def seed(cast, tables, status):
     """A team article by the author, written with the key (as the function writes it)."""
-    data = {"title": "Matrix", "body": "b", "authorId": cast.id("author"), "teamId": cast.team_id,
-            "status": status, "publishedAt": "2026-01-01T00:00:00.000+00:00" if status == "published" else None}
-    return tables.create_row("newsroom", "articles", ID.unique(), data,
-                             article_permissions(cast.id("author"), cast.team_id, status))
+    data = {
+        "title": "Matrix",
+        "body": "b",
+        "authorId": cast.id("author"),
+        "teamId": cast.team_id,
+        "status": status,
+        "publishedAt": "2026-01-01T00:00:00.000+00:00" if status == "published" else None,
+    }
+    return tables.create_row(
+        "newsroom",
+        "articles",
+        ID.unique(),
+        data,
+        article_permissions(cast.id("author"), cast.team_id, status),
+    )
 
 
 def sdk_allows(call) -> bool:
@@ -65,14 +82,20 @@ def test_the_matrix_through_the_url_and_the_sdk(cast, tables, kind, status):
     sdk = cast.sdk_tables(kind)
     fresh = seed(cast, tables, status)
     assert sdk_allows(lambda: sdk.get_row("newsroom", "articles", fresh["$id"])) == (read == 200)
-    assert sdk_allows(lambda: sdk.update_row("newsroom", "articles", fresh["$id"], {"summary": kind})) == (
-        update == 200)
-    assert sdk_allows(lambda: sdk.delete_row("newsroom", "articles", fresh["$id"])) == (delete == 204)
+    assert sdk_allows(
+        lambda: sdk.update_row("newsroom", "articles", fresh["$id"], {"summary": kind})
+    ) == (update == 200)
+    assert sdk_allows(lambda: sdk.delete_row("newsroom", "articles", fresh["$id"])) == (
+        delete == 204
+    )
 
 
 def test_a_failed_update_changes_nothing(cast, tables):
     row = seed(cast, tables, "draft")
-    assert cast.call("member", "PATCH", f"/articles/{row['$id']}", {"title": "hijack"}).status_code == 403
+    assert (
+        cast.call("member", "PATCH", f"/articles/{row['$id']}", {"title": "hijack"}).status_code
+        == 403
+    )
     assert cast.call("member", "POST", f"/articles/{row['$id']}/archive").status_code == 403
     after = tables.get_row("newsroom", "articles", row["$id"])
     assert (after["title"], after["status"]) == ("Matrix", "draft")
@@ -86,7 +109,13 @@ def test_a_member_who_left_the_team_loses_access(cast, appwrite, tables):
     teams = Teams(appwrite.admin_client())
     membership = teams.create_membership(cast.team_id, ["editor"], user_id=leaver["$id"])
     row = seed(cast, tables, "draft")
-    assert appwrite.invoke_http("articles", f"/articles/{row['$id']}", user=leaver).status_code == 200
+    assert (
+        appwrite.invoke_http("articles", f"/articles/{row['$id']}", user=leaver).status_code == 200
+    )
     teams.delete_membership(cast.team_id, membership["$id"])
-    assert not teams.list_memberships(cast.team_id, queries=[Query.equal("userId", [leaver["$id"]])])["memberships"]
-    assert appwrite.invoke_http("articles", f"/articles/{row['$id']}", user=leaver).status_code == 404
+    assert not teams.list_memberships(
+        cast.team_id, queries=[Query.equal("userId", [leaver["$id"]])]
+    )["memberships"]
+    assert (
+        appwrite.invoke_http("articles", f"/articles/{row['$id']}", user=leaver).status_code == 404
+    )

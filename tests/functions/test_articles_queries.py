@@ -8,7 +8,13 @@ import pytest
 from appwrite.query import Query
 
 from functions.articles.shared import BadRequest, Identity  # the function's own copy of shared
-from functions.articles.src.listing import ListParams, list_queries, page, parse_list_query, readable_by
+from functions.articles.src.listing import (
+    ListParams,
+    list_queries,
+    page,
+    parse_list_query,
+    readable_by,
+)
 
 USER = Identity(id="u1", email="u1@example.com", name="U")
 ADMIN = Identity(id="a1", email="a1@example.com", name="A", labels=("admin",))
@@ -19,10 +25,29 @@ def test_defaults():
 
 
 def test_every_parameter_is_read():
-    params = parse_list_query({"status": "draft", "tag": "city", "authorId": "u2", "teamId": "desk", "q": "budget",
-                               "cursor": "abc", "limit": "7", "order": "oldest", "unused": ""})
-    assert params == ListParams(status="draft", tag="city", author_id="u2", team_id="desk", q="budget",
-                                cursor="abc", limit=7, order="oldest")
+    params = parse_list_query(
+        {
+            "status": "draft",
+            "tag": "city",
+            "authorId": "u2",
+            "teamId": "desk",
+            "q": "budget",
+            "cursor": "abc",
+            "limit": "7",
+            "order": "oldest",
+            "unused": "",
+        }
+    )
+    assert params == ListParams(
+        status="draft",
+        tag="city",
+        author_id="u2",
+        team_id="desk",
+        q="budget",
+        cursor="abc",
+        limit=7,
+        order="oldest",
+    )
 
 
 def test_bad_parameters_are_listed_together():
@@ -32,7 +57,9 @@ def test_bad_parameters_are_listed_together():
 
 
 def test_what_the_runtime_leaves_encoded_is_decoded():
-    assert parse_list_query({"q": "%2Bcity %3d %26 %3B 100%", "tag": "a%2Bb"}).q == "+city = & ; 100%"
+    assert (
+        parse_list_query({"q": "%2Bcity %3d %26 %3B 100%", "tag": "a%2Bb"}).q == "+city = & ; 100%"
+    )
     assert parse_list_query({"tag": "a%2bb"}).tag == "a+b"
 
 
@@ -46,8 +73,13 @@ def test_site_admins_read_everything():
 
 def test_users_read_published_own_and_team_rows():
     [only] = readable_by(USER, ["desk", "arts"])
-    assert only == Query.or_queries([Query.equal("status", ["published"]), Query.equal("authorId", ["u1"]),
-                                     Query.equal("teamId", ["arts", "desk"])])
+    assert only == Query.or_queries(
+        [
+            Query.equal("status", ["published"]),
+            Query.equal("authorId", ["u1"]),
+            Query.equal("teamId", ["arts", "desk"]),
+        ]
+    )
 
 
 def test_many_teams_are_split_into_queries_of_at_most_100_values():
@@ -57,11 +89,19 @@ def test_many_teams_are_split_into_queries_of_at_most_100_values():
 
 
 def test_list_queries_in_order():
-    params = ListParams(status="published", tag="city", q="budget", cursor="c1", limit=10, order="published")
+    params = ListParams(
+        status="published", tag="city", q="budget", cursor="c1", limit=10, order="published"
+    )
     assert list_queries(params, None, []) == [
-        Query.equal("status", ["published"]), Query.equal("status", ["published"]), Query.contains("tags", ["city"]),
-        Query.search("title", "budget"), Query.order_desc("publishedAt"), Query.order_desc("$createdAt"),
-        Query.cursor_after("c1"), Query.limit(11)]
+        Query.equal("status", ["published"]),
+        Query.equal("status", ["published"]),
+        Query.contains("tags", ["city"]),
+        Query.search("title", "budget"),
+        Query.order_desc("publishedAt"),
+        Query.order_desc("$createdAt"),
+        Query.cursor_after("c1"),
+        Query.limit(11),
+    ]
 
 
 @pytest.mark.parametrize("fetched, next_cursor", [(3, "r1"), (2, None), (0, None)])

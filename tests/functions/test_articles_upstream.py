@@ -24,8 +24,14 @@ class Overloaded(BaseHTTPRequestHandler):
         self.seen.append(f"{self.command} {self.path}")
         length = int(self.headers.get("content-length") or 0)
         self.rfile.read(length)
-        body = json.dumps({"message": "Server Error", "code": 503, "type": "general_server_error",
-                           "version": "1.8.0"}).encode()
+        body = json.dumps(
+            {
+                "message": "Server Error",
+                "code": 503,
+                "type": "general_server_error",
+                "version": "1.8.0",
+            }
+        ).encode()
         self.send_response(503)
         self.send_header("content-type", "application/json")
         self.send_header("content-length", str(len(body)))
@@ -46,20 +52,31 @@ def worker(tmp_path_factory):
     spec = load_manifest(ROOT / "appwrite.json").function("articles")
     workdir = tmp_path_factory.mktemp("articles-upstream")
     root = deploy_dir(spec, workdir / "deployment", ROOT)
-    env = function_env(function_id=spec.id, function_name=spec.name, deployment_id="upstream", project_id="newsroom",
-                       endpoint=f"http://127.0.0.1:{server.server_address[1]}/v1", runtime=spec.runtime)
-    deployment = Deployment(spec.id, root=root, entrypoint=spec.entrypoint, env=env, timeout=spec.timeout)
+    env = function_env(
+        function_id=spec.id,
+        function_name=spec.name,
+        deployment_id="upstream",
+        project_id="newsroom",
+        endpoint=f"http://127.0.0.1:{server.server_address[1]}/v1",
+        runtime=spec.runtime,
+    )
+    deployment = Deployment(
+        spec.id, root=root, entrypoint=spec.entrypoint, env=env, timeout=spec.timeout
+    )
     with Executor(workdir=workdir / "workers") as executor:
         yield (lambda **kwargs: executor.execute(deployment, **kwargs)), Overloaded.seen
     server.shutdown()
     server.server_close()
 
 
-@pytest.mark.parametrize("method, path, headers", [
-    ("GET", "/articles/abc", {}),
-    ("GET", "/articles", {}),
-    ("POST", "/articles/abc/publish", {"authorization": "Bearer aaa.bbb.ccc"}),
-])
+@pytest.mark.parametrize(
+    "method, path, headers",
+    [
+        ("GET", "/articles/abc", {}),
+        ("GET", "/articles", {}),
+        ("POST", "/articles/abc/publish", {"authorization": "Bearer aaa.bbb.ccc"}),
+    ],
+)
 def test_persistent_upstream_failures_are_503_after_retries(worker, method, path, headers):
     execute, seen = worker
     before = len(seen)

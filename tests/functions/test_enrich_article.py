@@ -29,15 +29,22 @@ def new_author(tables, count=0):
 
 def create_article(appwrite, author, title="A title", body=BODY, **fields):
     data = {"title": title, "body": body, "authorId": author, "status": "draft", **fields}
-    row, executions = appwrite.emit_row_created("articles", data, permissions=[f'read("user:{author}")'])
+    row, executions = appwrite.emit_row_created(
+        "articles", data, permissions=[f'read("user:{author}")']
+    )
     return row, executions
 
 
 def redeliver(appwrite, row):
     """The same event again, as Appwrite would deliver it (payload = the Row model at creation)."""
-    execution = appwrite.stack.functions.execute(Invocation(
-        "enrich-article", "event", body=json.dumps(row),
-        event=f"databases.{DB}.collections.articles.documents.{row['$id']}.create"))
+    execution = appwrite.stack.functions.execute(
+        Invocation(
+            "enrich-article",
+            "event",
+            body=json.dumps(row),
+            event=f"databases.{DB}.collections.articles.documents.{row['$id']}.create",
+        )
+    )
     return execution["responseStatusCode"], json.loads(execution["responseBody"])
 
 
@@ -55,7 +62,8 @@ def test_creating_an_article_enriches_it_once_and_triggers_nothing_else(appwrite
     row, executions = create_article(appwrite, author, title=title)
 
     assert [(e["functionId"], e["trigger"], e["status"]) for e in executions] == [
-        ("enrich-article", "event", "completed")]
+        ("enrich-article", "event", "completed")
+    ]
     assert executions[0]["responseStatusCode"] == 200
     enriched = tables.get_row(DB, "articles", row["$id"])
     assert enriched["slug"] == title.lower().replace(" ", "-")
@@ -67,13 +75,22 @@ def test_creating_an_article_enriches_it_once_and_triggers_nothing_else(appwrite
     assert article_count(tables, author) == 1
     audit = tables.get_row(DB, "audit_log", audit_row_id(f"enrich:{row['$id']}"))
     assert (audit["action"], audit["actorId"], audit["subjectTable"], audit["subjectId"]) == (
-        "article.enriched", author, "articles", row["$id"])
+        "article.enriched",
+        author,
+        "articles",
+        row["$id"],
+    )
 
 
 def test_short_article_reads_in_one_minute_and_keeps_its_own_summary(appwrite, tables):
     author = new_author(tables)
-    row, _ = create_article(appwrite, author, title=unique_title(), body="Just three words.",
-                            summary="The author's own summary.")
+    row, _ = create_article(
+        appwrite,
+        author,
+        title=unique_title(),
+        body="Just three words.",
+        summary="The author's own summary.",
+    )
     enriched = tables.get_row(DB, "articles", row["$id"])
     assert (enriched["wordCount"], enriched["readingMinutes"]) == (3, 1)
     assert enriched["summary"] == "The author's own summary."
@@ -91,8 +108,12 @@ def test_same_title_gets_numbered_slugs(appwrite, tables):
     author = new_author(tables)
     title = unique_title() + " — Ünïcode!"
     base = title.lower().replace(" — ", "-").replace(" ", "-").replace("ünïcode!", "unicode")
-    slugs = [tables.get_row(DB, "articles", create_article(appwrite, author, title=title)[0]["$id"])["slug"]
-             for _ in range(3)]
+    slugs = [
+        tables.get_row(DB, "articles", create_article(appwrite, author, title=title)[0]["$id"])[
+            "slug"
+        ]
+        for _ in range(3)
+    ]
     assert slugs == [base, f"{base}-2", f"{base}-3"]
     assert article_count(tables, author) == 3
 
@@ -102,9 +123,19 @@ def test_a_slug_taken_by_hand_is_skipped(appwrite, tables):
     title = unique_title()
     base = title.lower().replace(" ", "-")
     other = new_author(tables)
-    tables.create_row(DB, "articles", "unique()", {"title": "x", "body": "x", "authorId": other,
-                                                   "status": "draft", "slug": f"{base}-2",
-                                                   "enrichedAt": "2026-01-01T00:00:00.000+00:00"})
+    tables.create_row(
+        DB,
+        "articles",
+        "unique()",
+        {
+            "title": "x",
+            "body": "x",
+            "authorId": other,
+            "status": "draft",
+            "slug": f"{base}-2",
+            "enrichedAt": "2026-01-01T00:00:00.000+00:00",
+        },
+    )
     first, _ = create_article(appwrite, author, title=title)
     second, _ = create_article(appwrite, author, title=title)
     assert tables.get_row(DB, "articles", first["$id"])["slug"] == base
@@ -137,8 +168,18 @@ def test_redelivering_the_event_changes_nothing(appwrite, tables):
 def undo_enrichment(tables, row_id, author, count):
     """Put back the state a crashed run leaves: the row not enriched, the count at `count`
     (the audit row stays: step 1 is done)."""
-    tables.update_row(DB, "articles", row_id, {"slug": None, "wordCount": None, "readingMinutes": None,
-                                                "summary": None, "enrichedAt": None})
+    tables.update_row(
+        DB,
+        "articles",
+        row_id,
+        {
+            "slug": None,
+            "wordCount": None,
+            "readingMinutes": None,
+            "summary": None,
+            "enrichedAt": None,
+        },
+    )
     tables.update_row(DB, "profiles", author, {"articleCount": count})
 
 
@@ -163,7 +204,12 @@ def test_a_crash_after_the_count_does_not_count_twice(appwrite, tables):
     slug = tables.get_row(DB, "articles", row["$id"])["slug"]
     undo_enrichment(tables, row["$id"], author, count=1)
     status, body = redeliver(appwrite, row)
-    assert (status, body["enriched"], body["slug"], body["authorArticleCount"]) == (200, True, slug, 1)
+    assert (status, body["enriched"], body["slug"], body["authorArticleCount"]) == (
+        200,
+        True,
+        slug,
+        1,
+    )
     assert article_count(tables, author) == 1
     assert tables.get_row(DB, "articles", row["$id"])["enrichedAt"]
 
@@ -173,7 +219,9 @@ def test_without_a_profile_the_count_waits_for_the_next_article(appwrite, tables
     first, executions = create_article(appwrite, author, title=unique_title())
     body = json.loads(executions[0]["responseBody"])
     assert (body["enriched"], body["authorArticleCount"]) == (True, None)
-    tables.create_row(DB, "profiles", author, {"displayName": "Late profile"})  # provision-profile, later
+    tables.create_row(
+        DB, "profiles", author, {"displayName": "Late profile"}
+    )  # provision-profile, later
     create_article(appwrite, author, title=unique_title())
     assert article_count(tables, author) == 2  # both articles counted once
 
@@ -187,24 +235,37 @@ def test_a_deleted_article_is_skipped(appwrite, tables):
     assert article_count(tables, author) == 1
 
 
-@pytest.mark.parametrize("payload, event_row, path", [
-    ({"title": "no id"}, "r1", "/$id"),
-    ({"$id": "bad id!"}, "r1", "/$id"),
-    ({"$id": "r1", "$tableId": "profiles"}, "r1", "/$tableId"),
-])
+@pytest.mark.parametrize(
+    "payload, event_row, path",
+    [
+        ({"title": "no id"}, "r1", "/$id"),
+        ({"$id": "bad id!"}, "r1", "/$id"),
+        ({"$id": "r1", "$tableId": "profiles"}, "r1", "/$tableId"),
+    ],
+)
 def test_an_invalid_event_body_is_a_400(appwrite, payload, event_row, path):
-    execution = appwrite.stack.functions.execute(Invocation(
-        "enrich-article", "event", body=json.dumps(payload),
-        event=f"databases.{DB}.collections.articles.documents.{event_row}.create"))
+    execution = appwrite.stack.functions.execute(
+        Invocation(
+            "enrich-article",
+            "event",
+            body=json.dumps(payload),
+            event=f"databases.{DB}.collections.articles.documents.{event_row}.create",
+        )
+    )
     body = json.loads(execution["responseBody"])
     assert (execution["responseStatusCode"], body["error"]["code"]) == (400, "validation_failed")
     assert [d["path"] for d in body["error"]["details"]] == [path]
 
 
 def test_an_event_for_another_row_is_a_400(appwrite):
-    execution = appwrite.stack.functions.execute(Invocation(
-        "enrich-article", "event", body=json.dumps({"$id": "r2"}),
-        event=f"databases.{DB}.collections.articles.documents.r1.create"))
+    execution = appwrite.stack.functions.execute(
+        Invocation(
+            "enrich-article",
+            "event",
+            body=json.dumps({"$id": "r2"}),
+            event=f"databases.{DB}.collections.articles.documents.r1.create",
+        )
+    )
     assert execution["responseStatusCode"] == 400
     assert json.loads(execution["responseBody"])["error"]["code"] == "event_mismatch"
 
@@ -212,7 +273,9 @@ def test_an_event_for_another_row_is_a_400(appwrite):
 def test_http_and_schedule_triggers_are_not_handled(appwrite):
     health = appwrite.execute("enrich-article", "/health", method="GET")
     assert (health["responseStatusCode"], json.loads(health["responseBody"])) == (
-        200, {"ok": True, "function": "enrich-article"})
+        200,
+        {"ok": True, "function": "enrich-article"},
+    )
     other = appwrite.execute("enrich-article", "/", method="POST", body="{}")
     assert other["responseStatusCode"] == 404
 
@@ -224,8 +287,14 @@ def test_articles_created_together_get_distinct_slugs(appwrite, tables):
     title = unique_title()
     base = title.lower().replace(" ", "-")
     with appwrite.caused_executions() as executions:
-        created = tables.create_rows(DB, "articles", [
-            {"title": title, "body": "same", "authorId": author, "status": "draft"} for _ in range(4)])
+        created = tables.create_rows(
+            DB,
+            "articles",
+            [
+                {"title": title, "body": "same", "authorId": author, "status": "draft"}
+                for _ in range(4)
+            ],
+        )
     assert sorted(e["status"] for e in executions) == ["completed"] * 4
     slugs = sorted(tables.get_row(DB, "articles", r["$id"])["slug"] for r in created["rows"])
     assert slugs == sorted([base, f"{base}-2", f"{base}-3", f"{base}-4"])
@@ -238,10 +307,18 @@ def test_a_duplicate_slug_is_refused_by_the_unique_index(tables):
 
     slug = "dup-" + uuid.uuid4().hex[:8]
     author = new_author(tables)
-    tables.create_row(DB, "articles", "unique()", {"title": "a", "body": "a", "authorId": author,
-                                                   "status": "draft", "slug": slug})
-    other = tables.create_row(DB, "articles", "unique()", {"title": "b", "body": "b", "authorId": author,
-                                                           "status": "draft"})
+    tables.create_row(
+        DB,
+        "articles",
+        "unique()",
+        {"title": "a", "body": "a", "authorId": author, "status": "draft", "slug": slug},
+    )
+    other = tables.create_row(
+        DB,
+        "articles",
+        "unique()",
+        {"title": "b", "body": "b", "authorId": author, "status": "draft"},
+    )
     with pytest.raises(AppwriteException) as refused:
         tables.update_row(DB, "articles", other["$id"], {"slug": slug})
     assert (refused.value.code, refused.value.type) == (409, "row_unique_constraint_violation")

@@ -11,8 +11,18 @@ from emulator.runtime.executor import Deployment, Executor
 
 ROOT = Path(__file__).resolve().parents[2]
 FUNCTIONS = ROOT / "functions"
-IDS = ["accounts", "articles", "enrich-article", "provision-profile", "publish-scheduled", "nightly-maintenance"]
-ENV = {"APPWRITE_FUNCTION_API_ENDPOINT": "http://127.0.0.1:9/v1", "APPWRITE_FUNCTION_PROJECT_ID": "newsroom"}
+IDS = [
+    "accounts",
+    "articles",
+    "enrich-article",
+    "provision-profile",
+    "publish-scheduled",
+    "nightly-maintenance",
+]
+ENV = {
+    "APPWRITE_FUNCTION_API_ENDPOINT": "http://127.0.0.1:9/v1",
+    "APPWRITE_FUNCTION_PROJECT_ID": "newsroom",
+}
 
 
 @pytest.fixture(scope="module")
@@ -33,15 +43,25 @@ def execute(executor, function_id, **kwargs):
 @pytest.mark.parametrize("function_id", IDS)
 def test_layout(function_id):
     folder = FUNCTIONS / function_id
-    assert (folder / "shared").is_symlink() and str((folder / "shared").readlink()) == "../../shared"
-    assert (folder / "requirements.txt").read_text().split() == ["appwrite==15.3.0", "jsonschema==4.26.0"]
+    assert (folder / "shared").is_symlink() and str(
+        (folder / "shared").readlink()
+    ) == "../../shared"
+    assert (folder / "requirements.txt").read_text().split() == [
+        "appwrite==15.3.0",
+        "jsonschema==4.26.0",
+    ]
     assert (folder / "README.md").is_file()
 
 
 @pytest.mark.parametrize("function_id", IDS)
 def test_health(executor, function_id):
-    result, body = execute(executor, function_id, method="GET", path="/health",
-                           headers={"x-appwrite-trigger": "http", "x-appwrite-execution-id": "e1"})
+    result, body = execute(
+        executor,
+        function_id,
+        method="GET",
+        path="/health",
+        headers={"x-appwrite-trigger": "http", "x-appwrite-execution-id": "e1"},
+    )
     assert (result.status_code, body) == (200, {"ok": True, "function": function_id}), result.errors
     assert result.errors == ""
     assert json.loads(result.logs.strip())["status"] == 200

@@ -20,10 +20,19 @@ from shared.audit import audit_row_id
 from tests.functions.scheduled_support import ROOT, function_entry, start
 
 DB = "newsroom"
-UTC = dt.timezone.utc
+UTC = dt.UTC
 DAY = dt.timedelta(days=1)
-STATS_COLUMNS = ("day", "users", "articlesDraft", "articlesScheduled", "articlesPublished", "articlesArchived",
-                 "publishedThatDay", "purgedArticles", "purgedUsers")
+STATS_COLUMNS = (
+    "day",
+    "users",
+    "articlesDraft",
+    "articlesScheduled",
+    "articlesPublished",
+    "articlesArchived",
+    "publishedThatDay",
+    "purgedArticles",
+    "purgedUsers",
+)
 
 
 def load_schedule():
@@ -44,8 +53,11 @@ schedule = load_schedule()
 def test_a_run_reports_on_the_day_that_ended():
     day = schedule.ReportDay.before(dt.datetime(2031, 7, 1, 3, 0, tzinfo=UTC))
     assert (day.id, day.start, day.end, day.run_day_end) == (
-        "2031-06-30", dt.datetime(2031, 6, 30, tzinfo=UTC), dt.datetime(2031, 7, 1, tzinfo=UTC),
-        dt.datetime(2031, 7, 2, tzinfo=UTC))
+        "2031-06-30",
+        dt.datetime(2031, 6, 30, tzinfo=UTC),
+        dt.datetime(2031, 7, 1, tzinfo=UTC),
+        dt.datetime(2031, 7, 2, tzinfo=UTC),
+    )
     assert schedule.ReportDay.before(dt.datetime(2031, 7, 1, 23, 59, tzinfo=UTC)).id == "2031-06-30"
     assert schedule.ReportDay.before(dt.datetime(2031, 3, 1, 0, 0, tzinfo=UTC)).id == "2031-02-28"
 
@@ -75,10 +87,12 @@ def test_run_batches_out_of_time_still_does_one_batch_of_work():
         return schedule.Budget(stop_at=-1.0, clock=lambda: 0.0)
 
     runs = [schedule.run_batches(steps, out_of_time(), size=2) for _ in range(4)]
-    assert runs == [({"a": [], "b": ["b1", "b2"]}, False),  # an empty batch is no work: b still runs
-                    ({"a": [], "b": ["b3", "b4"]}, False),
-                    ({"a": [], "b": ["b5"]}, True),
-                    ({"a": [], "b": []}, True)]
+    assert runs == [
+        ({"a": [], "b": ["b1", "b2"]}, False),  # an empty batch is no work: b still runs
+        ({"a": [], "b": ["b3", "b4"]}, False),
+        ({"a": [], "b": ["b5"]}, True),
+        ({"a": [], "b": []}, True),
+    ]
 
 
 def test_budget_allows_batches_until_stop_at():
@@ -95,14 +109,27 @@ def test_budget_allows_batches_until_stop_at():
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    client = start(tmp_path_factory.mktemp("nightly"), [
-        function_entry("nightly-maintenance"),
-        function_entry("nightly-maintenance", as_id="nightly-small",
-                       vars={"MAINTENANCE_BATCH_SIZE": "2", "MAINTENANCE_TIME_BUDGET_SECONDS": "0"}),
-        function_entry("nightly-maintenance", as_id="nightly-misconfigured", vars={"ARCHIVE_RETENTION_DAYS": "0"}),
-        function_entry("nightly-maintenance", as_id="nightly-no-users-write",
-                       scopes=["rows.read", "rows.write", "users.read"]),
-    ])
+    client = start(
+        tmp_path_factory.mktemp("nightly"),
+        [
+            function_entry("nightly-maintenance"),
+            function_entry(
+                "nightly-maintenance",
+                as_id="nightly-small",
+                vars={"MAINTENANCE_BATCH_SIZE": "2", "MAINTENANCE_TIME_BUDGET_SECONDS": "0"},
+            ),
+            function_entry(
+                "nightly-maintenance",
+                as_id="nightly-misconfigured",
+                vars={"ARCHIVE_RETENTION_DAYS": "0"},
+            ),
+            function_entry(
+                "nightly-maintenance",
+                as_id="nightly-no-users-write",
+                scopes=["rows.read", "rows.write", "users.read"],
+            ),
+        ],
+    )
     yield client
     client.stack.close()
 
@@ -134,12 +161,18 @@ def iso(moment):
 
 
 def article(tables, status="archived", author="author-1", **fields):
-    return tables.create_row(DB, "articles", "unique()", {
-        "title": "Old news", "body": "text", "authorId": author, "status": status, **fields})
+    return tables.create_row(
+        DB,
+        "articles",
+        "unique()",
+        {"title": "Old news", "body": "text", "authorId": author, "status": status, **fields},
+    )
 
 
 def user(project, tables, verified, name="someone"):
-    created = project.create_user(f"{uuid.uuid4().hex[:10]}@example.com", name=name, verified=verified)
+    created = project.create_user(
+        f"{uuid.uuid4().hex[:10]}@example.com", name=name, verified=verified
+    )
     tables.create_row(DB, "profiles", created["$id"], {"displayName": name})
     return created
 
@@ -168,7 +201,9 @@ def test_archived_articles_are_purged_after_the_retention_period(project, tables
     at = dt.datetime(2031, 6, 10, 3, 0, tzinfo=UTC)
     keep = article(tables, archivedAt=iso(at - 89 * DAY))
     purge = article(tables, archivedAt=iso(at - 91 * DAY))
-    keep_by_update = article(tables, **{"$updatedAt": iso(at - 89 * DAY)})   # no archivedAt: $updatedAt counts
+    keep_by_update = article(
+        tables, **{"$updatedAt": iso(at - 89 * DAY)}
+    )  # no archivedAt: $updatedAt counts
     purge_by_update = article(tables, **{"$updatedAt": iso(at - 91 * DAY)})
     published = article(tables, status="published", publishedAt=iso(at - 200 * DAY))
     draft = article(tables, status="draft", **{"$updatedAt": iso(at - 200 * DAY)})
@@ -181,15 +216,23 @@ def test_archived_articles_are_purged_after_the_retention_period(project, tables
     for row in (purge, purge_by_update):
         assert not exists(lambda: tables.get_row(DB, "articles", row["$id"]))
         audit = tables.get_row(DB, "audit_log", audit_row_id(f"purge:article:{row['$id']}"))
-        assert (audit["action"], audit["subjectId"], audit["actorId"]) == ("article.purged", row["$id"], "author-1")
+        assert (audit["action"], audit["subjectId"], audit["actorId"]) == (
+            "article.purged",
+            row["$id"],
+            "author-1",
+        )
 
 
-def test_unverified_users_are_purged_after_30_days_with_their_profile_and_drafts(project, tables, users):
+def test_unverified_users_are_purged_after_30_days_with_their_profile_and_drafts(
+    project, tables, users
+):
     registered = dt.datetime.now(UTC)
     stale = user(project, tables, verified=False)
     verified = user(project, tables, verified=True)
     draft = article(tables, status="draft", author=stale["$id"])
-    published = article(tables, status="published", author=stale["$id"], publishedAt=iso(registered))
+    published = article(
+        tables, status="published", author=stale["$id"], publishedAt=iso(registered)
+    )
 
     assert run(project, registered + 29 * DAY)["purgedUsers"] == []
     assert exists(lambda: users.get(stale["$id"]))
@@ -199,7 +242,9 @@ def test_unverified_users_are_purged_after_30_days_with_their_profile_and_drafts
     assert not exists(lambda: users.get(stale["$id"]))
     assert not exists(lambda: tables.get_row(DB, "profiles", stale["$id"]))
     assert not exists(lambda: tables.get_row(DB, "articles", draft["$id"]))
-    assert exists(lambda: tables.get_row(DB, "articles", published["$id"]))  # published articles stay
+    assert exists(
+        lambda: tables.get_row(DB, "articles", published["$id"])
+    )  # published articles stay
     assert exists(lambda: users.get(verified["$id"]))
     assert exists(lambda: tables.get_row(DB, "profiles", verified["$id"]))
 
@@ -211,16 +256,27 @@ def test_the_daily_stats_row_and_a_second_run_that_changes_nothing(project, tabl
     user(project, tables, verified=False)  # registered years before `at`: purged
     article(tables, status="draft")
     article(tables, status="scheduled", publishAt=iso(at + DAY))
-    for published_at in (dt.datetime(2031, 6, 30, 0, 0, tzinfo=UTC), dt.datetime(2031, 6, 30, 23, 59, tzinfo=UTC),
-                         dt.datetime(2031, 6, 29, 23, 59, tzinfo=UTC)):  # two on the reported day
+    for published_at in (
+        dt.datetime(2031, 6, 30, 0, 0, tzinfo=UTC),
+        dt.datetime(2031, 6, 30, 23, 59, tzinfo=UTC),
+        dt.datetime(2031, 6, 29, 23, 59, tzinfo=UTC),
+    ):  # two on the reported day
         article(tables, status="published", publishedAt=iso(published_at))
     article(tables, archivedAt=iso(at - 10 * DAY))
     article(tables, archivedAt=iso(at - 100 * DAY))  # purged
 
     first = run(project, at)
-    expected = {"day": "2031-06-30", "users": 2, "articlesDraft": 1, "articlesScheduled": 1,
-                "articlesPublished": 3, "articlesArchived": 1, "publishedThatDay": 2,
-                "purgedArticles": 1, "purgedUsers": 1}
+    expected = {
+        "day": "2031-06-30",
+        "users": 2,
+        "articlesDraft": 1,
+        "articlesScheduled": 1,
+        "articlesPublished": 3,
+        "articlesArchived": 1,
+        "publishedThatDay": 2,
+        "purgedArticles": 1,
+        "purgedUsers": 1,
+    }
     assert first["stats"] == expected
     assert stats_row(tables, "2031-06-30") == expected
     assert tables.get_row(DB, "daily_stats", "2031-06-30")["$id"] == "2031-06-30"
@@ -230,8 +286,13 @@ def test_the_daily_stats_row_and_a_second_run_that_changes_nothing(project, tabl
     assert stats_row(tables, "2031-06-30") == expected
 
     next_day = run(project, at + DAY)
-    assert next_day["stats"] == {**expected, "day": "2031-07-01", "publishedThatDay": 0,
-                                 "purgedArticles": 0, "purgedUsers": 0}
+    assert next_day["stats"] == {
+        **expected,
+        "day": "2031-07-01",
+        "publishedThatDay": 0,
+        "purgedArticles": 0,
+        "purgedUsers": 0,
+    }
     assert stats_row(tables, "2031-06-30") == expected
 
 
@@ -241,8 +302,9 @@ def test_a_run_out_of_time_stops_and_the_next_runs_finish(project, tables):
     stale = [user(project, tables, verified=False)["$id"] for _ in range(3)]
 
     runs = [run(project, at + dt.timedelta(minutes=i), "nightly-small") for i in range(6)]
-    assert [r["purged"] for r in runs] == [{"articles": a, "users": u} for a, u in
-                                           ((2, 0), (2, 0), (1, 0), (0, 2), (0, 1), (0, 0))]
+    assert [r["purged"] for r in runs] == [
+        {"articles": a, "users": u} for a, u in ((2, 0), (2, 0), (1, 0), (0, 2), (0, 1), (0, 0))
+    ]
     assert [r["finished"] for r in runs] == [False, False, False, False, True, True]
     assert sorted(sum((r["purgedArticles"] for r in runs), [])) == sorted(old)
     assert sorted(sum((r["purgedUsers"] for r in runs), [])) == sorted(stale)
@@ -255,9 +317,18 @@ def test_a_purge_interrupted_after_its_audit_row_is_completed_and_counted_once(p
     at = dt.datetime(2031, 9, 1, 3, 0, tzinfo=UTC)
     row = article(tables, archivedAt=iso(at - 100 * DAY))
     key = f"purge:article:{row['$id']}"
-    tables.create_row(DB, "audit_log", audit_row_id(key), {  # what the crashed run wrote before dying
-        "idempotencyKey": key, "action": "article.purged", "subjectTable": "articles", "subjectId": row["$id"],
-        "$createdAt": iso(at - dt.timedelta(minutes=10))})
+    tables.create_row(
+        DB,
+        "audit_log",
+        audit_row_id(key),
+        {  # what the crashed run wrote before dying
+            "idempotencyKey": key,
+            "action": "article.purged",
+            "subjectTable": "articles",
+            "subjectId": row["$id"],
+            "$createdAt": iso(at - dt.timedelta(minutes=10)),
+        },
+    )
     body = run(project, at)
     assert body["purgedArticles"] == [row["$id"]]
     assert not exists(lambda: tables.get_row(DB, "articles", row["$id"]))
@@ -270,7 +341,9 @@ def test_an_invalid_variable_fails_loudly_and_purges_nothing(project, tables):
     execution = project.run_schedule("nightly-misconfigured", at=at)
     assert (execution["status"], execution["responseStatusCode"]) == ("failed", 500)
     assert json.loads(execution["responseBody"])["error"]["code"] == "configuration_error"
-    assert "Variable ARCHIVE_RETENTION_DAYS must be between 1 and 36500, not 0." in execution["errors"]
+    assert (
+        "Variable ARCHIVE_RETENTION_DAYS must be between 1 and 36500, not 0." in execution["errors"]
+    )
     assert exists(lambda: tables.get_row(DB, "articles", row["$id"]))
 
 
@@ -278,7 +351,9 @@ def test_each_scope_is_needed_deleting_users_needs_users_write(project, tables, 
     """The emulator checks the dynamic key's scopes as Appwrite does: without `users.write`
     the purge of a stale user fails (and is retried whole by the next run)."""
     stale = user(project, tables, verified=False)
-    execution = project.run_schedule("nightly-no-users-write", at=dt.datetime(2031, 11, 1, 3, 0, tzinfo=UTC))
+    execution = project.run_schedule(
+        "nightly-no-users-write", at=dt.datetime(2031, 11, 1, 3, 0, tzinfo=UTC)
+    )
     assert (execution["status"], execution["responseStatusCode"]) == ("failed", 500)
     assert json.loads(execution["responseBody"])["error"]["code"] == "configuration_error"
     assert "general_unauthorized_scope" in execution["errors"]

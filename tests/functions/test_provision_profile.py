@@ -16,9 +16,15 @@ FUNCTION = "provision-profile"
 
 def deliver(appwrite, user, event=None, body=None):
     """Deliver a users.*.create event again, as Appwrite's event worker does (sync, to read the answer)."""
-    execution = appwrite.stack.functions.execute(Invocation(
-        FUNCTION, "event", body=json.dumps(user) if body is None else body,
-        event=event or f"users.{user['$id']}.create", asynchronous=False))
+    execution = appwrite.stack.functions.execute(
+        Invocation(
+            FUNCTION,
+            "event",
+            body=json.dumps(user) if body is None else body,
+            event=event or f"users.{user['$id']}.create",
+            asynchronous=False,
+        )
+    )
     return execution["responseStatusCode"], json.loads(execution["responseBody"])
 
 
@@ -44,11 +50,19 @@ def test_a_user_created_with_the_users_api_gets_a_profile(created_user, tables):
     assert answer["created"] is True and answer["profile"]["$id"] == user["$id"]
 
     profile = tables.get_row("newsroom", "profiles", user["$id"])
-    assert (profile["displayName"], profile["articleCount"], profile["bio"]) == ("Ada Lovelace", 0, None)
-    assert sorted(profile["$permissions"]) == sorted(['read("any")', f'update("user:{user["$id"]}")'])
+    assert (profile["displayName"], profile["articleCount"], profile["bio"]) == (
+        "Ada Lovelace",
+        0,
+        None,
+    )
+    assert sorted(profile["$permissions"]) == sorted(
+        ['read("any")', f'update("user:{user["$id"]}")']
+    )
 
 
-def test_without_a_name_the_display_name_is_the_email_local_part(created_user, unique_email, tables):
+def test_without_a_name_the_display_name_is_the_email_local_part(
+    created_user, unique_email, tables
+):
     email = unique_email("nameless")
     user, executions = created_user(email=email)
     assert executions[0]["responseStatusCode"] == 201
@@ -58,11 +72,20 @@ def test_without_a_name_the_display_name_is_the_email_local_part(created_user, u
 def test_the_profile_is_public_to_read_and_only_its_user_updates_it(appwrite, created_user, tables):
     user, _ = created_user(name="Owner")
     other, _ = created_user(name="Other")
-    assert TablesDB(appwrite.guest_client()).get_row("newsroom", "profiles", user["$id"])["displayName"] == "Owner"
-    mine = TablesDB(appwrite.as_user(user)).update_row("newsroom", "profiles", user["$id"], {"bio": "Hello"})
+    assert (
+        TablesDB(appwrite.guest_client()).get_row("newsroom", "profiles", user["$id"])[
+            "displayName"
+        ]
+        == "Owner"
+    )
+    mine = TablesDB(appwrite.as_user(user)).update_row(
+        "newsroom", "profiles", user["$id"], {"bio": "Hello"}
+    )
     assert mine["bio"] == "Hello"
     with pytest.raises(AppwriteException) as denied:
-        TablesDB(appwrite.as_user(other)).update_row("newsroom", "profiles", user["$id"], {"bio": "hijacked"})
+        TablesDB(appwrite.as_user(other)).update_row(
+            "newsroom", "profiles", user["$id"], {"bio": "hijacked"}
+        )
     assert denied.value.code == 401
     with pytest.raises(AppwriteException) as denied:
         TablesDB(appwrite.as_user(user)).delete_row("newsroom", "profiles", user["$id"])
@@ -72,24 +95,36 @@ def test_the_profile_is_public_to_read_and_only_its_user_updates_it(appwrite, cr
 
 def test_a_second_delivery_changes_nothing(appwrite, created_user, tables):
     user, _ = created_user(name="Twice")
-    TablesDB(appwrite.as_user(user)).update_row("newsroom", "profiles", user["$id"], {"displayName": "Edited"})
+    TablesDB(appwrite.as_user(user)).update_row(
+        "newsroom", "profiles", user["$id"], {"displayName": "Edited"}
+    )
     before = tables.get_row("newsroom", "profiles", user["$id"])
 
     status, answer = deliver(appwrite, user)
 
     assert status == 200
-    assert answer == {"created": False, "profileId": user["$id"], "message": "The profile already existed."}
+    assert answer == {
+        "created": False,
+        "profileId": user["$id"],
+        "message": "The profile already existed.",
+    }
     assert tables.get_row("newsroom", "profiles", user["$id"]) == before
     from appwrite.query import Query
-    assert tables.list_rows("newsroom", "profiles", [Query.equal("$id", [user["$id"]])])["total"] == 1
+
+    assert (
+        tables.list_rows("newsroom", "profiles", [Query.equal("$id", [user["$id"]])])["total"] == 1
+    )
 
 
-@pytest.mark.parametrize("body, pointer", [
-    ("{}", "/$id"),
-    ('{"$id": "bad id!"}', "/$id"),
-    ('{"$id": 42}', "/$id"),
-    ("[]", ""),
-])
+@pytest.mark.parametrize(
+    "body, pointer",
+    [
+        ("{}", "/$id"),
+        ('{"$id": "bad id!"}', "/$id"),
+        ('{"$id": 42}', "/$id"),
+        ("[]", ""),
+    ],
+)
 def test_an_event_body_that_is_not_a_user_is_400(appwrite, body, pointer):
     status, answer = deliver(appwrite, {"$id": "u1"}, event="users.u1.create", body=body)
     assert status == 400
@@ -106,7 +141,10 @@ def test_an_event_for_another_user_than_its_body_is_400_and_writes_nothing(appwr
     status, answer = deliver(appwrite, {"$id": "someoneelse1"}, event="users.someoneelse2.create")
     assert (status, answer["error"]["code"]) == (400, "event_mismatch")
     from appwrite.query import Query
-    found = tables.list_rows("newsroom", "profiles", [Query.equal("$id", ["someoneelse1", "someoneelse2"])])
+
+    found = tables.list_rows(
+        "newsroom", "profiles", [Query.equal("$id", ["someoneelse1", "someoneelse2"])]
+    )
     assert found["total"] == 0
 
 
@@ -119,4 +157,8 @@ def test_rows_write_is_its_only_scope():
     """The tests above pass with just this scope: the emulator enforces scopes as Appwrite does."""
     manifest = json.loads((pathlib.Path(__file__).parents[2] / "appwrite.json").read_text())
     spec = next(f for f in manifest["functions"] if f["$id"] == FUNCTION)
-    assert (spec["scopes"], spec["events"], spec["execute"]) == (["rows.write"], ["users.*.create"], [])
+    assert (spec["scopes"], spec["events"], spec["execute"]) == (
+        ["rows.write"],
+        ["users.*.create"],
+        [],
+    )

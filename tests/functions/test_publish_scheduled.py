@@ -17,18 +17,25 @@ from shared.permissions import article_permissions
 from tests.functions.scheduled_support import function_entry, start
 
 DB = "newsroom"
-UTC = dt.timezone.utc
+UTC = dt.UTC
 T0 = dt.datetime(2031, 3, 1, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    client = start(tmp_path_factory.mktemp("publish"), [
-        function_entry("publish-scheduled", vars={"PUBLISH_BATCH_LIMIT": "3"}),
-        function_entry("publish-scheduled", as_id="publish-default"),
-        function_entry("publish-scheduled", as_id="publish-misconfigured", vars={"PUBLISH_BATCH_LIMIT": "lots"}),
-        function_entry("publish-scheduled", as_id="publish-read-only", scopes=["rows.read"]),
-    ])
+    client = start(
+        tmp_path_factory.mktemp("publish"),
+        [
+            function_entry("publish-scheduled", vars={"PUBLISH_BATCH_LIMIT": "3"}),
+            function_entry("publish-scheduled", as_id="publish-default"),
+            function_entry(
+                "publish-scheduled",
+                as_id="publish-misconfigured",
+                vars={"PUBLISH_BATCH_LIMIT": "lots"},
+            ),
+            function_entry("publish-scheduled", as_id="publish-read-only", scopes=["rows.read"]),
+        ],
+    )
     yield client
     client.stack.close()
 
@@ -46,9 +53,20 @@ def no_articles_left(tables):
 
 def scheduled(tables, publish_at, *, team=None, status="scheduled"):
     author = "au" + uuid.uuid4().hex[:12]
-    return tables.create_row(DB, "articles", "unique()", {
-        "title": "Scheduled", "body": "text", "authorId": author, "teamId": team, "status": status,
-        "publishAt": publish_at.isoformat()}, article_permissions(author, team, status))
+    return tables.create_row(
+        DB,
+        "articles",
+        "unique()",
+        {
+            "title": "Scheduled",
+            "body": "text",
+            "authorId": author,
+            "teamId": team,
+            "status": status,
+            "publishAt": publish_at.isoformat(),
+        },
+        article_permissions(author, team, status),
+    )
 
 
 def run(project, function_id, at):
@@ -73,11 +91,17 @@ def test_an_article_is_published_once_its_time_has_come(project, tables):
 
     at = T0 + dt.timedelta(minutes=5)
     execution, after = run(project, "publish-scheduled", at)
-    assert (execution["status"], after["published"], after["remaining"]) == ("completed", [row["$id"]], 0)
+    assert (execution["status"], after["published"], after["remaining"]) == (
+        "completed",
+        [row["$id"]],
+        0,
+    )
     published = tables.get_row(DB, "articles", row["$id"])
     assert published["status"] == "published"
     assert moment(published["publishedAt"]) == at
-    assert sorted(published["$permissions"]) == sorted(article_permissions(published["authorId"], "desk", "published"))
+    assert sorted(published["$permissions"]) == sorted(
+        article_permissions(published["authorId"], "desk", "published")
+    )
     assert guest.get_row(DB, "articles", row["$id"])["$id"] == row["$id"]  # public read
     assert f'"published":["{row["$id"]}"]' in execution["logs"]
 
@@ -88,7 +112,12 @@ def test_at_most_the_batch_limit_per_run_earliest_first_the_rest_next_run(projec
     at = T0 + dt.timedelta(minutes=10)
 
     _, first = run(project, "publish-scheduled", at)
-    assert (first["limit"], first["due"], first["published"], first["remaining"]) == (3, 5, by_time[:3], 2)
+    assert (first["limit"], first["due"], first["published"], first["remaining"]) == (
+        3,
+        5,
+        by_time[:3],
+        2,
+    )
     _, second = run(project, "publish-scheduled", at + dt.timedelta(minutes=5))
     assert (second["due"], second["published"], second["remaining"]) == (2, by_time[3:], 0)
     statuses = {r["$id"]: r["status"] for r in tables.list_rows(DB, "articles")["rows"]}

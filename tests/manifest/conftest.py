@@ -25,7 +25,9 @@ def make_project(tmp_path: Path, real_data: dict[str, Any]) -> Callable[..., Pat
     """Write a project into tmp_path: a manifest (a deep copy of the real one, changed by
     `mutate`) and an entrypoint file for every function; returns the manifest path."""
 
-    def make(mutate: Callable[[dict[str, Any]], Any] | None = None, name: str = "appwrite.json") -> Path:
+    def make(
+        mutate: Callable[[dict[str, Any]], Any] | None = None, name: str = "appwrite.json"
+    ) -> Path:
         data = copy.deepcopy(real_data)
         for function in data["functions"]:
             entrypoint = tmp_path / function["path"] / function["entrypoint"]
@@ -38,4 +40,3 @@ def make_project(tmp_path: Path, real_data: dict[str, Any]) -> Callable[..., Pat
         return path
 
     return make
-

@@ -14,7 +14,12 @@ REPO = Path(__file__).resolve().parents[2]
 def run(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     return subprocess.run(
-        [sys.executable, "-m", "emulator", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "emulator", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -38,7 +43,9 @@ def test_check_lists_every_problem_and_exits_1(make_project):
     lines = result.stdout.splitlines()
     assert lines[0] == "appwrite.json: 2 problems"
     assert lines[1].startswith("  functions[0].schedule: 'every day' has 2 fields")
-    assert lines[2].startswith("  tables[0].$permissions[0]: 'delete(\"any\")' lets anyone delete rows")
+    assert lines[2].startswith(
+        "  tables[0].$permissions[0]: 'delete(\"any\")' lets anyone delete rows"
+    )
     assert "Traceback" not in result.stderr
 
 

@@ -36,7 +36,17 @@ def test_real_manifest_loads_as_typed_specs(real_data):
 def test_defaults_follow_the_appwrite_cli(make_project):
     def mutate(data):
         function = data["functions"][0]
-        for key in ("timeout", "enabled", "logging", "execute", "events", "schedule", "scopes", "ignore", "commands"):
+        for key in (
+            "timeout",
+            "enabled",
+            "logging",
+            "execute",
+            "events",
+            "schedule",
+            "scopes",
+            "ignore",
+            "commands",
+        ):
             function.pop(key, None)
         data["tables"][0].pop("rowSecurity")
         data["tables"][0].pop("enabled")
@@ -66,7 +76,12 @@ def test_columns_and_indexes_are_typed(real_data):
     articles = load_manifest(REAL_MANIFEST).table("newsroom", "articles")
 
     status = articles.column("status")
-    assert (status.type, status.format, status.required, status.default) == ("string", "enum", True, None)
+    assert (status.type, status.format, status.required, status.default) == (
+        "string",
+        "enum",
+        True,
+        None,
+    )
     assert set(status.elements) >= {"draft", "scheduled", "published", "archived"}
     assert articles.column("tags").array is True
     assert {index.type for index in articles.indexes} >= {"key", "unique", "fulltext"}
@@ -77,7 +92,9 @@ def test_columns_and_indexes_are_typed(real_data):
 def test_requirements_must_pin_what_pyproject_pins(make_project):
     path = make_project()
     root = path.parent
-    (root / "pyproject.toml").write_text('[project]\nname = "x"\ndependencies = ["appwrite==15.3.0", "jsonschema==4.26.0"]\n')
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "x"\ndependencies = ["appwrite==15.3.0", "jsonschema==4.26.0"]\n'
+    )
     accounts = root / "functions" / "accounts" / "requirements.txt"
     accounts.write_text("# runtime deps\nappwrite==15.2.0\nJsonSchema == 4.26.0\nrequests==2.0\n")
     (root / "functions" / "articles" / "requirements.txt").write_text("appwrite==15.3.0\n")
@@ -87,7 +104,10 @@ def test_requirements_must_pin_what_pyproject_pins(make_project):
 
     messages = [(p.path, p.message) for p in caught.value.problems]
     assert messages == [
-        ("functions[0].path", "functions/accounts/requirements.txt: pins 'appwrite==15.2.0' but pyproject.toml pins 'appwrite==15.3.0'"),
+        (
+            "functions[0].path",
+            "functions/accounts/requirements.txt: pins 'appwrite==15.2.0' but pyproject.toml pins 'appwrite==15.3.0'",
+        ),
         (
             "functions[0].path",
             "functions/accounts/requirements.txt: 'requests' is not in pyproject.toml "

@@ -165,9 +165,19 @@ CASES = [
     pytest.param(unknown_top_level_key, "unknown key 'deploy'", id="unknown-top-level-key"),
     pytest.param(unknown_function_key, "unknown key 'specification'", id="unknown-function-key"),
     pytest.param(unknown_column_key, "unknown key 'length'", id="unknown-column-key"),
-    pytest.param(_set("publish-scheduled", "schedule", "*/5 * * *"), "has 4 fields; a schedule has 5", id="cron-4-fields"),
-    pytest.param(_set("publish-scheduled", "schedule", "61 * * * *"), "not a valid cron expression", id="cron-bad-minute"),
-    pytest.param(_set("nightly-maintenance", "schedule", "@daily"), "write the 5-field form", id="cron-macro"),
+    pytest.param(
+        _set("publish-scheduled", "schedule", "*/5 * * *"),
+        "has 4 fields; a schedule has 5",
+        id="cron-4-fields",
+    ),
+    pytest.param(
+        _set("publish-scheduled", "schedule", "61 * * * *"),
+        "not a valid cron expression",
+        id="cron-bad-minute",
+    ),
+    pytest.param(
+        _set("nightly-maintenance", "schedule", "@daily"), "write the 5-field form", id="cron-macro"
+    ),
     pytest.param(
         _event("enrich-article", "functions.*.executions.*.create"),
         "Triggering a function on a function event is not allowed.",
@@ -178,7 +188,11 @@ CASES = [
         "unknown segment 'records' after 'databases.newsroom.tables.articles'",
         id="unknown-event-resource",
     ),
-    pytest.param(_event("provision-profile", "accounts.*.create"), "unknown event type 'accounts'", id="unknown-event-type"),
+    pytest.param(
+        _event("provision-profile", "accounts.*.create"),
+        "unknown event type 'accounts'",
+        id="unknown-event-type",
+    ),
     pytest.param(
         _event("enrich-article", "databases.newsroom.tables.articles.rows.*.*"),
         "'*' can only stand for an ID, not for an action",
@@ -189,27 +203,75 @@ CASES = [
         "Appwrite refuses",
         id="seven-segment-upsert",
     ),
-    pytest.param(_event("provision-profile", "users.*.update.avatar"), "unknown attribute 'avatar'", id="unknown-attribute"),
+    pytest.param(
+        _event("provision-profile", "users.*.update.avatar"),
+        "unknown attribute 'avatar'",
+        id="unknown-attribute",
+    ),
     pytest.param(unknown_scope, "unknown scope 'rows.admin'", id="unknown-scope"),
-    pytest.param(missing_entrypoint_file, "file 'src/app.py' does not exist", id="missing-entrypoint"),
-    pytest.param(missing_function_folder, "folder 'functions/no-such-function' does not exist", id="missing-folder"),
-    pytest.param(index_on_unknown_column, "'author' names no column of this table", id="index-unknown-column"),
-    pytest.param(index_on_array_column, "array column 'tags' cannot be indexed", id="index-array-column"),
-    pytest.param(fulltext_on_integer, "a fulltext index needs string-like columns", id="fulltext-integer"),
-    pytest.param(required_without_default, 'needs an explicit "default": null', id="required-without-default"),
-    pytest.param(required_with_default, "a required column cannot have a default", id="required-with-default"),
-    pytest.param(varchar_without_size, "a 'varchar' column without a format needs a size", id="varchar-without-size"),
-    pytest.param(enum_without_elements, "format 'enum' needs a non-empty 'elements'", id="enum-without-elements"),
+    pytest.param(
+        missing_entrypoint_file, "file 'src/app.py' does not exist", id="missing-entrypoint"
+    ),
+    pytest.param(
+        missing_function_folder,
+        "folder 'functions/no-such-function' does not exist",
+        id="missing-folder",
+    ),
+    pytest.param(
+        index_on_unknown_column, "'author' names no column of this table", id="index-unknown-column"
+    ),
+    pytest.param(
+        index_on_array_column, "array column 'tags' cannot be indexed", id="index-array-column"
+    ),
+    pytest.param(
+        fulltext_on_integer, "a fulltext index needs string-like columns", id="fulltext-integer"
+    ),
+    pytest.param(
+        required_without_default, 'needs an explicit "default": null', id="required-without-default"
+    ),
+    pytest.param(
+        required_with_default, "a required column cannot have a default", id="required-with-default"
+    ),
+    pytest.param(
+        varchar_without_size,
+        "a 'varchar' column without a format needs a size",
+        id="varchar-without-size",
+    ),
+    pytest.param(
+        enum_without_elements,
+        "format 'enum' needs a non-empty 'elements'",
+        id="enum-without-elements",
+    ),
     pytest.param(float_type, 'a float column is "type": "double"', id="float-type"),
-    pytest.param(any_write_permission, "never grant 'any' create/update/delete/write", id="any-write"),
-    pytest.param(malformed_permission, 'is not a permission string like read("any")', id="malformed-permission"),
+    pytest.param(
+        any_write_permission, "never grant 'any' create/update/delete/write", id="any-write"
+    ),
+    pytest.param(
+        malformed_permission,
+        'is not a permission string like read("any")',
+        id="malformed-permission",
+    ),
     pytest.param(unknown_database, "'news' names no tablesDB entry", id="unknown-database"),
-    pytest.param(_set("accounts", "runtime", "node-22"), "unknown runtime 'node-22'", id="bad-runtime"),
+    pytest.param(
+        _set("accounts", "runtime", "node-22"), "unknown runtime 'node-22'", id="bad-runtime"
+    ),
     pytest.param(missing_runtime, "is required", id="missing-runtime"),
     pytest.param(_set("provision-profile", "timeout", 0), "from 1 to 900", id="timeout-0"),
-    pytest.param(_set("provision-profile", "timeout", "15"), "must be of type number, not a string", id="timeout-string"),
-    pytest.param(_set("articles", "execute", ["user:"]), "role 'user' must have an ID value", id="execute-role"),
-    pytest.param(duplicate_function_ids, "duplicate function id 'accounts' (also functions[0])", id="duplicate-id"),
+    pytest.param(
+        _set("provision-profile", "timeout", "15"),
+        "must be of type number, not a string",
+        id="timeout-string",
+    ),
+    pytest.param(
+        _set("articles", "execute", ["user:"]),
+        "role 'user' must have an ID value",
+        id="execute-role",
+    ),
+    pytest.param(
+        duplicate_function_ids,
+        "duplicate function id 'accounts' (also functions[0])",
+        id="duplicate-id",
+    ),
     pytest.param(_set("articles", "$id", "_articles"), "is not a valid ID", id="invalid-id"),
     pytest.param(split_config, "split config files are not supported", id="includes"),
 ]
@@ -240,7 +302,9 @@ def test_all_problems_are_reported_at_once_one_per_line(make_project):
 
     lines = str(caught.value).splitlines()
     assert lines[0] == "appwrite.json: 3 problems"
-    assert [line.split(":")[0].strip() for line in lines[1:]] == [p.path for p in caught.value.problems]
+    assert [line.split(":")[0].strip() for line in lines[1:]] == [
+        p.path for p in caught.value.problems
+    ]
     assert len(lines) == 4
 
 

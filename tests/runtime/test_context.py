@@ -80,7 +80,12 @@ def test_body_raises_on_invalid_json_with_json_content_type():
 def test_header_keys_are_lower_cased_first_duplicate_wins_and_runtime_headers_hidden():
     ctx = make_context(
         "GET",
-        headers=[("Cookie", "a=1"), ("cookie", "b=2"), ("X-Custom", "V"), ("x-open-runtimes-secret", "s")],
+        headers=[
+            ("Cookie", "a=1"),
+            ("cookie", "b=2"),
+            ("X-Custom", "V"),
+            ("x-open-runtimes-secret", "s"),
+        ],
     )
     assert ctx.req.headers["cookie"] == "a=1"
     assert ctx.req.headers["x-custom"] == "V"
@@ -111,7 +116,12 @@ def test_query_string_is_partially_decoded_like_yarl(raw, decoded):
 def test_query_parsing_rules_of_the_runtime():
     # The open-runtimes test case: ?a=b&c==d&e=f=g=&h&i=j&&k
     assert parse_query("a=b&c==d&e=f=g=&h&i=j&&k") == {
-        "a": "b", "c": "=d", "e": "f=g=", "h": "", "i": "j", "k": "",
+        "a": "b",
+        "c": "=d",
+        "e": "f=g=",
+        "h": "",
+        "i": "j",
+        "k": "",
     }
     assert parse_query("a=1&a=2") == {"a": "2"}  # last wins
     assert parse_query("=x&b=1") == {"b": "1"}  # empty keys skipped
@@ -127,9 +137,27 @@ def test_query_values_are_not_further_decoded():
     "headers, scheme, host, port, url",
     [
         ({"host": "example.com"}, "http", "example.com", 80, "http://example.com/p?q=1"),
-        ({"host": "example.com:8080"}, "http", "example.com", 8080, "http://example.com:8080/p?q=1"),
-        ({"host": "example.com", "x-forwarded-proto": "https"}, "https", "example.com", 443, "https://example.com/p?q=1"),
-        ({"host": "example.com:443", "x-forwarded-proto": "https"}, "https", "example.com", 443, "https://example.com/p?q=1"),
+        (
+            {"host": "example.com:8080"},
+            "http",
+            "example.com",
+            8080,
+            "http://example.com:8080/p?q=1",
+        ),
+        (
+            {"host": "example.com", "x-forwarded-proto": "https"},
+            "https",
+            "example.com",
+            443,
+            "https://example.com/p?q=1",
+        ),
+        (
+            {"host": "example.com:443", "x-forwarded-proto": "https"},
+            "https",
+            "example.com",
+            443,
+            "https://example.com/p?q=1",
+        ),
     ],
 )
 def test_scheme_host_port_and_url(headers, scheme, host, port, url):

@@ -58,10 +58,12 @@ def test_module_not_found_is_503_naming_the_module(executor, deploy):
 
 
 def test_nested_module_not_found_is_503(executor, deploy):
-    dep = deploy({
-        "src/main.py": "from .lib import x\ndef main(context): pass",
-        "src/lib.py": "import deeply_missing_module\nx = 1",
-    })
+    dep = deploy(
+        {
+            "src/main.py": "from .lib import x\ndef main(context): pass",
+            "src/lib.py": "import deeply_missing_module\nx = 1",
+        }
+    )
     assert "Module not found: deeply_missing_module" in run(executor, dep).errors
 
 
@@ -90,12 +92,18 @@ def test_load_failure_is_retried_on_the_next_request(executor, deploy):
     dep = deploy({"src/main.py": "import missing_once\ndef main(context): pass"})
     assert run(executor, dep).status_code == 503
     (dep.root / "src" / "missing_once.py").write_text("")
-    (dep.root / "src" / "main.py").write_text("from . import missing_once\ndef main(context): return context.res.text('ok')")
+    (dep.root / "src" / "main.py").write_text(
+        "from . import missing_once\ndef main(context): return context.res.text('ok')"
+    )
     assert run(executor, dep).status_code == 200
 
 
 def test_handler_exception_is_500_with_traceback_in_errors(executor, deploy):
-    dep = deploy({"src/main.py": "def main(context):\n    context.log('before')\n    raise ValueError('bad input')\n"})
+    dep = deploy(
+        {
+            "src/main.py": "def main(context):\n    context.log('before')\n    raise ValueError('bad input')\n"
+        }
+    )
     r = run(executor, dep)
     assert r.status_code == 500 and r.body == b""
     assert "Traceback" in r.errors and "ValueError: bad input" in r.errors
@@ -106,7 +114,10 @@ def test_returning_none_is_500_with_the_runtime_message(executor, deploy):
     dep = deploy({"src/main.py": "def main(context):\n    context.res.text('not returned')\n"})
     r = run(executor, dep)
     assert r.status_code == 500 and r.body == b""
-    assert "Return statement missing. return context.res.empty() if no response is expected." in r.errors
+    assert (
+        "Return statement missing. return context.res.empty() if no response is expected."
+        in r.errors
+    )
 
 
 def test_returning_a_non_dict_is_500(executor, deploy):
@@ -117,71 +128,97 @@ def test_returning_a_non_dict_is_500(executor, deploy):
 
 
 def test_sync_main_returning_a_coroutine_is_500(executor, deploy):
-    dep = deploy({"src/main.py": """
+    dep = deploy(
+        {
+            "src/main.py": """
         async def work(context):
             return context.res.text('never')
         def main(context):
             return work(context)
-    """})
+    """
+        }
+    )
     r = run(executor, dep)
     assert r.status_code == 500
     assert "'coroutine' object has no attribute 'get'" in r.errors
 
 
 def test_async_main_is_awaited(executor, deploy):
-    dep = deploy({"src/main.py": """
+    dep = deploy(
+        {
+            "src/main.py": """
         import asyncio
         async def main(context):
             await asyncio.sleep(0)
             return context.res.json({'async': True})
-    """})
+    """
+        }
+    )
     r = run(executor, dep)
     assert r.status_code == 200 and json.loads(r.body) == {"async": True}
 
 
 def test_async_main_over_the_timeout_is_500_execution_timed_out(executor, deploy):
-    dep = deploy({"src/main.py": """
+    dep = deploy(
+        {
+            "src/main.py": """
         import asyncio
         async def main(context):
             await asyncio.sleep(30)
             return context.res.text('late')
-    """}, timeout=1)
+    """
+        },
+        timeout=1,
+    )
     r = run(executor, dep)
     assert r.status_code == 500
     assert "Execution timed out." in r.errors
 
 
 def test_sync_main_over_the_timeout_is_not_interrupted(executor, deploy):
-    dep = deploy({"src/main.py": """
+    dep = deploy(
+        {
+            "src/main.py": """
         import time
         def main(context):
             time.sleep(1.5)
             return context.res.text('finished anyway')
-    """}, timeout=1)
+    """
+        },
+        timeout=1,
+    )
     r = run(executor, dep)
     assert r.status_code == 200 and r.body == b"finished anyway"
 
 
 def test_module_globals_persist_in_a_warm_worker(executor, deploy):
-    dep = deploy({"src/main.py": """
+    dep = deploy(
+        {
+            "src/main.py": """
         count = 0
         def main(context):
             global count
             count += 1
             return context.res.json({'count': count})
-    """})
+    """
+        }
+    )
     counts = [json.loads(run(executor, dep).body)["count"] for _ in range(3)]
     assert counts == [1, 2, 3]
 
 
 def test_a_changed_file_restarts_the_worker(executor, deploy):
-    dep = deploy({"src/main.py": """
+    dep = deploy(
+        {
+            "src/main.py": """
         count = 0
         def main(context):
             global count
             count += 1
             return context.res.json({'version': 1, 'count': count})
-    """})
+    """
+        }
+    )
     dep.watch = dep.root
     assert json.loads(run(executor, dep).body) == {"version": 1, "count": 1}
     assert json.loads(run(executor, dep).body) == {"version": 1, "count": 2}
@@ -232,7 +269,11 @@ def test_bad_timeout_header_is_500(hello, value):
 
 
 def test_body_over_20_mib_is_refused(executor, deploy):
-    dep = deploy({"src/main.py": "def main(context):\n    return context.res.text(str(len(context.req.body_binary)))\n"})
+    dep = deploy(
+        {
+            "src/main.py": "def main(context):\n    return context.res.text(str(len(context.req.body_binary)))\n"
+        }
+    )
     r = run(executor, dep, body=b"x" * (20 * 1024 * 1024 + 1))
     assert r.status_code in (413, 500)
     assert run(executor, dep, body=b"x" * 1024).body == b"1024"
@@ -242,10 +283,14 @@ def test_body_over_20_mib_is_refused(executor, deploy):
 
 
 def test_content_type_lookup_is_case_sensitive(executor, deploy):
-    dep = deploy({"src/main.py": """
+    dep = deploy(
+        {
+            "src/main.py": """
         def main(context):
             return context.res.text('<b>x</b>', 200, {'Content-Type': 'text/html'})
-    """})
+    """
+        }
+    )
     assert run(executor, dep).headers["content-type"] == "text/plain; charset=utf-8"
 
 
@@ -259,18 +304,26 @@ def test_content_type_lookup_is_case_sensitive(executor, deploy):
     ],
 )
 def test_content_type_is_lower_cased_and_gets_a_charset(executor, deploy, given, sent):
-    dep = deploy({"src/main.py": f"""
+    dep = deploy(
+        {
+            "src/main.py": f"""
         def main(context):
             return context.res.text('x', 200, {{'content-type': {given!r}}})
-    """})
+    """
+        }
+    )
     assert run(executor, dep).headers["content-type"] == sent
 
 
 def test_header_keys_are_lower_cased_and_runtime_headers_dropped(executor, deploy):
-    dep = deploy({"src/main.py": """
+    dep = deploy(
+        {
+            "src/main.py": """
         def main(context):
             return context.res.text('x', 201, {'X-Custom': 'A', 'x-open-runtimes-log-id': 'forged'})
-    """})
+    """
+        }
+    )
     r = run(executor, dep)
     assert r.status_code == 201
     assert r.headers["x-custom"] == "A"
@@ -284,7 +337,11 @@ def test_empty_is_204_with_text_plain(executor, deploy):
 
 
 def test_redirect_sends_location(executor, deploy):
-    dep = deploy({"src/main.py": "def main(context):\n    return context.res.redirect('https://appwrite.io')\n"})
+    dep = deploy(
+        {
+            "src/main.py": "def main(context):\n    return context.res.redirect('https://appwrite.io')\n"
+        }
+    )
     r = run(executor, dep)
     assert r.status_code == 301 and r.headers["location"] == "https://appwrite.io"
 
@@ -305,20 +362,28 @@ def test_text_with_a_non_str_body_is_500(executor, deploy):
 def test_a_partial_dict_gets_the_runtime_defaults(executor, deploy):
     dep = deploy({"src/main.py": "def main(context):\n    return {'body': 'only body'}\n"})
     r = run(executor, dep)
-    assert (r.status_code, r.body, r.headers["content-type"]) == (200, b"only body", "text/plain; charset=utf-8")
+    assert (r.status_code, r.body, r.headers["content-type"]) == (
+        200,
+        b"only body",
+        "text/plain; charset=utf-8",
+    )
 
 
 # -- §1.4 logs ------------------------------------------------------------------------------
 
 
 def test_native_prints_come_after_context_logs_with_the_banner(executor, deploy):
-    dep = deploy({"src/main.py": """
+    dep = deploy(
+        {
+            "src/main.py": """
         print('at import')
         def main(context):
             print('native')
             context.log('structured')
             return context.res.text('ok')
-    """})
+    """
+        }
+    )
     first = run(executor, dep)
     banner = "Native logs detected. Use context.log() or context.error() for better experience."
     assert first.logs == "structured\n" + banner + "at import\nnative\n"
@@ -327,23 +392,32 @@ def test_native_prints_come_after_context_logs_with_the_banner(executor, deploy)
 
 
 def test_stderr_is_captured_into_logs_too(executor, deploy):
-    dep = deploy({"src/main.py": """
+    dep = deploy(
+        {
+            "src/main.py": """
         import sys
         def main(context):
             sys.stderr.write('to stderr\\n')
             return context.res.text('ok')
-    """})
+    """
+        }
+    )
     assert run(executor, dep).logs.endswith("to stderr\n")
 
 
 def test_logging_disabled_returns_no_logs(executor, deploy):
-    dep = deploy({"src/main.py": """
+    dep = deploy(
+        {
+            "src/main.py": """
         def main(context):
             context.log('hidden')
             context.error('hidden')
             print('hidden')
             return context.res.text('ok')
-    """}, logging=False)
+    """
+        },
+        logging=False,
+    )
     r = run(executor, dep)
     assert (r.status_code, r.logs, r.errors) == (200, "", "")
 
@@ -352,11 +426,16 @@ def test_logging_disabled_returns_no_logs(executor, deploy):
 
 
 def test_module_name_cwd_and_sys_path_are_the_containers(executor, deploy):
-    dep = deploy({"functions/foo/src/main.py": """
+    dep = deploy(
+        {
+            "functions/foo/src/main.py": """
         import os, sys
         def main(context):
             return context.res.json({'name': __name__, 'cwd': os.getcwd(), 'path0': sys.path[0]})
-    """}, entrypoint="functions/foo/src/main.py")
+    """
+        },
+        entrypoint="functions/foo/src/main.py",
+    )
     info = json.loads(run(executor, dep).body)
     assert info["name"] == "function.functions.foo.src.main"
     assert info["cwd"] == info["path0"]
@@ -374,11 +453,13 @@ def test_module_name_cwd_and_sys_path_are_the_containers(executor, deploy):
     ],
 )
 def test_import_matrix_of_the_runtime(executor, deploy, statement, works):
-    dep = deploy({
-        "src/main.py": f"{statement}\ndef main(context):\n    return context.res.text(VALUE)\n",
-        "src/utils.py": "VALUE = 'utils'\n",
-        "shared/__init__.py": "VALUE = 'shared'\n",
-    })
+    dep = deploy(
+        {
+            "src/main.py": f"{statement}\ndef main(context):\n    return context.res.text(VALUE)\n",
+            "src/utils.py": "VALUE = 'utils'\n",
+            "shared/__init__.py": "VALUE = 'shared'\n",
+        }
+    )
     r = run(executor, dep)
     if works:
         assert r.status_code == 200, r.errors
@@ -388,8 +469,9 @@ def test_import_matrix_of_the_runtime(executor, deploy, statement, works):
 
 
 def test_relative_file_open_fails_because_cwd_is_not_the_function(executor, deploy):
-    dep = deploy({
-        "src/main.py": """
+    dep = deploy(
+        {
+            "src/main.py": """
             import os
             def main(context):
                 try:
@@ -400,21 +482,33 @@ def test_relative_file_open_fails_because_cwd_is_not_the_function(executor, depl
                 here = open(os.path.join(os.path.dirname(__file__), 'data.json')).read()
                 return context.res.json({'relative': relative, 'here': here})
         """,
-        "src/data.json": "{}",
-    })
+            "src/data.json": "{}",
+        }
+    )
     assert json.loads(run(executor, dep).body) == {"relative": "missing", "here": "{}"}
 
 
 def test_environment_has_the_appwrite_variables_and_no_key(executor, deploy, monkeypatch):
     monkeypatch.setenv("PYTHONPATH", "/somewhere/else")
-    env = function_env(function_id="f", function_name="F", deployment_id="d1", project_id="p",
-                       endpoint="http://127.0.0.1:1/v1", function_variables={"GREETING": "hi"})
-    dep = deploy({"src/main.py": """
+    env = function_env(
+        function_id="f",
+        function_name="F",
+        deployment_id="d1",
+        project_id="p",
+        endpoint="http://127.0.0.1:1/v1",
+        function_variables={"GREETING": "hi"},
+    )
+    dep = deploy(
+        {
+            "src/main.py": """
         import os, json
         def main(context):
             keys = sorted(k for k in os.environ if k.startswith(('APPWRITE', 'GREETING', 'PYTHONPATH', 'OPEN_RUNTIMES_ENTRYPOINT')))
             return context.res.json({k: os.environ[k] for k in keys})
-    """}, env=env)
+    """
+        },
+        env=env,
+    )
     seen = json.loads(run(executor, dep).body)
     assert seen["APPWRITE_FUNCTION_ID"] == "f"
     assert seen["APPWRITE_FUNCTION_PROJECT_ID"] == "p"
@@ -428,15 +522,25 @@ def test_environment_has_the_appwrite_variables_and_no_key(executor, deploy, mon
 
 
 def test_request_reaches_the_function_as_on_appwrite(executor, deploy):
-    dep = deploy({"src/main.py": """
+    dep = deploy(
+        {
+            "src/main.py": """
         def main(context):
             r = context.req
             return context.res.json({'method': r.method, 'path': r.path, 'query': r.query,
                                      'host': r.host, 'port': r.port, 'scheme': r.scheme,
                                      'body': r.body, 'headers': r.headers})
-    """})
-    r = run(executor, dep, method="PUT", path="/items/a%20b?x=1&x=2",
-            headers={"content-type": "application/json", "X-Trace": "t1"}, body='{"k": "v"}')
+    """
+        }
+    )
+    r = run(
+        executor,
+        dep,
+        method="PUT",
+        path="/items/a%20b?x=1&x=2",
+        headers={"content-type": "application/json", "X-Trace": "t1"},
+        body='{"k": "v"}',
+    )
     seen = json.loads(r.body)
     assert seen["method"] == "PUT" and seen["path"] == "/items/a b" and seen["query"] == {"x": "2"}
     assert len(seen["host"]) == 32 and seen["port"] == 3000 and seen["scheme"] == "http"

@@ -17,9 +17,14 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
 def cli(*args, data, check=True):
-    result = subprocess.run([sys.executable, "-m", "emulator", *args, "--data", str(data)], cwd=LAB.parent,
-                            capture_output=True, text=True, timeout=120,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    result = subprocess.run(
+        [sys.executable, "-m", "emulator", *args, "--data", str(data)],
+        cwd=LAB.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     if check:
         assert result.returncode == 0, result.stdout + result.stderr
     return result
@@ -29,8 +34,23 @@ def cli(*args, data, check=True):
 def served(tmp_path_factory):
     data = tmp_path_factory.mktemp("served")
     process = subprocess.Popen(
-        [sys.executable, "-m", "emulator", "serve", "--manifest", str(LAB), "--data", str(data), "--port", "0"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        [
+            sys.executable,
+            "-m",
+            "emulator",
+            "serve",
+            "--manifest",
+            str(LAB),
+            "--data",
+            str(data),
+            "--port",
+            "0",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     credentials = data / "credentials.json"
     deadline = time.monotonic() + 60
     while not credentials.exists():
@@ -56,7 +76,17 @@ def test_serve_writes_credentials_with_the_endpoint_key_and_function_urls(served
 
 def test_invoke_prints_the_response_and_logs(served):
     data, _, _ = served
-    out = cli("invoke", "echo", "--path", "/cli?x=1", "--method", "PATCH", "--header", "X-Trace:abc", data=data).stdout
+    out = cli(
+        "invoke",
+        "echo",
+        "--path",
+        "/cli?x=1",
+        "--method",
+        "PATCH",
+        "--header",
+        "X-Trace:abc",
+        data=data,
+    ).stdout
     assert "completed, HTTP 200" in out
     assert '"path": "/cli"' in out and '"x-trace": "abc"' in out
     assert "--- logs" in out and "echo PATCH /cli" in out
@@ -71,8 +101,19 @@ def test_invoke_reports_server_errors_plainly(served):
 
 def test_emit_fires_events_and_executions_lists_them(served):
     data, _, _ = served
-    out = cli("emit", "row", "--database", "lab", "--table", "notes", "--values", '{"text": "from cli"}',
-              "--id", "cli-note", data=data).stdout
+    out = cli(
+        "emit",
+        "row",
+        "--database",
+        "lab",
+        "--table",
+        "notes",
+        "--values",
+        '{"text": "from cli"}',
+        "--id",
+        "cli-note",
+        data=data,
+    ).stdout
     assert "row cli-note created" in out
     deadline = time.monotonic() + 30
     while True:
@@ -93,9 +134,24 @@ def test_tick_runs_what_is_due_at_that_time(served):
 
 def test_serve_with_a_relative_data_folder_runs_functions(tmp_path):
     process = subprocess.Popen(
-        [sys.executable, "-m", "emulator", "serve", "--manifest", str(LAB), "--data", "rel-data", "--port", "0"],
-        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)})
+        [
+            sys.executable,
+            "-m",
+            "emulator",
+            "serve",
+            "--manifest",
+            str(LAB),
+            "--data",
+            "rel-data",
+            "--port",
+            "0",
+        ],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     try:
         credentials = tmp_path / "rel-data" / "credentials.json"
         deadline = time.monotonic() + 60
@@ -117,8 +173,13 @@ def test_client_commands_without_a_server_say_how_to_start_one(tmp_path):
 
 def test_every_command_has_help():
     for command in ("serve", "invoke", "emit", "tick", "executions", "check"):
-        result = subprocess.run([sys.executable, "-m", "emulator", command, "--help"], cwd=ROOT,
-                                capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            [sys.executable, "-m", "emulator", command, "--help"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert result.returncode == 0 and "usage:" in result.stdout
 
 

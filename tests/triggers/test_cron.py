@@ -6,7 +6,7 @@ import pytest
 
 from emulator.triggers.cron import InvalidSchedule, Scheduler, due_times, parse_schedule
 
-DAY = dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc)
+DAY = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
 
 
 def test_a_simulated_day_of_every_five_minutes_is_288_ticks():
@@ -26,8 +26,11 @@ def test_naive_datetimes_are_utc_and_offsets_are_converted():
     plus_two = dt.timezone(dt.timedelta(hours=2))
     start = dt.datetime(2026, 3, 1, 4, 0, tzinfo=plus_two)  # 02:00 UTC
     ticks = list(due_times("0 3 * * *", start, start + dt.timedelta(hours=2)))
-    assert ticks == [dt.datetime(2026, 3, 1, 3, 0, tzinfo=dt.timezone.utc)]
-    assert list(due_times("0 3 * * *", dt.datetime(2026, 3, 1, 2), dt.datetime(2026, 3, 1, 4))) == ticks
+    assert ticks == [dt.datetime(2026, 3, 1, 3, 0, tzinfo=dt.UTC)]
+    assert (
+        list(due_times("0 3 * * *", dt.datetime(2026, 3, 1, 2), dt.datetime(2026, 3, 1, 4)))
+        == ticks
+    )
 
 
 @pytest.mark.parametrize("bad", ["", "* * * *", "61 * * * *", "* * * * * *", "every day"])

@@ -60,7 +60,10 @@ def test_row_write_headers(action, legacy, header):
 
 def test_user_create_generates_exactly_four_names():
     assert generate_events(USER.format(action="create"), {"userId": "u1"}) == [
-        "users.u1.create", "users.*.create", "users.u1", "users.*",
+        "users.u1.create",
+        "users.*.create",
+        "users.u1",
+        "users.*",
     ]
 
 

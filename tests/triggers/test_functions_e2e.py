@@ -19,12 +19,14 @@ from emulator.stack import Stack
 from emulator.testing import AppwriteTestClient
 
 LAB = pathlib.Path(__file__).parent / "lab" / "appwrite.json"
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    stack = Stack.start(LAB, data_dir=tmp_path_factory.mktemp("lab"), realtime_cron=False, loop_limit=3)
+    stack = Stack.start(
+        LAB, data_dir=tmp_path_factory.mktemp("lab"), realtime_cron=False, loop_limit=3
+    )
     yield AppwriteTestClient(stack)
     stack.close()
 
@@ -42,12 +44,19 @@ def body(execution):
 
 
 def test_sync_rest_execution_is_201_completed_with_appwrite_headers(lab):
-    execution = lab.execute("echo", "/items?a=1", method="PUT", body="hello", headers={"x-custom": "v"})
+    execution = lab.execute(
+        "echo", "/items?a=1", method="PUT", body="hello", headers={"x-custom": "v"}
+    )
     assert execution["status"] == "completed"
     assert execution["trigger"] == "http"
     assert execution["responseStatusCode"] == 200
     seen = body(execution)
-    assert (seen["method"], seen["path"], seen["query"], seen["body"]) == ("PUT", "/items", {"a": "1"}, "hello")
+    assert (seen["method"], seen["path"], seen["query"], seen["body"]) == (
+        "PUT",
+        "/items",
+        {"a": "1"},
+        "hello",
+    )
     headers = seen["headers"]
     assert headers["x-appwrite-trigger"] == "http"
     assert "x-appwrite-event" not in headers  # absent for sync REST executions
@@ -139,8 +148,9 @@ def test_bad_execution_parameters_are_400(lab, kwargs, type_):
 def test_a_scheduled_execution_waits_for_its_time(lab):
     functions = Functions(lab.admin_client())
     when = (dt.datetime.now(UTC) + dt.timedelta(days=2)).replace(second=0, microsecond=0, minute=7)
-    held = functions.create_execution("echo", path="/later-on", method="GET", xasync=True,
-                                      scheduled_at=when.isoformat())
+    held = functions.create_execution(
+        "echo", path="/later-on", method="GET", xasync=True, scheduled_at=when.isoformat()
+    )
     assert (held["status"], held["trigger"]) == ("scheduled", "schedule")
     assert held["scheduledAt"].startswith(when.strftime("%Y-%m-%dT%H:%M"))
     assert all(e["$id"] != held["$id"] for e in lab.tick(when - dt.timedelta(minutes=1)))
@@ -175,8 +185,13 @@ def test_unknown_function_is_404(lab):
 
 
 def test_function_url_passes_the_raw_request_and_response(lab):
-    response = lab.invoke_http("echo", "/raw/path?x=1&x=2", method="POST", body=b"raw body",
-                               headers={"content-type": "text/plain", "X-Appwrite-User-Id": "forged"})
+    response = lab.invoke_http(
+        "echo",
+        "/raw/path?x=1&x=2",
+        method="POST",
+        body=b"raw body",
+        headers={"content-type": "text/plain", "X-Appwrite-User-Id": "forged"},
+    )
     assert response.status_code == 200
     assert response.headers["x-echo"] == "1"
     assert response.headers["x-appwrite-execution-id"]
@@ -214,7 +229,9 @@ def test_row_creation_triggers_the_subscribed_function_once_with_the_row(lab):
     assert recorded["contentType"] == "application/json"
     assert recorded["userAgent"].startswith("Appwrite/")
     assert recorded["jwt"] == ""
-    assert recorded["body"]["$sequence"] == row["$sequence"] and isinstance(recorded["body"]["$sequence"], str)
+    assert recorded["body"]["$sequence"] == row["$sequence"] and isinstance(
+        recorded["body"]["$sequence"], str
+    )
 
 
 def _recorded_events(lab, action):
@@ -230,19 +247,35 @@ def test_event_names_of_every_write_kind(lab):
     note = tables.create_row("lab", "notes", "n-events", {"text": "a", "count": 1})
     lab.wait_for_executions()
     expected = [
-        (lambda: tables.update_row("lab", "notes", "n-events", {"text": "b"}),
-         ["databases.lab.tables.notes.rows.n-events.update"]),
-        (lambda: tables.upsert_row("lab", "notes", "n-events", {"text": "c"}),
-         ["databases.lab.tables.notes.rows.n-events.upsert"]),
-        (lambda: tables.increment_row_column("lab", "notes", "n-events", "count", 1),
-         ["databases.lab.tables.notes.rows.n-events.update"]),
-        (lambda: tables.create_rows("lab", "notes", [{"$id": "bulk-1", "text": "x"}, {"$id": "bulk-2", "text": "y"}]),
-         ["databases.lab.collections.notes.documents.bulk-1.create",
-          "databases.lab.collections.notes.documents.bulk-2.create"]),
-        (lambda: tables.delete_row("lab", "notes", "n-events"),
-         ["databases.lab.tables.notes.rows.n-events.delete"]),
-        (lambda: users.create("u-events", email="events@lab.test", password="password-123"),
-         ["users.u-events.create"]),
+        (
+            lambda: tables.update_row("lab", "notes", "n-events", {"text": "b"}),
+            ["databases.lab.tables.notes.rows.n-events.update"],
+        ),
+        (
+            lambda: tables.upsert_row("lab", "notes", "n-events", {"text": "c"}),
+            ["databases.lab.tables.notes.rows.n-events.upsert"],
+        ),
+        (
+            lambda: tables.increment_row_column("lab", "notes", "n-events", "count", 1),
+            ["databases.lab.tables.notes.rows.n-events.update"],
+        ),
+        (
+            lambda: tables.create_rows(
+                "lab", "notes", [{"$id": "bulk-1", "text": "x"}, {"$id": "bulk-2", "text": "y"}]
+            ),
+            [
+                "databases.lab.collections.notes.documents.bulk-1.create",
+                "databases.lab.collections.notes.documents.bulk-2.create",
+            ],
+        ),
+        (
+            lambda: tables.delete_row("lab", "notes", "n-events"),
+            ["databases.lab.tables.notes.rows.n-events.delete"],
+        ),
+        (
+            lambda: users.create("u-events", email="events@lab.test", password="password-123"),
+            ["users.u-events.create"],
+        ),
         (lambda: users.update_name("u-events", "Renamed"), ["users.u-events.update"]),
         (lambda: teams.create("t-events", "Team"), ["teams.t-events.create"]),
         (lambda: users.delete("u-events"), ["users.u-events.delete"]),

@@ -39,8 +39,18 @@ def run(encoded: str, current, spec):
         (Operator.string_concat("!"), "hi", TEXT, "hi!"),
         (Operator.string_replace("old", "new"), "old text", TEXT, "new text"),
         (Operator.toggle(), False, FLAG, True),
-        (Operator.date_add_days(2), "2026-01-01T00:00:00.000+00:00", WHEN, "2026-01-03T00:00:00.000+00:00"),
-        (Operator.date_sub_days(1), "2026-01-01T00:00:00.000+00:00", WHEN, "2025-12-31T00:00:00.000+00:00"),
+        (
+            Operator.date_add_days(2),
+            "2026-01-01T00:00:00.000+00:00",
+            WHEN,
+            "2026-01-03T00:00:00.000+00:00",
+        ),
+        (
+            Operator.date_sub_days(1),
+            "2026-01-01T00:00:00.000+00:00",
+            WHEN,
+            "2025-12-31T00:00:00.000+00:00",
+        ),
     ],
 )
 def test_operators(encoded, current, spec, expected):
@@ -55,8 +65,14 @@ def test_plain_strings_are_not_operators():
 
 @pytest.mark.parametrize(
     "encoded, spec",
-    [(Operator.increment(1), TEXT), (Operator.array_append(["x"]), INT), (Operator.toggle(), INT),
-     ('{"method":"divide","values":[0]}', FLOAT), (Operator.array_insert(9, "x"), TAGS), (Operator.date_add_days(1), WHEN)],
+    [
+        (Operator.increment(1), TEXT),
+        (Operator.array_append(["x"]), INT),
+        (Operator.toggle(), INT),
+        ('{"method":"divide","values":[0]}', FLOAT),
+        (Operator.array_insert(9, "x"), TAGS),
+        (Operator.date_add_days(1), WHEN),
+    ],
 )
 def test_misused_operators_are_refused(encoded, spec):
     with pytest.raises(operators.OperatorInvalid):

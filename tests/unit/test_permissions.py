@@ -6,34 +6,66 @@ from appwrite.role import Role
 
 from emulator import permissions as p
 
-USER_ROLES = {"any", "users", "user:u1", "user:u1/verified", "users/verified", "team:t1", "team:t1/editor",
-              "member:m1", "label:admin"}
+USER_ROLES = {
+    "any",
+    "users",
+    "user:u1",
+    "user:u1/verified",
+    "users/verified",
+    "team:t1",
+    "team:t1/editor",
+    "member:m1",
+    "label:admin",
+}
 
 
 def test_sdk_permission_strings_parse():
-    assert p.parse_permission(Permission.read(Role.team("t1", "owner"))) == ("read", "team:t1/owner")
+    assert p.parse_permission(Permission.read(Role.team("t1", "owner"))) == (
+        "read",
+        "team:t1/owner",
+    )
     assert p.parse_permission(Permission.write(Role.any())) == ("write", "any")
 
 
 def test_write_expands_per_level():
-    perms = [Permission.write(Role.user("u1")), Permission.read(Role.any()), Permission.update(Role.user("u1"))]
+    perms = [
+        Permission.write(Role.user("u1")),
+        Permission.read(Role.any()),
+        Permission.update(Role.user("u1")),
+    ]
     assert p.normalize(perms, p.TABLE_ACTIONS, table_level=True) == [
-        'create("user:u1")', 'update("user:u1")', 'delete("user:u1")', 'read("any")']
+        'create("user:u1")',
+        'update("user:u1")',
+        'delete("user:u1")',
+        'read("any")',
+    ]
     assert p.normalize(perms, p.ROW_ACTIONS, table_level=False) == [
-        'update("user:u1")', 'delete("user:u1")', 'read("any")']
+        'update("user:u1")',
+        'delete("user:u1")',
+        'read("any")',
+    ]
 
 
 @pytest.mark.parametrize(
     "permission, message",
     [
-        ('create("any")', 'Permission "create" is not allowed. Must be one of: read, update, delete, write.'),
+        (
+            'create("any")',
+            'Permission "create" is not allowed. Must be one of: read, update, delete, write.',
+        ),
         ("*", 'Wildcard permission "*" has been replaced. Use "any" instead.'),
-        ('read("role:all")', 'Permissions using the "role:" prefix have been replaced. Use "users", "guests", or "any" instead.'),
+        (
+            'read("role:all")',
+            'Permissions using the "role:" prefix have been replaced. Use "users", "guests", or "any" instead.',
+        ),
         ("read(any)", 'Invalid permission string format: "read(any)".'),
         ('read("user")', 'Role "user" must have an ID value.'),
         ('read("any:x")', 'Role "any" can not have an ID value.'),
         ('read("users/admin")', "Only verified and unverified dimensions are allowed."),
-        ('read("robots")', 'Role "robots" is not allowed. Must be one of: any, guests, users, user, team, member, label.'),
+        (
+            'read("robots")',
+            'Role "robots" is not allowed. Must be one of: any, guests, users, user, team, member, label.',
+        ),
         ('read("label:a/b")', 'Role "label" can not have a dimension value.'),
         (7, "Every permission must be of type string."),
     ],
@@ -45,8 +77,18 @@ def test_invalid_row_permissions(permission, message):
 
 
 def test_valid_roles():
-    for role in ("any", "guests", "users", "users/verified", "user:u1", "user:u1/unverified", "team:t1",
-                 "team:t1/owner", "member:m1", "label:admin"):
+    for role in (
+        "any",
+        "guests",
+        "users",
+        "users/verified",
+        "user:u1",
+        "user:u1/unverified",
+        "team:t1",
+        "team:t1/owner",
+        "member:m1",
+        "label:admin",
+    ):
         p.check_role(role)
 
 
@@ -63,10 +105,16 @@ def test_table_vs_row_security():
 
 def test_only_held_roles_may_be_granted():
     assert p.ungrantable_roles(['read("user:u1")', 'read("team:t1/editor")'], USER_ROLES) == []
-    assert p.ungrantable_roles(['read("user:u2")', 'update("any")', 'read("user:u2")'], {"any", "users", "user:u1"}) == ["user:u2"]
+    assert p.ungrantable_roles(
+        ['read("user:u2")', 'update("any")', 'read("user:u2")'], {"any", "users", "user:u1"}
+    ) == ["user:u2"]
     assert p.ordered_roles({"users", "any", "user:u1"}) == ["any", "user:u1", "users"]
 
 
 def test_default_row_permissions():
-    assert p.default_row_permissions("u1") == ['read("user:u1")', 'update("user:u1")', 'delete("user:u1")']
+    assert p.default_row_permissions("u1") == [
+        'read("user:u1")',
+        'update("user:u1")',
+        'delete("user:u1")',
+    ]
     assert p.default_row_permissions(None) == []

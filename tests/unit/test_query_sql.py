@@ -6,8 +6,7 @@ import sqlite3
 import pytest
 from appwrite.query import Query as Q
 
-from emulator.query import Attribute, Schema, parse_queries, plan_queries
-from emulator.query import sql
+from emulator.query import Attribute, Schema, parse_queries, plan_queries, sql
 
 SCHEMA = Schema.of(
     [
@@ -30,13 +29,26 @@ ROWS = [
 @pytest.fixture(scope="module")
 def conn():
     db = sqlite3.connect(":memory:")
-    db.execute('CREATE TABLE t (_id INTEGER PRIMARY KEY, _uid TEXT, _createdAt TEXT, _updatedAt TEXT, '
-               '"title" TEXT, "n" INTEGER, "done" INTEGER, "due" TEXT, "tags" TEXT)')
+    db.execute(
+        "CREATE TABLE t (_id INTEGER PRIMARY KEY, _uid TEXT, _createdAt TEXT, _updatedAt TEXT, "
+        '"title" TEXT, "n" INTEGER, "done" INTEGER, "due" TEXT, "tags" TEXT)'
+    )
     db.execute('CREATE VIRTUAL TABLE fts USING fts5("title", content="t", content_rowid="_id")')
     for i, (uid, title, n, done, due, tags) in enumerate(ROWS, start=1):
-        db.execute("INSERT INTO t VALUES (?,?,?,?,?,?,?,?,?)",
-                   (i, uid, f"2026-01-0{i}T00:00:00.000+00:00", "", title, n, done, due,
-                    None if tags is None else json.dumps(tags)))
+        db.execute(
+            "INSERT INTO t VALUES (?,?,?,?,?,?,?,?,?)",
+            (
+                i,
+                uid,
+                f"2026-01-0{i}T00:00:00.000+00:00",
+                "",
+                title,
+                n,
+                done,
+                due,
+                None if tags is None else json.dumps(tags),
+            ),
+        )
     db.execute("INSERT INTO fts(fts) VALUES ('rebuild')")
     return db
 
@@ -103,8 +115,12 @@ def test_order_and_tie_breaker(conn):
     ["'; DROP TABLE t; --", "x') OR ('1'='1", '" OR 1=1 --', "x\\'y", "\x00", "%' OR 1 --"],
 )
 def test_hostile_values_are_bound_never_spliced(conn, value):
-    for query in (Q.equal("title", value), Q.starts_with("title", value), Q.contains("tags", value),
-                  Q.search("title", value)):
+    for query in (
+        Q.equal("title", value),
+        Q.starts_with("title", value),
+        Q.contains("tags", value),
+        Q.search("title", value),
+    ):
         plan = plan_queries(parse_queries([query]), SCHEMA)
         clause, params = sql.where(plan.filters, SCHEMA)
         assert value not in clause
@@ -117,10 +133,15 @@ def test_cursor_condition_pages_through_in_order(conn):
     terms = sql.order_terms(plan.orders)
     cursor_row = {'"n"': 2, "_id": 2}
     after, params = sql.cursor_condition(terms, cursor_row, before=False)
-    rows = conn.execute(f"SELECT _uid FROM t WHERE n IS NOT NULL AND {after} ORDER BY {sql.order_by(terms)}", params)
+    rows = conn.execute(
+        f"SELECT _uid FROM t WHERE n IS NOT NULL AND {after} ORDER BY {sql.order_by(terms)}", params
+    )
     assert [r[0] for r in rows] == ["a"]
     before, params = sql.cursor_condition(terms, cursor_row, before=True)
-    rows = conn.execute(f"SELECT _uid FROM t WHERE n IS NOT NULL AND {before} ORDER BY {sql.order_by(terms)}", params)
+    rows = conn.execute(
+        f"SELECT _uid FROM t WHERE n IS NOT NULL AND {before} ORDER BY {sql.order_by(terms)}",
+        params,
+    )
     assert [r[0] for r in rows] == ["c"]
 
 

@@ -23,7 +23,9 @@ def app():
     def create(req):
         data = req.json()
         if not isinstance(data, dict) or "title" not in data:
-            raise BadRequest("title is required", details=[{"path": "/title", "message": "required"}])
+            raise BadRequest(
+                "title is required", details=[{"path": "/title", "message": "required"}]
+            )
         return Response.created({"title": data["title"]})
 
     @app.route("DELETE", "/articles/{id}")
@@ -40,7 +42,9 @@ def app():
 
     @app.route("GET", "/missing-row")
     def missing_row(req):
-        raise AppwriteException("Row with the requested ID could not be found.", 404, "row_not_found")
+        raise AppwriteException(
+            "Row with the requested ID could not be found.", 404, "row_not_found"
+        )
 
     @app.route("GET", "/none")
     def returns_none(req):
@@ -84,8 +88,13 @@ def test_route_params_and_query(app):
 
 
 def test_created_and_no_content(app):
-    out, body, _ = run(app, "POST", "/articles", {"content-type": "application/x-www-form-urlencoded"},
-                       b'{"title": "Hi"}')
+    out, body, _ = run(
+        app,
+        "POST",
+        "/articles",
+        {"content-type": "application/x-www-form-urlencoded"},
+        b'{"title": "Hi"}',
+    )
     assert (out["statusCode"], body) == (201, {"title": "Hi"})
     out, body, _ = run(app, "DELETE", "/articles/a1")
     assert (out["statusCode"], out["body"]) == (204, b"")
@@ -121,8 +130,13 @@ def test_405_sends_allow(app):
 def test_bug_is_generic_500_with_redacted_traceback_only_in_errors(app):
     out, payload, ctx = run(app, "GET", "/boom", {"x-appwrite-key": "ephemeral_secret"})
     assert out["statusCode"] == 500
-    assert payload == {"error": {"code": "internal_error", "message": "An unexpected error occurred.",
-                                 "details": []}}
+    assert payload == {
+        "error": {
+            "code": "internal_error",
+            "message": "An unexpected error occurred.",
+            "details": [],
+        }
+    }
     errors = ctx.logger.text("error")
     assert "RuntimeError: internal detail" in errors and "Traceback" in errors
     assert JWT not in errors
@@ -142,31 +156,61 @@ def test_one_execution_log_line(app):
     _, _, ctx = run(app, "GET", "/articles/a1", {"x-appwrite-user-jwt": JWT})
     [line] = [json.loads(l) for l in ctx.logger.text("log").splitlines() if l]
     assert line["msg"] == "execution"
-    assert {k: line[k] for k in ("function", "execution", "trigger", "method", "path", "status")} == {
-        "function": "articles", "execution": "ex1", "trigger": "http", "method": "GET",
-        "path": "/articles/a1", "status": 200}
+    assert {
+        k: line[k] for k in ("function", "execution", "trigger", "method", "path", "status")
+    } == {
+        "function": "articles",
+        "execution": "ex1",
+        "trigger": "http",
+        "method": "GET",
+        "path": "/articles/a1",
+        "status": 200,
+    }
     assert isinstance(line["duration_ms"], float)
     assert JWT not in ctx.logger.text("log")
     assert ctx.logger.text("error") == ""
 
 
 def test_event_dispatch_in_both_spellings(app):
-    for name in ("databases.newsroom.collections.articles.documents.a1.create",
-                 "databases.newsroom.tables.articles.rows.a1.create"):
-        out, body, ctx = run(app, "POST", "/", {"x-appwrite-trigger": "event", "x-appwrite-event": name,
-                                                "content-type": "application/json"}, b'{"title": "T"}')
+    for name in (
+        "databases.newsroom.collections.articles.documents.a1.create",
+        "databases.newsroom.tables.articles.rows.a1.create",
+    ):
+        out, body, ctx = run(
+            app,
+            "POST",
+            "/",
+            {
+                "x-appwrite-trigger": "event",
+                "x-appwrite-event": name,
+                "content-type": "application/json",
+            },
+            b'{"title": "T"}',
+        )
         assert (out["statusCode"], body) == (200, {"row": "a1", "title": "T"})
         assert json.loads(ctx.logger.text("log").strip())["event"] == name
 
 
 def test_unhandled_event_and_not_implemented(app):
-    out, body, _ = run(app, "POST", "/", {"x-appwrite-trigger": "event",
-                                          "x-appwrite-event": "databases.newsroom.tables.profiles.rows.p1.create"})
+    out, body, _ = run(
+        app,
+        "POST",
+        "/",
+        {
+            "x-appwrite-trigger": "event",
+            "x-appwrite-event": "databases.newsroom.tables.profiles.rows.p1.create",
+        },
+    )
     assert (out["statusCode"], body["error"]["code"]) == (404, "event_not_handled")
-    out, body, ctx = run(app, "POST", "/", {"x-appwrite-trigger": "event", "x-appwrite-event": "users.u1.create"})
+    out, body, ctx = run(
+        app, "POST", "/", {"x-appwrite-trigger": "event", "x-appwrite-event": "users.u1.create"}
+    )
     assert out["statusCode"] == 501
-    assert body["error"] == {"code": "not_implemented", "message": "provisioning is not implemented yet",
-                             "details": []}
+    assert body["error"] == {
+        "code": "not_implemented",
+        "message": "provisioning is not implemented yet",
+        "details": [],
+    }
     assert ctx.logger.text("error") == ""
 
 
@@ -187,7 +231,9 @@ def test_missing_scope_is_500_and_logged():
 
     @bare.route("GET", "/")
     def index(req):
-        raise AppwriteException("missing scopes ([\"rows.write\"])", 401, "general_unauthorized_scope")
+        raise AppwriteException(
+            'missing scopes (["rows.write"])', 401, "general_unauthorized_scope"
+        )
 
     out, body, ctx = run(bare, "GET", "/")
     assert (out["statusCode"], body["error"]["code"]) == (500, "configuration_error")
@@ -197,8 +243,11 @@ def test_missing_scope_is_500_and_logged():
 
 
 def test_schema_validation_errors_reach_the_caller(tmp_path):
-    (tmp_path / "create.json").write_text(json.dumps(
-        {"type": "object", "required": ["title"], "properties": {"title": {"type": "string"}}}))
+    (tmp_path / "create.json").write_text(
+        json.dumps(
+            {"type": "object", "required": ["title"], "properties": {"title": {"type": "string"}}}
+        )
+    )
     schema = load_schema(str(tmp_path / "main.py"), "create.json")
     app = App("articles")
 

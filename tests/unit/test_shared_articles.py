@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -20,7 +20,7 @@ from shared.articles import (
 )
 from shared.permissions import article_permissions
 
-NOW = datetime(2026, 5, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 LATER = "2026-05-02T08:30:00Z"
 
 
@@ -30,8 +30,9 @@ def row(status, team="t1"):
 
 def test_appwrite_datetime_format():
     assert appwrite_datetime(NOW) == "2026-05-01T12:00:00.000+00:00"
-    assert appwrite_datetime(datetime(2026, 5, 1, 14, 0, 0, 123456, tzinfo=timezone(timedelta(hours=2)))) == (
-        "2026-05-01T12:00:00.123+00:00")
+    assert appwrite_datetime(
+        datetime(2026, 5, 1, 14, 0, 0, 123456, tzinfo=timezone(timedelta(hours=2)))
+    ) == ("2026-05-01T12:00:00.123+00:00")
     with pytest.raises(ValueError):
         appwrite_datetime(datetime(2026, 5, 1))
 
@@ -44,8 +45,16 @@ def test_parse_datetime_reads_z_offsets_and_bare_times_as_utc():
 
 def test_new_article_is_a_draft_with_matrix_permissions():
     changes = new_article("u1", {"title": "Hi", "body": "B", "tags": ["x"], "teamId": "t1"}, NOW)
-    assert changes["data"] == {"title": "Hi", "body": "B", "tags": ["x"], "status": "draft",
-                               "authorId": "u1", "teamId": "t1", "publishAt": None, "publishedAt": None}
+    assert changes["data"] == {
+        "title": "Hi",
+        "body": "B",
+        "tags": ["x"],
+        "status": "draft",
+        "authorId": "u1",
+        "teamId": "t1",
+        "publishAt": None,
+        "publishedAt": None,
+    }
     assert changes["permissions"] == article_permissions("u1", "t1", "draft")
 
 
@@ -66,7 +75,10 @@ def test_publish_at_in_the_past_or_now_is_a_400_with_its_pointer(when):
 def test_publish_from_draft_and_scheduled_adds_public_read():
     for status in ("draft", "scheduled"):
         changes = publish_changes(row(status), NOW)
-        assert changes["data"] == {"status": "published", "publishedAt": "2026-05-01T12:00:00.000+00:00"}
+        assert changes["data"] == {
+            "status": "published",
+            "publishedAt": "2026-05-01T12:00:00.000+00:00",
+        }
         assert 'read("any")' in changes["permissions"]
         assert changes["permissions"] == article_permissions("u1", "t1", "published")
 
@@ -81,7 +93,10 @@ def test_publish_twice_or_after_archive_is_a_conflict(status):
 def test_schedule_and_reschedule():
     for status in ("draft", "scheduled"):
         changes = schedule_changes(row(status), LATER, NOW)
-        assert changes["data"] == {"status": "scheduled", "publishAt": "2026-05-02T08:30:00.000+00:00"}
+        assert changes["data"] == {
+            "status": "scheduled",
+            "publishAt": "2026-05-02T08:30:00.000+00:00",
+        }
         assert 'read("any")' not in changes["permissions"]
     for status in ("published", "archived"):
         with pytest.raises(InvalidTransition):
@@ -101,7 +116,8 @@ def test_archive_removes_public_read_and_is_final():
 
 def test_update_content_keeps_status_and_permissions():
     assert update_changes(row("published"), {"title": "New", "tags": []}, NOW) == {
-        "data": {"title": "New", "tags": []}}
+        "data": {"title": "New", "tags": []}
+    }
 
 
 def test_a_new_body_gets_fresh_counts():
@@ -111,7 +127,9 @@ def test_a_new_body_gets_fresh_counts():
 
 def test_update_publish_at_schedules_or_unschedules():
     assert update_changes(row("draft"), {"publishAt": LATER}, NOW)["data"] == {
-        "status": "scheduled", "publishAt": "2026-05-02T08:30:00.000+00:00"}
+        "status": "scheduled",
+        "publishAt": "2026-05-02T08:30:00.000+00:00",
+    }
     unscheduled = update_changes(row("scheduled"), {"publishAt": None, "title": "b"}, NOW)
     assert unscheduled["data"] == {"status": "draft", "publishAt": None, "title": "b"}
     assert unscheduled["permissions"] == article_permissions("u1", "t1", "draft")

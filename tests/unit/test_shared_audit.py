@@ -17,21 +17,36 @@ def test_row_id_is_a_stable_valid_appwrite_id():
 
 
 def test_entry_columns():
-    entry = audit_entry("enrich:a1", "article.enriched", actor_id="u1", subject_table="articles",
-                        subject_id="a1", details={"b": 2, "a": "x"})
-    assert entry == {"idempotencyKey": "enrich:a1", "action": "article.enriched", "actorId": "u1",
-                     "subjectTable": "articles", "subjectId": "a1", "details": '{"a":"x","b":2}'}
+    entry = audit_entry(
+        "enrich:a1",
+        "article.enriched",
+        actor_id="u1",
+        subject_table="articles",
+        subject_id="a1",
+        details={"b": 2, "a": "x"},
+    )
+    assert entry == {
+        "idempotencyKey": "enrich:a1",
+        "action": "article.enriched",
+        "actorId": "u1",
+        "subjectTable": "articles",
+        "subjectId": "a1",
+        "details": '{"a":"x","b":2}',
+    }
     assert audit_entry("k", "a")["details"] is None and audit_entry("k", "a")["actorId"] is None
 
 
-@pytest.mark.parametrize("key, action, fields", [
-    ("", "a", {}),
-    ("k" * 129, "a", {}),
-    ("k", "", {}),
-    ("k", "a" * 65, {}),
-    ("k", "a", {"subject_id": "s" * 37}),
-    ("k", "a", {"details": {"big": "x" * 10_001}}),
-])
+@pytest.mark.parametrize(
+    "key, action, fields",
+    [
+        ("", "a", {}),
+        ("k" * 129, "a", {}),
+        ("k", "", {}),
+        ("k", "a" * 65, {}),
+        ("k", "a", {"subject_id": "s" * 37}),
+        ("k", "a", {"details": {"big": "x" * 10_001}}),
+    ],
+)
 def test_entry_rejects_values_that_do_not_fit(key, action, fields):
     with pytest.raises(ValueError):
         audit_entry(key, action, **fields)
@@ -59,8 +74,12 @@ def test_record_many_writes_each_key_once_even_when_some_exist(appwrite):
     tables = TablesDB(appwrite.admin_client())
     keys = [f"test:{uuid.uuid4().hex}" for _ in range(3)]
     record(tables, keys[1], "test.done", details={"first": True})
-    record_many(tables, [audit_entry(key, "test.done", subject_id=str(i)) for i, key in enumerate(keys)])
-    record_many(tables, [audit_entry(key, "test.done") for key in keys])  # all exist: nothing happens
+    record_many(
+        tables, [audit_entry(key, "test.done", subject_id=str(i)) for i, key in enumerate(keys)]
+    )
+    record_many(
+        tables, [audit_entry(key, "test.done") for key in keys]
+    )  # all exist: nothing happens
     rows = [tables.get_row("newsroom", "audit_log", audit_row_id(key)) for key in keys]
     assert [r["subjectId"] for r in rows] == ["0", None, "2"]
     assert json.loads(rows[1]["details"]) == {"first": True}

@@ -5,7 +5,10 @@ import pytest
 from shared.client import resolve_settings, server_client, user_client
 from shared.errors import ConfigurationError
 
-ENV = {"APPWRITE_FUNCTION_API_ENDPOINT": "http://127.0.0.1:9/v1/", "APPWRITE_FUNCTION_PROJECT_ID": "newsroom"}
+ENV = {
+    "APPWRITE_FUNCTION_API_ENDPOINT": "http://127.0.0.1:9/v1/",
+    "APPWRITE_FUNCTION_PROJECT_ID": "newsroom",
+}
 
 
 def test_server_client_uses_the_dynamic_key_header():
@@ -36,7 +39,9 @@ def test_everything_missing_is_named_at_once():
 
 def test_endpoint_must_be_http():
     with pytest.raises(ConfigurationError, match="must start with http"):
-        resolve_settings({"x-appwrite-key": "k"}, {**ENV, "APPWRITE_FUNCTION_API_ENDPOINT": "localhost/v1"})
+        resolve_settings(
+            {"x-appwrite-key": "k"}, {**ENV, "APPWRITE_FUNCTION_API_ENDPOINT": "localhost/v1"}
+        )
 
 
 def test_user_client_carries_the_jwt_and_no_key():

@@ -26,18 +26,27 @@ def server(tmp_path_factory):
 @pytest.fixture(scope="module")
 def env(server):
     running, _ = server
-    return {"APPWRITE_FUNCTION_API_ENDPOINT": running.endpoint, "APPWRITE_FUNCTION_PROJECT_ID": "newsroom"}
+    return {
+        "APPWRITE_FUNCTION_API_ENDPOINT": running.endpoint,
+        "APPWRITE_FUNCTION_PROJECT_ID": "newsroom",
+    }
 
 
 @pytest.fixture(scope="module")
 def users(server):
     running, state = server
-    return Users(Client().set_endpoint(running.endpoint).set_project("newsroom").set_key(state.admin_key))
+    return Users(
+        Client().set_endpoint(running.endpoint).set_project("newsroom").set_key(state.admin_key)
+    )
 
 
 def new_user(users, labels=()):
-    user = users.create(user_id=ID.unique(), email=f"{time.monotonic_ns()}@example.com",
-                        password="pw-long-enough-1", name="Ann")
+    user = users.create(
+        user_id=ID.unique(),
+        email=f"{time.monotonic_ns()}@example.com",
+        password="pw-long-enough-1",
+        name="Ann",
+    )
     if labels:
         users.update_labels(user["$id"], list(labels))
     return user, users.create_jwt(user["$id"])["jwt"]
@@ -67,7 +76,9 @@ def test_forged_jwt_or_deleted_user_is_401(users, env):
     with pytest.raises(Unauthorized) as info:
         authenticate({"x-appwrite-user-jwt": f"{head}.{payload}.Zm9yZ2Vk"}, env)
     assert info.value.code == "invalid_jwt"
-    users.delete(user["$id"])  # the JWT now resolves to a guest: Appwrite answers 401 (missing scope)
+    users.delete(
+        user["$id"]
+    )  # the JWT now resolves to a guest: Appwrite answers 401 (missing scope)
     with pytest.raises(Unauthorized):
         authenticate_optional({"x-appwrite-user-jwt": jwt}, env)
 

@@ -93,17 +93,24 @@ def test_appwrite_exceptions_map_by_code(code, type_, expected):
 
 
 def test_appwrite_4xx_keeps_its_message_5xx_does_not():
-    assert from_appwrite(AppwriteException("Row not found.", 404, "row_not_found")).message == "Row not found."
-    assert "boom" not in from_appwrite(AppwriteException("boom", 500, "general_server_error")).message
+    assert (
+        from_appwrite(AppwriteException("Row not found.", 404, "row_not_found")).message
+        == "Row not found."
+    )
+    assert (
+        "boom" not in from_appwrite(AppwriteException("boom", 500, "general_server_error")).message
+    )
 
 
 def test_missing_scope_is_our_misconfiguration_not_the_callers():
-    exc = AppwriteException("missing scopes ([\"rows.write\"])", 401, "general_unauthorized_scope")
+    exc = AppwriteException('missing scopes (["rows.write"])', 401, "general_unauthorized_scope")
     error = from_appwrite(exc)
     assert isinstance(error, ConfigurationError)
     assert expose(error)[0] == 500
 
 
 def test_connection_failure_wrapped_by_sdk_is_503():
-    exc = AppwriteException(ConnectionRefusedError("refused"))  # what Client.call raises with no response
+    exc = AppwriteException(
+        ConnectionRefusedError("refused")
+    )  # what Client.call raises with no response
     assert isinstance(from_appwrite(exc), UpstreamUnavailable)

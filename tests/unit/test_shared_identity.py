@@ -31,7 +31,9 @@ def test_guest_is_none_but_a_sent_jwt_must_be_valid():
         authenticate_optional({"authorization": "Bearer not-a-jwt"}, {})
 
 
-@pytest.mark.parametrize("garbage", ["not-a-jwt", "a.b", "a.b.c.d", "eyJ.x!.y", "e" * 5000 + ".a.b"])
+@pytest.mark.parametrize(
+    "garbage", ["not-a-jwt", "a.b", "a.b.c.d", "eyJ.x!.y", "e" * 5000 + ".a.b"]
+)
 def test_garbage_jwt_is_401_without_a_network_call(garbage):
     # No endpoint configured: reaching the network would raise ConfigurationError instead.
     with pytest.raises(Unauthorized) as info:
@@ -43,12 +45,25 @@ def test_unreachable_appwrite_is_503_not_401():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]  # bound, not listening: connection refused
-        env = {"APPWRITE_FUNCTION_API_ENDPOINT": f"http://127.0.0.1:{port}/v1", "APPWRITE_FUNCTION_PROJECT_ID": "p"}
+        env = {
+            "APPWRITE_FUNCTION_API_ENDPOINT": f"http://127.0.0.1:{port}/v1",
+            "APPWRITE_FUNCTION_PROJECT_ID": "p",
+        }
         with pytest.raises(UpstreamUnavailable):
-            authenticate({"x-appwrite-user-jwt": JWT}, env, deadline=time.monotonic())  # one try, no backoff
+            authenticate(
+                {"x-appwrite-user-jwt": JWT}, env, deadline=time.monotonic()
+            )  # one try, no backoff
 
 
 def test_identity_from_user_model():
-    who = Identity.from_user({"$id": "u1", "email": "a@b.c", "name": "Ann", "labels": ["admin", "editor"]})
-    assert (who.id, who.email, who.name, who.labels, who.is_admin) == ("u1", "a@b.c", "Ann", ("admin", "editor"), True)
+    who = Identity.from_user(
+        {"$id": "u1", "email": "a@b.c", "name": "Ann", "labels": ["admin", "editor"]}
+    )
+    assert (who.id, who.email, who.name, who.labels, who.is_admin) == (
+        "u1",
+        "a@b.c",
+        "Ann",
+        ("admin", "editor"),
+        True,
+    )
     assert Identity.from_user({"$id": "u2", "labels": []}).is_admin is False

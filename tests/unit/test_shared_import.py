@@ -19,7 +19,9 @@ print(sorted(m for m in ("appwrite", "jsonschema", "requests") if m in sys.modul
 
 
 def test_health_check_loads_neither_sdk_nor_jsonschema():
-    result = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
 

@@ -13,10 +13,18 @@ def lines(text):
 
 
 def test_secret_keys_are_redacted_recursively():
-    out = redact({
-        "apiKey": "abc", "password": "hunter2", "x-appwrite-user-jwt": JWT, "Authorization": "Basic b3ByOnM=",
-        "cookie": "a=b", "sessionId": "s1", "nested": [{"secret": "s"}, {"title": "fine"}], "empty_token": "",
-    })
+    out = redact(
+        {
+            "apiKey": "abc",
+            "password": "hunter2",
+            "x-appwrite-user-jwt": JWT,
+            "Authorization": "Basic b3ByOnM=",
+            "cookie": "a=b",
+            "sessionId": "s1",
+            "nested": [{"secret": "s"}, {"title": "fine"}],
+            "empty_token": "",
+        }
+    )
     assert out["apiKey"] == out["password"] == out["x-appwrite-user-jwt"] == REDACTED
     assert out["Authorization"] == out["cookie"] == out["sessionId"] == REDACTED
     assert out["nested"] == [{"secret": REDACTED}, {"title": "fine"}]
@@ -24,7 +32,9 @@ def test_secret_keys_are_redacted_recursively():
 
 
 def test_secret_looking_values_are_redacted_anywhere():
-    text = redact(f"key ephemeral_eyJ0.abc.def and dynamic_x1 and standard_abc123 jwt {JWT} h Bearer abc.def")
+    text = redact(
+        f"key ephemeral_eyJ0.abc.def and dynamic_x1 and standard_abc123 jwt {JWT} h Bearer abc.def"
+    )
     for secret in ("ephemeral_", "dynamic_x1", "standard_abc123", JWT, "abc.def"):
         assert secret not in text
     assert text.count(REDACTED) == 5
@@ -41,7 +51,9 @@ def test_long_strings_keep_head_and_tail_within_the_runtime_limit():
     line = format_line("error", "boom", {"traceback": "start" + "x" * 20000 + "ValueError: end"})
     assert len(line) < 8000
     record = json.loads(line)
-    assert record["traceback"].startswith("start") and record["traceback"].endswith("ValueError: end")
+    assert record["traceback"].startswith("start") and record["traceback"].endswith(
+        "ValueError: end"
+    )
 
 
 def test_logger_writes_to_context_log_and_error():
@@ -51,6 +63,12 @@ def test_logger_writes_to_context_log_and_error():
     log.error("failed", message=f"token {JWT}")
     [info] = lines(ctx.logger.text("log"))
     [error] = lines(ctx.logger.text("error"))
-    assert info == {"level": "info", "msg": "created", "function": "articles", "execution": "ex1",
-                    "row": "a1", "jwt": REDACTED}
+    assert info == {
+        "level": "info",
+        "msg": "created",
+        "function": "articles",
+        "execution": "ex1",
+        "row": "a1",
+        "jwt": REDACTED,
+    }
     assert error["level"] == "error" and JWT not in json.dumps(error)

@@ -5,19 +5,32 @@ import pytest
 from shared import BadRequest, Schema
 from shared.paging import cursor_page, decode_query_value, list_params
 
-SCHEMA = Schema("inline", {
-    "type": "object", "additionalProperties": False,
-    "properties": {"q": {"type": "string"}, "limit": {"type": "integer", "minimum": 1, "maximum": 100}},
-})
+SCHEMA = Schema(
+    "inline",
+    {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "q": {"type": "string"},
+            "limit": {"type": "integer", "minimum": 1, "maximum": 100},
+        },
+    },
+)
 
 
-@pytest.mark.parametrize("raw, sent", [("c%2B%2B", "c++"), ("a%3Db%26c%3Bd", "a=b&c;d"), ("x%2b", "x+"), ("plain", "plain")])
+@pytest.mark.parametrize(
+    "raw, sent",
+    [("c%2B%2B", "c++"), ("a%3Db%26c%3Bd", "a=b&c;d"), ("x%2b", "x+"), ("plain", "plain")],
+)
 def test_values_left_encoded_by_the_runtime_are_decoded(raw, sent):
     assert decode_query_value(raw) == sent
 
 
 def test_list_params_drop_empty_values_and_type_the_limit():
-    assert list_params({"q": "c%2B%2B", "limit": "5", "cursor": ""} | {}, SCHEMA) == {"q": "c++", "limit": 5}
+    assert list_params({"q": "c%2B%2B", "limit": "5", "cursor": ""} | {}, SCHEMA) == {
+        "q": "c++",
+        "limit": 5,
+    }
 
 
 def test_list_params_report_every_problem_with_its_pointer():

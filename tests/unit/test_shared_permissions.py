@@ -42,8 +42,10 @@ def test_team_draft_permissions_exactly():
 def test_solo_published_permissions_exactly():
     assert article_permissions(AUTHOR, None, "published") == [
         'read("any")',
-        'update("user:author1")', 'update("label:admin")',
-        'delete("user:author1")', 'delete("label:admin")',
+        'update("user:author1")',
+        'update("label:admin")',
+        'delete("user:author1")',
+        'delete("label:admin")',
     ]
 
 
@@ -73,13 +75,23 @@ def test_team_roles_keeps_confirmed_memberships_only():
 
 # -- the checks in code agree with Appwrite's evaluation of the row permissions -------
 
+
 def caller(kind: str):
     """(identity or None, team roles) of each kind of caller of the matrix."""
     if kind == "guest":
         return None, {}
-    ident = Identity(id=kind, email=f"{kind}@x.test", name=kind,
-                     labels=("admin",) if kind == "site-admin" else ())
-    roles = {"member": ("reader",), "editor": ("editor",), "team-admin": ("admin",), "owner": ("owner",)}
+    ident = Identity(
+        id=kind,
+        email=f"{kind}@x.test",
+        name=kind,
+        labels=("admin",) if kind == "site-admin" else (),
+    )
+    roles = {
+        "member": ("reader",),
+        "editor": ("editor",),
+        "team-admin": ("admin",),
+        "owner": ("owner",),
+    }
     return ident, ({TEAM: roles[kind]} if kind in roles else {})
 
 
@@ -120,12 +132,18 @@ def test_matrix_in_code_and_in_row_permissions(kind, status):
     read, update, delete = EXPECTED[kind]
     if status == "published":
         read = True
-    assert (can_read(ident, row, roles), can_update(ident, row, roles), can_delete(ident, row, roles)) == (
-        read, update, delete)
+    assert (
+        can_read(ident, row, roles),
+        can_update(ident, row, roles),
+        can_delete(ident, row, roles),
+    ) == (read, update, delete)
     perms = article_permissions(author_id, TEAM, status)
     granted = appwrite_roles(ident, roles)
-    assert (allowed(perms, "read", granted), allowed(perms, "update", granted),
-            allowed(perms, "delete", granted)) == (read, update, delete)
+    assert (
+        allowed(perms, "read", granted),
+        allowed(perms, "update", granted),
+        allowed(perms, "delete", granted),
+    ) == (read, update, delete)
 
 
 def test_team_roles_only_count_in_the_articles_team():

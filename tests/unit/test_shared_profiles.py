@@ -13,14 +13,20 @@ from shared.profiles import (
 )
 
 
-@pytest.mark.parametrize("user, expected", [
-    ({"name": "  Ada   Lovelace ", "email": "ada@example.com"}, "Ada Lovelace"),
-    ({"name": "", "email": "grace.hopper@example.com"}, "grace.hopper"),
-    ({"name": "   ", "email": "x@example.com"}, "x"),
-    ({"name": "", "email": "", "phone": "+14155550100"}, FALLBACK_NAME),  # never the phone: profiles are public
-    ({"$id": "u1"}, FALLBACK_NAME),
-    ({"name": "n" * 300}, "n" * 128),
-])
+@pytest.mark.parametrize(
+    "user, expected",
+    [
+        ({"name": "  Ada   Lovelace ", "email": "ada@example.com"}, "Ada Lovelace"),
+        ({"name": "", "email": "grace.hopper@example.com"}, "grace.hopper"),
+        ({"name": "   ", "email": "x@example.com"}, "x"),
+        (
+            {"name": "", "email": "", "phone": "+14155550100"},
+            FALLBACK_NAME,
+        ),  # never the phone: profiles are public
+        ({"$id": "u1"}, FALLBACK_NAME),
+        ({"name": "n" * 300}, "n" * 128),
+    ],
+)
 def test_display_name(user, expected):
     assert display_name(user) == expected
 
@@ -33,10 +39,26 @@ def test_profile_data_and_permissions():
 
 
 def test_public_profile_drops_permissions_and_ids_of_the_table():
-    row = {"$id": "u1", "$createdAt": "c", "$updatedAt": "u", "$permissions": ['read("any")'], "$sequence": "4",
-           "$databaseId": "newsroom", "$tableId": "profiles", "displayName": "Ann", "bio": None, "articleCount": 2}
-    assert public_profile(row) == {"$id": "u1", "$createdAt": "c", "$updatedAt": "u", "displayName": "Ann",
-                                   "bio": None, "articleCount": 2}
+    row = {
+        "$id": "u1",
+        "$createdAt": "c",
+        "$updatedAt": "u",
+        "$permissions": ['read("any")'],
+        "$sequence": "4",
+        "$databaseId": "newsroom",
+        "$tableId": "profiles",
+        "displayName": "Ann",
+        "bio": None,
+        "articleCount": 2,
+    }
+    assert public_profile(row) == {
+        "$id": "u1",
+        "$createdAt": "c",
+        "$updatedAt": "u",
+        "displayName": "Ann",
+        "bio": None,
+        "articleCount": 2,
+    }
 
 
 def test_already_exists_is_409_of_either_spelling_only():

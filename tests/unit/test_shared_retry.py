@@ -64,8 +64,15 @@ def test_never_sleeps_past_the_deadline():
     start = time.monotonic()
     deadline = start + 0.05
     with pytest.raises(UpstreamUnavailable):
-        retry(call, attempts=10, base_delay=1.0, max_delay=1.0, deadline=deadline, sleep=slept.append,
-              clock=lambda: start + sum(slept))
+        retry(
+            call,
+            attempts=10,
+            base_delay=1.0,
+            max_delay=1.0,
+            deadline=deadline,
+            sleep=slept.append,
+            clock=lambda: start + sum(slept),
+        )
     assert sum(slept) < 0.05
     assert call.calls == len(slept) + 1
 
@@ -84,7 +91,9 @@ def test_full_jitter_is_bounded_by_exponential_cap():
 def test_is_retryable():
     assert is_retryable(ConnectionResetError())
     assert is_retryable(TimeoutError())
-    assert not is_retryable(AppwriteException("Invalid endpoint URL: x"))  # code 0, not a connection failure
+    assert not is_retryable(
+        AppwriteException("Invalid endpoint URL: x")
+    )  # code 0, not a connection failure
     assert not is_retryable(ValueError())
 
 
@@ -96,7 +105,9 @@ def test_real_sdk_connection_failure_is_retried_then_503():
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))  # bound, not listening: connection refused
-        client = Client().set_endpoint(f"http://127.0.0.1:{sock.getsockname()[1]}/v1").set_project("p")
+        client = (
+            Client().set_endpoint(f"http://127.0.0.1:{sock.getsockname()[1]}/v1").set_project("p")
+        )
         account = Account(client)
         calls = []
 

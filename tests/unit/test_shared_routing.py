@@ -62,7 +62,13 @@ def test_percent_decoded_parameter_values_pass_through(router):
 
 @pytest.mark.parametrize(
     "method, pattern",
-    [("FETCH", "/x"), ("GET", "x"), ("GET", "/a/{id}/{id}"), ("GET", "/a/x{id}"), ("GET", "/articles")],
+    [
+        ("FETCH", "/x"),
+        ("GET", "x"),
+        ("GET", "/a/{id}/{id}"),
+        ("GET", "/a/x{id}"),
+        ("GET", "/articles"),
+    ],
 )
 def test_bad_or_duplicate_routes_are_rejected(router, method, pattern):
     with pytest.raises(ValueError):

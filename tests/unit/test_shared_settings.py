@@ -11,18 +11,23 @@ def setting(value):
     return int_setting("LIMIT", default=50, minimum=1, maximum=100, env=env)
 
 
-@pytest.mark.parametrize("value, expected", [(None, 50), ("", 50), ("  ", 50), ("7", 7), (" 100 ", 100), ("1", 1)])
+@pytest.mark.parametrize(
+    "value, expected", [(None, 50), ("", 50), ("  ", 50), ("7", 7), (" 100 ", 100), ("1", 1)]
+)
 def test_values(value, expected):
     assert setting(value) == expected
 
 
-@pytest.mark.parametrize("value, message", [
-    ("abc", "Variable LIMIT must be a whole number, not 'abc'."),
-    ("2.5", "Variable LIMIT must be a whole number, not '2.5'."),
-    ("0", "Variable LIMIT must be between 1 and 100, not 0."),
-    ("101", "Variable LIMIT must be between 1 and 100, not 101."),
-    ("-3", "Variable LIMIT must be between 1 and 100, not -3."),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("abc", "Variable LIMIT must be a whole number, not 'abc'."),
+        ("2.5", "Variable LIMIT must be a whole number, not '2.5'."),
+        ("0", "Variable LIMIT must be between 1 and 100, not 0."),
+        ("101", "Variable LIMIT must be between 1 and 100, not 101."),
+        ("-3", "Variable LIMIT must be between 1 and 100, not -3."),
+    ],
+)
 def test_invalid_values_are_configuration_errors(value, message):
     with pytest.raises(ConfigurationError) as error:
         setting(value)

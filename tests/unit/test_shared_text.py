@@ -5,17 +5,20 @@ import pytest
 from shared.text import free_slug, reading_minutes, slug_candidates, slugify, summarize, word_count
 
 
-@pytest.mark.parametrize("title, slug", [
-    ("Hello World", "hello-world"),
-    ("  Héllo, Wörld!  ", "hello-world"),
-    ("C++ & Python: 3.12 tips", "c-python-3-12-tips"),
-    ("---already--slugged---", "already-slugged"),
-    ("Ünïcödé Straße", "unicode-strasse"),
-    ("日本語のタイトル", ""),
-    ("emoji 🎉 party", "emoji-party"),
-    ("snake_case_words", "snake-case-words"),
-    ("Ærøskøbing Łódź", "aeroskobing-lodz"),
-])
+@pytest.mark.parametrize(
+    "title, slug",
+    [
+        ("Hello World", "hello-world"),
+        ("  Héllo, Wörld!  ", "hello-world"),
+        ("C++ & Python: 3.12 tips", "c-python-3-12-tips"),
+        ("---already--slugged---", "already-slugged"),
+        ("Ünïcödé Straße", "unicode-strasse"),
+        ("日本語のタイトル", ""),
+        ("emoji 🎉 party", "emoji-party"),
+        ("snake_case_words", "snake-case-words"),
+        ("Ærøskøbing Łódź", "aeroskobing-lodz"),
+    ],
+)
 def test_slugify(title, slug):
     assert slugify(title) == slug
 
@@ -37,20 +40,25 @@ def test_slug_candidates_and_free_slug():
     assert free_slug("post", {"post-2"}) == "post"
 
 
-@pytest.mark.parametrize("text, words", [
-    ("", 0),
-    ("   \n\t ", 0),
-    ("One two, three.", 3),
-    ("don't stop — well-known words", 4),  # the dash alone is not a word
-    ("line\nbreaks\tand  spaces", 4),
-    ("___ ... 42", 1),
-    ("café naïve 東京", 3),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("", 0),
+        ("   \n\t ", 0),
+        ("One two, three.", 3),
+        ("don't stop — well-known words", 4),  # the dash alone is not a word
+        ("line\nbreaks\tand  spaces", 4),
+        ("___ ... 42", 1),
+        ("café naïve 東京", 3),
+    ],
+)
 def test_word_count(text, words):
     assert word_count(text) == words
 
 
-@pytest.mark.parametrize("words, minutes", [(0, 1), (1, 1), (200, 1), (201, 2), (400, 2), (401, 3), (10_000, 50)])
+@pytest.mark.parametrize(
+    "words, minutes", [(0, 1), (1, 1), (200, 1), (201, 2), (400, 2), (401, 3), (10_000, 50)]
+)
 def test_reading_minutes(words, minutes):
     assert reading_minutes(words) == minutes
 

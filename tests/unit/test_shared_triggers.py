@@ -2,7 +2,13 @@
 
 import pytest
 
-from shared.triggers import InvalidEventName, event_matches, normalize_event_name, parse_event, parse_trigger
+from shared.triggers import (
+    InvalidEventName,
+    event_matches,
+    normalize_event_name,
+    parse_event,
+    parse_trigger,
+)
 
 
 def test_trigger_kinds():
@@ -15,14 +21,21 @@ def test_trigger_kinds():
 
 
 def test_legacy_row_create_event():
-    trigger = parse_trigger({
-        "x-appwrite-trigger": "event",
-        "x-appwrite-event": "databases.newsroom.collections.articles.documents.a1.create",
-    })
+    trigger = parse_trigger(
+        {
+            "x-appwrite-trigger": "event",
+            "x-appwrite-event": "databases.newsroom.collections.articles.documents.a1.create",
+        }
+    )
     event = trigger.event
     assert trigger.kind == "event"
     assert (event.service, event.database, event.table, event.row, event.action) == (
-        "databases", "newsroom", "articles", "a1", "create")
+        "databases",
+        "newsroom",
+        "articles",
+        "a1",
+        "create",
+    )
     assert event.user is None
     assert event.normalized == "databases.newsroom.tables.articles.rows.a1.create"
 
@@ -30,7 +43,12 @@ def test_legacy_row_create_event():
 def test_tables_row_update_event():
     event = parse_event("databases.newsroom.tables.articles.rows.a1.update")
     assert (event.database, event.table, event.row, event.action, event.attribute) == (
-        "newsroom", "articles", "a1", "update", None)
+        "newsroom",
+        "articles",
+        "a1",
+        "update",
+        None,
+    )
     assert event.id_of("documents") == "a1"
 
 
@@ -48,7 +66,9 @@ def test_an_id_that_looks_like_an_action_is_still_an_id():
     assert (event.user, event.action) == ("create", "update")
 
 
-@pytest.mark.parametrize("name", ["users", "users.", ".u1.create", "users.u1.sessions", "users.u1.update.a.b"])
+@pytest.mark.parametrize(
+    "name", ["users", "users.", ".u1.create", "users.u1.sessions", "users.u1.update.a.b"]
+)
 def test_malformed_event_names(name):
     with pytest.raises(InvalidEventName):
         parse_event(name)
@@ -57,19 +77,39 @@ def test_malformed_event_names(name):
 
 
 def test_normalize_only_touches_type_positions():
-    assert normalize_event_name("databases.collections.collections.documents.documents.rows.create") == (
-        "databases.collections.tables.documents.rows.rows.create")
+    assert normalize_event_name(
+        "databases.collections.collections.documents.documents.rows.create"
+    ) == ("databases.collections.tables.documents.rows.rows.create")
 
 
 @pytest.mark.parametrize(
     "pattern, name, ok",
     [
-        ("databases.newsroom.tables.articles.rows.*.create",
-         "databases.newsroom.collections.articles.documents.a1.create", True),
-        ("databases.*.collections.*.documents.*.update", "databases.newsroom.tables.articles.rows.a1.update", True),
-        ("databases.newsroom.tables.articles.rows.*.create", "databases.newsroom.tables.articles.rows.a1.update", False),
-        ("databases.newsroom.tables.profiles.rows.*.create", "databases.newsroom.tables.articles.rows.a1.create", False),
-        ("databases.newsroom.tables.articles.rows.*", "databases.newsroom.tables.articles.rows.a1.delete", True),
+        (
+            "databases.newsroom.tables.articles.rows.*.create",
+            "databases.newsroom.collections.articles.documents.a1.create",
+            True,
+        ),
+        (
+            "databases.*.collections.*.documents.*.update",
+            "databases.newsroom.tables.articles.rows.a1.update",
+            True,
+        ),
+        (
+            "databases.newsroom.tables.articles.rows.*.create",
+            "databases.newsroom.tables.articles.rows.a1.update",
+            False,
+        ),
+        (
+            "databases.newsroom.tables.profiles.rows.*.create",
+            "databases.newsroom.tables.articles.rows.a1.create",
+            False,
+        ),
+        (
+            "databases.newsroom.tables.articles.rows.*",
+            "databases.newsroom.tables.articles.rows.a1.delete",
+            True,
+        ),
         ("users.*.create", "users.u1.create", True),
         ("users.*.update", "users.u1.update.email", True),
         ("users.*.update.email", "users.u1.update", False),

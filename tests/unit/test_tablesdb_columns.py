@@ -22,9 +22,16 @@ def test_models_follow_appwrite_wire_types():
 @pytest.mark.parametrize(
     "definition, width",
     [
-        (("varchar", {"size": 255}), 1021), (("varchar", {"size": 256}), 1026), (("text", {}), 20),
-        (("integer", {"max": 5}), 4), (("integer", {}), 8), (("float", {}), 8), (("boolean", {}), 1),
-        (("datetime", {}), 7), (("varchar", {"size": 10, "array": True}), 20), (("string", {"size": 20000}), 20),
+        (("varchar", {"size": 255}), 1021),
+        (("varchar", {"size": 256}), 1026),
+        (("text", {}), 20),
+        (("integer", {"max": 5}), 4),
+        (("integer", {}), 8),
+        (("float", {}), 8),
+        (("boolean", {}), 1),
+        (("datetime", {}), 7),
+        (("varchar", {"size": 10, "array": True}), 20),
+        (("string", {"size": 20000}), 20),
     ],
 )
 def test_row_width_follows_mariadb(definition, width):
@@ -80,11 +87,18 @@ def test_storage_round_trip():
     flag = spec("boolean")
     assert col.from_sql(flag, col.to_sql(flag, False)) is False
     number = spec("float")
-    assert col.from_sql(number, col.to_sql(number, 5)) == 5 and isinstance(col.from_sql(number, 5.0), int)
+    assert col.from_sql(number, col.to_sql(number, 5)) == 5 and isinstance(
+        col.from_sql(number, 5.0), int
+    )
 
 
 def test_bigint_is_a_64_bit_integer():
     big = spec("bigint", min=0)
-    assert (big["size"], col.width(big), col.query_kind(big), col.sqlite_type(big)) == (8, 8, "integer", "INTEGER")
+    assert (big["size"], col.width(big), col.query_kind(big), col.sqlite_type(big)) == (
+        8,
+        8,
+        "integer",
+        "INTEGER",
+    )
     assert col.structure_problem(big, 2**62) is None
     assert "has invalid format" in col.structure_problem(big, -1)

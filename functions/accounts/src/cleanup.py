@@ -12,7 +12,8 @@ import math
 from typing import Any
 
 from ..shared import retry
-from ..shared.profiles import DATABASE_ID, TABLE_ID as PROFILES
+from ..shared.profiles import DATABASE_ID
+from ..shared.profiles import TABLE_ID as PROFILES
 
 ARTICLES = "articles"
 UNPUBLISHED = ("draft", "scheduled", "archived")
@@ -22,13 +23,23 @@ def _gone(exc: BaseException) -> bool:
     return getattr(exc, "code", None) == 404
 
 
-def delete_user_and_data(tables: Any, users: Any, user_id: str, *, deadline: float = math.inf) -> dict[str, Any]:
+def delete_user_and_data(
+    tables: Any, users: Any, user_id: str, *, deadline: float = math.inf
+) -> dict[str, Any]:
     from appwrite.exception import AppwriteException
     from appwrite.query import Query
 
-    articles = retry(lambda: tables.delete_rows(DATABASE_ID, ARTICLES, [
-        Query.equal("authorId", [user_id]), Query.equal("status", list(UNPUBLISHED)),
-    ]), deadline=deadline)
+    articles = retry(
+        lambda: tables.delete_rows(
+            DATABASE_ID,
+            ARTICLES,
+            [
+                Query.equal("authorId", [user_id]),
+                Query.equal("status", list(UNPUBLISHED)),
+            ],
+        ),
+        deadline=deadline,
+    )
 
     try:
         retry(lambda: tables.delete_row(DATABASE_ID, PROFILES, user_id), deadline=deadline)
@@ -44,5 +55,8 @@ def delete_user_and_data(tables: Any, users: Any, user_id: str, *, deadline: flo
         if not _gone(exc):
             raise
 
-    return {"userId": user_id, "profileDeleted": profile_deleted,
-            "articlesDeleted": int(articles.get("total", 0))}
+    return {
+        "userId": user_id,
+        "profileDeleted": profile_deleted,
+        "articlesDeleted": int(articles.get("total", 0)),
+    }

@@ -6,8 +6,9 @@ Cursor pagination: the answer's `nextCursor` is the last user's id when more fol
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from ..shared import load_schema
 from ..shared.paging import cursor_page, list_params
@@ -28,8 +29,12 @@ class ListParams:
 def parse_list_query(query: Mapping[str, str]) -> ListParams:
     """Validated parameters; 400 `validation_failed` with a pointer per bad parameter."""
     values = list_params(query, QUERY_SCHEMA)
-    return ListParams(search=values.get("search"), status=values.get("status"),
-                      cursor=values.get("cursor"), limit=values.get("limit", DEFAULT_LIMIT))
+    return ListParams(
+        search=values.get("search"),
+        status=values.get("status"),
+        cursor=values.get("cursor"),
+        limit=values.get("limit", DEFAULT_LIMIT),
+    )
 
 
 def list_queries(params: ListParams) -> list[str]:
@@ -45,4 +50,8 @@ def list_queries(params: ListParams) -> list[str]:
 
 def page(result: Mapping[str, Any], params: ListParams) -> dict[str, Any]:
     users, next_cursor = cursor_page(result.get("users") or [], params.limit)
-    return {"total": result.get("total", 0), "users": [public_user(u) for u in users], "nextCursor": next_cursor}
+    return {
+        "total": result.get("total", 0),
+        "users": [public_user(u) for u in users],
+        "nextCursor": next_cursor,
+    }

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from ..shared import BadRequest, NotFound, retry
 from .listing import ListParams, list_queries
@@ -33,9 +34,15 @@ def fetch_page(users: Any, params: ListParams, *, deadline: float = math.inf) ->
     from appwrite.exception import AppwriteException
 
     try:
-        return retry(lambda: users.list(queries=list_queries(params), search=params.search), deadline=deadline)
+        return retry(
+            lambda: users.list(queries=list_queries(params), search=params.search),
+            deadline=deadline,
+        )
     except AppwriteException as exc:
         if exc.type == "general_cursor_not_found":
-            raise BadRequest("The cursor does not name a user.", code="validation_failed",
-                             details=[{"path": "/cursor", "message": f"no user {params.cursor!r}"}]) from None
+            raise BadRequest(
+                "The cursor does not name a user.",
+                code="validation_failed",
+                details=[{"path": "/cursor", "message": f"no user {params.cursor!r}"}],
+            ) from None
         raise

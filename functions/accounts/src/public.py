@@ -6,11 +6,22 @@ hash algorithm or options, no prefs, targets or MFA state.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 USER_FIELDS = (
-    "$id", "$createdAt", "$updatedAt", "name", "email", "phone", "emailVerification",
-    "phoneVerification", "status", "labels", "registration", "accessedAt",
+    "$id",
+    "$createdAt",
+    "$updatedAt",
+    "name",
+    "email",
+    "phone",
+    "emailVerification",
+    "phoneVerification",
+    "status",
+    "labels",
+    "registration",
+    "accessedAt",
 )
 
 

@@ -12,7 +12,8 @@ import math
 from typing import Any
 
 from ..shared import Conflict, retry
-from ..shared.profiles import DATABASE_ID, TABLE_ID as PROFILES, create_profile, profile_data
+from ..shared.profiles import DATABASE_ID, create_profile, profile_data
+from ..shared.profiles import TABLE_ID as PROFILES
 
 EMAIL_TAKEN = ("user_already_exists", "user_email_already_exists")
 
@@ -25,7 +26,9 @@ def create_user(users: Any, email: str, password: str, name: str) -> dict:
         return users.create(ID.unique(), email=email, password=password, name=name)
     except AppwriteException as exc:
         if exc.code == 409 and exc.type in EMAIL_TAKEN:
-            raise Conflict("An account with this email address already exists.", code="email_taken") from None
+            raise Conflict(
+                "An account with this email address already exists.", code="email_taken"
+            ) from None
         raise
 
 
@@ -34,8 +37,11 @@ def ensure_profile(tables: Any, users: Any, user: dict, *, deadline: float = mat
     user_id = user["$id"]
     try:
         row = create_profile(tables, user_id, profile_data(user), deadline=deadline)
-        return row if row is not None else retry(lambda: tables.get_row(DATABASE_ID, PROFILES, user_id),
-                                                 deadline=deadline)
+        return (
+            row
+            if row is not None
+            else retry(lambda: tables.get_row(DATABASE_ID, PROFILES, user_id), deadline=deadline)
+        )
     except Exception:
         _remove_quietly(lambda: users.delete(user_id))
         _remove_quietly(lambda: tables.delete_row(DATABASE_ID, PROFILES, user_id))

@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from appwrite.exception import AppwriteException
 from appwrite.query import Query
@@ -19,14 +19,16 @@ from ..shared.permissions import TeamRoles, team_roles
 PAGE = 100
 
 
-def roles_in_team(req: Request, caller: Optional[Identity], team_id: Optional[str]) -> TeamRoles:
+def roles_in_team(req: Request, caller: Identity | None, team_id: str | None) -> TeamRoles:
     """`{team_id: roles}` when the caller is a confirmed member of `team_id`, else `{}`."""
     if caller is None or not team_id:
         return {}
     teams = Teams(server_client(req.headers))
     queries = [Query.equal("userId", [caller.id]), Query.limit(PAGE)]
     try:
-        found = retry(lambda: teams.list_memberships(team_id, queries=queries), deadline=req.deadline)
+        found = retry(
+            lambda: teams.list_memberships(team_id, queries=queries), deadline=req.deadline
+        )
     except AppwriteException as exc:
         if exc.code == 404:  # the team is gone: nobody is a member any more
             return {}
@@ -34,7 +36,7 @@ def roles_in_team(req: Request, caller: Optional[Identity], team_id: Optional[st
     return team_roles(found["memberships"])
 
 
-def my_team_ids(req: Request, caller: Optional[Identity]) -> list[str]:
+def my_team_ids(req: Request, caller: Identity | None) -> list[str]:
     """Ids of every team the caller is a confirmed member of (paged through)."""
     jwt = jwt_from_headers(req.headers)
     if caller is None or jwt is None:

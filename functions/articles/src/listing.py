@@ -11,18 +11,21 @@ first), `published` (publishedAt, latest first; unpublished rows last).
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import Any, Collection, Mapping, Optional
+from typing import Any
 
 from appwrite.query import Query
 
 from ..shared import Identity, load_schema
-from ..shared.paging import cursor_page, list_params
 from ..shared.articles import PUBLISHED
+from ..shared.paging import cursor_page, list_params
 
 QUERY_SCHEMA = load_schema(__file__, "../schemas/list-query.json")
 DEFAULT_LIMIT = 25
-MAX_VALUES_PER_QUERY = 100  # team ids per equal query (Appwrite allows 500 values; 100 keeps queries short)
+MAX_VALUES_PER_QUERY = (
+    100  # team ids per equal query (Appwrite allows 500 values; 100 keeps queries short)
+)
 ORDERS = {
     "newest": (Query.order_desc("$createdAt"),),
     "oldest": (Query.order_asc("$createdAt"),),
@@ -32,12 +35,12 @@ ORDERS = {
 
 @dataclass(frozen=True)
 class ListParams:
-    status: Optional[str] = None
-    tag: Optional[str] = None
-    author_id: Optional[str] = None
-    team_id: Optional[str] = None
-    q: Optional[str] = None
-    cursor: Optional[str] = None
+    status: str | None = None
+    tag: str | None = None
+    author_id: str | None = None
+    team_id: str | None = None
+    q: str | None = None
+    cursor: str | None = None
     limit: int = DEFAULT_LIMIT
     order: str = "newest"
 
@@ -49,12 +52,19 @@ class ListParams:
 def parse_list_query(query: Mapping[str, str]) -> ListParams:
     """Validated parameters; 400 `validation_failed` with a pointer per bad parameter."""
     values = list_params(query, QUERY_SCHEMA)
-    return ListParams(status=values.get("status"), tag=values.get("tag"), author_id=values.get("authorId"),
-                      team_id=values.get("teamId"), q=values.get("q"), cursor=values.get("cursor"),
-                      limit=values.get("limit", DEFAULT_LIMIT), order=values.get("order", "newest"))
+    return ListParams(
+        status=values.get("status"),
+        tag=values.get("tag"),
+        author_id=values.get("authorId"),
+        team_id=values.get("teamId"),
+        q=values.get("q"),
+        cursor=values.get("cursor"),
+        limit=values.get("limit", DEFAULT_LIMIT),
+        order=values.get("order", "newest"),
+    )
 
 
-def readable_by(caller: Optional[Identity], team_ids: Collection[str]) -> list[str]:
+def readable_by(caller: Identity | None, team_ids: Collection[str]) -> list[str]:
     """The filter that keeps only rows `caller` may read (empty for site admins)."""
     if caller is not None and caller.is_admin:
         return []
@@ -63,12 +73,16 @@ def readable_by(caller: Optional[Identity], team_ids: Collection[str]) -> list[s
         return [published]
     teams = sorted(team_ids)
     scopes = [published, Query.equal("authorId", [caller.id])]
-    scopes += [Query.equal("teamId", teams[i:i + MAX_VALUES_PER_QUERY])
-               for i in range(0, len(teams), MAX_VALUES_PER_QUERY)]
+    scopes += [
+        Query.equal("teamId", teams[i : i + MAX_VALUES_PER_QUERY])
+        for i in range(0, len(teams), MAX_VALUES_PER_QUERY)
+    ]
     return [Query.or_queries(scopes)]
 
 
-def list_queries(params: ListParams, caller: Optional[Identity], team_ids: Collection[str]) -> list[str]:
+def list_queries(
+    params: ListParams, caller: Identity | None, team_ids: Collection[str]
+) -> list[str]:
     queries = readable_by(caller, team_ids)
     if params.status is not None:
         queries.append(Query.equal("status", [params.status]))

@@ -8,11 +8,16 @@ caller may not read is a 404, as if it did not exist.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from ..shared import App, Forbidden, Response, authenticate, authenticate_optional, load_schema
-from ..shared.articles import (archive_changes, new_article, publish_changes, schedule_changes,
-                               update_changes)
+from ..shared.articles import (
+    archive_changes,
+    new_article,
+    publish_changes,
+    schedule_changes,
+    update_changes,
+)
 from ..shared.permissions import can_delete, can_read, can_update
 from . import rows
 from .access import my_team_ids, roles_in_team
@@ -28,7 +33,7 @@ EMPTY = load_schema(__file__, "../schemas/empty.json")
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @app.route("POST", "/articles")
@@ -67,8 +72,10 @@ def _updatable(req):
     caller = authenticate(req.headers, deadline=req.deadline)
     row, roles = _readable(req, caller)
     if not can_update(caller, row, roles):
-        raise Forbidden("Only the author, the team's editors and admins, and site admins "
-                        "may change this article.")
+        raise Forbidden(
+            "Only the author, the team's editors and admins, and site admins "
+            "may change this article."
+        )
     return row
 
 
@@ -111,7 +118,9 @@ def delete_article(req):
     caller = authenticate(req.headers, deadline=req.deadline)
     row, roles = _readable(req, caller)
     if not can_delete(caller, row, roles):
-        raise Forbidden("Only the author, the team's admins and site admins may delete this article.")
+        raise Forbidden(
+            "Only the author, the team's admins and site admins may delete this article."
+        )
     rows.delete(req, row["$id"])
     return Response.no_content()
 

@@ -50,7 +50,9 @@ def create(req: Request, changes: Changes) -> dict[str, Any]:
         nonlocal attempts
         attempts += 1
         try:
-            return db.create_row(DATABASE_ID, TABLE_ID, row_id, changes["data"], changes["permissions"])
+            return db.create_row(
+                DATABASE_ID, TABLE_ID, row_id, changes["data"], changes["permissions"]
+            )
         except AppwriteException as exc:
             if exc.code == 409 and attempts > 1:  # an earlier attempt did create it
                 return db.get_row(DATABASE_ID, TABLE_ID, row_id)
@@ -61,7 +63,9 @@ def create(req: Request, changes: Changes) -> dict[str, Any]:
 
 def update(req: Request, row_id: str, changes: Changes) -> dict[str, Any]:
     db = tables(req)
-    return retry(lambda: db.update_row(DATABASE_ID, TABLE_ID, row_id, **changes), deadline=req.deadline)
+    return retry(
+        lambda: db.update_row(DATABASE_ID, TABLE_ID, row_id, **changes), deadline=req.deadline
+    )
 
 
 def delete(req: Request, row_id: str) -> None:
@@ -86,8 +90,11 @@ def delete(req: Request, row_id: str) -> None:
 
 
 def cursor_not_found(cursor: str) -> BadRequest:
-    return BadRequest("The cursor is not an article of this list.", code="validation_failed",
-                      details=[{"path": "/cursor", "message": f"{cursor!r} is not an article you can list"}])
+    return BadRequest(
+        "The cursor is not an article of this list.",
+        code="validation_failed",
+        details=[{"path": "/cursor", "message": f"{cursor!r} is not an article you can list"}],
+    )
 
 
 def get_cursor(req: Request, cursor: str) -> dict[str, Any]:
@@ -102,7 +109,9 @@ def list_page(req: Request, queries: list[str], cursor: str | None = None) -> di
     """One page of rows; a cursor row deleted meanwhile is a 400 pointing at `cursor`."""
     db = tables(req)
     try:
-        return retry(lambda: db.list_rows(DATABASE_ID, TABLE_ID, queries=queries), deadline=req.deadline)
+        return retry(
+            lambda: db.list_rows(DATABASE_ID, TABLE_ID, queries=queries), deadline=req.deadline
+        )
     except AppwriteException as exc:
         if exc.type == "general_cursor_not_found":  # deleted since it was checked
             raise cursor_not_found(str(cursor)) from None

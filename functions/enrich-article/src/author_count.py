@@ -11,11 +11,11 @@ same author converges on the same value; a stale, smaller count never overwrites
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from ..shared import retry
-from ..shared.audit import TABLE_ID as AUDIT_TABLE
 from ..shared.articles import DATABASE_ID
+from ..shared.audit import TABLE_ID as AUDIT_TABLE
 
 PROFILES = "profiles"
 ENRICHED = "article.enriched"
@@ -25,22 +25,41 @@ def enriched_articles(tables: Any, author_id: str, deadline: float) -> int:
     """How many articles of this author have an `article.enriched` audit row."""
     from appwrite.query import Query
 
-    found = retry(lambda: tables.list_rows(DATABASE_ID, AUDIT_TABLE, [
-        Query.equal("action", [ENRICHED]), Query.equal("actorId", [author_id]), Query.limit(1),
-    ]), deadline=deadline)
+    found = retry(
+        lambda: tables.list_rows(
+            DATABASE_ID,
+            AUDIT_TABLE,
+            [
+                Query.equal("action", [ENRICHED]),
+                Query.equal("actorId", [author_id]),
+                Query.limit(1),
+            ],
+        ),
+        deadline=deadline,
+    )
     return int(found["total"])
 
 
-def sync_article_count(tables: Any, author_id: str, deadline: float) -> Optional[int]:
+def sync_article_count(tables: Any, author_id: str, deadline: float) -> int | None:
     """Raise the profile's `articleCount` to the audited count; the profile's count after
     that, or None when the author has no profile (yet)."""
     from appwrite.query import Query
 
     count = enriched_articles(tables, author_id, deadline)
-    raised = retry(lambda: tables.update_rows(DATABASE_ID, PROFILES, {"articleCount": count}, [
-        Query.equal("$id", [author_id]),
-        Query.or_queries([Query.is_null("articleCount"), Query.less_than("articleCount", count)]),
-    ]), deadline=deadline)
+    raised = retry(
+        lambda: tables.update_rows(
+            DATABASE_ID,
+            PROFILES,
+            {"articleCount": count},
+            [
+                Query.equal("$id", [author_id]),
+                Query.or_queries(
+                    [Query.is_null("articleCount"), Query.less_than("articleCount", count)]
+                ),
+            ],
+        ),
+        deadline=deadline,
+    )
     if raised["total"]:
         return count
     try:

@@ -7,10 +7,9 @@ run stopped at (order explained in README.md). It only updates rows, and is subs
 `create` only, so its own writes never trigger it.
 """
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from ..shared import App, BadRequest, load_schema, retry, server_client
-from ..shared import audit
+from ..shared import App, BadRequest, audit, load_schema, retry, server_client
 from ..shared.articles import DATABASE_ID, TABLE_ID
 from .author_count import ENRICHED, sync_article_count
 from .enrichment import enriched_fields, slug_base
@@ -25,7 +24,10 @@ ROW_EVENT = load_schema(__file__, "../schemas/article-row-event.json")
 def enrich(req):
     row_id = ROW_EVENT.validate(req.json())["$id"]
     if req.event.row not in ("*", row_id):
-        raise BadRequest(f"The event is for row {req.event.row} but its body is row {row_id}.", code="event_mismatch")
+        raise BadRequest(
+            f"The event is for row {req.event.row} but its body is row {row_id}.",
+            code="event_mismatch",
+        )
 
     from appwrite.services.tables_db import TablesDB
 
@@ -36,25 +38,54 @@ def enrich(req):
         return {"rowId": row_id, "enriched": False, "reason": "row_not_found"}
     if row.get("enrichedAt"):
         req.log.info("article already enriched", row=row_id)
-        return {"rowId": row_id, "enriched": False, "reason": "already_enriched", "slug": row.get("slug")}
+        return {
+            "rowId": row_id,
+            "enriched": False,
+            "reason": "already_enriched",
+            "slug": row.get("slug"),
+        }
 
     # 1. the audit row: the article joins the author's set of counted articles (once, by key)
-    audit.record(tables, f"enrich:{row_id}", ENRICHED, actor_id=row["authorId"], subject_table=TABLE_ID,
-                 subject_id=row_id, details={"title": row.get("title", "")[:120]}, deadline=req.deadline)
+    audit.record(
+        tables,
+        f"enrich:{row_id}",
+        ENRICHED,
+        actor_id=row["authorId"],
+        subject_table=TABLE_ID,
+        subject_id=row_id,
+        details={"title": row.get("title", "")[:120]},
+        deadline=req.deadline,
+    )
     # 2. the author's articleCount := size of that set (only ever raised)
     article_count = sync_article_count(tables, row["authorId"], req.deadline)
     # 3. the derived fields and enrichedAt, the "done" marker, in one write
-    fields = enriched_fields(row, datetime.now(timezone.utc))
+    fields = enriched_fields(row, datetime.now(UTC))
     if row.get("slug"):
-        updated = retry(lambda: tables.update_row(DATABASE_ID, TABLE_ID, row_id, fields), deadline=req.deadline)
+        updated = retry(
+            lambda: tables.update_row(DATABASE_ID, TABLE_ID, row_id, fields), deadline=req.deadline
+        )
     else:
-        updated = update_with_free_slug(tables, row_id, slug_base(row), fields, req.deadline, req.log)
+        updated = update_with_free_slug(
+            tables, row_id, slug_base(row), fields, req.deadline, req.log
+        )
 
-    req.log.info("article enriched", row=row_id, slug=updated["slug"], words=updated["wordCount"],
-                 author=row["authorId"], articleCount=article_count)
-    return {"rowId": row_id, "enriched": True, "slug": updated["slug"], "wordCount": updated["wordCount"],
-            "readingMinutes": updated["readingMinutes"], "summary": updated.get("summary"),
-            "authorArticleCount": article_count}
+    req.log.info(
+        "article enriched",
+        row=row_id,
+        slug=updated["slug"],
+        words=updated["wordCount"],
+        author=row["authorId"],
+        articleCount=article_count,
+    )
+    return {
+        "rowId": row_id,
+        "enriched": True,
+        "slug": updated["slug"],
+        "wordCount": updated["wordCount"],
+        "readingMinutes": updated["readingMinutes"],
+        "summary": updated.get("summary"),
+        "authorArticleCount": article_count,
+    }
 
 
 def _current_row(tables, row_id, deadline):

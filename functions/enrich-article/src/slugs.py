@@ -8,8 +8,9 @@ look again.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from itertools import islice
-from typing import Any, Iterator
+from typing import Any
 
 from ..shared import Conflict, retry
 from ..shared.articles import DATABASE_ID, TABLE_ID
@@ -22,9 +23,18 @@ MAX_ATTEMPTS = 10
 def _taken(tables: Any, candidates: list[str], deadline: float) -> set[str]:
     from appwrite.query import Query
 
-    found = retry(lambda: tables.list_rows(DATABASE_ID, TABLE_ID, [
-        Query.equal("slug", candidates), Query.select(["slug"]), Query.limit(len(candidates)),
-    ]), deadline=deadline)
+    found = retry(
+        lambda: tables.list_rows(
+            DATABASE_ID,
+            TABLE_ID,
+            [
+                Query.equal("slug", candidates),
+                Query.select(["slug"]),
+                Query.limit(len(candidates)),
+            ],
+        ),
+        deadline=deadline,
+    )
     return {row["slug"] for row in found["rows"]}
 
 
@@ -40,19 +50,27 @@ def free_slug(tables: Any, base: str, deadline: float) -> str:
 
 
 def _is_slug_collision(exc: BaseException) -> bool:
-    return getattr(exc, "code", None) == 409 and getattr(exc, "type", None) == "row_unique_constraint_violation"
+    return (
+        getattr(exc, "code", None) == 409
+        and getattr(exc, "type", None) == "row_unique_constraint_violation"
+    )
 
 
-def update_with_free_slug(tables: Any, row_id: str, base: str, data: dict[str, Any], deadline: float,
-                          log: Any) -> dict:
+def update_with_free_slug(
+    tables: Any, row_id: str, base: str, data: dict[str, Any], deadline: float, log: Any
+) -> dict:
     """`update_row` of `data` plus a free slug; the updated row."""
     for _ in range(MAX_ATTEMPTS):
         slug = free_slug(tables, base, deadline)
         try:
-            return retry(lambda: tables.update_row(DATABASE_ID, TABLE_ID, row_id, {**data, "slug": slug}),
-                         deadline=deadline)
+            return retry(
+                lambda: tables.update_row(DATABASE_ID, TABLE_ID, row_id, {**data, "slug": slug}),
+                deadline=deadline,
+            )
         except Exception as exc:
             if not _is_slug_collision(exc):
                 raise
             log.info("slug taken meanwhile, trying the next one", row=row_id, slug=slug)
-    raise Conflict(f"No free slug for {base!r} after {MAX_ATTEMPTS} attempts.", code="slug_conflict")
+    raise Conflict(
+        f"No free slug for {base!r} after {MAX_ATTEMPTS} attempts.", code="slug_conflict"
+    )

@@ -11,7 +11,7 @@ recomputed, not added to, so running it twice in a day changes nothing more.
 """
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from ..shared import App, server_client
 from ..shared.settings import int_setting
@@ -31,9 +31,11 @@ def maintain(req):
     archive_days = int_setting("ARCHIVE_RETENTION_DAYS", default=90, minimum=1, maximum=36500)
     unverified_days = int_setting("UNVERIFIED_USER_DAYS", default=30, minimum=1, maximum=36500)
     size = int_setting("MAINTENANCE_BATCH_SIZE", default=100, minimum=1, maximum=100)
-    budget_seconds = int_setting("MAINTENANCE_TIME_BUDGET_SECONDS", default=TIMEOUT, minimum=0, maximum=TIMEOUT)
+    budget_seconds = int_setting(
+        "MAINTENANCE_TIME_BUDGET_SECONDS", default=TIMEOUT, minimum=0, maximum=TIMEOUT
+    )
     budget = Budget(stop_at(started, req.deadline, budget_seconds, STATS_RESERVE))
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
 
     from appwrite.services.tables_db import TablesDB
     from appwrite.services.users import Users
@@ -41,17 +43,29 @@ def maintain(req):
     client = server_client(req.headers)
     tables, users = TablesDB(client), Users(client)
     steps = [
-        ("articles", lambda: purge_archived_articles(tables, cutoff(now, archive_days), size, req.deadline)),
-        ("users", lambda: purge_unverified_users(tables, users, cutoff(now, unverified_days), size, req.deadline)),
+        (
+            "articles",
+            lambda: purge_archived_articles(tables, cutoff(now, archive_days), size, req.deadline),
+        ),
+        (
+            "users",
+            lambda: purge_unverified_users(
+                tables, users, cutoff(now, unverified_days), size, req.deadline
+            ),
+        ),
     ]
     purged, finished = run_batches(steps, budget, size)
 
     row = stats.collect(tables, users, ReportDay.before(now), req.deadline)
     stats.write(tables, row, req.deadline)
-    summary = {"now": now.isoformat(), "finished": finished,
-               "purged": {"articles": len(purged["articles"]), "users": len(purged["users"])},
-               "purgedArticles": purged["articles"][:MAX_IDS], "purgedUsers": purged["users"][:MAX_IDS],
-               "stats": row}
+    summary = {
+        "now": now.isoformat(),
+        "finished": finished,
+        "purged": {"articles": len(purged["articles"]), "users": len(purged["users"])},
+        "purgedArticles": purged["articles"][:MAX_IDS],
+        "purgedUsers": purged["users"][:MAX_IDS],
+        "stats": row,
+    }
     req.log.info("nightly maintenance", **summary)
     return summary
 

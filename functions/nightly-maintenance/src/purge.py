@@ -12,7 +12,16 @@ from datetime import datetime
 from typing import Any
 
 from ..shared import audit, retry
-from ..shared.articles import ARCHIVED, DATABASE_ID, PUBLISHED, STATUSES, TABLE_ID as ARTICLES, appwrite_datetime
+from ..shared.articles import (
+    ARCHIVED,
+    DATABASE_ID,
+    PUBLISHED,
+    STATUSES,
+    appwrite_datetime,
+)
+from ..shared.articles import (
+    TABLE_ID as ARTICLES,
+)
 
 PROFILES = "profiles"
 ARTICLE_PURGED = "article.purged"
@@ -24,54 +33,113 @@ def _gone(exc: BaseException) -> bool:
     return getattr(exc, "code", None) == 404
 
 
-def purge_archived_articles(tables: Any, older_than: datetime, size: int, deadline: float) -> list[str]:
+def purge_archived_articles(
+    tables: Any, older_than: datetime, size: int, deadline: float
+) -> list[str]:
     """Delete up to `size` archived articles archived before `older_than` (by `archivedAt`,
     or `$updatedAt` when it is empty); their ids."""
     from appwrite.query import Query
 
     moment = appwrite_datetime(older_than)
-    found = retry(lambda: tables.list_rows(DATABASE_ID, ARTICLES, [
-        Query.equal("status", [ARCHIVED]),
-        Query.or_queries([
-            Query.less_than("archivedAt", moment),
-            Query.and_queries([Query.is_null("archivedAt"), Query.less_than("$updatedAt", moment)]),
-        ]),
-        Query.order_asc("$sequence"),
-        Query.limit(size),
-    ]), deadline=deadline)["rows"]
+    found = retry(
+        lambda: tables.list_rows(
+            DATABASE_ID,
+            ARTICLES,
+            [
+                Query.equal("status", [ARCHIVED]),
+                Query.or_queries(
+                    [
+                        Query.less_than("archivedAt", moment),
+                        Query.and_queries(
+                            [Query.is_null("archivedAt"), Query.less_than("$updatedAt", moment)]
+                        ),
+                    ]
+                ),
+                Query.order_asc("$sequence"),
+                Query.limit(size),
+            ],
+        ),
+        deadline=deadline,
+    )["rows"]
     if not found:
         return []
-    audit.record_many(tables, [audit.audit_entry(
-        f"purge:article:{row['$id']}", ARTICLE_PURGED, actor_id=row.get("authorId"), subject_table=ARTICLES,
-        subject_id=row["$id"], details={"title": (row.get("title") or "")[:120],
-                                        "archivedAt": row.get("archivedAt") or row["$updatedAt"]})
-        for row in found], deadline=deadline)
+    audit.record_many(
+        tables,
+        [
+            audit.audit_entry(
+                f"purge:article:{row['$id']}",
+                ARTICLE_PURGED,
+                actor_id=row.get("authorId"),
+                subject_table=ARTICLES,
+                subject_id=row["$id"],
+                details={
+                    "title": (row.get("title") or "")[:120],
+                    "archivedAt": row.get("archivedAt") or row["$updatedAt"],
+                },
+            )
+            for row in found
+        ],
+        deadline=deadline,
+    )
     ids = [row["$id"] for row in found]
-    retry(lambda: tables.delete_rows(DATABASE_ID, ARTICLES, [
-        Query.equal("$id", ids), Query.equal("status", [ARCHIVED]),
-    ]), deadline=deadline)
+    retry(
+        lambda: tables.delete_rows(
+            DATABASE_ID,
+            ARTICLES,
+            [
+                Query.equal("$id", ids),
+                Query.equal("status", [ARCHIVED]),
+            ],
+        ),
+        deadline=deadline,
+    )
     return ids
 
 
-def purge_unverified_users(tables: Any, users: Any, older_than: datetime, size: int, deadline: float) -> list[str]:
+def purge_unverified_users(
+    tables: Any, users: Any, older_than: datetime, size: int, deadline: float
+) -> list[str]:
     """Delete up to `size` users who never verified their email and registered before
     `older_than`, as a user deletion does: unpublished articles, profile, then the user."""
     from appwrite.query import Query
 
-    found = retry(lambda: users.list([
-        Query.equal("emailVerification", [False]),
-        Query.less_than("$createdAt", appwrite_datetime(older_than)),
-        Query.limit(size),
-    ]), deadline=deadline)["users"]
+    found = retry(
+        lambda: users.list(
+            [
+                Query.equal("emailVerification", [False]),
+                Query.less_than("$createdAt", appwrite_datetime(older_than)),
+                Query.limit(size),
+            ]
+        ),
+        deadline=deadline,
+    )["users"]
     purged = []
     for user in found:
         user_id = user["$id"]
-        audit.record(tables, f"purge:user:{user_id}", USER_PURGED, subject_table="users", subject_id=user_id,
-                     details={"registration": user.get("registration") or user["$createdAt"]}, deadline=deadline)
-        retry(lambda: tables.delete_rows(DATABASE_ID, ARTICLES, [
-            Query.equal("authorId", [user_id]), Query.equal("status", UNPUBLISHED),
-        ]), deadline=deadline)
-        for delete in (lambda: tables.delete_row(DATABASE_ID, PROFILES, user_id), lambda: users.delete(user_id)):
+        audit.record(
+            tables,
+            f"purge:user:{user_id}",
+            USER_PURGED,
+            subject_table="users",
+            subject_id=user_id,
+            details={"registration": user.get("registration") or user["$createdAt"]},
+            deadline=deadline,
+        )
+        retry(
+            lambda: tables.delete_rows(
+                DATABASE_ID,
+                ARTICLES,
+                [
+                    Query.equal("authorId", [user_id]),
+                    Query.equal("status", UNPUBLISHED),
+                ],
+            ),
+            deadline=deadline,
+        )
+        for delete in (
+            lambda: tables.delete_row(DATABASE_ID, PROFILES, user_id),
+            lambda: users.delete(user_id),
+        ):
             try:
                 retry(delete, deadline=deadline)
             except Exception as exc:

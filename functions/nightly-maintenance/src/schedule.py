@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from typing import Callable, Sequence
+from datetime import UTC, datetime, timedelta
 
 
 @dataclass(frozen=True)
 class ReportDay:
     """The UTC day a run reports on — the day that ended before the run — and the run's own day."""
 
-    id: str             # YYYY-MM-DD of the reported day: the daily_stats row id and `day`
-    start: datetime     # reported day 00:00 UTC
-    end: datetime       # reported day + 1 = the run's day, 00:00 UTC
+    id: str  # YYYY-MM-DD of the reported day: the daily_stats row id and `day`
+    start: datetime  # reported day 00:00 UTC
+    end: datetime  # reported day + 1 = the run's day, 00:00 UTC
     run_day_end: datetime
 
     @classmethod
-    def before(cls, now: datetime) -> "ReportDay":
-        today = now.astimezone(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+    def before(cls, now: datetime) -> ReportDay:
+        today = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
         start = today - timedelta(days=1)
         return cls(start.date().isoformat(), start, today, today + timedelta(days=1))
 
@@ -55,7 +55,9 @@ def stop_at(started: float, deadline: float, budget_seconds: float, reserve: flo
 Step = tuple[str, Callable[[], list[str]]]
 
 
-def run_batches(steps: Sequence[Step], budget: Budget, size: int) -> tuple[dict[str, list[str]], bool]:
+def run_batches(
+    steps: Sequence[Step], budget: Budget, size: int
+) -> tuple[dict[str, list[str]], bool]:
     """Run each step's batch until it returns fewer than `size` ids, step after step, while
     the budget allows. The ids done per step, and whether every step ran to its end."""
     done: dict[str, list[str]] = {name: [] for name, _ in steps}

@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..shared import audit, retry
-from ..shared.articles import DATABASE_ID, STATUSES, TABLE_ID as ARTICLES, appwrite_datetime
+from ..shared.articles import DATABASE_ID, STATUSES, appwrite_datetime
+from ..shared.articles import TABLE_ID as ARTICLES
 from .purge import ARTICLE_PURGED, USER_PURGED
 from .schedule import ReportDay
 
@@ -21,7 +22,9 @@ def _total(call: Any, deadline: float) -> int:
 def _rows(tables: Any, table: str, queries: list[str], deadline: float) -> int:
     from appwrite.query import Query
 
-    return _total(lambda: tables.list_rows(DATABASE_ID, table, [*queries, Query.limit(1)]), deadline)
+    return _total(
+        lambda: tables.list_rows(DATABASE_ID, table, [*queries, Query.limit(1)]), deadline
+    )
 
 
 def collect(tables: Any, users: Any, day: ReportDay, deadline: float) -> dict[str, Any]:
@@ -31,16 +34,30 @@ def collect(tables: Any, users: Any, day: ReportDay, deadline: float) -> dict[st
     from appwrite.query import Query
 
     def between(column: str, start, end) -> list[str]:
-        return [Query.greater_than_equal(column, appwrite_datetime(start)), Query.less_than(column, appwrite_datetime(end))]
+        return [
+            Query.greater_than_equal(column, appwrite_datetime(start)),
+            Query.less_than(column, appwrite_datetime(end)),
+        ]
 
     def purged(action: str) -> int:
-        return _rows(tables, audit.TABLE_ID, [Query.equal("action", [action]),
-                                              *between("$createdAt", day.end, day.run_day_end)], deadline)
+        return _rows(
+            tables,
+            audit.TABLE_ID,
+            [Query.equal("action", [action]), *between("$createdAt", day.end, day.run_day_end)],
+            deadline,
+        )
 
-    data: dict[str, Any] = {"day": day.id, "users": _total(lambda: users.list([Query.limit(1)]), deadline)}
+    data: dict[str, Any] = {
+        "day": day.id,
+        "users": _total(lambda: users.list([Query.limit(1)]), deadline),
+    }
     for status in STATUSES:
-        data["articles" + status.capitalize()] = _rows(tables, ARTICLES, [Query.equal("status", [status])], deadline)
-    data["publishedThatDay"] = _rows(tables, ARTICLES, between("publishedAt", day.start, day.end), deadline)
+        data["articles" + status.capitalize()] = _rows(
+            tables, ARTICLES, [Query.equal("status", [status])], deadline
+        )
+    data["publishedThatDay"] = _rows(
+        tables, ARTICLES, between("publishedAt", day.start, day.end), deadline
+    )
     data["purgedArticles"] = purged(ARTICLE_PURGED)
     data["purgedUsers"] = purged(USER_PURGED)
     return data
@@ -48,4 +65,6 @@ def collect(tables: Any, users: Any, day: ReportDay, deadline: float) -> dict[st
 
 def write(tables: Any, data: dict[str, Any], deadline: float) -> dict:
     """Create or update the day's row (row id = `day`)."""
-    return retry(lambda: tables.upsert_row(DATABASE_ID, STATS, data["day"], data), deadline=deadline)
+    return retry(
+        lambda: tables.upsert_row(DATABASE_ID, STATS, data["day"], data), deadline=deadline
+    )

@@ -16,8 +16,10 @@ USER_EVENT = load_schema(__file__, "../schemas/user-event.json")
 def provision(req):
     user = USER_EVENT.validate(req.json())
     if req.event.user not in (None, user["$id"]):
-        raise BadRequest(f"The event is for user {req.event.user} but its body is user {user['$id']}.",
-                         code="event_mismatch")
+        raise BadRequest(
+            f"The event is for user {req.event.user} but its body is user {user['$id']}.",
+            code="event_mismatch",
+        )
 
     from appwrite.services.tables_db import TablesDB
 
@@ -26,7 +28,11 @@ def provision(req):
 
     if row is None:
         req.log.info("profile already existed", user=user["$id"])
-        return {"created": False, "profileId": user["$id"], "message": "The profile already existed."}
+        return {
+            "created": False,
+            "profileId": user["$id"],
+            "message": "The profile already existed.",
+        }
     req.log.info("profile created", user=user["$id"])
     return Response.created({"created": True, "profile": public_profile(row)})
 

@@ -6,7 +6,7 @@ meantime is skipped. Logs the counts and the ids.
 """
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from ..shared import App, server_client
 from ..shared.errors import to_http
@@ -20,7 +20,7 @@ DEADLINE_MARGIN = 5.0  # seconds kept free before the timeout
 @app.on_schedule
 def publish_due(req):
     limit = int_setting("PUBLISH_BATCH_LIMIT", default=50, minimum=1, maximum=1000)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
 
     from appwrite.services.tables_db import TablesDB
 
@@ -39,9 +39,16 @@ def publish_due(req):
             continue
         (published if done else skipped).append(row["$id"])
 
-    summary = {"now": now.isoformat(), "limit": limit, "due": total_due, "published": published,
-               "skipped": skipped, "failed": failed, "postponed": postponed,
-               "remaining": max(0, total_due - len(published) - len(skipped))}
+    summary = {
+        "now": now.isoformat(),
+        "limit": limit,
+        "due": total_due,
+        "published": published,
+        "skipped": skipped,
+        "failed": failed,
+        "postponed": postponed,
+        "remaining": max(0, total_due - len(published) - len(skipped)),
+    }
     req.log.info("scheduled articles published", **summary)
     return summary
 

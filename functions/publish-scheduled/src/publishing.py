@@ -4,10 +4,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 from ..shared import retry
-from ..shared.articles import DATABASE_ID, SCHEDULED, TABLE_ID, appwrite_datetime, is_due, publish_changes
+from ..shared.articles import (
+    DATABASE_ID,
+    SCHEDULED,
+    TABLE_ID,
+    appwrite_datetime,
+    is_due,
+    publish_changes,
+)
 
 
 def due_articles(tables: Any, now: datetime, limit: int, deadline: float) -> tuple[list[dict], int]:
@@ -15,17 +22,24 @@ def due_articles(tables: Any, now: datetime, limit: int, deadline: float) -> tup
     many are due in all (Appwrite counts up to 5000)."""
     from appwrite.query import Query
 
-    found = retry(lambda: tables.list_rows(DATABASE_ID, TABLE_ID, [
-        Query.equal("status", [SCHEDULED]),
-        Query.less_than_equal("publishAt", appwrite_datetime(now)),
-        Query.order_asc("publishAt"),
-        Query.order_asc("$sequence"),
-        Query.limit(limit),
-    ]), deadline=deadline)
+    found = retry(
+        lambda: tables.list_rows(
+            DATABASE_ID,
+            TABLE_ID,
+            [
+                Query.equal("status", [SCHEDULED]),
+                Query.less_than_equal("publishAt", appwrite_datetime(now)),
+                Query.order_asc("publishAt"),
+                Query.order_asc("$sequence"),
+                Query.limit(limit),
+            ],
+        ),
+        deadline=deadline,
+    )
     return found["rows"], int(found["total"])
 
 
-def publish_if_due(tables: Any, row_id: str, now: datetime, deadline: float) -> Optional[dict]:
+def publish_if_due(tables: Any, row_id: str, now: datetime, deadline: float) -> dict | None:
     """Publish the article if it is still due when re-read; the published row, or None when
     it was published, rescheduled, archived or deleted by someone else meanwhile."""
     try:
@@ -37,4 +51,6 @@ def publish_if_due(tables: Any, row_id: str, now: datetime, deadline: float) -> 
     if not is_due(row, now):
         return None
     changes = publish_changes(row, now)
-    return retry(lambda: tables.update_row(DATABASE_ID, TABLE_ID, row_id, **changes), deadline=deadline)
+    return retry(
+        lambda: tables.update_row(DATABASE_ID, TABLE_ID, row_id, **changes), deadline=deadline
+    )
