@@ -17,9 +17,9 @@ import statistics
 import tempfile
 import uuid
 
-from emulator.functions import Invocation
+from emulator.services.executions.model import Invocation
 from emulator.stack import Stack
-from emulator.testing import AppwriteTestClient
+from emulator.testclient import AppwriteTestClient
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
@@ -44,14 +44,17 @@ def requests_for(client: AppwriteTestClient) -> dict[str, callable]:
         "authorId": author["$id"],
         "status": "draft",
     }
-    functions = client.stack.functions
+    functions = client.stack.executions.runner
+
+    def run(invocation):
+        return functions.execute(invocation).model(with_logs=True)
 
     def http(fid, method, path, body=None, auth=False):
         headers = {"content-type": "application/json"}
         if auth:
             headers["authorization"] = f"Bearer {jwt}"
         return lambda: (
-            lambda: functions.execute(
+            lambda: run(
                 Invocation(
                     fid,
                     "http",
@@ -67,7 +70,7 @@ def requests_for(client: AppwriteTestClient) -> dict[str, callable]:
     def event(fid, pattern_body):
         def prepare():  # the write fires the real event first; the timed run is a redelivery
             payload, name = pattern_body()
-            return lambda: functions.execute(
+            return lambda: run(
                 Invocation(fid, "event", body=json.dumps(payload), event=name)
             )
 
@@ -103,10 +106,10 @@ def requests_for(client: AppwriteTestClient) -> dict[str, callable]:
         "enrich-article": event("enrich-article", new_row),
         "provision-profile": event("provision-profile", new_user),
         "publish-scheduled": lambda: (
-            lambda: functions.execute(Invocation("publish-scheduled", "schedule"))
+            lambda: run(Invocation("publish-scheduled", "schedule"))
         ),
         "nightly-maintenance": lambda: (
-            lambda: functions.execute(Invocation("nightly-maintenance", "schedule"))
+            lambda: run(Invocation("nightly-maintenance", "schedule"))
         ),
     }
 
@@ -125,16 +128,16 @@ def main(argv: list[str] | None = None) -> int:
         Stack.start(ROOT / "appwrite.json", data_dir=tmp, realtime_cron=False) as stack,
     ):
         client = AppwriteTestClient(stack)
-        executor = stack.functions.executor
+        executor = stack.executions.runner.executor
         for fid, make in requests_for(client).items():
             print(f"measuring {fid} …", flush=True)
-            spec = stack.functions.spec(fid)
+            spec = stack.executions.runner.spec(fid)
             first, warm, peak = [], [], []
             for _ in range(args.runs + 1):  # the first round compiles bytecode; discarded
                 cold_run, hot_run = make(), make()
-                stack.functions.wait_idle()
+                stack.executions.wait_idle()
                 executor.stop(fid)
-                executor.warm(stack.functions.deployment(spec))
+                executor.warm(stack.executions.runner.deployment(spec))
                 cold = cold_run()
                 hot = hot_run()
                 for execution in (cold, hot):

@@ -1,6 +1,6 @@
 """Run the emulator's API over real HTTP with uvicorn, in a background thread.
 
-    running = start(data_dir)            # or start(EmulatorState.open(...))
+    running = start(EmulatorState.open(data_dir, "my-project"))   # or start(state, app=...)
     client.set_endpoint(running.endpoint)
     running.stop()
 
@@ -12,17 +12,18 @@ from __future__ import annotations
 import socket
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 
 import uvicorn
+from starlette.applications import Starlette
 
-from emulator.api.app import create_app
-from emulator.state import EmulatorState
+from emulator.app import create_app
+from emulator.core.state import EmulatorState
 
 
 @dataclass
 class RunningServer:
     state: EmulatorState
+    app: Starlette
     host: str
     port: int
     _server: uvicorn.Server
@@ -39,31 +40,24 @@ class RunningServer:
 
 
 def start(
-    state_or_data_dir: EmulatorState | str | Path | None = None,
+    state: EmulatorState,
     host: str = "127.0.0.1",
     port: int = 0,
-    project_id: str | None = None,
-    app=None,
+    app: Starlette | None = None,
 ) -> RunningServer:
     """Start serving and return once the socket accepts connections.
 
-    `app` replaces the emulator's own ASGI app built from the state (tests use it to
-    serve an app with extra routes).
+    `app` is the ASGI app to serve (default: the emulator's API for `state`, with no
+    executions service; `emulator.stack` serves one with functions).
     """
-    if isinstance(state_or_data_dir, EmulatorState):
-        state = state_or_data_dir
-    else:
-        kwargs = {"project_id": project_id} if project_id else {}
-        state = EmulatorState.open(state_or_data_dir, **kwargs)
     # an explicit IPPROTO_TCP: asyncio sets TCP_NODELAY only then (no 40 ms keep-alive stalls)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     sock.listen(128)
     bound_port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        app or create_app(state), log_level="warning", access_log=False, lifespan="off"
-    )
+    app = app if app is not None else create_app(state)
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name="emulator-api", daemon=True
@@ -74,4 +68,6 @@ def start(
         pause.wait(0.01)
     if not server.started:
         raise RuntimeError("the emulator API server failed to start")
-    return RunningServer(state=state, host=host, port=bound_port, _server=server, _thread=thread)
+    return RunningServer(
+        state=state, app=app, host=host, port=bound_port, _server=server, _thread=thread
+    )

@@ -1,19 +1,19 @@
-"""The whole local stack in one object: API server, functions, function URLs, cron.
+"""The whole local stack in one object: API server, executions, function URLs, cron.
 
     stack = Stack.start(manifest_path, data_dir=".data", port=8090)
-    stack.endpoint, stack.api_key, stack.function_urls["articles"]
+    stack.endpoint, stack.api_key, stack.function_urls["my-function"]
     stack.close()
 
-Used by `python -m emulator serve` and by the pytest test client (`emulator.testing`).
-Everything binds 127.0.0.1. The API is `http://127.0.0.1:<port>/v1`; function URLs are
-the following ports, one per function that `execute`s for `any` or `guests` — or free
-ports when `port` is 0.
+Used by `python -m emulator serve` and by the test client (`emulator.testclient`). This is
+where the pieces are put together: the state, the provisioned database, the API app, the
+executions service attached to it, and the function URLs. Everything binds 127.0.0.1 by
+default. The API is `http://127.0.0.1:<port>/v1`; function URLs are the following ports,
+one per function that `execute`s for `any` or `guests` — or free ports when `port` is 0.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import json
 import pathlib
 import shutil
@@ -24,13 +24,15 @@ import threading
 import uvicorn
 
 from emulator import server
-from emulator.functions import Functions
-from emulator.functions.gateway import FunctionURLs
+from emulator.app import create_app
+from emulator.core.state import EmulatorState
 from emulator.manifest import Manifest, load_manifest
-from emulator.state import EmulatorState
+from emulator.services.executions.domains import FunctionURLs
+from emulator.services.executions.fanout import DEFAULT_LOOP_LIMIT
+from emulator.services.executions.service import ExecutionsService
+from emulator.services.tablesdb.provision import provision
 
 CREDENTIALS_FILE = "credentials.json"
-PRIVATE_PREFIX = "/_emulator"
 
 
 @dataclasses.dataclass
@@ -38,7 +40,7 @@ class Stack:
     state: EmulatorState
     manifest: Manifest
     api: server.RunningServer
-    functions: Functions
+    executions: ExecutionsService
     function_urls: dict[str, str]
     data_dir: pathlib.Path
     _gateway: uvicorn.Server | None
@@ -67,32 +69,34 @@ class Stack:
         port: int = 0,
         reset: bool = False,
         realtime_cron: bool = True,
-        loop_limit: int = 3,
+        loop_limit: int = DEFAULT_LOOP_LIMIT,
     ) -> Stack:
         manifest = load_manifest(manifest_path)
         own = data_dir is None
-        data = (
-            pathlib.Path(data_dir)
-            if data_dir is not None
-            else pathlib.Path(tempfile.mkdtemp(prefix="newsroom-"))
-        ).resolve()
+        if data_dir is None:
+            data_dir = tempfile.mkdtemp(prefix="appwrite-emulator-")
+        data = pathlib.Path(data_dir).resolve()
         if reset and data.exists():
             shutil.rmtree(data)
         data.mkdir(parents=True, exist_ok=True)
         state = EmulatorState.open(data / "db", project_id=manifest.project_id)
-        from emulator.provision import provision
-
-        provision(state, manifest.source)
-        api = server.start(state, host=host, port=port)
-        functions = Functions(
-            state, manifest, workdir=data / "runtime", endpoint=api.endpoint, loop_limit=loop_limit
+        provision(state, manifest)
+        app = create_app(state)
+        api = server.start(state, host=host, port=port, app=app)
+        executions = ExecutionsService.start(
+            state,
+            manifest,
+            workdir=data / "runtime",
+            endpoint=api.endpoint,
+            loop_limit=loop_limit,
+            realtime_cron=realtime_cron,
         )
+        app.state.executions = executions
         public = [f.id for f in manifest.functions if {"any", "guests"} & set(f.execute)]
         sockets, ports = [], {}
         for index, function_id in enumerate(public, 1):
-            sock = socket.socket(
-                socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP
-            )  # asyncio sets TCP_NODELAY only then
+            # an explicit IPPROTO_TCP: asyncio sets TCP_NODELAY only then
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             sock.bind((host, api.port + index if port else 0))
             sock.listen(128)
@@ -101,7 +105,7 @@ class Stack:
         gateway = gateway_thread = None
         if sockets:
             config = uvicorn.Config(
-                FunctionURLs(functions, ports),
+                FunctionURLs(executions.runner, ports),
                 log_level="warning",
                 access_log=False,
                 lifespan="off",
@@ -114,10 +118,7 @@ class Stack:
             while not gateway.started and gateway_thread.is_alive():
                 threading.Event().wait(0.01)
         urls = {fid: f"http://{host}:{p}" for p, fid in ports.items()}
-        stack = cls(state, manifest, api, functions, urls, data, gateway, gateway_thread, own)
-        state.extensions["stack"] = stack
-        if realtime_cron:
-            functions.scheduler.start_thread()
+        stack = cls(state, manifest, api, executions, urls, data, gateway, gateway_thread, own)
         stack.write_credentials()
         return stack
 
@@ -139,7 +140,7 @@ class Stack:
         if self._gateway is not None:
             self._gateway.should_exit = True
             self._gateway_thread.join(10)
-        self.functions.close()
+        self.executions.close()
         self.api.stop()
         (self.data_dir / CREDENTIALS_FILE).unlink(missing_ok=True)
         if self._own_data_dir:
@@ -150,10 +151,3 @@ class Stack:
 
     def __exit__(self, *exc) -> None:
         self.close()
-
-
-def parse_moment(value: str) -> dt.datetime:
-    """`2026-03-01T03:00`, `2026-03-01 03:00Z`, … (naive = UTC)."""
-    from emulator.clock import parse_iso
-
-    return parse_iso(value.strip().replace(" ", "T"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from ._manifest_option import add_manifest_option, manifest_path
 from ._remote import NotRunning, add_data_option, admin_client, appwrite_error, credentials, fail
 
 
@@ -17,7 +18,9 @@ def register(subcommands) -> None:
     )
     kinds = parser.add_subparsers(dest="kind", required=True, metavar="<row|user>")
     row = kinds.add_parser("row", help="create a row (fires databases.*.tables.*.rows.*.create)")
-    row.add_argument("--database", default="newsroom", help="database id (default newsroom)")
+    row.add_argument(
+        "--database", help="database id (default: the manifest's database, when it has one)"
+    )
     row.add_argument("--table", required=True, help="table id, e.g. articles")
     row.add_argument(
         "--values", required=True, metavar="JSON", help="the row's columns as a JSON object"
@@ -28,6 +31,7 @@ def register(subcommands) -> None:
     user.add_argument("--email", required=True)
     user.add_argument("--password", required=True)
     user.add_argument("--name", default="")
+    add_manifest_option(row)
     for sub in (row, user):
         add_data_option(sub)
         sub.set_defaults(handler=run)
@@ -49,6 +53,8 @@ def run(args: argparse.Namespace) -> int:
                 return fail(f"--values/--permissions must be JSON: {e}")
             from appwrite.services.tables_db import TablesDB
 
+            if args.database is None:
+                args.database = _only_database(args)
             created = TablesDB(client).create_row(
                 args.database, args.table, args.id, data, permissions
             )
@@ -62,7 +68,23 @@ def run(args: argparse.Namespace) -> int:
             print(f"user {created['$id']} created ({created['email']})")
     except AppwriteException as e:
         return appwrite_error(e)
+    except LookupError as e:
+        return fail(str(e))
     print(
         "events fired; subscribed functions run in the background: `python -m emulator executions`"
     )
     return 0
+
+
+def _only_database(args: argparse.Namespace) -> str:
+    """The manifest's database when it declares exactly one; else ask for --database."""
+    from emulator.manifest import load_manifest
+
+    path = manifest_path(args)
+    databases = [d.id for d in load_manifest(path).databases] if path else []
+    if len(databases) != 1:
+        raise LookupError(
+            f"pass --database: the manifest declares {len(databases)} databases "
+            f"({', '.join(databases) or 'none'})"
+        )
+    return databases[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from ._manifest_option import add_manifest_option, manifest_path
 from ._remote import DEFAULT_DATA_DIR
@@ -31,8 +32,10 @@ def register(subcommands) -> None:
     parser.add_argument("--reset", action="store_true", help="delete the data folder first")
     parser.add_argument(
         "--seed",
-        action="store_true",
-        help="load sample users, a team and articles (only into an empty project)",
+        metavar="FILE",
+        type=Path,
+        help="a Python file whose `seed(client)` makes sample data through the test client "
+        "(`emulator.testclient.AppwriteTestClient`) and returns what to print",
     )
     parser.add_argument(
         "--loop-limit",
@@ -43,6 +46,24 @@ def register(subcommands) -> None:
     )
     add_manifest_option(parser)
     parser.set_defaults(handler=run)
+
+
+class SeedError(Exception):
+    """The seed file cannot be loaded or has no `seed(client)`."""
+
+
+def run_seed(path: Path, client) -> str:
+    """Load `path` as a module and call its `seed(client)`."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"emulator_seed_{path.stem}", path)
+    if spec is None or spec.loader is None or not path.is_file():
+        raise SeedError(f"--seed {path}: not a Python file")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    if not callable(getattr(module, "seed", None)):
+        raise SeedError(f"--seed {path}: defines no seed(client) function")
+    return str(module.seed(client))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -79,9 +100,13 @@ def run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, lambda *_: stopped.set())
     try:
         if args.seed:
-            from emulator.seed import seed
+            from emulator.testclient import AppwriteTestClient
 
-            print(seed(stack), flush=True)
+            try:
+                print(run_seed(args.seed, AppwriteTestClient(stack)), flush=True)
+            except Exception as e:  # the seed is the user's code: report it, stop cleanly
+                print(f"error: seeding from {args.seed} failed: {e}", flush=True)
+                return 1
         print(f"Appwrite emulator for project '{stack.project_id}'", flush=True)
         print(f"  endpoint    {stack.endpoint}")
         print(f"  project id  {stack.project_id}")

@@ -25,10 +25,10 @@ def register(subcommands) -> None:
 def run(args: argparse.Namespace) -> int:
     import httpx
 
-    from emulator.stack import parse_moment
+    from emulator.core.clock import parse_iso
 
     try:
-        at = parse_moment(args.at)
+        at = parse_iso(args.at)
     except ValueError:
         return fail(f"--at {args.at!r} is not an ISO 8601 date/time")
     try:

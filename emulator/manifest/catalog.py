@@ -8,8 +8,6 @@ specifications from `Compute/Specification.php`; limits from `Functions/Create.p
 
 from __future__ import annotations
 
-import re
-
 # Python runtimes only: the emulator runs Python functions.
 PYTHON_RUNTIMES = frozenset(
     {
@@ -106,11 +104,3 @@ MAX_EVENTS = 100
 MAX_SCOPES = 200
 MAX_NAME_LENGTH = 128
 
-# Appwrite's custom ID / key rule: ≤36 chars of a-zA-Z0-9 . _ -, not starting with a special char.
-ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,35}")
-ID_RULE = "at most 36 chars of a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special char"
-
-
-def is_valid_id(value: str) -> bool:
-    """True if `value` is a valid Appwrite custom ID or key."""
-    return ID_PATTERN.fullmatch(value) is not None

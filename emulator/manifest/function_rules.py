@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from emulator.core.ids import ID_RULE, is_valid_id
+
 from . import catalog
 from ._walk import entries, is_number, strings, text
 from .events import event_problem
@@ -23,8 +25,8 @@ def function_problems(data: dict[str, Any]) -> list[Problem]:
 
         function_id = text(function, "$id")
         if function_id is not None:
-            if not catalog.is_valid_id(function_id):
-                message = f"'{function_id}' is not a valid ID ({catalog.ID_RULE})"
+            if not is_valid_id(function_id):
+                message = f"'{function_id}' is not a valid ID ({ID_RULE})"
                 problems.append(Problem(at("$id"), message))
             if function_id in seen:
                 message = (

@@ -8,7 +8,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from . import catalog
+from emulator.core.ids import ID_RULE, is_valid_id
+
 from ._walk import entries, is_number, strings, text
 from .problems import Problem, field_path
 from .roles import permission_problem
@@ -22,7 +23,7 @@ INT64 = (-(2**63), 2**63 - 1)
 
 
 def _bad_id(kind: str, value: str) -> str:
-    return f"'{value}' is not a valid {kind} ({catalog.ID_RULE})"
+    return f"'{value}' is not a valid {kind} ({ID_RULE})"
 
 
 def table_problems(data: dict[str, Any]) -> list[Problem]:
@@ -34,7 +35,7 @@ def table_problems(data: dict[str, Any]) -> list[Problem]:
         if database_id is None:
             continue
         where = field_path(["tablesDB", index, "$id"])
-        if not catalog.is_valid_id(database_id):
+        if not is_valid_id(database_id):
             problems.append(Problem(where, _bad_id("ID", database_id)))
         if database_id in databases:
             other = databases[database_id]
@@ -52,7 +53,7 @@ def table_problems(data: dict[str, Any]) -> list[Problem]:
 
         table_id, database_id = text(table, "$id"), text(table, "databaseId")
         if table_id is not None:
-            if not catalog.is_valid_id(table_id):
+            if not is_valid_id(table_id):
                 problems.append(Problem(at("$id"), _bad_id("ID", table_id)))
             if (database_id, table_id) in seen:
                 other = seen[(database_id, table_id)]
@@ -84,7 +85,7 @@ def _columns(table: dict[str, Any], at: Any, tables: set) -> list[Problem]:
 
         key = text(column, "key")
         if key is not None:
-            if not catalog.is_valid_id(key):
+            if not is_valid_id(key):
                 problems.append(Problem(here("key"), _bad_id("column key", key)))
             if key in seen:
                 message = f"Column with the key '{key}' already exists. Column keys must be unique."
@@ -219,7 +220,7 @@ def _indexes(table: dict[str, Any], at: Any) -> list[Problem]:
 
         key, kind = text(spec, "key"), text(spec, "type")
         if key is not None:
-            if not catalog.is_valid_id(key):
+            if not is_valid_id(key):
                 problems.append(Problem(here("key"), _bad_id("index key", key)))
             if key in seen:
                 message = f"Index with the key '{key}' already exists. Index keys must be unique."

@@ -20,7 +20,7 @@ from appwrite.services.teams import Teams
 from appwrite.services.users import Users
 
 from emulator.stack import Stack
-from emulator.testing import AppwriteTestClient
+from emulator.testclient import AppwriteTestClient
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 UTC = dt.UTC

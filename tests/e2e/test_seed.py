@@ -1,4 +1,4 @@
-"""`serve --seed`: sample data made through the functions, in every article state."""
+"""`serve --seed seed/newsroom.py`: sample data made through the functions, in every state."""
 
 import pathlib
 
@@ -6,19 +6,19 @@ import httpx
 from appwrite.query import Query
 from appwrite.services.tables_db import TablesDB
 
-from emulator.seed import seed
-from emulator.stack import Stack
+from emulator.cli.serve import run_seed
+from emulator.testclient import AppwriteTestClient
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
+SEED = ROOT / "seed" / "newsroom.py"
 
 
 def test_seed_creates_users_a_team_and_articles_in_every_state(tmp_path):
-    with Stack.start(ROOT / "appwrite.json", data_dir=tmp_path, realtime_cron=False) as stack:
-        summary = seed(stack)
+    with AppwriteTestClient.start(ROOT / "appwrite.json", data_dir=tmp_path) as client:
+        stack = client.stack
+        summary = run_seed(SEED, client)
         assert "alice@newsroom.test" in summary and "alice-password-1" in summary
-        from emulator.testing import AppwriteTestClient
-
-        tables = TablesDB(AppwriteTestClient(stack).admin_client())
+        tables = TablesDB(client.admin_client())
         rows = tables.list_rows("newsroom", "articles", [Query.limit(100)])["rows"]
         assert sorted(r["status"] for r in rows) == [
             "archived",
@@ -34,4 +34,4 @@ def test_seed_creates_users_a_team_and_articles_in_every_state(tmp_path):
             "The desk style guide",
             "Welcome to Newsroom",
         ]
-        assert seed(stack).startswith("seed: the project already has users")
+        assert run_seed(SEED, client).startswith("seed: the project already has users")

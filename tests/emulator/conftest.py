@@ -1,7 +1,7 @@
 """Fixtures for talking to a real emulator over HTTP with the official SDK.
 
 - `emulator` (session): the API server on 127.0.0.1 (free port, fresh data dir),
-  provisioned from appwrite.json when `emulator.provision` exists; has `endpoint`,
+  provisioned from appwrite.json when `emulator.services.tablesdb.provision` exists; has `endpoint`,
   `project_id`, `api_key`, `state`.
 - `admin_client`: SDK `Client` with the admin API key.
 - `make_user(**fields)`: creates a user through the Users API → `(user, password)`.
@@ -39,7 +39,7 @@ from appwrite.services.account import Account
 from appwrite.services.users import Users
 
 from emulator.server import RunningServer, start
-from emulator.state import EmulatorState
+from emulator.core.state import EmulatorState
 from tests.emulator.spec import SPEC
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -76,8 +76,8 @@ class EmulatorServer:
 @pytest.fixture(scope="session")
 def emulator(tmp_path_factory) -> EmulatorServer:
     state = EmulatorState.open(tmp_path_factory.mktemp("emulator-data"), project_id=PROJECT_ID)
-    if importlib.util.find_spec("emulator.provision") is not None:
-        from emulator.provision import provision
+    if importlib.util.find_spec("emulator.services.tablesdb.provision") is not None:
+        from emulator.services.tablesdb.provision import provision
 
         provision(state, MANIFEST)
     running = start(state)
@@ -97,7 +97,7 @@ def guest_client(emulator) -> Client:
 
 @pytest.fixture
 def outbox(emulator):
-    from emulator.store import identity
+    from emulator.services.identity import store as identity
 
     return lambda: identity.messages(emulator.state.db)
 

@@ -10,8 +10,9 @@ from appwrite.services.teams import Teams
 from appwrite.services.users import Users
 from starlette.datastructures import Headers
 
-from emulator.api import auth
-from emulator.api.errors import AppwriteError
+from emulator.core.callers import require_scope
+from emulator.services.identity import callers as auth
+from emulator.core.errors import AppwriteError
 from tests.emulator.conftest import as_dict
 
 
@@ -154,9 +155,9 @@ def test_session_cookie_authenticates(emulator, make_user, raw):
 
 def test_require_scope_accepts_any_of_the_listed(emulator):
     guest = resolve(emulator)
-    auth.require_scope(guest, "nope", "rows.read")
+    require_scope(guest, "nope", "rows.read")
     with pytest.raises(AppwriteError) as info:
-        auth.require_scope(guest, "databases.read", "tables.read")
+        require_scope(guest, "databases.read", "tables.read")
     assert (
         info.value.message
         == 'User (role: guests) missing scopes (["databases.read","tables.read"])'

@@ -61,7 +61,7 @@ def test_get_and_list_parse_with_this_sdk(functions):
 def test_async_execution_is_202_waiting(lab, functions):
     execution = as_dict(functions.create_execution("echo", xasync=True))
     assert execution["status"] == "waiting"
-    lab.functions.wait_idle()
+    lab.executions.wait_idle()
     assert as_dict(functions.get_execution("echo", execution["$id"]))["status"] == "completed"
 
 

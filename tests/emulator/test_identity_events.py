@@ -10,19 +10,19 @@ from appwrite.services.teams import Teams
 from appwrite.services.users import Users
 
 from emulator.server import start
-from emulator.state import EmulatorState
+from emulator.core.state import EmulatorState
 from emulator.triggers.events import generate_events
 from tests.emulator.conftest import as_dict
 
 
 class Recorder:
-    """Stands where the functions service sits in `state.extensions` and records what is published."""
+    """Listens to the emulator's writes (as the executions service does) and records them."""
 
     def __init__(self):
         self.published: list[tuple[list[str], dict]] = []
 
-    def publish(self, pattern, params, payload, caller):
-        self.published.append((generate_events(pattern, params), payload))
+    def on_write(self, event):
+        self.published.append((generate_events(event.pattern, event.params), event.payload))
 
     def names(self) -> list[str]:
         """The `x-appwrite-event` name of each write (the first generated name)."""
@@ -33,7 +33,7 @@ class Recorder:
 def recorded():
     state = EmulatorState.open(None, project_id="events")
     recorder = Recorder()
-    state.extensions["functions"] = recorder
+    state.subscribe(recorder)
     running = start(state)
     client = Client().set_endpoint(running.endpoint).set_project("events").set_key(state.admin_key)
     yield client, recorder

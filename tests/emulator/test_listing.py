@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from emulator.api import listing
-from emulator.api.errors import AppwriteError
+from emulator.http import listing
+from emulator.core.errors import AppwriteError
 
 ALLOWED = ("name", "labels", "status", "registration")
 

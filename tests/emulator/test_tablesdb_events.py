@@ -11,25 +11,22 @@ from tests.emulator.tablesdb_support import new_id, plain
 
 
 class Recorder:
-    """Stands in for the functions service: records what the API publishes."""
+    """Listens to the emulator's writes (as the executions service does) and records them."""
 
     def __init__(self):
         self.events: list[tuple[str, str, dict]] = []
 
-    def publish(self, pattern, params, payload, caller):
-        self.events.append((generate_events(pattern, params)[0], caller.kind, payload))
+    def on_write(self, event):
+        names = generate_events(event.pattern, event.params)
+        self.events.append((names[0], event.caller.kind, event.payload))
 
 
 @pytest.fixture
 def recorder(emulator):
-    previous = emulator.state.extensions.get("functions")
     recorder = Recorder()
-    emulator.state.extensions["functions"] = recorder
+    emulator.state.subscribe(recorder)
     yield recorder
-    if previous is None:
-        emulator.state.extensions.pop("functions", None)
-    else:
-        emulator.state.extensions["functions"] = previous
+    emulator.state.unsubscribe(recorder)
 
 
 def test_every_row_write_fires_its_event(admin_client, recorder):

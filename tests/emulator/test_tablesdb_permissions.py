@@ -11,7 +11,7 @@ from appwrite.services.tables_db import TablesDB
 from appwrite.services.teams import Teams
 from appwrite.services.users import Users
 
-from emulator.api.auth import mint_dynamic_key
+from emulator.services.identity.callers import mint_dynamic_key
 from tests.emulator.tablesdb_support import fails, ids, new_id, plain
 
 

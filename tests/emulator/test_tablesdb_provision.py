@@ -8,9 +8,9 @@ import pathlib
 from appwrite.query import Query
 from appwrite.services.tables_db import TablesDB
 
-from emulator.provision import provision
-from emulator.state import EmulatorState
-from emulator.store.tables import Registry
+from emulator.services.tablesdb.provision import provision
+from emulator.core.state import EmulatorState
+from emulator.services.tablesdb.registry import Registry
 from tests.emulator.conftest import MANIFEST
 from tests.emulator.tablesdb_support import fails, ids, plain
 
@@ -69,7 +69,7 @@ def _manifest(tmp_path: pathlib.Path, tables: list[dict]) -> pathlib.Path:
 def test_rerun_is_idempotent_and_adds_new_columns_and_indexes(tmp_path):
     data = json.loads(MANIFEST.read_text())
     profiles = next(t for t in data["tables"] if t["$id"] == "profiles")
-    state = EmulatorState.open(tmp_path / "data")
+    state = EmulatorState.open(tmp_path / "data", "newsroom")
     try:
         first = provision(state, _manifest(tmp_path, [profiles]))
         assert first.databases == ["newsroom"] and first.tables == ["newsroom/profiles"]

@@ -9,7 +9,7 @@ import pytest
 from appwrite.query import Query
 from appwrite.services.tables_db import TablesDB
 
-from emulator.query import parse_queries, plan_queries
+from emulator.core.query import parse_queries, plan_queries
 from tests.emulator.tablesdb_support import fails, ids, new_id, plain, total
 
 ROWS = [
@@ -240,7 +240,7 @@ def test_too_many_queries_is_an_argument_error(emulator, table):
 
 
 def test_indexed_filter_uses_the_sqlite_index(emulator, table):
-    tables_db = emulator.state.extensions["tablesdb"]
+    tables_db = emulator.running.app.state.tablesdb
     meta = tables_db.registry.get_table(*table)
     plan = plan_queries(parse_queries([Query.equal("n", 2)]), meta.schema())
     details = " ".join(tables_db.rows.explain(meta, plan))
@@ -252,7 +252,7 @@ def test_total_is_capped_at_5000(emulator, tdb):
     tdb.create(database_id, "Cap")
     tdb.create_table(database_id, "many", "Many")
     tdb.create_integer_column(database_id, "many", "n", False)
-    meta = emulator.state.extensions["tablesdb"].registry.get_table(database_id, "many")
+    meta = emulator.running.app.state.tablesdb.registry.get_table(database_id, "many")
     with (
         emulator.state.db.transaction() as conn
     ):  # bulk-load 5001 rows straight into the real table

@@ -9,7 +9,7 @@ from appwrite.query import Query
 from appwrite.services.tables_db import TablesDB
 
 from emulator.server import start
-from emulator.state import EmulatorState
+from emulator.core.state import EmulatorState
 from tests.emulator.tablesdb_support import fails, ids, new_id, plain, total
 
 
@@ -251,7 +251,7 @@ def test_api_key_may_set_dates(tdb, table):
 
 
 def test_rows_survive_a_restart(tmp_path):
-    state = EmulatorState.open(tmp_path)
+    state = EmulatorState.open(tmp_path, "keep")
     server = start(state)
     client = (
         Client()
@@ -267,7 +267,7 @@ def test_rows_survive_a_restart(tmp_path):
     tdb.create_row("keep", "t", "r1", {"title": "persisted"})
     server.stop()
     state.db.close()
-    state = EmulatorState.open(tmp_path)
+    state = EmulatorState.open(tmp_path, "keep")
     server = start(state)
     try:
         client = (

@@ -12,10 +12,10 @@ from appwrite.id import ID
 from appwrite.services.users import Users
 from starlette.routing import Route
 
-from emulator.api import params
-from emulator.api.app import create_app
+from emulator.http import params
+from emulator.app import create_app
 from emulator.server import start
-from emulator.state import EmulatorState
+from emulator.core.state import EmulatorState
 from tests.emulator.conftest import SDK_VERSION, as_dict
 from tests.emulator.spec import require_spec
 
@@ -329,7 +329,10 @@ PARAM_NAMES = {
 )
 def test_hostile_params_never_cause_a_500(raw, make_user):
     """Every identity route, every parameter, values of every wrong type: always a 4xx or a success."""
-    from emulator.api import account, account_tokens, teams, users
+    from emulator.services.identity import routes_account as account
+    from emulator.services.identity import routes_account_tokens as account_tokens
+    from emulator.services.identity import routes_teams as teams
+    from emulator.services.identity import routes_users as users
 
     user, password = make_user()
     team = raw.request("POST", "/teams", json={"teamId": "unique()", "name": "Hostile"}).json()
@@ -349,8 +352,8 @@ def test_hostile_params_never_cause_a_500(raw, make_user):
     }
     failures = []
     for module in (users, teams, account, account_tokens):
-        names = PARAM_NAMES[module.__name__.rsplit(".", 1)[1]]
-        for route in module.routes(None):
+        names = PARAM_NAMES[module.__name__.rsplit(".", 1)[1].removeprefix("routes_")]
+        for route in module.routes():
             path = route.path.format(**ids)
             for method in route.methods - {"HEAD"}:
                 if method == "DELETE":
@@ -383,7 +386,7 @@ def test_restart_keeps_the_key_users_and_sessions(tmp_path):
     from appwrite.client import Client
     from appwrite.services.account import Account
 
-    first = start(tmp_path)
+    first = start(EmulatorState.open(tmp_path, "newsroom"))
     try:
         admin = (
             Client()
@@ -396,7 +399,7 @@ def test_restart_keeps_the_key_users_and_sessions(tmp_path):
     finally:
         first.stop()
     user_id, secret = as_dict(user)["$id"], as_dict(session)["secret"]
-    second = start(tmp_path)
+    second = start(EmulatorState.open(tmp_path, "newsroom"))
     try:
         assert second.state.admin_key == first.state.admin_key
         client = Client().set_endpoint(second.endpoint).set_project("newsroom")
@@ -404,7 +407,7 @@ def test_restart_keeps_the_key_users_and_sessions(tmp_path):
     finally:
         second.stop()
     assert (
-        EmulatorState.open(None).admin_key != EmulatorState.open(None).admin_key
+        EmulatorState.open(None, "p").admin_key != EmulatorState.open(None, "p").admin_key
     )  # memory: random per process
 
 

@@ -15,7 +15,7 @@ import httpx
 from appwrite.services.tables_db import TablesDB
 from appwrite.services.teams import Teams
 
-from emulator.testing import AppwriteTestClient
+from emulator.testclient import AppwriteTestClient
 
 FUNCTION = "articles"
 KINDS = ("author", "member", "editor", "team_admin", "owner", "site_admin", "stranger", "guest")

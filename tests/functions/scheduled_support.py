@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from emulator.stack import Stack
-from emulator.testing import AppwriteTestClient
+from emulator.testclient import AppwriteTestClient
 
 ROOT = Path(__file__).resolve().parents[2]
 _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc")

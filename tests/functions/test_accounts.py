@@ -504,7 +504,7 @@ def scoped_services(appwrite, scopes):
     from appwrite.services.tables_db import TablesDB
     from appwrite.services.users import Users
 
-    from emulator.api.auth import mint_dynamic_key
+    from emulator.services.identity.callers import mint_dynamic_key
 
     client = appwrite.guest_client().set_key(mint_dynamic_key(appwrite.stack.state, scopes, 60))
     return Users(client), TablesDB(client)

@@ -8,7 +8,6 @@ import pytest
 from appwrite.query import Query
 from appwrite.services.tables_db import TablesDB
 
-from emulator.functions import Invocation
 from shared.audit import audit_row_id
 
 DB = "newsroom"
@@ -37,13 +36,10 @@ def create_article(appwrite, author, title="A title", body=BODY, **fields):
 
 def redeliver(appwrite, row):
     """The same event again, as Appwrite would deliver it (payload = the Row model at creation)."""
-    execution = appwrite.stack.functions.execute(
-        Invocation(
-            "enrich-article",
-            "event",
-            body=json.dumps(row),
-            event=f"databases.{DB}.collections.articles.documents.{row['$id']}.create",
-        )
+    execution = appwrite.deliver_event(
+        "enrich-article",
+        f"databases.{DB}.collections.articles.documents.{row['$id']}.create",
+        json.dumps(row),
     )
     return execution["responseStatusCode"], json.loads(execution["responseBody"])
 
@@ -244,13 +240,10 @@ def test_a_deleted_article_is_skipped(appwrite, tables):
     ],
 )
 def test_an_invalid_event_body_is_a_400(appwrite, payload, event_row, path):
-    execution = appwrite.stack.functions.execute(
-        Invocation(
-            "enrich-article",
-            "event",
-            body=json.dumps(payload),
-            event=f"databases.{DB}.collections.articles.documents.{event_row}.create",
-        )
+    execution = appwrite.deliver_event(
+        "enrich-article",
+        f"databases.{DB}.collections.articles.documents.{event_row}.create",
+        json.dumps(payload),
     )
     body = json.loads(execution["responseBody"])
     assert (execution["responseStatusCode"], body["error"]["code"]) == (400, "validation_failed")
@@ -258,13 +251,10 @@ def test_an_invalid_event_body_is_a_400(appwrite, payload, event_row, path):
 
 
 def test_an_event_for_another_row_is_a_400(appwrite):
-    execution = appwrite.stack.functions.execute(
-        Invocation(
-            "enrich-article",
-            "event",
-            body=json.dumps({"$id": "r2"}),
-            event=f"databases.{DB}.collections.articles.documents.r1.create",
-        )
+    execution = appwrite.deliver_event(
+        "enrich-article",
+        f"databases.{DB}.collections.articles.documents.r1.create",
+        json.dumps({"$id": "r2"}),
     )
     assert execution["responseStatusCode"] == 400
     assert json.loads(execution["responseBody"])["error"]["code"] == "event_mismatch"

@@ -9,21 +9,16 @@ import pytest
 from appwrite.exception import AppwriteException
 from appwrite.services.tables_db import TablesDB
 
-from emulator.functions.service import Invocation
 
 FUNCTION = "provision-profile"
 
 
 def deliver(appwrite, user, event=None, body=None):
     """Deliver a users.*.create event again, as Appwrite's event worker does (sync, to read the answer)."""
-    execution = appwrite.stack.functions.execute(
-        Invocation(
-            FUNCTION,
-            "event",
-            body=json.dumps(user) if body is None else body,
-            event=event or f"users.{user['$id']}.create",
-            asynchronous=False,
-        )
+    execution = appwrite.deliver_event(
+        FUNCTION,
+        event or f"users.{user['$id']}.create",
+        json.dumps(user) if body is None else body,
     )
     return execution["responseStatusCode"], json.loads(execution["responseBody"])
 

@@ -248,7 +248,7 @@ CASES = [
     ),
     pytest.param(
         malformed_permission,
-        'is not a permission string like read("any")',
+        "Invalid permission string format",
         id="malformed-permission",
     ),
     pytest.param(unknown_database, "'news' names no tablesDB entry", id="unknown-database"),
@@ -264,7 +264,7 @@ CASES = [
     ),
     pytest.param(
         _set("articles", "execute", ["user:"]),
-        "role 'user' must have an ID value",
+        'Role "user" must have an ID value',
         id="execute-role",
     ),
     pytest.param(

@@ -16,7 +16,7 @@ from appwrite.services.teams import Teams
 from appwrite.services.users import Users
 
 from emulator.stack import Stack
-from emulator.testing import AppwriteTestClient
+from emulator.testclient import AppwriteTestClient
 
 LAB = pathlib.Path(__file__).parent / "lab" / "appwrite.json"
 UTC = dt.UTC
@@ -114,12 +114,12 @@ def test_a_function_answering_500_is_a_failed_execution(lab):
 
 
 def test_a_sync_execution_over_the_cap_is_408_and_stored_as_failed(lab):
-    lab.stack.functions.sync_limit = 1  # Appwrite's cap is 30 s; the same code path, shorter
+    lab.stack.executions.runner.sync_limit = 1  # Appwrite's cap is 30 s; the same code path, shorter
     try:
         with pytest.raises(AppwriteException) as error:
             lab.execute("echo", "/sleep?s=2", method="GET")
     finally:
-        lab.stack.functions.sync_limit = 30
+        lab.stack.executions.runner.sync_limit = 30
     assert (error.value.code, error.value.type) == (408, "function_synchronous_timeout")
     lab.wait_for_executions()
     slept = [e for e in lab.executions("echo") if e["requestPath"] == "/sleep?s=2"]

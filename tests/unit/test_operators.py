@@ -3,7 +3,7 @@
 import pytest
 from appwrite.operator import Operator
 
-from emulator.store import operators
+from emulator.services.tablesdb import operators
 
 INT = {"type": "integer", "array": False}
 FLOAT = {"type": "double", "array": False}

@@ -4,7 +4,7 @@ import pytest
 from appwrite.permission import Permission
 from appwrite.role import Role
 
-from emulator import permissions as p
+from emulator.core import permissions as p
 
 USER_ROLES = {
     "any",

@@ -6,7 +6,7 @@ import sqlite3
 import pytest
 from appwrite.query import Query as Q
 
-from emulator.query import Attribute, Schema, parse_queries, plan_queries, sql
+from emulator.core.query import Attribute, Schema, parse_queries, plan_queries, sql
 
 SCHEMA = Schema.of(
     [

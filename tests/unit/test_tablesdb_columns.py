@@ -2,8 +2,8 @@
 
 import pytest
 
-from emulator.api.errors import AppwriteError
-from emulator.store import columns as col
+from emulator.core.errors import AppwriteError
+from emulator.services.tablesdb import columns as col
 
 
 def spec(kind, **params):

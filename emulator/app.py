@@ -1,0 +1,62 @@
+"""The emulator's ASGI app: every service's routes under `/v1`, errors mapped in one place.
+
+This is where the services meet (and the only module that imports them all): a new
+Appwrite service is a package under `emulator/services/` with a `routes()` function, added
+to `create_app` below with the backend its routes read from `request.app.state`.
+
+A service route reads like this (see `services/identity/routes_users.py`):
+
+    async def get_thing(request):
+        who = caller(request)                        # key / user / guest, resolved once
+        require_scope(who, "rows.read", "documents.read")   # any one of them
+        args = await params.params_of(request)       # query string (GET) or JSON body
+        limit = args.optional("total", params.boolean, True)
+        thing_id = params.path_id(request, "thingId")
+        raise AppwriteError("row_not_found", id=thing_id)   # → Appwrite's JSON error
+        return responses.json_response(body, 201)    # or responses.no_content()
+
+`state_of(request)` is the `EmulatorState`; `who.roles` / `who.is_privileged` drive
+permissions, `who.user_id` is "" for keys.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import Mount
+
+from emulator.core.state import EmulatorState
+from emulator.http.boundary import EXCEPTION_HANDLERS, ErrorBoundary, ProjectGuard
+from emulator.http.clock import ExecutionClock
+from emulator.services.executions import routes as executions
+from emulator.services.executions.records import ExecutionRecords
+from emulator.services.identity import routes as identity
+from emulator.services.identity import store as identity_store
+from emulator.services.tablesdb import routes as tablesdb
+from emulator.services.tablesdb.backend import TablesDB
+
+if TYPE_CHECKING:
+    from emulator.services.executions.runner import Runner
+
+
+def create_app(state: EmulatorState, *, runner: Runner | None = None) -> Starlette:
+    """The API of one emulator. Without a `runner` (an API-only server) the executions
+    routes answer function_not_found."""
+    identity_store.init_schema(state.db)
+    routes = identity.routes() + tablesdb.routes() + executions.routes()
+    app = Starlette(
+        routes=[Mount("/v1", routes=routes)],
+        middleware=[
+            Middleware(ErrorBoundary),
+            Middleware(ProjectGuard, project_id=state.project_id),
+            Middleware(ExecutionClock, secret=state.secret),
+        ],
+        exception_handlers=EXCEPTION_HANDLERS,
+    )
+    app.state.emulator = state
+    app.state.tablesdb = TablesDB(state.db)
+    app.state.executions = ExecutionRecords(state.db)
+    app.state.runner = runner
+    return app

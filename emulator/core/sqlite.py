@@ -1,0 +1,91 @@
+"""One SQLite database for the whole emulator: a file in WAL mode, or memory for tests.
+
+Every service that stores something (TablesDB rows, users, teams, executions) uses the
+same `Database`; each creates its own tables. `meta_value` keeps the emulator's own
+settings (the admin key, the signing secret). Access is serialised by one re-entrant lock, because the ASGI server,
+the executor threads and the scheduler all write; SQLite allows one writer anyway.
+Always bind values as parameters; identifiers that come from callers must be checked
+before they reach SQL text (see `quote_identifier`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import pathlib
+import re
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+
+_IDENTIFIER = re.compile(r"^[A-Za-z0-9_$.\-]{1,128}$")
+
+
+def quote_identifier(name: str) -> str:
+    """Quote a table/column name for SQL text; refuses anything outside a safe charset."""
+    if not _IDENTIFIER.match(name):
+        raise ValueError(f"unsafe SQL identifier: {name!r}")
+    return '"' + name + '"'
+
+
+class Database:
+    """A SQLite connection shared by the emulator, with one lock and explicit transactions."""
+
+    def __init__(self, path: str | pathlib.Path | None = None):
+        self.path = str(path) if path is not None else ":memory:"
+        if path is not None:
+            pathlib.Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._conn.row_factory = sqlite3.Row
+        self._lock = threading.RLock()
+        self._depth = 0
+        if path is not None:
+            self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA foreign_keys=ON")
+        self._conn.execute("PRAGMA synchronous=NORMAL")
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Run a block atomically; nested blocks join the outer transaction."""
+        with self._lock:
+            outer = self._depth == 0
+            if outer:
+                self._conn.execute("BEGIN IMMEDIATE")
+            self._depth += 1
+            try:
+                yield self._conn
+            except BaseException:
+                self._depth -= 1
+                if outer:
+                    self._conn.execute("ROLLBACK")
+                raise
+            else:
+                self._depth -= 1
+                if outer:
+                    self._conn.execute("COMMIT")
+
+    def execute(self, sql: str, params: tuple | list | dict = ()) -> sqlite3.Cursor:
+        with self._lock:
+            return self._conn.execute(sql, params)
+
+    def query(self, sql: str, params: tuple | list | dict = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._conn.execute(sql, params).fetchall()
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+
+META_SCHEMA = "CREATE TABLE IF NOT EXISTS emulator_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+
+
+def meta_value(db: Database, key: str, create: Callable[[], str]) -> str:
+    """The emulator's own stored value for `key`, created (once) with `create()` when missing."""
+    with db.transaction() as conn:
+        conn.execute(META_SCHEMA)
+        row = conn.execute("SELECT value FROM emulator_meta WHERE key = ?", (key,)).fetchone()
+        if row is not None:
+            return row["value"]
+        value = create()
+        conn.execute("INSERT INTO emulator_meta (key, value) VALUES (?, ?)", (key, value))
+        return value

@@ -1,0 +1,1 @@
+"""The Appwrite services the emulator serves, one package each (routes, model, errors)."""

@@ -1,0 +1,97 @@
+"""Each function's own URL: the raw request goes in, the raw response comes out
+(reference appwrite-runtime.md §3.1 "domain", §6).
+
+Locally every function listens on its own loopback port, so it sees the whole path
+space as it does on its Appwrite domain. The function must allow `any` or `guests` in
+`execute`; the caller's headers are forwarded, `x-appwrite-user-id`/`-jwt` are always
+empty (identity comes from `Authorization: Bearer <jwt>`, verified by the function).
+An empty body with a status ≥ 400 is replaced by an HTML error page, as Appwrite does.
+"""
+
+from __future__ import annotations
+
+import json
+
+from starlette.concurrency import run_in_threadpool
+
+from emulator.core.errors import AppwriteError
+
+from .model import Invocation, Trigger
+from .runner import Runner
+
+ERROR_PAGE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>{code} {title}</title></head>
+<body><h1>{code} {title}</h1><p>The function answered {code} with an empty body.</p>
+<p><small>Execution {execution}</small></p></body></html>
+"""
+
+
+class FunctionURLs:
+    """One ASGI app serving every function; the local port picks the function."""
+
+    def __init__(self, runner: Runner, ports: dict[int, str]):
+        self.runner = runner
+        self.ports = ports  # local port → function id
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return
+        function_id = self.ports.get(scope["server"][1])
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        try:
+            status, headers, payload = await self._execute(function_id, scope, body)
+        except AppwriteError as error:
+            status, payload = error.code, json.dumps(error.body()).encode()
+            headers = {"content-type": "application/json"}
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()],
+            }
+        )
+        await send({"type": "http.response.body", "body": payload})
+
+    async def _execute(self, function_id, scope, body):
+        spec = self.runner.spec(function_id)
+        if not spec.enabled:
+            raise AppwriteError("function_not_found")
+        if not {"any", "guests"} & set(spec.execute):
+            raise AppwriteError("function_execute_permission_missing")
+        headers: dict[str, str] = {}
+        for key, value in scope["headers"]:
+            headers.setdefault(key.decode("latin-1").lower(), value.decode("latin-1"))
+        for key in [k for k in headers if k.startswith("x-appwrite-")]:
+            del headers[key]  # callers cannot forge Appwrite's own headers
+        path = scope.get("raw_path", scope["path"].encode()).decode("latin-1")
+        if scope.get("query_string"):
+            path += "?" + scope["query_string"].decode("latin-1")
+        client = scope.get("client") or ("", 0)
+        invocation = Invocation(
+            function_id,
+            Trigger.HTTP,
+            method=scope["method"],
+            path=path,
+            headers=headers,
+            body=body,
+            via_domain=True,
+            client_ip=client[0],
+        )
+        execution = await run_in_threadpool(self.runner.execute, invocation)
+        response = execution.response
+        out = {
+            k: v for k, v in response.headers.items() if k not in ("content-length", "server", "date")
+        }
+        out["x-appwrite-execution-id"] = execution.id
+        payload = response.body
+        if response.status >= 400 and not payload:
+            payload = ERROR_PAGE.format(
+                code=response.status, title="Error", execution=execution.id
+            ).encode()
+            out["content-type"] = "text/html; charset=utf-8"
+        return response.status, out, payload

@@ -1,0 +1,257 @@
+"""Running the project's functions as Appwrite runs them (reference appwrite-runtime.md §3–§6).
+
+One `Runner` per emulator. It packs each function from `appwrite.json` the way the CLI
+does (re-packing when its files change), runs it in a warm worker through the executor,
+and records every execution so the SDK can list and get it. Synchronous executions wait
+(30 s cap → 408), asynchronous ones run on a small thread pool. What triggers executions
+lives beside it: `fanout.py` (events), `schedules.py` (cron, `scheduledAt`), `routes.py`
+(REST) and `domains.py` (function URLs).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import pathlib
+import secrets
+import shutil
+import sys
+import threading
+import time
+
+from emulator.core import clock
+from emulator.core.callers import CallerKind
+from emulator.core.errors import AppwriteError
+from emulator.core.state import EmulatorState
+from emulator.manifest import FunctionSpec, Manifest
+from emulator.packaging import deploy_dir
+from emulator.runtime import Deployment, Executor, function_env
+
+from .headers import request_headers
+from .model import (
+    STORED_REQUEST_HEADERS,
+    STORED_RESPONSE_HEADERS,
+    Execution,
+    Invocation,
+    Response,
+    Status,
+    Trigger,
+    header_list,
+    keep_last,
+)
+from .records import ExecutionRecords
+
+SYNC_LIMIT = 30  # seconds Appwrite waits for a synchronous execution
+
+
+class Runner:
+    """The functions of one manifest, executed in worker processes."""
+
+    def __init__(
+        self,
+        state: EmulatorState,
+        manifest: Manifest,
+        records: ExecutionRecords,
+        *,
+        workdir: pathlib.Path,
+        endpoint: str = "",
+        python: pathlib.Path | None = None,
+        max_parallel: int = 4,
+    ):
+        self.state = state
+        self.manifest = manifest
+        self.records = records
+        self.endpoint = endpoint
+        self.python = python or pathlib.Path(sys.executable)
+        self.sync_limit = SYNC_LIMIT
+        self.workdir = pathlib.Path(workdir)
+        self.executor = Executor(self.workdir / "workers")
+        self._deployments: dict[str, Deployment] = {}
+        self._pool = concurrent.futures.ThreadPoolExecutor(
+            max_parallel, thread_name_prefix="execution"
+        )
+        self._pending: set[concurrent.futures.Future] = set()
+        self._lock = threading.Lock()
+
+    # -- lookup ------------------------------------------------------------------------------
+    def spec(self, function_id: str) -> FunctionSpec:
+        try:
+            return self.manifest.function(function_id)
+        except KeyError:
+            raise AppwriteError("function_not_found") from None
+
+    def deployment(self, spec: FunctionSpec) -> Deployment:
+        with self._lock:
+            if spec.id not in self._deployments:
+                root = self.workdir / "deployments" / spec.id
+
+                def refresh(spec=spec, root=root) -> None:
+                    shutil.rmtree(root, ignore_errors=True)
+                    deploy_dir(spec, root, self.manifest.root)
+
+                env = function_env(
+                    function_id=spec.id,
+                    function_name=spec.name,
+                    deployment_id="local",
+                    project_id=self.state.project_id,
+                    endpoint=self.endpoint,
+                    runtime=spec.runtime,
+                    function_variables=dict(spec.vars),
+                )
+                self._deployments[spec.id] = Deployment(
+                    spec.id,
+                    root=root,
+                    entrypoint=spec.entrypoint,
+                    python=self.python,
+                    env=env,
+                    timeout=spec.timeout,
+                    logging=spec.logging,
+                    watch=spec.path,
+                    refresh=refresh,
+                )
+            return self._deployments[spec.id]
+
+    # -- executions ----------------------------------------------------------------------------
+    def execute(self, invocation: Invocation) -> Execution:
+        """Create an execution; runs it now (sync), in the background (async), or holds it
+        for the scheduler (`scheduled_at`). Returns the execution (finished when sync)."""
+        spec = self.spec(invocation.function_id)
+        execution = self._new_execution(spec, invocation)
+        if invocation.scheduled_at is not None:
+            execution.status = Status.SCHEDULED
+            execution.trigger = Trigger.SCHEDULE
+            execution.scheduled_at = clock.iso(invocation.scheduled_at)
+            execution.held = _held(invocation)
+            self.records.save(execution)
+            return execution
+        self.records.save(execution)
+        accepted = Execution.from_record(execution.record())  # as accepted; the run updates it
+        future = self.submit(spec, execution, invocation)
+        if invocation.asynchronous:
+            return accepted
+        try:
+            return future.result(timeout=self.sync_limit)
+        except concurrent.futures.TimeoutError:
+            execution.sync_timed_out = True
+            raise AppwriteError(
+                "function_synchronous_timeout",
+                "Synchronous function execution timed out. Use asynchronous execution instead, "
+                "or ensure the execution duration doesn't exceed 30 seconds.",
+                code=408,
+            ) from None
+
+    def submit(
+        self, spec: FunctionSpec, execution: Execution, invocation: Invocation
+    ) -> concurrent.futures.Future:
+        """Run a recorded execution on the pool."""
+        future = self._pool.submit(self._run, spec, execution, invocation)
+        with self._lock:
+            self._pending.add(future)
+        future.add_done_callback(self._done)
+        return future
+
+    def _done(self, future) -> None:
+        with self._lock:
+            self._pending.discard(future)
+
+    def _new_execution(self, spec: FunctionSpec, inv: Invocation) -> Execution:
+        now = clock.iso(inv.at)
+        caller = inv.caller
+        permissions = (
+            [f'read("user:{caller.user_id}")']
+            if caller and caller.kind == CallerKind.USER
+            else []
+        )
+        return Execution(
+            id=secrets.token_hex(10),
+            function_id=spec.id,
+            trigger=inv.trigger,
+            status=Status.WAITING if inv.asynchronous else Status.PROCESSING,
+            created_at=now,
+            updated_at=now,
+            permissions=permissions,
+            request_method=inv.method,
+            request_path=inv.path,
+            event=inv.event,
+            parent_id=inv.parent_id,
+        )
+
+    def _run(self, spec: FunctionSpec, execution: Execution, inv: Invocation) -> Execution:
+        if inv.stopped:
+            return self._finish(execution, Response(500, {}, b""), "", inv.stopped, 0.0, loop=True)
+        try:
+            headers = request_headers(self.state, spec, execution.id, inv)
+            execution.request_headers = header_list(headers, STORED_REQUEST_HEADERS)
+            execution.status = Status.PROCESSING
+            self.records.save(execution)
+            result = self.executor.execute(
+                self.deployment(spec),
+                method=inv.method,
+                path=inv.path,
+                headers=headers,
+                body=inv.body,
+                timeout=spec.timeout,
+                now=inv.at,
+            )
+            response = Response(result.status_code, result.headers, result.body)
+            return self._finish(execution, response, result.logs, result.errors, result.duration)
+        except Exception as e:  # a worker that cannot start: a failed execution, not a crash
+            error = f"{type(e).__name__}: {e}"
+            return self._finish(execution, Response(500, {}, b""), "", error, 0.0)
+
+    def _finish(
+        self,
+        execution: Execution,
+        response: Response,
+        logs: str,
+        errors: str,
+        duration: float,
+        *,
+        loop: bool = False,
+    ) -> Execution:
+        failed = response.status >= 500 or execution.sync_timed_out or loop
+        body = response.body
+        execution.updated_at = clock.iso()
+        execution.status = Status.FAILED if failed else Status.COMPLETED
+        execution.response_status_code = response.status
+        execution.response_body = (
+            body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
+        )
+        execution.response_headers = header_list(response.headers, STORED_RESPONSE_HEADERS)
+        execution.logs = keep_last(logs)
+        execution.errors = keep_last(errors)
+        execution.duration = round(duration, 6)
+        execution.loop = loop
+        self.records.save(execution)
+        execution.response = response
+        return execution
+
+    # -- waiting and shutdown -------------------------------------------------------------------------
+    def wait_idle(self, timeout: float = 60.0) -> None:
+        """Wait until no execution is pending (including the ones those trigger)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._lock:
+                pending = list(self._pending)
+            if not pending:
+                return
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"{len(pending)} executions still running after {timeout}s")
+            concurrent.futures.wait(pending, timeout=remaining)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self.executor.close()
+
+
+def _held(invocation: Invocation) -> dict:
+    """What a scheduled execution needs to run later (kept in the store, never shown)."""
+    body = invocation.body
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", "replace")
+    return {
+        "method": invocation.method,
+        "path": invocation.path,
+        "headers": dict(invocation.headers),
+        "body": body,
+    }

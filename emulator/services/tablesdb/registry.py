@@ -1,0 +1,501 @@
+"""The TablesDB schema registry: databases, tables, columns and indexes.
+
+Metadata lives in `tablesdb_*` tables; every Appwrite table is also a real SQLite
+table `tdb_<seq>` (system columns `_id` = `$sequence`, `_uid` = `$id`, `_createdAt`,
+`_updatedAt`, `_permissions`, then one SQLite column per Appwrite column, named by
+its validated key) with a permissions side table `tdb_<seq>_perms` and real SQLite
+indexes; fulltext indexes are FTS5 tables kept in sync by triggers.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from emulator.core import clock
+from emulator.core.errors import AppwriteError
+from emulator.core.query import Attribute, Schema
+from emulator.core.sqlite import Database, quote_identifier
+from emulator.services.tablesdb import columns as col
+
+SYSTEM_SQL = {
+    "$id": "_uid",
+    "$sequence": "_id",
+    "$createdAt": "_createdAt",
+    "$updatedAt": "_updatedAt",
+}
+MAX_COLUMNS = 1017 - 5
+MAX_INDEXES = 64 - 6
+
+_METADATA = [
+    """CREATE TABLE IF NOT EXISTS tablesdb_databases (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
+        enabled INTEGER NOT NULL, created TEXT NOT NULL, updated TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS tablesdb_tables (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, database_id TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL,
+        enabled INTEGER NOT NULL, row_security INTEGER NOT NULL, permissions TEXT NOT NULL,
+        created TEXT NOT NULL, updated TEXT NOT NULL, UNIQUE (database_id, id))""",
+    """CREATE TABLE IF NOT EXISTS tablesdb_columns (
+        table_seq INTEGER NOT NULL, key TEXT NOT NULL, position INTEGER NOT NULL, spec TEXT NOT NULL,
+        created TEXT NOT NULL, updated TEXT NOT NULL, PRIMARY KEY (table_seq, key))""",
+    """CREATE TABLE IF NOT EXISTS tablesdb_indexes (
+        table_seq INTEGER NOT NULL, key TEXT NOT NULL, position INTEGER NOT NULL, spec TEXT NOT NULL,
+        created TEXT NOT NULL, updated TEXT NOT NULL, PRIMARY KEY (table_seq, key))""",
+]
+
+
+@dataclass
+class TableMeta:
+    """One table's definition, loaded from the registry."""
+
+    seq: int
+    database_id: str
+    id: str
+    name: str
+    enabled: bool
+    row_security: bool
+    permissions: list[str]
+    created: str
+    updated: str
+    columns: list[dict] = field(default_factory=list)  # specs with "$createdAt"/"$updatedAt"
+    indexes: list[dict] = field(default_factory=list)
+
+    @property
+    def sql(self) -> str:
+        return f'"tdb_{self.seq}"'
+
+    @property
+    def perms_sql(self) -> str:
+        return f'"tdb_{self.seq}_perms"'
+
+    def fulltext_sql(self, index_key: str) -> str:
+        return quote_identifier(f"tdb_{self.seq}_ft_{index_key}")
+
+    def column(self, key: str) -> dict | None:
+        return next((c for c in self.columns if c["key"] == key), None)
+
+    def index(self, key: str) -> dict | None:
+        return next((i for i in self.indexes if i["key"] == key), None)
+
+    def key_taken(self, key: str, kind: str = "columns") -> bool:
+        """Keys clash case-insensitively (as MariaDB's and SQLite's names do)."""
+        return any(item["key"].lower() == key.lower() for item in getattr(self, kind))
+
+    def schema(self) -> Schema:
+        attributes = [
+            Attribute.for_column(
+                c["key"],
+                col.query_kind(c),
+                c.get("array", False),
+                quote_identifier(c["key"]),
+                c.get("encrypt", False),
+            )
+            for c in self.columns
+        ]
+        fulltext = {
+            i["columns"][0]: self.fulltext_sql(i["key"])
+            for i in self.indexes
+            if i["type"] == "fulltext" and len(i["columns"]) == 1
+        }
+        return Schema.of(attributes, fulltext)
+
+    def model(self) -> dict:
+        return {
+            "$id": self.id,
+            "$createdAt": self.created,
+            "$updatedAt": self.updated,
+            "$permissions": self.permissions,
+            "databaseId": self.database_id,
+            "name": self.name,
+            "enabled": self.enabled,
+            "rowSecurity": self.row_security,
+            "columns": [column_model(c) for c in self.columns],
+            "indexes": [index_model(i) for i in self.indexes],
+            "bytesMax": col.ROW_WIDTH_LIMIT,
+            "bytesUsed": col.row_width(self.columns),
+        }
+
+
+def column_model(spec: dict) -> dict:
+    return col.column_model(spec, spec["$createdAt"], spec["$updatedAt"])
+
+
+def index_model(spec: dict) -> dict:
+    return {
+        "$id": spec["key"],
+        "$createdAt": spec["$createdAt"],
+        "$updatedAt": spec["$updatedAt"],
+        "key": spec["key"],
+        "type": spec["type"],
+        "status": "available",
+        "error": "",
+        "columns": spec["columns"],
+        "lengths": spec.get("lengths", []),
+        "orders": spec.get("orders", []),
+    }
+
+
+def database_model(row) -> dict:
+    return {
+        "$id": row["id"],
+        "name": row["name"],
+        "$createdAt": row["created"],
+        "$updatedAt": row["updated"],
+        "enabled": bool(row["enabled"]),
+        "type": "tablesdb",
+    }
+
+
+class Registry:
+    """CRUD on databases, tables, columns and indexes, keeping the SQLite tables in step."""
+
+    def __init__(self, db: Database):
+        self.db = db
+        with db.transaction() as conn:
+            for statement in _METADATA:
+                conn.execute(statement)
+
+    # ------------------------------------------------------------ databases
+
+    def create_database(self, database_id: str, name: str, enabled: bool) -> dict:
+        stamp = clock.iso()
+        with self.db.transaction() as conn:
+            if conn.execute(
+                "SELECT 1 FROM tablesdb_databases WHERE id = ?", (database_id,)
+            ).fetchone():
+                raise AppwriteError("database_already_exists", id=database_id)
+            conn.execute(
+                "INSERT INTO tablesdb_databases (id, name, enabled, created, updated) VALUES (?, ?, ?, ?, ?)",
+                (database_id, name, int(enabled), stamp, stamp),
+            )
+        return self.get_database(database_id)
+
+    def get_database(self, database_id: str) -> dict:
+        rows = self.db.query("SELECT * FROM tablesdb_databases WHERE id = ?", (database_id,))
+        if not rows:
+            raise AppwriteError("database_not_found", id=database_id)
+        return database_model(rows[0])
+
+    def list_databases(self) -> list[dict]:
+        return [
+            database_model(r)
+            for r in self.db.query("SELECT * FROM tablesdb_databases ORDER BY seq")
+        ]
+
+    def update_database(self, database_id: str, name: str, enabled: bool) -> dict:
+        with self.db.transaction() as conn:
+            self.get_database(database_id)
+            conn.execute(
+                "UPDATE tablesdb_databases SET name = ?, enabled = ?, updated = ? WHERE id = ?",
+                (name, int(enabled), clock.iso(), database_id),
+            )
+        return self.get_database(database_id)
+
+    def delete_database(self, database_id: str) -> None:
+        with self.db.transaction() as conn:
+            self.get_database(database_id)
+            for table in self.list_tables(database_id):
+                self._drop_table(conn, table)
+            conn.execute("DELETE FROM tablesdb_databases WHERE id = ?", (database_id,))
+
+    # ------------------------------------------------------------ tables
+
+    def create_table(
+        self,
+        database_id: str,
+        table_id: str,
+        name: str,
+        permissions: list[str],
+        row_security: bool,
+        enabled: bool,
+    ) -> TableMeta:
+        stamp = clock.iso()
+        with self.db.transaction() as conn:
+            self.get_database(database_id)
+            if conn.execute(
+                "SELECT 1 FROM tablesdb_tables WHERE database_id = ? AND id = ?",
+                (database_id, table_id),
+            ).fetchone():
+                raise AppwriteError("table_already_exists", id=table_id)
+            cursor = conn.execute(
+                "INSERT INTO tablesdb_tables (database_id, id, name, enabled, row_security, permissions, created, "
+                "updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    database_id,
+                    table_id,
+                    name,
+                    int(enabled),
+                    int(row_security),
+                    json.dumps(permissions),
+                    stamp,
+                    stamp,
+                ),
+            )
+            seq = cursor.lastrowid
+            conn.execute(
+                f'CREATE TABLE "tdb_{seq}" (_id INTEGER PRIMARY KEY AUTOINCREMENT, _uid TEXT NOT NULL UNIQUE, '
+                "_createdAt TEXT NOT NULL, _updatedAt TEXT NOT NULL, _permissions TEXT NOT NULL DEFAULT '[]')"
+            )
+            conn.execute(f'CREATE INDEX "tdb_{seq}_created" ON "tdb_{seq}" (_createdAt)')
+            conn.execute(f'CREATE INDEX "tdb_{seq}_updated" ON "tdb_{seq}" (_updatedAt)')
+            conn.execute(
+                f'CREATE TABLE "tdb_{seq}_perms" (_document INTEGER NOT NULL REFERENCES "tdb_{seq}"(_id) '
+                "ON DELETE CASCADE, _type TEXT NOT NULL, _permission TEXT NOT NULL, "
+                "PRIMARY KEY (_document, _type, _permission))"
+            )
+            conn.execute(
+                f'CREATE INDEX "tdb_{seq}_perms_lookup" ON "tdb_{seq}_perms" (_type, _permission, _document)'
+            )
+        return self.get_table(database_id, table_id)
+
+    def get_table(self, database_id: str, table_id: str) -> TableMeta:
+        self.get_database(database_id)
+        rows = self.db.query(
+            "SELECT * FROM tablesdb_tables WHERE database_id = ? AND id = ?",
+            (database_id, table_id),
+        )
+        if not rows:
+            raise AppwriteError("table_not_found", id=table_id)
+        return self._load(rows[0])
+
+    def list_tables(self, database_id: str) -> list[TableMeta]:
+        self.get_database(database_id)
+        rows = self.db.query(
+            "SELECT * FROM tablesdb_tables WHERE database_id = ? ORDER BY seq", (database_id,)
+        )
+        return [self._load(r) for r in rows]
+
+    def _load(self, row) -> TableMeta:
+        table = TableMeta(
+            seq=row["seq"],
+            database_id=row["database_id"],
+            id=row["id"],
+            name=row["name"],
+            enabled=bool(row["enabled"]),
+            row_security=bool(row["row_security"]),
+            permissions=json.loads(row["permissions"]),
+            created=row["created"],
+            updated=row["updated"],
+        )
+        for kind, target in (("columns", table.columns), ("indexes", table.indexes)):
+            for r in self.db.query(
+                f"SELECT spec, created, updated FROM tablesdb_{kind} WHERE table_seq = ? ORDER BY position",
+                (table.seq,),
+            ):
+                spec = json.loads(r["spec"])
+                spec["$createdAt"], spec["$updatedAt"] = r["created"], r["updated"]
+                target.append(spec)
+        return table
+
+    def update_table(
+        self, table: TableMeta, name: str, permissions: list[str], row_security: bool, enabled: bool
+    ) -> TableMeta:
+        self.db.execute(
+            "UPDATE tablesdb_tables SET name = ?, permissions = ?, row_security = ?, enabled = ?, updated = ? "
+            "WHERE seq = ?",
+            (name, json.dumps(permissions), int(row_security), int(enabled), clock.iso(), table.seq),
+        )
+        return self.get_table(table.database_id, table.id)
+
+    def delete_table(self, table: TableMeta) -> None:
+        with self.db.transaction() as conn:
+            self._drop_table(conn, table)
+
+    def _drop_table(self, conn, table: TableMeta) -> None:
+        for index in table.indexes:
+            if index["type"] == "fulltext":
+                conn.execute(f"DROP TABLE IF EXISTS {table.fulltext_sql(index['key'])}")
+        conn.execute(f"DROP TABLE IF EXISTS {table.perms_sql}")
+        conn.execute(f"DROP TABLE IF EXISTS {table.sql}")
+        for kind in ("columns", "indexes"):
+            conn.execute(f"DELETE FROM tablesdb_{kind} WHERE table_seq = ?", (table.seq,))
+        conn.execute("DELETE FROM tablesdb_tables WHERE seq = ?", (table.seq,))
+
+    # ------------------------------------------------------------ columns
+
+    def add_column(self, table: TableMeta, spec: dict) -> dict:
+        key = spec["key"]
+        if table.key_taken(key):
+            raise AppwriteError("column_already_exists", id=key)
+        if (
+            len(table.columns) >= MAX_COLUMNS
+            or col.row_width(table.columns + [spec]) >= col.ROW_WIDTH_LIMIT
+        ):
+            raise AppwriteError("column_limit_exceeded", id=table.id)
+        stamp = clock.iso()
+        stored = {k: v for k, v in spec.items() if not k.startswith("$")}
+        with self.db.transaction() as conn:
+            position = conn.execute(
+                "SELECT COALESCE(MAX(position), 0) + 1 FROM tablesdb_columns WHERE table_seq = ?",
+                (table.seq,),
+            ).fetchone()[0]
+            conn.execute(
+                "INSERT INTO tablesdb_columns (table_seq, key, position, spec, created, updated) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (table.seq, key, position, json.dumps(stored), stamp, stamp),
+            )
+            conn.execute(
+                f"ALTER TABLE {table.sql} ADD COLUMN {quote_identifier(key)} {col.sqlite_type(spec)}"
+            )
+            self._touch(conn, table)
+        return {**stored, "$createdAt": stamp, "$updatedAt": stamp}
+
+    def update_column(self, table: TableMeta, key: str, spec: dict, new_key: str | None) -> dict:
+        stored = {k: v for k, v in spec.items() if not k.startswith("$")}
+        stamp = clock.iso()
+        with self.db.transaction() as conn:
+            if new_key and new_key != key:
+                if any(
+                    c["key"].lower() == new_key.lower() and c["key"] != key for c in table.columns
+                ):
+                    raise AppwriteError("column_already_exists", id=new_key)
+                self._check_not_indexed(table, key)
+                conn.execute(
+                    f"ALTER TABLE {table.sql} RENAME COLUMN {quote_identifier(key)} TO {quote_identifier(new_key)}"
+                )
+                stored["key"] = new_key
+            others = [c for c in table.columns if c["key"] != key]
+            if col.row_width(others + [stored]) >= col.ROW_WIDTH_LIMIT:
+                raise AppwriteError("column_limit_exceeded", id=table.id)
+            conn.execute(
+                "UPDATE tablesdb_columns SET key = ?, spec = ?, updated = ? WHERE table_seq = ? AND key = ?",
+                (stored["key"], json.dumps(stored), stamp, table.seq, key),
+            )
+            self._touch(conn, table)
+        created = table.column(key)["$createdAt"]
+        return {**stored, "$createdAt": created, "$updatedAt": stamp}
+
+    def delete_column(self, table: TableMeta, key: str) -> None:
+        self._check_not_indexed(table, key)
+        with self.db.transaction() as conn:
+            conn.execute(f"ALTER TABLE {table.sql} DROP COLUMN {quote_identifier(key)}")
+            conn.execute(
+                "DELETE FROM tablesdb_columns WHERE table_seq = ? AND key = ?", (table.seq, key)
+            )
+            self._touch(conn, table)
+
+    @staticmethod
+    def _check_not_indexed(table: TableMeta, key: str) -> None:
+        if any(key in index["columns"] for index in table.indexes):
+            raise AppwriteError("column_index_dependency", id=key)
+
+    # ------------------------------------------------------------ indexes
+
+    def add_index(
+        self, table: TableMeta, key: str, kind: str, columns: list[str], orders: list, lengths: list
+    ) -> dict:
+        if table.key_taken(key, "indexes"):
+            raise AppwriteError("column_index_already_exists", id=key)
+        if len(table.indexes) >= MAX_INDEXES:
+            raise AppwriteError("column_index_limit_exceeded")
+        self._check_index(table, kind, columns, orders)
+        spec = {"key": key, "type": kind, "columns": columns, "orders": orders, "lengths": lengths}
+        stamp = clock.iso()
+        with self.db.transaction() as conn:
+            position = conn.execute(
+                "SELECT COALESCE(MAX(position), 0) + 1 FROM tablesdb_indexes WHERE table_seq = ?",
+                (table.seq,),
+            ).fetchone()[0]
+            conn.execute(
+                "INSERT INTO tablesdb_indexes (table_seq, key, position, spec, created, updated) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (table.seq, key, position, json.dumps(spec), stamp, stamp),
+            )
+            if kind == "fulltext":
+                self._create_fulltext(conn, table, key, columns)
+            else:
+                unique = "UNIQUE " if kind == "unique" else ""
+                terms = ", ".join(
+                    f"{_column_sql(c)} {orders[i] if i < len(orders) and orders[i] else 'ASC'}"
+                    for i, c in enumerate(columns)
+                )
+                name = quote_identifier(f"tdb_{table.seq}_ix_{key}")
+                try:
+                    conn.execute(f"CREATE {unique}INDEX {name} ON {table.sql} ({terms})")
+                except Exception as exc:
+                    if "UNIQUE" in str(exc):
+                        raise AppwriteError(
+                            "column_index_invalid",
+                            "Unique index cannot be created: existing rows have duplicates.",
+                        ) from None
+                    raise
+            self._touch(conn, table)
+        return {**spec, "$createdAt": stamp, "$updatedAt": stamp}
+
+    @staticmethod
+    def _check_index(table: TableMeta, kind: str, columns: list[str], orders: list) -> None:
+        if not columns:
+            raise AppwriteError("column_index_invalid", "No attributes provided for index")
+        if len(set(columns)) != len(columns):
+            raise AppwriteError("column_index_invalid", "Duplicate attributes provided")
+        for key in columns:
+            spec = table.column(key)
+            if spec is None and key not in SYSTEM_SQL:
+                raise AppwriteError(
+                    "column_unknown",
+                    f"Unknown column: {key}. Verify the column name or create the column.",
+                )
+            if spec is not None and spec.get("array") and kind != "fulltext":
+                raise AppwriteError(
+                    "column_index_invalid",
+                    "Creating indexes on array attributes is not currently supported.",
+                )
+            if kind == "fulltext" and (
+                spec is None or col.query_kind(spec) != "string" or spec.get("array")
+            ):
+                raise AppwriteError(
+                    "column_index_invalid",
+                    f'Attribute "{key}" cannot be part of a fulltext index, must be of type string',
+                )
+
+    def _create_fulltext(self, conn, table: TableMeta, key: str, columns: list[str]) -> None:
+        fts = table.fulltext_sql(key)
+        names = [quote_identifier(c) for c in columns]
+        column_list = ", ".join(names)
+        conn.execute(
+            f"CREATE VIRTUAL TABLE {fts} USING fts5({column_list}, content='tdb_{table.seq}', content_rowid='_id')"
+        )
+        new_values = ", ".join(f"new.{n}" for n in names)
+        old_values = ", ".join(f"old.{n}" for n in names)
+        base = f"tdb_{table.seq}_ft_{key}_sync"
+        conn.execute(
+            f"CREATE TRIGGER {quote_identifier(base + '_i')} AFTER INSERT ON {table.sql} BEGIN "
+            f"INSERT INTO {fts} (rowid, {column_list}) VALUES (new._id, {new_values}); END"
+        )
+        conn.execute(
+            f"CREATE TRIGGER {quote_identifier(base + '_d')} AFTER DELETE ON {table.sql} BEGIN "
+            f"INSERT INTO {fts} ({fts}, rowid, {column_list}) VALUES ('delete', old._id, {old_values}); END"
+        )
+        conn.execute(
+            f"CREATE TRIGGER {quote_identifier(base + '_u')} AFTER UPDATE ON {table.sql} BEGIN "
+            f"INSERT INTO {fts} ({fts}, rowid, {column_list}) VALUES ('delete', old._id, {old_values}); "
+            f"INSERT INTO {fts} (rowid, {column_list}) VALUES (new._id, {new_values}); END"
+        )
+        conn.execute(f"INSERT INTO {fts} ({fts}) VALUES ('rebuild')")
+
+    def delete_index(self, table: TableMeta, key: str) -> None:
+        index = table.index(key)
+        if index is None:
+            raise AppwriteError("column_index_not_found", id=key)
+        with self.db.transaction() as conn:
+            if index["type"] == "fulltext":
+                conn.execute(f"DROP TABLE IF EXISTS {table.fulltext_sql(key)}")
+                base = f"tdb_{table.seq}_ft_{key}_sync"
+                for suffix in ("_i", "_d", "_u"):
+                    conn.execute(f"DROP TRIGGER IF EXISTS {quote_identifier(base + suffix)}")
+            else:
+                conn.execute(
+                    f"DROP INDEX IF EXISTS {quote_identifier(f'tdb_{table.seq}_ix_{key}')}"
+                )
+            conn.execute(
+                "DELETE FROM tablesdb_indexes WHERE table_seq = ? AND key = ?", (table.seq, key)
+            )
+            self._touch(conn, table)
+
+    @staticmethod
+    def _touch(conn, table: TableMeta) -> None:
+        conn.execute("UPDATE tablesdb_tables SET updated = ? WHERE seq = ?", (clock.iso(), table.seq))
+
+
+def _column_sql(key: str) -> str:
+    return SYSTEM_SQL.get(key) or quote_identifier(key)

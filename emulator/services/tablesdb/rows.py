@@ -1,0 +1,305 @@
+"""Row storage for TablesDB: validate against the columns, write the real SQLite table.
+
+A stored row is returned as a dict with `$id`, `$sequence` (int), `$createdAt`,
+`$updatedAt`, `$permissions` and every column (decoded); `row_model` turns it into
+Appwrite's Row JSON. Permission checks happen in the API layer; this module only
+filters reads by roles when asked (`read_roles`).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from emulator.core import clock
+from emulator.core.clock import DATETIME_RANGE_TEXT, canonical_datetime
+from emulator.core.errors import AppwriteError
+from emulator.core.query import Plan
+from emulator.core.query import sql as qsql
+from emulator.core.sqlite import Database, quote_identifier
+from emulator.core.permissions import parse_permission
+from emulator.services.tablesdb import columns as col
+from emulator.services.tablesdb import operators
+from emulator.services.tablesdb.registry import TableMeta
+
+COUNT_CAP = 5000
+DEFAULT_LIMIT = 25
+READ_ONLY = ("$sequence", "$databaseId", "$tableId", "$collection", "$tenant")
+SYSTEM_KEYS = ("$id", "$permissions", "$createdAt", "$updatedAt") + READ_ONLY
+
+
+def structure_error(detail: str) -> AppwriteError:
+    return AppwriteError("row_invalid_structure", f"Invalid document structure: {detail}")
+
+
+def row_model(table: TableMeta, row: dict, select: list[str] | None = None) -> dict:
+    """Appwrite's Row JSON; with `select`, only the chosen columns plus system attributes."""
+    model = {
+        "$id": row["$id"],
+        "$sequence": str(row["$sequence"]),
+        "$createdAt": row["$createdAt"],
+        "$updatedAt": row["$updatedAt"],
+        "$permissions": row["$permissions"],
+    }
+    wanted = None if select is None or "*" in select else set(select)
+    for spec in table.columns:
+        if wanted is None or spec["key"] in wanted:
+            model[spec["key"]] = row.get(spec["key"])
+    model["$databaseId"] = table.database_id
+    model["$tableId"] = table.id
+    return model
+
+
+def _operated(spec: dict, value: object, current: object) -> object:
+    """`value`, or the result of applying it when it is an operator string (updates only)."""
+    try:
+        operator = operators.decode(value)
+        return value if operator is None else operators.apply(*operator, current, spec)
+    except operators.OperatorInvalid as exc:
+        raise AppwriteError(
+            "general_bad_request", f'Invalid operator for attribute "{spec["key"]}": {exc.message}'
+        ) from None
+
+
+class Rows:
+    def __init__(self, db: Database):
+        self.db = db
+
+    # ------------------------------------------------------------ reading
+
+    def _decode(self, table: TableMeta, record: sqlite3.Row) -> dict:
+        row = {
+            "$id": record["_uid"],
+            "$sequence": record["_id"],
+            "$createdAt": record["_createdAt"],
+            "$updatedAt": record["_updatedAt"],
+            "$permissions": json.loads(record["_permissions"]),
+        }
+        for spec in table.columns:
+            row[spec["key"]] = col.from_sql(spec, record[spec["key"]])
+        return row
+
+    def get(self, table: TableMeta, row_id: str) -> dict | None:
+        records = self.db.query(f"SELECT * FROM {table.sql} WHERE _uid = ?", (row_id,))
+        return self._decode(table, records[0]) if records else None
+
+    def _raw(self, table: TableMeta, row_id: str) -> sqlite3.Row | None:
+        records = self.db.query(f"SELECT * FROM {table.sql} WHERE _uid = ?", (row_id,))
+        return records[0] if records else None
+
+    def find(
+        self,
+        table: TableMeta,
+        plan: Plan,
+        read_roles: set[str] | None = None,
+        count: bool = True,
+        default_limit: int | None = DEFAULT_LIMIT,
+        action: str = "read",
+    ) -> tuple[int, list[dict]]:
+        """Rows matching `plan` (filters, order, cursor, offset, limit) and their capped total.
+
+        `read_roles` (None = no restriction) keeps only rows whose permissions grant `action`.
+        """
+        schema = table.schema()
+        clause, params = qsql.where(plan.filters, schema)
+        if read_roles is not None:
+            roles = sorted(read_roles)
+            clause += (
+                f" AND _id IN (SELECT _document FROM {table.perms_sql} WHERE _type = ? AND "
+                f"_permission IN ({', '.join('?' * len(roles))}))"
+            )
+            params += [action] + roles
+        total = 0
+        if count:
+            total = self.db.query(
+                f"SELECT COUNT(*) FROM (SELECT 1 FROM {table.sql} WHERE {clause} LIMIT {COUNT_CAP})",
+                params,
+            )[0][0]
+        terms = qsql.order_terms(plan.orders)
+        reverse = False
+        page_clause, page_params = clause, list(params)
+        if plan.cursor is not None:
+            direction, cursor_id = plan.cursor
+            cursor_row = self._raw(table, cursor_id)
+            if cursor_row is None:
+                raise AppwriteError("general_cursor_not_found", id=cursor_id)
+            values = {}
+            for attribute, _ in terms:
+                name = attribute.sql.strip('"')
+                value = cursor_row[name]
+                if value is None:
+                    raise AppwriteError("database_query_order_null", id=attribute.key)
+                values[attribute.sql] = value
+            condition, condition_params = qsql.cursor_condition(
+                terms, values, before=direction == "before"
+            )
+            page_clause += f" AND {condition}"
+            page_params += condition_params
+            reverse = direction == "before"
+        order = "RANDOM()" if plan.random_order else qsql.order_by(terms, reverse=reverse)
+        limit = plan.limit if plan.limit is not None else default_limit
+        limit_sql = f" LIMIT {int(limit)}" if limit is not None else " LIMIT -1"
+        offset_sql = f" OFFSET {int(plan.offset)}" if plan.offset else ""
+        records = self.db.query(
+            f"SELECT * FROM {table.sql} WHERE {page_clause} ORDER BY {order}{limit_sql}{offset_sql}",
+            page_params,
+        )
+        rows = [self._decode(table, r) for r in records]
+        if reverse:
+            rows.reverse()
+        return total, rows
+
+    def explain(self, table: TableMeta, plan: Plan) -> list[str]:
+        """SQLite's query plan for a list (used to prove indexes are used)."""
+        schema = table.schema()
+        clause, params = qsql.where(plan.filters, schema)
+        order = qsql.order_by(qsql.order_terms(plan.orders))
+        records = self.db.query(
+            f"EXPLAIN QUERY PLAN SELECT * FROM {table.sql} WHERE {clause} ORDER BY {order}", params
+        )
+        return [r["detail"] for r in records]
+
+    # ------------------------------------------------------------ validation
+
+    def prepare(
+        self, table: TableMeta, data: dict, existing: dict | None, allow_dates: bool
+    ) -> dict:
+        """Validate `data` (merged onto `existing` for updates) → full column values + optional dates.
+
+        Defaults apply on insert only. Raises row_invalid_structure with utopia's details.
+        """
+        data = {
+            k: v for k, v in data.items() if k not in READ_ONLY and k not in ("$id", "$permissions")
+        }
+        dates = {}
+        for key in ("$createdAt", "$updatedAt"):
+            if key in data:
+                value = data.pop(key)
+                if allow_dates and value is not None:
+                    stamp = canonical_datetime(value)
+                    if stamp is None:
+                        raise structure_error(
+                            f'Attribute "{key}" has invalid type. {DATETIME_RANGE_TEXT}'
+                        )
+                    dates[key] = stamp
+        if existing is None:
+            values = {}
+            for spec in table.columns:
+                value = data.get(spec["key"])
+                if value is None and spec.get("default") is not None:
+                    value = spec["default"]
+                values[spec["key"]] = value
+        else:
+            values = {spec["key"]: existing.get(spec["key"]) for spec in table.columns}
+            for key, value in data.items():
+                spec = table.column(key)
+                if spec is not None:
+                    values[key] = _operated(spec, value, values[key])
+        for spec in table.columns:
+            value = values[spec["key"]]
+            if spec["required"] and value is None:
+                raise structure_error(f'Missing required attribute "{spec["key"]}"')
+        for key in data:
+            if table.column(key) is None:
+                raise structure_error(f'Unknown attribute: "{key}"')
+        for spec in table.columns:
+            problem = col.structure_problem(spec, values[spec["key"]])
+            if problem:
+                raise structure_error(problem)
+        return {"values": values, "dates": dates}
+
+    # ------------------------------------------------------------ writing
+
+    def insert(self, table: TableMeta, row_id: str, prepared: dict, permissions: list[str]) -> dict:
+        stamp = clock.iso()
+        created = prepared["dates"].get("$createdAt", stamp)
+        updated = prepared["dates"].get("$updatedAt", stamp)
+        names = ["_uid", "_createdAt", "_updatedAt", "_permissions"]
+        values = [row_id, created, updated, json.dumps(permissions)]
+        for spec in table.columns:
+            names.append(quote_identifier(spec["key"]))
+            values.append(col.to_sql(spec, prepared["values"][spec["key"]]))
+        with self.db.transaction() as conn:
+            if conn.execute(f"SELECT 1 FROM {table.sql} WHERE _uid = ?", (row_id,)).fetchone():
+                raise AppwriteError("row_already_exists", id=row_id)
+            try:
+                cursor = conn.execute(
+                    f"INSERT INTO {table.sql} ({', '.join(names)}) VALUES ({', '.join('?' * len(values))})",
+                    values,
+                )
+            except sqlite3.IntegrityError:
+                raise AppwriteError("row_unique_constraint_violation") from None
+            self._write_permissions(conn, table, cursor.lastrowid, permissions)
+        return self.get(table, row_id)
+
+    def update(
+        self, table: TableMeta, row: dict, prepared: dict, permissions: list[str] | None
+    ) -> dict:
+        assignments = ["_updatedAt = ?"]
+        values: list = [prepared["dates"].get("$updatedAt", clock.iso())]
+        if "$createdAt" in prepared["dates"]:
+            assignments.append("_createdAt = ?")
+            values.append(prepared["dates"]["$createdAt"])
+        if permissions is not None:
+            assignments.append("_permissions = ?")
+            values.append(json.dumps(permissions))
+        for spec in table.columns:
+            assignments.append(f"{quote_identifier(spec['key'])} = ?")
+            values.append(col.to_sql(spec, prepared["values"][spec["key"]]))
+        with self.db.transaction() as conn:
+            try:
+                conn.execute(
+                    f"UPDATE {table.sql} SET {', '.join(assignments)} WHERE _id = ?",
+                    values + [row["$sequence"]],
+                )
+            except sqlite3.IntegrityError:
+                raise AppwriteError("row_unique_constraint_violation") from None
+            if permissions is not None:
+                conn.execute(
+                    f"DELETE FROM {table.perms_sql} WHERE _document = ?", (row["$sequence"],)
+                )
+                self._write_permissions(conn, table, row["$sequence"], permissions)
+        return self.get(table, row["$id"])
+
+    def delete(self, table: TableMeta, row: dict) -> None:
+        with self.db.transaction() as conn:
+            conn.execute(f"DELETE FROM {table.perms_sql} WHERE _document = ?", (row["$sequence"],))
+            conn.execute(f"DELETE FROM {table.sql} WHERE _id = ?", (row["$sequence"],))
+
+    def increase(
+        self, table: TableMeta, row: dict, key: str, delta: float, bound: float | None
+    ) -> dict:
+        """Add `delta` (negative for decrement) to a numeric column, refusing to pass `bound`."""
+        current = row.get(key) or 0
+        result = current + delta
+        if bound is not None and ((delta > 0 and result > bound) or (delta < 0 and result < bound)):
+            which = "maximum" if delta > 0 else "minimum"
+            shown = int(bound) if float(bound).is_integer() else bound
+            raise AppwriteError(
+                "column_limit_exceeded",
+                f'tablesDB "{key}" has reached the {which} value of {shown}',
+            )
+        spec = table.column(key)
+        if spec["type"] in col.INTEGER_TYPES:
+            result = int(result)
+            if not col.INT_MIN <= result <= col.INT_MAX:
+                raise AppwriteError(
+                    "column_limit_exceeded",
+                    f'tablesDB "{key}" has reached the maximum value of '
+                    f"{col.INT_MAX if delta > 0 else col.INT_MIN}",
+                )
+        with self.db.transaction() as conn:
+            conn.execute(
+                f"UPDATE {table.sql} SET {quote_identifier(key)} = ?, _updatedAt = ? WHERE _id = ?",
+                (col.to_sql(spec, result), clock.iso(), row["$sequence"]),
+            )
+        return self.get(table, row["$id"])
+
+    @staticmethod
+    def _write_permissions(conn, table: TableMeta, sequence: int, permissions: list[str]) -> None:
+
+        entries = {parse_permission(p) for p in permissions}
+        conn.executemany(
+            f"INSERT OR IGNORE INTO {table.perms_sql} (_document, _type, _permission) VALUES (?, ?, ?)",
+            [(sequence, action, role) for action, role in sorted(entries)],
+        )

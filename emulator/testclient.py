@@ -1,0 +1,265 @@
+"""A test client for Appwrite functions: drive a running emulator the way clients, events
+and cron do. Usable from any script or test runner (it does not import pytest); the pytest
+fixtures that provide it are in `emulator.testing`.
+
+    from emulator.testclient import AppwriteTestClient
+
+    with AppwriteTestClient.start("appwrite.json") as appwrite:      # a fresh emulator
+        response = appwrite.invoke_http("my-function", "/hello", method="POST", json={...})
+        row, executions = appwrite.emit_row_created("notes", {"text": "hi"})
+        execution = appwrite.run_schedule("nightly", at="2026-03-01T03:00Z")
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import pathlib
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+
+from emulator.core import clock
+from emulator.stack import Stack
+
+
+def _moment(value: dt.datetime | str | None) -> dt.datetime | None:
+    return clock.parse_iso(value) if isinstance(value, str) else value
+
+
+class AppwriteTestClient:
+    """Drives a running `Stack`."""
+
+    def __init__(self, stack: Stack):
+        self.stack = stack
+
+    @classmethod
+    def start(
+        cls, manifest: str | pathlib.Path, data_dir: str | pathlib.Path | None = None
+    ) -> AppwriteTestClient:
+        """A fresh emulator for the project of `manifest` (a temporary data dir by default),
+        with cron driven only by this client (`tick`, `advance_clock`, `run_schedule`)."""
+        return cls(Stack.start(manifest, data_dir=data_dir, realtime_cron=False))
+
+    def close(self) -> None:
+        self.stack.close()
+
+    def __enter__(self) -> AppwriteTestClient:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- clients --------------------------------------------------------------------------------
+    @property
+    def endpoint(self) -> str:
+        return self.stack.endpoint
+
+    @property
+    def project_id(self) -> str:
+        return self.stack.project_id
+
+    def admin_client(self):
+        """An SDK client with the admin API key (every scope, permissions bypassed)."""
+        from appwrite.client import Client
+
+        return (
+            Client()
+            .set_endpoint(self.endpoint)
+            .set_project(self.project_id)
+            .set_key(self.stack.api_key)
+        )
+
+    def guest_client(self):
+        """An SDK client with no credentials (role `guests`)."""
+        from appwrite.client import Client
+
+        return Client().set_endpoint(self.endpoint).set_project(self.project_id)
+
+    def create_user(
+        self,
+        email: str,
+        password: str = "password-123",
+        name: str = "",
+        *,
+        labels: list[str] | None = None,
+        verified: bool = True,
+    ) -> dict:
+        """A user created through the Users API (fires `users.*.create`)."""
+        from appwrite.services.users import Users
+
+        users = Users(self.admin_client())
+        user = users.create("unique()", email=email, password=password, name=name)
+        if verified:
+            users.update_email_verification(user["$id"], True)
+        if labels:
+            users.update_labels(user["$id"], labels)
+        return users.get(user["$id"])
+
+    def jwt_for(self, user: dict | str) -> str:
+        """A fresh JWT for a user (by dict, id or email), as `account.create_jwt` gives."""
+        from appwrite.query import Query
+        from appwrite.services.users import Users
+
+        users = Users(self.admin_client())
+        if isinstance(user, str) and "@" in user:
+            found = users.list(queries=[Query.equal("email", [user])])["users"]
+            if not found:
+                raise LookupError(f"no user with email {user!r}")
+            user = found[0]
+        user_id = user["$id"] if isinstance(user, dict) else user
+        session = users.create_session(user_id)
+        return users.create_jwt(user_id, session_id=session["$id"])["jwt"]
+
+    def as_user(self, user: dict | str):
+        """An SDK client acting as `user` through a JWT (permissions apply)."""
+        return self.guest_client().set_jwt(self.jwt_for(user))
+
+    # -- HTTP -------------------------------------------------------------------------------------
+    def invoke_http(
+        self,
+        function_id: str,
+        path: str = "/",
+        *,
+        method: str = "GET",
+        json: Any = None,
+        body: bytes | str | None = None,
+        headers: dict[str, str] | None = None,
+        user: dict | str | None = None,
+    ) -> httpx.Response:
+        """A raw request to the function's own URL (`Authorization: Bearer <jwt>` for `user`)."""
+        url = self.stack.function_urls.get(function_id)
+        if url is None:
+            raise LookupError(
+                f"{function_id} has no URL: its execute roles include neither 'any' nor 'guests'"
+            )
+        headers = dict(headers or {})
+        if user is not None:
+            headers["authorization"] = f"Bearer {self.jwt_for(user)}"
+        return httpx.request(
+            method, url + path, json=json, content=body, headers=headers, timeout=60
+        )
+
+    def execute(
+        self,
+        function_id: str,
+        path: str = "/",
+        *,
+        method: str = "POST",
+        body: str = "",
+        headers: dict[str, str] | None = None,
+        user: dict | str | None = None,
+        asynchronous: bool = False,
+    ) -> dict:
+        """A REST execution (`functions.create_execution`), with the admin key or as `user`."""
+        from appwrite.services.functions import Functions
+
+        client = self.as_user(user) if user is not None else self.admin_client()
+        return Functions(client).create_execution(
+            function_id,
+            body=body,
+            xasync=asynchronous,
+            path=path,
+            method=method,
+            headers=headers or {},
+        )
+
+    # -- events -------------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def caused_executions(self, timeout: float = 60.0) -> Iterator[list[dict]]:
+        """Collects the executions started inside the block (and those they cause),
+        once all have finished:
+
+            with appwrite.caused_executions() as executions:
+                tables.create_row(...)
+            assert [e["functionId"] for e in executions] == ["enrich-article"]
+        """
+        records = self.stack.executions.records
+        mark = records.mark()
+        collected: list[dict] = []
+        yield collected
+        self.stack.executions.wait_idle(timeout)
+        _, executions = records.since(mark)
+        collected.extend(e.model(with_logs=True) for e in executions)
+
+    def default_database(self) -> str:
+        """The manifest's database, when it declares exactly one."""
+        databases = [d.id for d in self.stack.manifest.databases]
+        if len(databases) != 1:
+            raise LookupError(
+                f"the manifest declares {len(databases)} databases ({', '.join(databases)}): "
+                "name one with database_id="
+            )
+        return databases[0]
+
+    def emit_row_created(
+        self,
+        table_id: str,
+        data: dict,
+        *,
+        database_id: str | None = None,
+        row_id: str = "unique()",
+        permissions: list[str] | None = None,
+    ) -> tuple[dict, list[dict]]:
+        """Create a row with the admin key; returns it and the executions its events caused.
+        `database_id` defaults to the manifest's only database."""
+        from appwrite.services.tables_db import TablesDB
+
+        database_id = database_id or self.default_database()
+        with self.caused_executions() as executions:
+            row = TablesDB(self.admin_client()).create_row(
+                database_id, table_id, row_id, data, permissions
+            )
+        return row, executions
+
+    def deliver_event(
+        self, function_id: str, event: str, payload: Any, *, user_id: str = ""
+    ) -> dict:
+        """Deliver an event to one function as Appwrite's event worker does (trigger `event`,
+        `x-appwrite-event`, the payload as body), e.g. again, to prove a handler idempotent;
+        waits for it and returns the execution. `payload` is JSON-encoded unless a string."""
+        from emulator.services.executions.model import Invocation, Trigger
+
+        body = payload if isinstance(payload, str) else json.dumps(payload)
+        invocation = Invocation(
+            function_id, Trigger.EVENT, body=body, event=event, event_user_id=user_id
+        )
+        execution = self.stack.executions.runner.execute(invocation)
+        return execution.model(with_logs=True)
+
+    def wait_for_executions(self, timeout: float = 60.0) -> None:
+        """Wait until no execution is running or queued."""
+        self.stack.executions.wait_idle(timeout)
+
+    # -- cron ---------------------------------------------------------------------------------------
+    def run_schedule(self, function_id: str, at: dt.datetime | str | None = None) -> dict:
+        """Run the function as its cron trigger does, with `at` as its clock; waits for it
+        and for the executions its writes cause."""
+        execution = self.stack.executions.schedules.run_schedule(function_id, _moment(at))
+        self.wait_for_executions()
+        return execution.model(with_logs=True)
+
+    def advance_clock(self, until: dt.datetime | str) -> list[dict]:
+        """Run every cron tick from the scheduler's mark up to `until`, in order."""
+        executions = self.stack.executions.schedules.advance(_moment(until))
+        self.wait_for_executions()
+        return [e.model(with_logs=True) for e in executions]
+
+    def tick(self, at: dt.datetime | str) -> list[dict]:
+        """What `python -m emulator tick --at` does: run the cron jobs due at `at` and
+        release the one-off executions scheduled by then; waits for all of them."""
+        executions = self.stack.executions.schedules.tick(_moment(at))
+        self.wait_for_executions()
+        records = self.stack.executions.records
+        return [records.get(e.id).model(with_logs=True) for e in executions]
+
+    def set_clock(self, at: dt.datetime | str) -> None:
+        """Move the scheduler's mark without running anything (start of a simulation)."""
+        self.stack.executions.schedules.set_clock(_moment(at))
+
+    def executions(self, function_id: str) -> list[dict]:
+        """Every stored execution of a function, oldest first (with logs)."""
+        records = self.stack.executions.records
+        return [e.model(with_logs=True) for e in records.all_for(function_id)]
