@@ -70,9 +70,7 @@ def requests_for(client: AppwriteTestClient) -> dict[str, callable]:
     def event(fid, pattern_body):
         def prepare():  # the write fires the real event first; the timed run is a redelivery
             payload, name = pattern_body()
-            return lambda: run(
-                Invocation(fid, "event", body=json.dumps(payload), event=name)
-            )
+            return lambda: run(Invocation(fid, "event", body=json.dumps(payload), event=name))
 
         return prepare
 
@@ -105,12 +103,8 @@ def requests_for(client: AppwriteTestClient) -> dict[str, callable]:
         "articles": http("articles", "GET", "/articles?limit=10", auth=True),
         "enrich-article": event("enrich-article", new_row),
         "provision-profile": event("provision-profile", new_user),
-        "publish-scheduled": lambda: (
-            lambda: run(Invocation("publish-scheduled", "schedule"))
-        ),
-        "nightly-maintenance": lambda: (
-            lambda: run(Invocation("nightly-maintenance", "schedule"))
-        ),
+        "publish-scheduled": lambda: lambda: run(Invocation("publish-scheduled", "schedule")),
+        "nightly-maintenance": lambda: lambda: run(Invocation("nightly-maintenance", "schedule")),
     }
 
 

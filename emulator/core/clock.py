@@ -18,7 +18,9 @@ import datetime as dt
 from collections.abc import Iterator
 
 UTC = dt.UTC
-DATETIME_RANGE_TEXT = "Value must be valid date between 1000-01-01 00:00:00 and 9999-12-31 23:59:59."
+DATETIME_RANGE_TEXT = (
+    "Value must be valid date between 1000-01-01 00:00:00 and 9999-12-31 23:59:59."
+)
 _override: contextvars.ContextVar[dt.datetime | None] = contextvars.ContextVar(
     "emulator_now", default=None
 )

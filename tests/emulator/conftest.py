@@ -38,8 +38,8 @@ from appwrite.id import ID
 from appwrite.services.account import Account
 from appwrite.services.users import Users
 
-from emulator.server import RunningServer, start
 from emulator.core.state import EmulatorState
+from emulator.server import RunningServer, start
 from tests.emulator.spec import SPEC
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]

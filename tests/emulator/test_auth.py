@@ -11,8 +11,8 @@ from appwrite.services.users import Users
 from starlette.datastructures import Headers
 
 from emulator.core.callers import require_scope
-from emulator.services.identity import callers as auth
 from emulator.core.errors import AppwriteError
+from emulator.services.identity import callers as auth
 from tests.emulator.conftest import as_dict
 
 

@@ -9,8 +9,8 @@ from appwrite.services.account import Account
 from appwrite.services.teams import Teams
 from appwrite.services.users import Users
 
-from emulator.server import start
 from emulator.core.state import EmulatorState
+from emulator.server import start
 from emulator.triggers.events import generate_events
 from tests.emulator.conftest import as_dict
 

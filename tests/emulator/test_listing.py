@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from emulator.http import listing
 from emulator.core.errors import AppwriteError
+from emulator.http import listing
 
 ALLOWED = ("name", "labels", "status", "registration")
 

@@ -8,8 +8,8 @@ import pathlib
 from appwrite.query import Query
 from appwrite.services.tables_db import TablesDB
 
-from emulator.services.tablesdb.provision import provision
 from emulator.core.state import EmulatorState
+from emulator.services.tablesdb.provision import provision
 from emulator.services.tablesdb.registry import Registry
 from tests.emulator.conftest import MANIFEST
 from tests.emulator.tablesdb_support import fails, ids, plain

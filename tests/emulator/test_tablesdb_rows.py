@@ -8,8 +8,8 @@ from appwrite.id import ID
 from appwrite.query import Query
 from appwrite.services.tables_db import TablesDB
 
-from emulator.server import start
 from emulator.core.state import EmulatorState
+from emulator.server import start
 from tests.emulator.tablesdb_support import fails, ids, new_id, plain, total
 
 

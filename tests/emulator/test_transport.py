@@ -12,10 +12,10 @@ from appwrite.id import ID
 from appwrite.services.users import Users
 from starlette.routing import Route
 
-from emulator.http import params
 from emulator.app import create_app
-from emulator.server import start
 from emulator.core.state import EmulatorState
+from emulator.http import params
+from emulator.server import start
 from tests.emulator.conftest import SDK_VERSION, as_dict
 from tests.emulator.spec import require_spec
 

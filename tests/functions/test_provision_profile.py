@@ -9,7 +9,6 @@ import pytest
 from appwrite.exception import AppwriteException
 from appwrite.services.tables_db import TablesDB
 
-
 FUNCTION = "provision-profile"
 
 

@@ -114,7 +114,9 @@ def test_a_function_answering_500_is_a_failed_execution(lab):
 
 
 def test_a_sync_execution_over_the_cap_is_408_and_stored_as_failed(lab):
-    lab.stack.executions.runner.sync_limit = 1  # Appwrite's cap is 30 s; the same code path, shorter
+    lab.stack.executions.runner.sync_limit = (
+        1  # Appwrite's cap is 30 s; the same code path, shorter
+    )
     try:
         with pytest.raises(AppwriteException) as error:
             lab.execute("echo", "/sleep?s=2", method="GET")

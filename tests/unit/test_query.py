@@ -5,7 +5,14 @@ import json
 import pytest
 from appwrite.query import Query as Q
 
-from emulator.core.query import Attribute, QueryError, Schema, parse_queries, parse_query, plan_queries
+from emulator.core.query import (
+    Attribute,
+    QueryError,
+    Schema,
+    parse_queries,
+    parse_query,
+    plan_queries,
+)
 
 SCHEMA = Schema.of(
     [

@@ -8,8 +8,8 @@ from appwrite.exception import AppwriteException
 from appwrite.id import ID
 from appwrite.services.users import Users
 
-from emulator.server import start
 from emulator.core.state import EmulatorState
+from emulator.server import start
 from shared.client import server_client
 from shared.errors import Unauthorized, from_appwrite
 from shared.identity import authenticate, authenticate_optional

@@ -85,7 +85,9 @@ class FunctionURLs:
         execution = await run_in_threadpool(self.runner.execute, invocation)
         response = execution.response
         out = {
-            k: v for k, v in response.headers.items() if k not in ("content-length", "server", "date")
+            k: v
+            for k, v in response.headers.items()
+            if k not in ("content-length", "server", "date")
         }
         out["x-appwrite-execution-id"] = execution.id
         payload = response.body

@@ -144,9 +144,7 @@ async def create_execution(request: Request):
         scheduled_at=scheduled_at,
     )
     execution = await run_in_threadpool(service.runner.execute, invocation)
-    return json_response(
-        execution.model(with_logs=who.is_privileged), 202 if asynchronous else 201
-    )
+    return json_response(execution.model(with_logs=who.is_privileged), 202 if asynchronous else 201)
 
 
 async def list_executions(request: Request):
@@ -159,7 +157,9 @@ async def list_executions(request: Request):
     executions = [e for e in service.records.all_for(spec.id) if e.readable_by(who)]
     documents = []
     for sequence, execution in enumerate(executions, 1):
-        documents.append(execution.model(with_logs=who.is_privileged) | {"$sequence": str(sequence)})
+        documents.append(
+            execution.model(with_logs=who.is_privileged) | {"$sequence": str(sequence)}
+        )
     total, page = listing.apply(documents, query, cursor_label="Execution", count_total=count_total)
     models = [{k: v for k, v in e.items() if k != "$sequence"} for e in page]
     return json_response({"total": total, "executions": models})

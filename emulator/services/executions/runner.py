@@ -157,9 +157,7 @@ class Runner:
         now = clock.iso(inv.at)
         caller = inv.caller
         permissions = (
-            [f'read("user:{caller.user_id}")']
-            if caller and caller.kind == CallerKind.USER
-            else []
+            [f'read("user:{caller.user_id}")'] if caller and caller.kind == CallerKind.USER else []
         )
         return Execution(
             id=secrets.token_hex(10),

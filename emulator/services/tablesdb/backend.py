@@ -82,4 +82,6 @@ def fire(
         pattern, params = events.row_event(
             action, table.database_id, table.id, row["$id"], legacy=legacy
         )
-        state_of(request).publish(WriteEvent(pattern, params, row_model(table, row), caller(request)))
+        state_of(request).publish(
+            WriteEvent(pattern, params, row_model(table, row), caller(request))
+        )

@@ -293,7 +293,14 @@ class Registry:
         self.db.execute(
             "UPDATE tablesdb_tables SET name = ?, permissions = ?, row_security = ?, enabled = ?, updated = ? "
             "WHERE seq = ?",
-            (name, json.dumps(permissions), int(row_security), int(enabled), clock.iso(), table.seq),
+            (
+                name,
+                json.dumps(permissions),
+                int(row_security),
+                int(enabled),
+                clock.iso(),
+                table.seq,
+            ),
         )
         return self.get_table(table.database_id, table.id)
 
@@ -494,7 +501,9 @@ class Registry:
 
     @staticmethod
     def _touch(conn, table: TableMeta) -> None:
-        conn.execute("UPDATE tablesdb_tables SET updated = ? WHERE seq = ?", (clock.iso(), table.seq))
+        conn.execute(
+            "UPDATE tablesdb_tables SET updated = ? WHERE seq = ?", (clock.iso(), table.seq)
+        )
 
 
 def _column_sql(key: str) -> str:

@@ -14,10 +14,10 @@ import sqlite3
 from emulator.core import clock
 from emulator.core.clock import DATETIME_RANGE_TEXT, canonical_datetime
 from emulator.core.errors import AppwriteError
+from emulator.core.permissions import parse_permission
 from emulator.core.query import Plan
 from emulator.core.query import sql as qsql
 from emulator.core.sqlite import Database, quote_identifier
-from emulator.core.permissions import parse_permission
 from emulator.services.tablesdb import columns as col
 from emulator.services.tablesdb import operators
 from emulator.services.tablesdb.registry import TableMeta
