@@ -101,12 +101,14 @@ def main(argv: list[str] | None = None) -> int:
             rows.append((sdk, measure(dep, args.runs)))
     print()
     print(
-        "| appwrite SDK | cold start (ms) | first request (ms, median [min–max]) | peak memory (MiB) | warm request (ms) |"
+        "| appwrite SDK | cold start (ms) | first request (ms, median [min–max]) "
+        "| peak memory (MiB) | warm request (ms) |"
     )
     print("|---|---|---|---|---|")
     for sdk, r in rows:
         print(
-            f"| {sdk} | {r['cold_ms']:.0f} | {r['first_ms']:.0f} [{r['first_min_ms']:.0f}–{r['first_max_ms']:.0f}]"
+            f"| {sdk} | {r['cold_ms']:.0f} "
+            f"| {r['first_ms']:.0f} [{r['first_min_ms']:.0f}–{r['first_max_ms']:.0f}]"
             f" | {r['memory_mib']:.1f} | {r['warm_ms']:.1f} |"
         )
     return 0

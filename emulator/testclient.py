@@ -166,7 +166,7 @@ class AppwriteTestClient:
             headers=headers or {},
         )
 
-    # -- events -------------------------------------------------------------------------------------
+    # -- events ------------------------------------------------------------------------------------
     @contextlib.contextmanager
     def caused_executions(self, timeout: float = 60.0) -> Iterator[list[dict]]:
         """Collects the executions started inside the block (and those they cause),
@@ -233,7 +233,7 @@ class AppwriteTestClient:
         """Wait until no execution is running or queued."""
         self.stack.executions.wait_idle(timeout)
 
-    # -- cron ---------------------------------------------------------------------------------------
+    # -- cron --------------------------------------------------------------------------------------
     def run_schedule(self, function_id: str, at: dt.datetime | str | None = None) -> dict:
         """Run the function as its cron trigger does, with `at` as its clock; waits for it
         and for the executions its writes cause."""

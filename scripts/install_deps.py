@@ -4,9 +4,10 @@ Used by the Makefile on the repo's own virtual environment. The project itself i
 deliberately *not* installed: `shared/` must never become importable from
 site-packages, or a function that forgets to ship it would still work locally.
 
-    python scripts/install_deps.py            # runtime + dev group
-    python scripts/install_deps.py --runtime  # only what the functions need
-    python scripts/install_deps.py --group sdk27  # dev + that group, replacing runtime pins it overrides
+    python scripts/install_deps.py                # runtime + dev group
+    python scripts/install_deps.py --runtime      # only what the functions need
+    python scripts/install_deps.py --group sdk27  # dev + that group, replacing runtime pins
+                                                  # it overrides
 """
 
 from __future__ import annotations

@@ -23,7 +23,9 @@ def build_parser() -> argparse.ArgumentParser:
     """The top-level parser with every discovered subcommand registered."""
     parser = argparse.ArgumentParser(
         prog="python -m emulator",
-        description="Newsroom's offline Appwrite toolkit: check, serve and drive the local emulator.",
+        description=(
+            "Newsroom's offline Appwrite toolkit: check, serve and drive the local emulator."
+        ),
     )
     subcommands = parser.add_subparsers(title="commands", metavar="<command>", required=True)
     for module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):

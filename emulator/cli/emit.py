@@ -13,8 +13,10 @@ def register(subcommands) -> None:
     parser = subcommands.add_parser(
         "emit",
         help="create a row or a user to fire its events",
-        description="Create a row or a user through the API with the admin key; every function subscribed "
-        "to the generated events runs asynchronously (see `executions`).",
+        description=(
+            "Create a row or a user through the API with the admin key; every function subscribed "
+            "to the generated events runs asynchronously (see `executions`)."
+        ),
     )
     kinds = parser.add_subparsers(dest="kind", required=True, metavar="<row|user>")
     row = kinds.add_parser("row", help="create a row (fires databases.*.tables.*.rows.*.create)")

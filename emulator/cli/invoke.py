@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 
 from ._remote import NotRunning, add_data_option, admin_client, appwrite_error, credentials, fail
@@ -12,8 +13,10 @@ def register(subcommands) -> None:
     parser = subcommands.add_parser(
         "invoke",
         help="execute a function over the REST API (as createExecution does)",
-        description="Execute FUNCTION through POST /v1/functions/{id}/executions on the running emulator, "
-        "with the admin key or as a user, and print the response, logs and errors.",
+        description=(
+            "Execute FUNCTION through POST /v1/functions/{id}/executions on the running emulator, "
+            "with the admin key or as a user, and print the response, logs and errors."
+        ),
     )
     parser.add_argument("function", help="function id, e.g. articles")
     parser.add_argument(
@@ -75,14 +78,12 @@ def run(args: argparse.Namespace) -> int:
     except AppwriteException as e:
         return appwrite_error(e)
     print(
-        f"execution {execution['$id']}: {execution['status']}, HTTP {execution['responseStatusCode']}, "
-        f"{execution['duration']:.3f}s"
+        f"execution {execution['$id']}: {execution['status']}, "
+        f"HTTP {execution['responseStatusCode']}, {execution['duration']:.3f}s"
     )
     body = execution["responseBody"]
-    try:
+    with contextlib.suppress(ValueError):
         body = json.dumps(json.loads(body), indent=2)
-    except ValueError:
-        pass
     if body:
         print(body)
     if execution.get("logs"):

@@ -91,8 +91,8 @@ def run(args: argparse.Namespace) -> int:
         return 1
     except OSError as e:
         print(
-            f"error: cannot listen on {args.host}:{args.port}: {e.strerror}. Is another emulator running? "
-            f"Use --port to pick another."
+            f"error: cannot listen on {args.host}:{args.port}: {e.strerror}. "
+            "Is another emulator running? Use --port to pick another."
         )
         return 1
     stopped = threading.Event()

@@ -11,9 +11,12 @@ def register(subcommands) -> None:
     parser = subcommands.add_parser(
         "tick",
         help="run the scheduled functions due at a given time (controllable cron clock)",
-        description="Run, on the running emulator, every function whose `schedule` has a tick at TIME "
-        "(UTC, minute precision), and start the one-off executions (`scheduledAt`) due by then. "
-        "They run with that moment as their clock, and rows they write are stamped with it.",
+        description=(
+            "Run, on the running emulator, every function whose `schedule` has a tick at TIME "
+            "(UTC, minute precision), and start the one-off executions (`scheduledAt`) due by "
+            "then. They run with that moment as their clock, and rows they write are stamped "
+            "with it."
+        ),
     )
     parser.add_argument(
         "--at", required=True, metavar="TIME", help="ISO 8601, e.g. 2026-03-01T03:00 (UTC)"

@@ -48,7 +48,8 @@ def iso(moment: dt.datetime | None = None) -> str:
 
 
 def parse_iso(value: str) -> dt.datetime:
-    """Parse an ISO 8601 date the emulator wrote or a user typed (naive = UTC); ValueError if not one."""
+    """Parse an ISO 8601 date the emulator wrote or a user typed (naive = UTC);
+    ValueError if not one."""
     moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 

@@ -20,12 +20,13 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     ),
     "general_route_not_found": (
         404,
-        "Route not found. Please ensure the endpoint is configured correctly and that the API route is "
-        "valid for this SDK version. Refer to the API docs for more details.",
+        "Route not found. Please ensure the endpoint is configured correctly and that the API "
+        "route is valid for this SDK version. Refer to the API docs for more details.",
     ),
     "general_unauthorized_scope": (
         401,
-        "The current user or API key does not have the required scopes to access the requested resource.",
+        "The current user or API key does not have the required scopes to access the requested "
+        "resource.",
     ),
     "general_query_invalid": (
         400,
@@ -39,8 +40,8 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "general_server_error": (500, "Server Error"),
     "project_not_found": (
         404,
-        "Project with the requested ID could not be found. Please check the value of the X-Appwrite-Project "
-        "header to ensure the correct project ID is being used.",
+        "Project with the requested ID could not be found. Please check the value of the "
+        "X-Appwrite-Project header to ensure the correct project ID is being used.",
     ),
     "general_unknown_origin": (403, "The request originated from an unknown origin."),
     "user_unauthorized": (

@@ -98,7 +98,8 @@ def token_digest(token: str) -> str:
 
 
 def encode_session_secret(user_id: str, token: str) -> str:
-    """The session cookie / `x-appwrite-session` value: base64 JSON `{id, secret}`, as Appwrite's."""
+    """The session cookie / `x-appwrite-session` value: base64 JSON `{id, secret}`,
+    as Appwrite's."""
     return base64.b64encode(json.dumps({"id": user_id, "secret": token}).encode()).decode()
 
 

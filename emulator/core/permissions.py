@@ -38,7 +38,8 @@ def parse_permission(text: object) -> tuple[str, str]:
         raise PermissionInvalid('Wildcard permission "*" has been replaced. Use "any" instead.')
     if "role:" in text:
         raise PermissionInvalid(
-            'Permissions using the "role:" prefix have been replaced. Use "users", "guests", or "any" instead.'
+            'Permissions using the "role:" prefix have been replaced. Use "users", "guests", '
+            'or "any" instead.'
         )
     match = _FORMAT.match(text)
     if match is None:
@@ -65,8 +66,8 @@ def check_role(role: str) -> None:
             raise PermissionInvalid(f'Role "{name}" must have an ID value.')
         if not _ID.match(identifier):
             raise PermissionInvalid(
-                "Role ID must contain at most 36 chars. Valid chars are a-z, A-Z, 0-9, period, hyphen, "
-                "and underscore. Can't start with a special char"
+                "Role ID must contain at most 36 chars. Valid chars are a-z, A-Z, 0-9, period, "
+                "hyphen, and underscore. Can't start with a special char"
             )
     if name in ("member", "label") and dimension:
         raise PermissionInvalid(f'Role "{name}" can not have a dimension value.')
@@ -97,7 +98,8 @@ def permission_problem(text: object, allowed: tuple[str, ...] = TABLE_ACTIONS) -
 def normalize(
     permissions: Iterable[object], allowed: tuple[str, ...], *, table_level: bool
 ) -> list[str]:
-    """Validate and expand permissions: `write` → create/update/delete (table) or update/delete (row).
+    """Validate and expand permissions: `write` → create/update/delete (table) or
+    update/delete (row).
 
     Order is kept, duplicates dropped. Raises `PermissionInvalid`.
     """
@@ -152,7 +154,8 @@ def row_allowed(
 
 
 def ungrantable_roles(permissions: Iterable[str], caller_roles: Iterable[str]) -> list[str]:
-    """Roles in `permissions` the caller does not hold (non-key callers may grant only their own)."""
+    """Roles in `permissions` the caller does not hold
+    (non-key callers may grant only their own)."""
     held = set(caller_roles)
     missing = []
     for permission in permissions:

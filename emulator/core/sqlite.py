@@ -2,10 +2,10 @@
 
 Every service that stores something (TablesDB rows, users, teams, executions) uses the
 same `Database`; each creates its own tables. `meta_value` keeps the emulator's own
-settings (the admin key, the signing secret). Access is serialised by one re-entrant lock, because the ASGI server,
-the executor threads and the scheduler all write; SQLite allows one writer anyway.
-Always bind values as parameters; identifiers that come from callers must be checked
-before they reach SQL text (see `quote_identifier`).
+settings (the admin key, the signing secret). Access is serialised by one re-entrant
+lock, because the ASGI server, the executor threads and the scheduler all write; SQLite
+allows one writer anyway. Always bind values as parameters; identifiers that come from
+callers must be checked before they reach SQL text (see `quote_identifier`).
 """
 
 from __future__ import annotations

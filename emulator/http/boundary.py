@@ -45,7 +45,8 @@ EXCEPTION_HANDLERS = {AppwriteError: handle, HTTPException: handle}
 
 
 class ErrorBoundary:
-    """Turns any exception that escapes the app into a 500 Appwrite error (if nothing was sent yet)."""
+    """Turns any exception that escapes the app into a 500 Appwrite error
+    (if nothing was sent yet)."""
 
     def __init__(self, app: ASGIApp):
         self.app = app

@@ -77,8 +77,8 @@ def parse(raw: Any, allowed: tuple[str, ...], types: dict[str, str] | None = Non
         or not all(isinstance(q, str) and len(q) <= MAX_QUERY_LENGTH for q in raw)
     ):
         raise _invalid(
-            "Value must a valid array no longer than 100 items and Value must be a valid string and no longer "
-            "than 4096 chars"
+            "Value must a valid array no longer than 100 items and Value must be a valid string "
+            "and no longer than 4096 chars"
         )
     attributes = set(allowed) | set(SYSTEM_ATTRIBUTES)
     types = {"$createdAt": "datetime", "$updatedAt": "datetime", **(types or {})}
@@ -126,9 +126,8 @@ def _checked(query: Any, attributes: set[str], types: dict[str, str]) -> dict:
             )
         return {"method": method, "values": nested}
     attribute = query.get("attribute", "")
-    if method in FILTERS or method in ("orderAsc", "orderDesc"):
-        if attribute not in attributes:
-            raise _invalid(f"Invalid query: Attribute not found in schema: {attribute}")
+    if (method in FILTERS or method in ("orderAsc", "orderDesc")) and attribute not in attributes:
+        raise _invalid(f"Invalid query: Attribute not found in schema: {attribute}")
     if method in (
         "search",
         "notSearch",
@@ -177,14 +176,15 @@ def _apply_one(result: ListQuery, query: dict) -> None:
     elif method == "offset":
         if len(values) != 1 or not _is_int(values[0]) or values[0] < 0:
             raise _invalid(
-                "Invalid offset: Value must be a valid range between 0 and 9,223,372,036,854,775,807"
+                "Invalid offset: Value must be a valid range between 0 and "
+                "9,223,372,036,854,775,807"
             )
         result.offset = values[0]
     elif method in ("cursorAfter", "cursorBefore"):
         if len(values) != 1 or not is_valid_id(values[0]):
             raise _invalid(
-                "Invalid cursor: UID must contain at most 36 chars. Valid chars are a-z, A-Z, 0-9, and underscore. "
-                "Can't start with a leading underscore"
+                "Invalid cursor: UID must contain at most 36 chars. Valid chars are a-z, A-Z, "
+                "0-9, and underscore. Can't start with a leading underscore"
             )
         result.cursor = ("after" if method == "cursorAfter" else "before", values[0])
 

@@ -63,7 +63,8 @@ _KEY_PART = re.compile(r"\[([^\[\]]*)\]")
 
 
 def parse_query_string(items: Iterable[tuple[str, str]]) -> dict[str, Any]:
-    """Unflatten PHP-style keys: `q[0]=a&q[1]=b` → `{"q": ["a", "b"]}`, `a[b]=c` → `{"a": {"b": "c"}}`."""
+    """Unflatten PHP-style keys: `q[0]=a&q[1]=b` → `{"q": ["a", "b"]}`,
+    `a[b]=c` → `{"a": {"b": "c"}}`."""
     result: dict[str, Any] = {}
     for key, value in items:
         base, _, rest = key.partition("[")
@@ -246,8 +247,8 @@ def any_string(value: Any) -> str:
 # ---------------------------------------------------------------- ids
 
 CUSTOM_ID_DESCRIPTION = (
-    "Parameter must contain at most 36 chars. Valid chars are a-z, A-Z, 0-9, period, hyphen, and underscore. "
-    "Can't start with a special char"
+    "Parameter must contain at most 36 chars. Valid chars are a-z, A-Z, 0-9, period, hyphen, "
+    "and underscore. Can't start with a special char"
 )
 UID_DESCRIPTION = (
     "UID must contain at most 36 chars. Valid chars are a-z, A-Z, 0-9, and underscore. "
@@ -275,8 +276,8 @@ def key(max_length: int = 36) -> Callable[[Any], str]:
     """Appwrite's Key validator (labels of roles etc.) with a custom maximum length."""
     pattern = re.compile(rf"^(?![._-])[A-Za-z0-9._-]{{1,{max_length}}}$")
     description = (
-        f"Parameter must contain at most {max_length} chars. Valid chars are a-z, A-Z, 0-9, period, hyphen, "
-        "and underscore. Can't start with a special char"
+        f"Parameter must contain at most {max_length} chars. Valid chars are a-z, A-Z, 0-9, "
+        "period, hyphen, and underscore. Can't start with a special char"
     )
 
     def check(value: Any) -> str:

@@ -86,7 +86,8 @@ def _choices(names: object) -> str:
 
 
 def event_problem(name: str) -> str | None:
-    """Why Appwrite would refuse `name` as a function event (or why it could never fire); None if fine."""
+    """Why Appwrite would refuse `name` as a function event (or why it could never fire);
+    None if fine."""
     if name.startswith("functions."):
         return FUNCTION_EVENT_MESSAGE
     parts = name.split(".")
@@ -111,7 +112,10 @@ def event_problem(name: str) -> str | None:
         if action is not None:  # the segment after an action is its attribute
             attributes = node.actions[action]
             if not attributes:
-                return f"unknown segment '{segment}' after '{prefix}': action '{action}' takes no attribute"
+                return (
+                    f"unknown segment '{segment}' after '{prefix}': "
+                    f"action '{action}' takes no attribute"
+                )
             if segment not in attributes:
                 return (
                     f"unknown attribute '{segment}' after '{prefix}' "

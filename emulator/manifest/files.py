@@ -82,7 +82,8 @@ def requirement_mismatches(requirements: str, pins: dict[str, str]) -> list[str]
         name, spec = parsed
         if name not in pins:
             messages.append(
-                f"'{name}' is not in pyproject.toml [project].dependencies, so local runs would not have it"
+                f"'{name}' is not in pyproject.toml [project].dependencies, "
+                "so local runs would not have it"
             )
         elif spec != pins[name]:
             messages.append(f"pins '{name}{spec}' but pyproject.toml pins '{name}{pins[name]}'")

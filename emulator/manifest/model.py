@@ -65,7 +65,8 @@ class ColumnSpec:
 
 @dataclass(frozen=True)
 class IndexSpec:
-    """One index: `type` is key, unique, fulltext or spatial; `orders` may be shorter than `columns`."""
+    """One index: `type` is key, unique, fulltext or spatial;
+    `orders` may be shorter than `columns`."""
 
     key: str
     type: str
@@ -84,7 +85,8 @@ class DatabaseSpec:
 
 @dataclass(frozen=True)
 class TableSpec:
-    """One `tables[]` entry. `row_security` defaults to True when omitted, as in the Appwrite CLI."""
+    """One `tables[]` entry. `row_security` defaults to True when omitted,
+    as in the Appwrite CLI."""
 
     id: str
     database_id: str
@@ -131,7 +133,8 @@ class Manifest:
 
 
 def ignore_patterns(value: object) -> tuple[str, ...]:
-    """`ignore` as a list of patterns: accepts a list or a newline-separated string (both CLIs do)."""
+    """`ignore` as a list of patterns: accepts a list or a newline-separated string
+    (both CLIs do)."""
     lines = (
         value.splitlines() if isinstance(value, str) else value if isinstance(value, list) else []
     )

@@ -37,5 +37,8 @@ def permission_problem(permission: str) -> str | None:
     if (label := role_problem(role)) is not None:
         return f"'{permission}': {label}"
     if role == "any" and action in FORBIDDEN_FOR_ANY:
-        return f"'{permission}' lets anyone {action} rows; never grant 'any' create/update/delete/write"
+        return (
+            f"'{permission}' lets anyone {action} rows; "
+            "never grant 'any' create/update/delete/write"
+        )
     return None

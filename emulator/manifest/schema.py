@@ -68,7 +68,8 @@ def _to_problems(error: Any) -> list[Problem]:
         return [
             Problem(
                 where,
-                f"must be of type {names}, not {_JSON_TYPES.get(type(value), type(value).__name__)}",
+                f"must be of type {names}, not "
+                f"{_JSON_TYPES.get(type(value), type(value).__name__)}",
             )
         ]
     if kind == "enum":

@@ -57,7 +57,10 @@ def table_problems(data: dict[str, Any]) -> list[Problem]:
                 problems.append(Problem(at("$id"), _bad_id("ID", table_id)))
             if (database_id, table_id) in seen:
                 other = seen[(database_id, table_id)]
-                message = f"duplicate table id '{table_id}' in database '{database_id}' (also tables[{other}])"
+                message = (
+                    f"duplicate table id '{table_id}' in database '{database_id}' "
+                    f"(also tables[{other}])"
+                )
                 problems.append(Problem(at("$id"), message))
             seen.setdefault((database_id, table_id), index)
         if database_id is not None and database_id not in databases:
@@ -135,9 +138,13 @@ def column_problems(column: dict[str, Any], here: Any) -> list[Problem]:
     if elements is not None and fmt != "enum":
         report("elements", "'elements' is only used with format 'enum'")
     bounds = _bounds(column, kind, report)
-    if default is not None and not required and not array:
-        if (problem := _default_problem(kind, fmt, default, column, bounds)) is not None:
-            report("default", problem)
+    if (
+        default is not None
+        and not required
+        and not array
+        and (problem := _default_problem(kind, fmt, default, column, bounds)) is not None
+    ):
+        report("default", problem)
     return problems
 
 
@@ -177,7 +184,10 @@ def _default_problem(
     elif kind in NUMERIC_TYPES:
         whole = kind != "double"
         if not is_number(default) or (whole and not float(default).is_integer()):
-            return f"the default of a '{kind}' column must be {'a whole number' if whole else 'a number'}"
+            return (
+                f"the default of a '{kind}' column must be "
+                f"{'a whole number' if whole else 'a number'}"
+            )
         low, high = bounds
         if (low is not None and default < low) or (high is not None and default > high):
             return f"default {default} is outside min/max"

@@ -14,6 +14,7 @@ the deployment (`Deployment.refresh`) and restarts the worker.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import http.client
@@ -169,7 +170,7 @@ class Executor:
         log_id = generate_log_id()
         # What the function may still use after its cold start, at least one second.
         runtime_timeout = max(1, int(timeout - cold_seconds))
-        request_headers = {k: v for k, v in (headers or {}).items()}
+        request_headers = dict((headers or {}).items())
         request_headers.update(
             {
                 "x-open-runtimes-secret": worker.secret,
@@ -303,29 +304,32 @@ class Executor:
         )
         ready = home / "ready"
         started = time.perf_counter()
-        process = subprocess.Popen(
-            [
-                str(python),
-                "-I",
-                str(WORKER_SCRIPT),
-                "--ready-file",
-                str(ready),
-                "--logs-dir",
-                str(logs),
-            ],
-            cwd=src,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=open(home / "stdout.log", "wb"),
-            stderr=subprocess.STDOUT,
-        )
+        # The worker writes to its own copy of the descriptor; ours closes once it has started.
+        with open(home / "stdout.log", "wb") as stdout:
+            process = subprocess.Popen(
+                [
+                    str(python),
+                    "-I",
+                    str(WORKER_SCRIPT),
+                    "--ready-file",
+                    str(ready),
+                    "--logs-dir",
+                    str(logs),
+                ],
+                cwd=src,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=stdout,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + self.start_timeout
         while not ready.exists():
             if process.poll() is not None:
                 output = (home / "stdout.log").read_text(errors="replace")[-4000:]
                 shutil.rmtree(home, ignore_errors=True)
                 raise ColdStartError(
-                    f"worker for {deployment.function_id} exited with {process.returncode}: {output}"
+                    f"worker for {deployment.function_id} exited with {process.returncode}: "
+                    f"{output}"
                 )
             if time.monotonic() > deadline:
                 process.kill()
@@ -354,10 +358,8 @@ def _read_log(path: pathlib.Path) -> str:
             data = f.read(LOG_FILE_LIMIT + 1)
     except FileNotFoundError:
         return ""
-    try:
+    with contextlib.suppress(OSError):
         path.unlink()
-    except OSError:
-        pass
     text = data[:LOG_FILE_LIMIT].decode("utf-8", "replace")
     if len(data) > LOG_FILE_LIMIT:
         text += LOG_FILE_TRUNCATED

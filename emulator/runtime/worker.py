@@ -327,10 +327,8 @@ def main(argv=None):
     tmp = ready.with_suffix(".tmp")
     tmp.write_text(str(server.server_address[1]))
     tmp.replace(ready)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
-    except KeyboardInterrupt:
-        pass
 
 
 if __name__ == "__main__":

@@ -150,9 +150,12 @@ def test_the_life_of_a_team_article(newsroom):
 
     # 8. The nightly job keeps it for 90 days, then purges it.
     archived_at = dt.datetime.fromisoformat(row["archivedAt"])
-    night = lambda days: (archived_at + dt.timedelta(days=days)).replace(
-        hour=3, minute=0, second=0, microsecond=0
-    )
+
+    def night(days):
+        return (archived_at + dt.timedelta(days=days)).replace(
+            hour=3, minute=0, second=0, microsecond=0
+        )
+
     assert newsroom.run_schedule("nightly-maintenance", at=night(30))["status"] == "completed"
     assert tables.get_row("newsroom", "articles", article_id)["status"] == "archived"
     run = newsroom.run_schedule("nightly-maintenance", at=night(92))

@@ -12,8 +12,8 @@
 - `guest_client`: no credentials.
 - `outbox()`: the messages Appwrite would have e-mailed (invitations, verifications), each
   `{type, to, url, data: {userId, secret, …}}`, oldest first.
-- `raw`: plain HTTP (requests, like the SDK) with the SDK's headers and the admin key, for wire-level
-  checks; every answer is validated against the OpenAPI spec when it is present.
+- `raw`: plain HTTP (requests, like the SDK) with the SDK's headers and the admin key, for
+  wire-level checks; every answer is validated against the OpenAPI spec when it is present.
 - `SDK_VERSION`: (major, minor) of the installed appwrite SDK; `SDK_GET_BOOLEANS_WORK`:
   whether it sends GET booleans in a form Appwrite accepts (15.x does not).
 - `as_dict(obj)`: SDK results as plain dicts (15.x returns dicts, 27.x pydantic models).
@@ -161,7 +161,8 @@ def jwt_client(emulator, admin_client):
 
 
 class RawClient:
-    """HTTP calls as the SDK makes them (`requests`, no cookies kept); answers are checked against the spec."""
+    """HTTP calls as the SDK makes them (`requests`, no cookies kept);
+    answers are checked against the spec."""
 
     def __init__(self, emulator: EmulatorServer):
         self.endpoint = emulator.endpoint

@@ -12,7 +12,8 @@ from tests.emulator.conftest import as_dict
 
 
 def plain(obj: Any) -> Any:
-    """An SDK answer as Appwrite's JSON: SDK 27 rows keep their columns under `data`; flatten them."""
+    """An SDK answer as Appwrite's JSON: SDK 27 rows keep their columns under `data`;
+    flatten them."""
     data = as_dict(obj)
     if isinstance(data, dict):
         if "data" in data and isinstance(data["data"], dict) and "$id" in data:

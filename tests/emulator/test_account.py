@@ -88,7 +88,8 @@ def test_guest_and_key_have_no_account(guest_client, admin_client, emulator):
     error = error_of(lambda: Account(admin_client).get())
     assert (
         error.message
-        == f'app.{emulator.project_id}@service.localhost (role: applications) missing scopes (["account"])'
+        == f"app.{emulator.project_id}@service.localhost (role: applications) missing scopes "
+        '(["account"])'
     )
 
 

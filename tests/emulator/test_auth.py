@@ -82,7 +82,8 @@ def test_dynamic_key_scopes_are_enforced(emulator, make_user):
     assert (error.code, error.type) == (401, "general_unauthorized_scope")
     assert (
         error.message
-        == f'app.{emulator.project_id}@service.localhost (role: applications) missing scopes (["users.write"])'
+        == f"app.{emulator.project_id}@service.localhost (role: applications) missing scopes "
+        '(["users.write"])'
     )
     caller = resolve(emulator, **{"x-appwrite-key": key})
     assert caller.claims["executionId"] == "exec1" and caller.is_privileged

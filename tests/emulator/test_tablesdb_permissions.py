@@ -1,4 +1,5 @@
-"""Table vs row security through the real SDK with sessions, JWTs, guests, teams, labels and keys."""
+"""Table vs row security through the real SDK with sessions, JWTs, guests, teams,
+labels and keys."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Provisioning TablesDB from appwrite.json: everything the manifest declares, idempotent, additive."""
+"""Provisioning TablesDB from appwrite.json: everything the manifest declares, idempotent,
+additive."""
 
 from __future__ import annotations
 

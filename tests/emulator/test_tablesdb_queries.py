@@ -1,4 +1,5 @@
-"""Row queries through the real SDK: every method, pagination, totals, search, errors, hostile input."""
+"""Row queries through the real SDK: every method, pagination, totals, search, errors,
+hostile input."""
 
 from __future__ import annotations
 
@@ -257,7 +258,8 @@ def test_total_is_capped_at_5000(emulator, tdb):
         emulator.state.db.transaction() as conn
     ):  # bulk-load 5001 rows straight into the real table
         conn.executemany(
-            f'INSERT INTO {meta.sql} (_uid, _createdAt, _updatedAt, _permissions, "n") VALUES (?, ?, ?, ?, ?)',
+            f'INSERT INTO {meta.sql} (_uid, _createdAt, _updatedAt, _permissions, "n") '
+            "VALUES (?, ?, ?, ?, ?)",
             [
                 (
                     f"r{i}",

@@ -1,4 +1,5 @@
-"""TablesDB rows through the real SDK: CRUD, bulk, upsert, increments, structure errors, persistence."""
+"""TablesDB rows through the real SDK: CRUD, bulk, upsert, increments, structure errors,
+persistence."""
 
 from __future__ import annotations
 
@@ -90,11 +91,13 @@ def test_duplicates_and_unique_indexes(tdb, table):
         ({"title": "x", "nope": 1}, 'Unknown attribute: "nope"'),
         (
             {"title": "x" * 21},
-            'Attribute "title" has invalid type. Value must be a valid string and no longer than 20 chars',
+            'Attribute "title" has invalid type. '
+            "Value must be a valid string and no longer than 20 chars",
         ),
         (
             {"title": 5},
-            'Attribute "title" has invalid type. Value must be a valid string and no longer than 20 chars',
+            'Attribute "title" has invalid type. '
+            "Value must be a valid string and no longer than 20 chars",
         ),
         (
             {"title": "x", "n": 11},
@@ -129,7 +132,8 @@ def test_duplicates_and_unique_indexes(tdb, table):
         ({"title": "x", "tags": "a"}, 'Attribute "tags" must be an array'),
         (
             {"title": "x", "tags": ["ok", "toolong"]},
-            "Attribute \"tags['1']\" has invalid type. Value must be a valid string and no longer than 5 chars",
+            "Attribute \"tags['1']\" has invalid type. "
+            "Value must be a valid string and no longer than 5 chars",
         ),
     ],
 )

@@ -141,8 +141,8 @@ def test_every_column_type_has_its_model(tdb, db_id, table_id):
     listed = plain(tdb.list_columns(db_id, table_id))
     assert listed["total"] == len(models)
     table = plain(tdb.get_table(db_id, table_id))
-    # base + varchar(100) 4n+1, 3 texts, string(50), int, double, bool, datetime, email(254), url(2000), ip(39),
-    # enum(255), array
+    # base + varchar(100) 4n+1, 3 texts, string(50), int, double, bool, datetime, email(254),
+    # url(2000), ip(39), enum(255), array
     assert (
         table["bytesUsed"]
         == 1067 + 401 + 20 * 3 + 201 + 4 + 8 + 1 + 7 + 1017 + 8002 + 157 + 1021 + 20
@@ -213,8 +213,8 @@ def test_update_and_rename_column(tdb, db_id, table_id):
         (
             lambda t, a: t.create_varchar_column(*a, "$x", 10, False),
             "general_argument_invalid",
-            "Invalid `key` param: Parameter must contain at most 36 chars. Valid chars are a-z, A-Z, 0-9, period, "
-            "hyphen, and underscore. Can't start with a special char",
+            "Invalid `key` param: Parameter must contain at most 36 chars. Valid chars are a-z, "
+            "A-Z, 0-9, period, hyphen, and underscore. Can't start with a special char",
         ),
         (
             lambda t, a: t.create_varchar_column(*a, "x; DROP TABLE y", 10, False),

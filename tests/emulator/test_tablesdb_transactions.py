@@ -1,4 +1,5 @@
-"""TablesDB transactions through the real SDK: staged writes, reads inside, atomic commit, rollback."""
+"""TablesDB transactions through the real SDK: staged writes, reads inside, atomic commit,
+rollback."""
 
 from __future__ import annotations
 

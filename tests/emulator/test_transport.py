@@ -1,4 +1,5 @@
-"""The wire contract of §1 of the reference, and every identity endpoint against the OpenAPI spec."""
+"""The wire contract of §1 of the reference,
+and every identity endpoint against the OpenAPI spec."""
 
 from __future__ import annotations
 
@@ -328,7 +329,8 @@ PARAM_NAMES = {
     SDK_VERSION >= (16, 0), reason="SDK-independent (raw HTTP): runs once, in the main venv"
 )
 def test_hostile_params_never_cause_a_500(raw, make_user):
-    """Every identity route, every parameter, values of every wrong type: always a 4xx or a success."""
+    """Every identity route, every parameter, values of every wrong type:
+    always a 4xx or a success."""
     from emulator.services.identity import routes_account as account
     from emulator.services.identity import routes_account_tokens as account_tokens
     from emulator.services.identity import routes_teams as teams
@@ -358,7 +360,8 @@ def test_hostile_params_never_cause_a_500(raw, make_user):
             for method in route.methods - {"HEAD"}:
                 if method == "DELETE":
                     continue  # deleting the fixtures would only test 404s from here on
-                # every parameter at once with each hostile value, then each parameter alone as an object
+                # every parameter at once with each hostile value, then each parameter alone as
+                # an object
                 per_route = GET_PARAMS if method == "GET" else names
                 bodies = [dict.fromkeys(per_route, value) for value in HOSTILE_VALUES]
                 bodies += [{name: {"$ne": 1}} for name in per_route]

@@ -60,7 +60,8 @@ class Cast:
     def call(
         self, kind: str | None, method: str, path: str, json: Any = None, **kwargs: Any
     ) -> httpx.Response:
-        """A request to the function URL as `kind` (None or "guest": no JWT); `params` become the query."""
+        """A request to the function URL as `kind` (None or "guest": no JWT);
+        `params` become the query."""
         headers = dict(kwargs.pop("headers", {}) or {})
         params = kwargs.pop("params", None)
         if params:

@@ -17,7 +17,8 @@ SECRETS = {"password", "hash", "hashOptions", "prefs", "targets", "mfa"}
 
 @pytest.fixture
 def call(appwrite):
-    """`call(method, path, json=, user=, headers=, body=)` → httpx.Response from the function URL."""
+    """`call(method, path, json=, user=, headers=, body=)`
+    → httpx.Response from the function URL."""
 
     def request(method, path, *, user=None, **kwargs):
         return appwrite.invoke_http(FUNCTION, path, method=method, user=user, **kwargs)
@@ -191,7 +192,7 @@ def test_wrong_method_is_405_and_unknown_path_404(call):
     assert (missing.status_code, error(missing)["code"]) == (404, "route_not_found")
 
 
-# -- authentication ---------------------------------------------------------------------------------
+# -- authentication --------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -217,7 +218,7 @@ def test_every_user_route_needs_a_verified_jwt(call, method, path):
     assert (forged.status_code, error(forged)["code"]) == (401, "invalid_jwt")
 
 
-# -- GET /users ---------------------------------------------------------------------------------------
+# -- GET /users ------------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -319,7 +320,7 @@ def test_list_parameters_and_pages_pure():
     assert "password" not in last["users"][0]
 
 
-# -- GET /users/{id} ----------------------------------------------------------------------------------
+# -- GET /users/{id} -------------------------------------------------------------------------------
 
 
 def test_a_user_reads_their_own_account_without_secrets(call, member):
@@ -350,7 +351,7 @@ def test_an_unknown_user_is_404_for_admins_and_403_for_others(call, site_admin, 
     assert call("GET", f"/users/{user_id}", user=member).status_code == 403
 
 
-# -- PATCH /users/{id}/status -------------------------------------------------------------------------
+# -- PATCH /users/{id}/status ----------------------------------------------------------------------
 
 
 def test_admin_blocks_and_unblocks_a_user(call, site_admin, member, users_api):
@@ -396,7 +397,7 @@ def test_status_is_for_admins_of_known_users_and_never_their_own_block(call, sit
     assert (own.status_code, error(own)["code"]) == (409, "cannot_block_self")
 
 
-# -- DELETE /users/{id} -------------------------------------------------------------------------------
+# -- DELETE /users/{id} ----------------------------------------------------------------------------
 
 
 def article(tables, appwrite, author_id, status, title):
@@ -480,7 +481,8 @@ def test_deleting_someone_else_is_403_for_non_admins(
 
 
 def test_deleting_a_user_removes_their_team_memberships(call, site_admin, appwrite, unique_email):
-    """Appwrite's deletes worker removes a deleted user's memberships and lowers the team's total."""
+    """Appwrite's deletes worker removes a deleted user's memberships and lowers
+    the team's total."""
     owner = appwrite.create_user(unique_email("owner"))
     leaver = appwrite.create_user(unique_email("member"))
     teams = Teams(appwrite.admin_client())
@@ -496,7 +498,7 @@ def test_deleting_a_user_removes_their_team_memberships(call, site_admin, appwri
     assert teams.get(team["$id"])["total"] == 1
 
 
-# -- the sign-up / provision-profile race, with accounts' own scopes ----------------------------------
+# -- the sign-up / provision-profile race, with accounts' own scopes -------------------------------
 
 
 def scoped_services(appwrite, scopes):

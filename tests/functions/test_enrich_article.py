@@ -212,7 +212,7 @@ def test_a_crash_after_the_count_does_not_count_twice(appwrite, tables):
 
 def test_without_a_profile_the_count_waits_for_the_next_article(appwrite, tables):
     author = "np" + uuid.uuid4().hex[:20]
-    first, executions = create_article(appwrite, author, title=unique_title())
+    _first, executions = create_article(appwrite, author, title=unique_title())
     body = json.loads(executions[0]["responseBody"])
     assert (body["enriched"], body["authorArticleCount"]) == (True, None)
     tables.create_row(

@@ -47,7 +47,7 @@ def load_schedule():
 schedule = load_schedule()
 
 
-# -- pure: the report day, cut-offs and the time budget ---------------------------------------------
+# -- pure: the report day, cut-offs and the time budget --------------------------------------------
 
 
 def test_a_run_reports_on_the_day_that_ended():
@@ -104,7 +104,7 @@ def test_budget_allows_batches_until_stop_at():
     assert not budget.allows_batch()
 
 
-# -- end to end -------------------------------------------------------------------------------------
+# -- end to end ------------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -212,9 +212,9 @@ def test_archived_articles_are_purged_after_the_retention_period(project, tables
     assert body["finished"] is True
     assert sorted(body["purgedArticles"]) == sorted([purge["$id"], purge_by_update["$id"]])
     for row in (keep, keep_by_update, published, draft):
-        assert exists(lambda: tables.get_row(DB, "articles", row["$id"]))
+        assert exists(lambda row=row: tables.get_row(DB, "articles", row["$id"]))
     for row in (purge, purge_by_update):
-        assert not exists(lambda: tables.get_row(DB, "articles", row["$id"]))
+        assert not exists(lambda row=row: tables.get_row(DB, "articles", row["$id"]))
         audit = tables.get_row(DB, "audit_log", audit_row_id(f"purge:article:{row['$id']}"))
         assert (audit["action"], audit["subjectId"], audit["actorId"]) == (
             "article.purged",
@@ -306,8 +306,8 @@ def test_a_run_out_of_time_stops_and_the_next_runs_finish(project, tables):
         {"articles": a, "users": u} for a, u in ((2, 0), (2, 0), (1, 0), (0, 2), (0, 1), (0, 0))
     ]
     assert [r["finished"] for r in runs] == [False, False, False, False, True, True]
-    assert sorted(sum((r["purgedArticles"] for r in runs), [])) == sorted(old)
-    assert sorted(sum((r["purgedUsers"] for r in runs), [])) == sorted(stale)
+    assert sorted([a for r in runs for a in r["purgedArticles"]]) == sorted(old)
+    assert sorted([u for r in runs for u in r["purgedUsers"]]) == sorted(stale)
     assert [r["stats"]["purgedArticles"] for r in runs] == [2, 4, 5, 5, 5, 5]
     assert [r["stats"]["purgedUsers"] for r in runs] == [0, 0, 0, 2, 3, 3]
     assert stats_row(tables, "2031-07-31")["purgedArticles"] == 5

@@ -13,7 +13,8 @@ FUNCTION = "provision-profile"
 
 
 def deliver(appwrite, user, event=None, body=None):
-    """Deliver a users.*.create event again, as Appwrite's event worker does (sync, to read the answer)."""
+    """Deliver a users.*.create event again, as Appwrite's event worker does
+    (sync, to read the answer)."""
     execution = appwrite.deliver_event(
         FUNCTION,
         event or f"users.{user['$id']}.create",

@@ -23,7 +23,7 @@ def test_real_manifest_loads_as_typed_specs(real_data):
     assert manifest.root == REAL_MANIFEST.parent
     assert [f.id for f in manifest.functions] == [f["$id"] for f in real_data["functions"]]
     assert [t.id for t in manifest.tables] == [t["$id"] for t in real_data["tables"]]
-    for raw, spec in zip(real_data["functions"], manifest.functions):
+    for raw, spec in zip(real_data["functions"], manifest.functions, strict=True):
         assert spec.path == (REAL_MANIFEST.parent / raw["path"]).resolve()
         assert spec.path.is_absolute() and spec.entrypoint_path.is_file()
         assert spec.events == tuple(raw["events"]) and spec.scopes == tuple(raw["scopes"])
@@ -106,7 +106,8 @@ def test_requirements_must_pin_what_pyproject_pins(make_project):
     assert messages == [
         (
             "functions[0].path",
-            "functions/accounts/requirements.txt: pins 'appwrite==15.2.0' but pyproject.toml pins 'appwrite==15.3.0'",
+            "functions/accounts/requirements.txt: pins 'appwrite==15.2.0' but pyproject.toml pins "
+            "'appwrite==15.3.0'",
         ),
         (
             "functions[0].path",

@@ -77,7 +77,9 @@ INVALID_EVENTS = {
     "users..create": "empty segment",
     "users.*.update.email.x": "nothing may follow the attribute",
     "databases.a.tables.b.rows.c.create.x": "has 8",
-    "databases.*.tables.*.rows.*.upsert": "subscribe to 'databases.*.tables.*.rows.*' (every action) instead",
+    "databases.*.tables.*.rows.*.upsert": (
+        "subscribe to 'databases.*.tables.*.rows.*' (every action) instead"
+    ),
     "databases.*.collections.*.documents.*.upsert": "Appwrite refuses",
     "tablesdb.*.tables.*.rows.*.create": "never trigger a function",
 }

@@ -215,7 +215,7 @@ def test_a_function_without_any_or_guests_has_no_url(lab):
         lab.invoke_http("members-only", "/")
 
 
-# -- events ----------------------------------------------------------------------------------------------
+# -- events ----------------------------------------------------------------------------------------
 
 
 def test_row_creation_triggers_the_subscribed_function_once_with_the_row(lab):
@@ -301,7 +301,7 @@ def test_the_loop_detector_stops_a_function_that_retriggers_itself(lab):
     assert TablesDB(lab.admin_client()).get_row("lab", "loops", "loop-1")["count"] == 4
 
 
-# -- cron ---------------------------------------------------------------------------------------------------
+# -- cron ------------------------------------------------------------------------------------------
 
 
 def test_a_simulated_day_runs_every_five_minutes_288_times_and_nightly_once(lab):

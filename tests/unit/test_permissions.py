@@ -56,7 +56,8 @@ def test_write_expands_per_level():
         ("*", 'Wildcard permission "*" has been replaced. Use "any" instead.'),
         (
             'read("role:all")',
-            'Permissions using the "role:" prefix have been replaced. Use "users", "guests", or "any" instead.',
+            'Permissions using the "role:" prefix have been replaced. Use "users", "guests", '
+            'or "any" instead.',
         ),
         ("read(any)", 'Invalid permission string format: "read(any)".'),
         ('read("user")', 'Role "user" must have an ID value.'),
@@ -64,7 +65,8 @@ def test_write_expands_per_level():
         ('read("users/admin")', "Only verified and unverified dimensions are allowed."),
         (
             'read("robots")',
-            'Role "robots" is not allowed. Must be one of: any, guests, users, user, team, member, label.',
+            'Role "robots" is not allowed. Must be one of: any, guests, users, user, team, '
+            "member, label.",
         ),
         ('read("label:a/b")', 'Role "label" can not have a dimension value.'),
         (7, "Every permission must be of type string."),

@@ -118,7 +118,8 @@ def test_a_full_plan():
         ),
         (
             Q.contains("n", 1),
-            'Invalid query: Cannot query contains on attribute "n" because it is not an array, string, or object.',
+            'Invalid query: Cannot query contains on attribute "n" because it is not an array, '
+            "string, or object.",
         ),
         (Q.or_queries([Q.equal("n", 1)]), "Invalid query: Or queries require at least two queries"),
         (
@@ -127,16 +128,18 @@ def test_a_full_plan():
         ),
         (
             Q.limit(0),
-            "Invalid query: Invalid limit: Value must be a valid range between 1 and 9,223,372,036,854,775,807",
+            "Invalid query: Invalid limit: Value must be a valid range between 1 and "
+            "9,223,372,036,854,775,807",
         ),
         (
             Q.offset(-1),
-            "Invalid query: Invalid offset: Value must be a valid range between 0 and 9,223,372,036,854,775,807",
+            "Invalid query: Invalid offset: Value must be a valid range between 0 and "
+            "9,223,372,036,854,775,807",
         ),
         (
             Q.cursor_after("x" * 37),
-            "Invalid query: Invalid cursor: UID must contain at most 36 chars. Valid chars are a-z, "
-            "A-Z, 0-9, and underscore. Can't start with a leading underscore",
+            "Invalid query: Invalid cursor: UID must contain at most 36 chars. "
+            "Valid chars are a-z, A-Z, 0-9, and underscore. Can't start with a leading underscore",
         ),
         (
             Q.equal("n", list(range(501))),

@@ -154,7 +154,7 @@ def test_bad_handler_results_are_500(app, path):
 
 def test_one_execution_log_line(app):
     _, _, ctx = run(app, "GET", "/articles/a1", {"x-appwrite-user-jwt": JWT})
-    [line] = [json.loads(l) for l in ctx.logger.text("log").splitlines() if l]
+    [line] = [json.loads(text) for text in ctx.logger.text("log").splitlines() if text]
     assert line["msg"] == "execution"
     assert {
         k: line[k] for k in ("function", "execution", "trigger", "method", "path", "status")

@@ -102,8 +102,8 @@ def _contains(attribute: Attribute, values: list, require_all: bool, params: lis
         if require_all:
             params_needed = len(set(values))
             return (
-                f"(SELECT COUNT(DISTINCT value) FROM json_each({column}) WHERE value IN ({placeholders}))"
-                f" = {params_needed}"
+                f"(SELECT COUNT(DISTINCT value) FROM json_each({column}) WHERE value IN "
+                f"({placeholders})) = {params_needed}"
             )
         return f"EXISTS (SELECT 1 FROM json_each({column}) WHERE value IN ({placeholders}))"
     params.extend("%" + _like_escape(str(v)) + "%" for v in values)

@@ -67,14 +67,16 @@ def plan_queries(queries: list[Query], schema: Schema) -> Plan:
             value = _single_int(
                 query,
                 1,
-                "Invalid limit: Value must be a valid range between 1 and 9,223,372,036,854,775,807",
+                "Invalid limit: Value must be a valid range between 1 and "
+                "9,223,372,036,854,775,807",
             )
             plan.limit = value if plan.limit is None else plan.limit
         elif method == "offset":
             value = _single_int(
                 query,
                 0,
-                "Invalid offset: Value must be a valid range between 0 and 9,223,372,036,854,775,807",
+                "Invalid offset: Value must be a valid range between 0 and "
+                "9,223,372,036,854,775,807",
             )
             plan.offset = value if plan.offset is None else plan.offset
         elif method in CURSORS:
@@ -139,7 +141,8 @@ def _check_filter(query: Query, schema: Schema) -> None:
         )
     if method in _CONTAINS and not attribute.array and attribute.kind != "string":
         raise _invalid(
-            f'Cannot query {method} on attribute "{attribute.key}" because it is not an array, string, or object.'
+            f'Cannot query {method} on attribute "{attribute.key}" because it is not an array, '
+            "string, or object."
         )
     if method in ("isNull", "isNotNull"):
         return

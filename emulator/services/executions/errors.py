@@ -11,8 +11,8 @@ ERRORS: dict[str, tuple[int, str]] = {
     ),
     "function_synchronous_timeout": (
         408,
-        "Synchronous function execution timed out. Use asynchronous execution instead, or ensure the execution "
-        "duration doesn't exceed 30 seconds.",
+        "Synchronous function execution timed out. Use asynchronous execution instead, "
+        "or ensure the execution duration doesn't exceed 30 seconds.",
     ),
     "function_execute_permission_missing": (
         401,

@@ -79,8 +79,8 @@ def _method(value) -> str:
 def _headers(value) -> dict[str, str]:
     """Appwrite's Headers validator: ≤100 keys, < 16 KiB, no `x-appwrite-` keys."""
     description = (
-        "Invalid headers: Key must be alphanumeric with hyphens, not start with x-appwrite-, values "
-        "must be strings, at most 100 headers and less than 16384 bytes in total."
+        "Invalid headers: Key must be alphanumeric with hyphens, not start with x-appwrite-, "
+        "values must be strings, at most 100 headers and less than 16384 bytes in total."
     )
     if not isinstance(value, dict) or len(value) > 100:
         raise p.Invalid(description)
@@ -211,7 +211,7 @@ async def tick(request: Request):
     except ValueError:
         raise AppwriteError(
             "general_argument_invalid", f"Invalid `at` param: {raw!r} is not an ISO 8601 date."
-        )
+        ) from None
     executions = await run_in_threadpool(service.schedules.tick, at)
     return json_response(
         {

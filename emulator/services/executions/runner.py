@@ -223,7 +223,7 @@ class Runner:
         execution.response = response
         return execution
 
-    # -- waiting and shutdown -------------------------------------------------------------------------
+    # -- waiting and shutdown ----------------------------------------------------------------------
     def wait_idle(self, timeout: float = 60.0) -> None:
         """Wait until no execution is pending (including the ones those trigger)."""
         deadline = time.monotonic() + timeout

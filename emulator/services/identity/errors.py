@@ -19,8 +19,8 @@ ERRORS: dict[str, tuple[int, str]] = {
     "user_invalid_credentials": (401, "Invalid credentials. Please check the email and password."),
     "user_blocked": (
         401,
-        "The current user has been blocked. You can unblock the user by making a request to the User API's "
-        '"Update User Status" endpoint or in the Appwrite Console\'s Auth section.',
+        "The current user has been blocked. You can unblock the user by making a request to the "
+        "User API's \"Update User Status\" endpoint or in the Appwrite Console's Auth section.",
     ),
     "user_password_mismatch": (
         400,
@@ -38,8 +38,9 @@ ERRORS: dict[str, tuple[int, str]] = {
     ),
     "user_api_key_and_session_set": (
         403,
-        "API key and session used in the same request. Use either `setSession` or `setKey`. Learn about which "
-        "authentication method to use in the SSR docs: https://appwrite.io/docs/products/auth/server-side-rendering",
+        "API key and session used in the same request. Use either `setSession` or `setKey`. "
+        "Learn about which authentication method to use in the SSR docs: "
+        "https://appwrite.io/docs/products/auth/server-side-rendering",
     ),
     "user_count_exceeded": (400, "The current project has exceeded the maximum number of users."),
     "project_key_expired": (

@@ -189,7 +189,8 @@ def emit_session(request: Request, action: str, session: dict) -> None:
 
 
 def emit_user(request: Request, action: str, user: dict, model=models.user) -> None:
-    """`users.ID.<action>` with the model the route answers with (User, or Account for account routes)."""
+    """`users.ID.<action>` with the model the route answers with
+    (User, or Account for account routes)."""
     emit(request, events.USER.format(action=action), {"userId": user["$id"]}, model(user))
 
 
@@ -276,7 +277,8 @@ def issue_token(
     digits: bool = False,
 ) -> tuple[dict, str]:
     """A one-time token of `kind` ("session", "verification") for `user`: (Token model, secret).
-    `via` is how a session token was delivered (token, email, magic-url, phone); `digits` makes an OTP."""
+    `via` is how a session token was delivered (token, email, magic-url, phone); `digits` makes
+    an OTP."""
     now = clock.now()
     if digits:
         secret = "".join(secrets.choice("0123456789") for _ in range(length))
@@ -316,8 +318,9 @@ def redeem_token(state: EmulatorState, user_id: str, secret: str, kind: str) -> 
 
 
 def send_message(state: EmulatorState, kind: str, to: str, url: str, data: dict[str, str]) -> None:
-    """Appwrite would e-mail (or text) this: the emulator keeps it in its outbox (`identity.messages`).
-    `url`, when given, gets `data` appended to its query as in Appwrite's links."""
+    """Appwrite would e-mail (or text) this: the emulator keeps it in its outbox
+    (`identity.messages`). `url`, when given, gets `data` appended to its query as in
+    Appwrite's links."""
     if url:
         parts = urlsplit(url)
         url = urlunsplit(parts._replace(query=urlencode([*parse_qsl(parts.query), *data.items()])))

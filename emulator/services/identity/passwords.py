@@ -40,7 +40,8 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(hashed: str | None, password: str, options: dict | None = None) -> bool:
-    """Whether `password` matches `hashed`, made with the algorithm in `options` (default argon2)."""
+    """Whether `password` matches `hashed`, made with the algorithm in `options`
+    (default argon2)."""
     if not hashed:
         return False
     algorithm = (options or {}).get("type", "argon2")

@@ -237,7 +237,8 @@ def _session_response(request: Request, who: Caller, session: dict) -> Response:
 
 
 def may_start_session(who: Caller) -> None:
-    """Session creation needs `sessions.write` and no active session (401 user_session_already_exists)."""
+    """Session creation needs `sessions.write` and no active session
+    (401 user_session_already_exists)."""
     require_scope(who, "sessions.write")
     if who.kind == "user":
         raise AppwriteError("user_session_already_exists")
@@ -308,7 +309,8 @@ async def create_token_session(request: Request):
 
 
 async def update_session(request: Request):
-    """Extend a session (Appwrite refreshes OAuth tokens here; other sessions come back as they are)."""
+    """Extend a session (Appwrite refreshes OAuth tokens here;
+    other sessions come back as they are)."""
     who = account_caller(request)
     return json_response(
         models.session(

@@ -45,8 +45,8 @@ def _roles(value):
     check = p.key(81)
     if not isinstance(value, list) or len(value) > 100:
         raise p.Invalid(
-            "Value must a valid array no longer than 100 items and Value must be a valid string and "
-            "no longer than 81 chars"
+            "Value must a valid array no longer than 100 items and Value must be a valid string "
+            "and no longer than 81 chars"
         )
     try:
         return list(dict.fromkeys(check(role) for role in value))
@@ -90,7 +90,8 @@ def _require_owner(who: Caller, team_id: str) -> None:
 
 
 def _require_member(who: Caller, team: dict) -> None:
-    """Reading a team needs `read("team:ID")` for non-key callers; others see 404 as Appwrite does."""
+    """Reading a team needs `read("team:ID")` for non-key callers;
+    others see 404 as Appwrite does."""
     if who.is_privileged or f"team:{team['$id']}" in who.roles:
         return
     raise AppwriteError("team_not_found")

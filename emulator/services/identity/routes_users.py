@@ -64,8 +64,8 @@ LIST_TYPES = {
 def _label(value):
     if not isinstance(value, str) or not value.isalnum() or not value.isascii() or len(value) > 36:
         raise p.Invalid(
-            "Value must be a valid string and at least 1 chars and no longer than 36 chars and only consist of "
-            "'a-z, A-Z, 0-9' chars"
+            "Value must be a valid string and at least 1 chars and no longer than 36 chars and "
+            "only consist of 'a-z, A-Z, 0-9' chars"
         )
     return value
 

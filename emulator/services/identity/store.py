@@ -1,4 +1,5 @@
-"""SQLite storage for users, sessions, teams, memberships, and the outbox of messages Appwrite would have sent.
+"""SQLite storage for users, sessions, teams, memberships, and the outbox of messages Appwrite
+would have sent.
 
 Each entity is one JSON document (Appwrite attribute names: `$id`, `$createdAt`, …)
 in a `doc` column, with the columns SQLite must enforce (ids, unique email/phone,
@@ -135,7 +136,8 @@ def membership_of(db: Database, team_id: str, user_id: str) -> dict | None:
 
 def confirmed_member_count(db: Database, team_id: str) -> int:
     rows = db.query(
-        f"SELECT COUNT(*) AS n FROM {MEMBERSHIPS} WHERE team_id = ? AND json_extract(doc, '$.confirm') = 1",
+        f"SELECT COUNT(*) AS n FROM {MEMBERSHIPS} "
+        "WHERE team_id = ? AND json_extract(doc, '$.confirm') = 1",
         (team_id,),
     )
     return rows[0]["n"]

@@ -64,8 +64,8 @@ def queries_param(value):
         or not all(isinstance(q, str) and len(q) <= MAX_QUERY_LENGTH for q in value)
     ):
         raise p.Invalid(
-            f"Value must a valid array no longer than {MAX_QUERIES} items and Value must be a valid string and "
-            f"no longer than {MAX_QUERY_LENGTH} chars"
+            f"Value must a valid array no longer than {MAX_QUERIES} items and Value must be a "
+            f"valid string and no longer than {MAX_QUERY_LENGTH} chars"
         )
     return value
 

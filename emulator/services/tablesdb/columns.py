@@ -253,9 +253,8 @@ def _type_problem(spec: dict, value: object) -> str | None:
     elif kind == "boolean":
         if not isinstance(value, bool):
             return "Value must be a valid boolean"
-    elif kind == "datetime":
-        if canonical_datetime(value) is None:
-            return DATETIME_RANGE_TEXT
+    elif kind == "datetime" and canonical_datetime(value) is None:
+        return DATETIME_RANGE_TEXT
     return None
 
 
@@ -270,7 +269,10 @@ def _format_problem(spec: dict, value: object) -> str | None:
     if fmt == "enum" and value not in spec.get("elements", []):
         return f"Value must be one of ({', '.join(spec.get('elements', []))})"
     if kind in NUMERIC_TYPES and not spec["min"] <= value <= spec["max"]:
-        return f"Value must be a valid range between {_number_text(spec['min'])} and {_number_text(spec['max'])}"
+        return (
+            f"Value must be a valid range between {_number_text(spec['min'])} "
+            f"and {_number_text(spec['max'])}"
+        )
     return None
 
 

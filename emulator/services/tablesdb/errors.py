@@ -6,20 +6,20 @@ ERRORS: dict[str, tuple[int, str]] = {
     "database_not_found": (404, "Database with the requested ID '{}' could not be found."),
     "database_already_exists": (
         409,
-        "Database with the requested ID '{}' already exists. Try again with a different ID or use ID.unique() "
-        "to generate a unique ID.",
+        "Database with the requested ID '{}' already exists. Try again with a different ID or use "
+        "ID.unique() to generate a unique ID.",
     ),
     "table_not_found": (404, "Table with the requested ID '{}' could not be found."),
     "table_already_exists": (
         409,
-        "A table with the requested ID '{}' already exists. Try again with a different ID or use ID.unique() "
-        "to generate a unique ID.",
+        "A table with the requested ID '{}' already exists. Try again with a different ID or use "
+        "ID.unique() to generate a unique ID.",
     ),
     "row_not_found": (404, "Row with the requested ID '{}' could not be found."),
     "row_already_exists": (
         409,
-        "Row with the requested ID '{}' already exists. Try again with a different ID or use ID.unique() to "
-        "generate a unique ID.",
+        "Row with the requested ID '{}' already exists. Try again with a different ID or use "
+        "ID.unique() to generate a unique ID.",
     ),
     "row_unique_constraint_violation": (
         409,
@@ -32,14 +32,14 @@ ERRORS: dict[str, tuple[int, str]] = {
     "row_missing_data": (400, "The row data is missing. Try again with row data populated."),
     "row_missing_payload": (
         400,
-        "The row data and permissions are missing. You must provide either row data or permissions to be "
-        "updated.",
+        "The row data and permissions are missing. You must provide either row data or "
+        "permissions to be updated.",
     ),
     "column_not_found": (404, "Column with the requested key '{}' could not be found."),
     "column_already_exists": (
         409,
-        "Column with the requested key '{}' already exists. Column keys must be unique, try again with a "
-        "different key.",
+        "Column with the requested key '{}' already exists. Column keys must be unique, "
+        "try again with a different key.",
     ),
     "column_limit_exceeded": (
         400,
@@ -57,8 +57,8 @@ ERRORS: dict[str, tuple[int, str]] = {
     "attribute_type_invalid": (400, "The attribute type is invalid."),
     "column_unknown": (
         400,
-        "The column '{}' required for the index could not be found. Please confirm all your columns are in "
-        "the available state.",
+        "The column '{}' required for the index could not be found. "
+        "Please confirm all your columns are in the available state.",
     ),
     "column_not_available": (
         400,
@@ -87,8 +87,8 @@ ERRORS: dict[str, tuple[int, str]] = {
     ),
     "database_query_order_null": (
         400,
-        "The order column '{}' had a null value. Cursor pagination requires all rows order column values are "
-        "non-null.",
+        "The order column '{}' had a null value. Cursor pagination requires all rows order column "
+        "values are non-null.",
     ),
 }
 

@@ -32,15 +32,18 @@ _METADATA = [
         seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
         enabled INTEGER NOT NULL, created TEXT NOT NULL, updated TEXT NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS tablesdb_tables (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT, database_id TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL,
-        enabled INTEGER NOT NULL, row_security INTEGER NOT NULL, permissions TEXT NOT NULL,
-        created TEXT NOT NULL, updated TEXT NOT NULL, UNIQUE (database_id, id))""",
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, database_id TEXT NOT NULL, id TEXT NOT NULL,
+        name TEXT NOT NULL, enabled INTEGER NOT NULL, row_security INTEGER NOT NULL,
+        permissions TEXT NOT NULL, created TEXT NOT NULL, updated TEXT NOT NULL,
+        UNIQUE (database_id, id))""",
     """CREATE TABLE IF NOT EXISTS tablesdb_columns (
-        table_seq INTEGER NOT NULL, key TEXT NOT NULL, position INTEGER NOT NULL, spec TEXT NOT NULL,
-        created TEXT NOT NULL, updated TEXT NOT NULL, PRIMARY KEY (table_seq, key))""",
+        table_seq INTEGER NOT NULL, key TEXT NOT NULL, position INTEGER NOT NULL,
+        spec TEXT NOT NULL, created TEXT NOT NULL, updated TEXT NOT NULL,
+        PRIMARY KEY (table_seq, key))""",
     """CREATE TABLE IF NOT EXISTS tablesdb_indexes (
-        table_seq INTEGER NOT NULL, key TEXT NOT NULL, position INTEGER NOT NULL, spec TEXT NOT NULL,
-        created TEXT NOT NULL, updated TEXT NOT NULL, PRIMARY KEY (table_seq, key))""",
+        table_seq INTEGER NOT NULL, key TEXT NOT NULL, position INTEGER NOT NULL,
+        spec TEXT NOT NULL, created TEXT NOT NULL, updated TEXT NOT NULL,
+        PRIMARY KEY (table_seq, key))""",
 ]
 
 
@@ -165,7 +168,8 @@ class Registry:
             ).fetchone():
                 raise AppwriteError("database_already_exists", id=database_id)
             conn.execute(
-                "INSERT INTO tablesdb_databases (id, name, enabled, created, updated) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO tablesdb_databases (id, name, enabled, created, updated) "
+                "VALUES (?, ?, ?, ?, ?)",
                 (database_id, name, int(enabled), stamp, stamp),
             )
         return self.get_database(database_id)
@@ -218,8 +222,8 @@ class Registry:
             ).fetchone():
                 raise AppwriteError("table_already_exists", id=table_id)
             cursor = conn.execute(
-                "INSERT INTO tablesdb_tables (database_id, id, name, enabled, row_security, permissions, created, "
-                "updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO tablesdb_tables (database_id, id, name, enabled, row_security, "
+                "permissions, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     database_id,
                     table_id,
@@ -233,18 +237,20 @@ class Registry:
             )
             seq = cursor.lastrowid
             conn.execute(
-                f'CREATE TABLE "tdb_{seq}" (_id INTEGER PRIMARY KEY AUTOINCREMENT, _uid TEXT NOT NULL UNIQUE, '
-                "_createdAt TEXT NOT NULL, _updatedAt TEXT NOT NULL, _permissions TEXT NOT NULL DEFAULT '[]')"
+                f'CREATE TABLE "tdb_{seq}" (_id INTEGER PRIMARY KEY AUTOINCREMENT, '
+                "_uid TEXT NOT NULL UNIQUE, _createdAt TEXT NOT NULL, _updatedAt TEXT NOT NULL, "
+                "_permissions TEXT NOT NULL DEFAULT '[]')"
             )
             conn.execute(f'CREATE INDEX "tdb_{seq}_created" ON "tdb_{seq}" (_createdAt)')
             conn.execute(f'CREATE INDEX "tdb_{seq}_updated" ON "tdb_{seq}" (_updatedAt)')
             conn.execute(
-                f'CREATE TABLE "tdb_{seq}_perms" (_document INTEGER NOT NULL REFERENCES "tdb_{seq}"(_id) '
-                "ON DELETE CASCADE, _type TEXT NOT NULL, _permission TEXT NOT NULL, "
-                "PRIMARY KEY (_document, _type, _permission))"
+                f'CREATE TABLE "tdb_{seq}_perms" (_document INTEGER NOT NULL REFERENCES '
+                f'"tdb_{seq}"(_id) ON DELETE CASCADE, _type TEXT NOT NULL, '
+                "_permission TEXT NOT NULL, PRIMARY KEY (_document, _type, _permission))"
             )
             conn.execute(
-                f'CREATE INDEX "tdb_{seq}_perms_lookup" ON "tdb_{seq}_perms" (_type, _permission, _document)'
+                f'CREATE INDEX "tdb_{seq}_perms_lookup" ON "tdb_{seq}_perms" '
+                "(_type, _permission, _document)"
             )
         return self.get_table(database_id, table_id)
 
@@ -279,7 +285,8 @@ class Registry:
         )
         for kind, target in (("columns", table.columns), ("indexes", table.indexes)):
             for r in self.db.query(
-                f"SELECT spec, created, updated FROM tablesdb_{kind} WHERE table_seq = ? ORDER BY position",
+                f"SELECT spec, created, updated FROM tablesdb_{kind} "
+                "WHERE table_seq = ? ORDER BY position",
                 (table.seq,),
             ):
                 spec = json.loads(r["spec"])
@@ -291,8 +298,8 @@ class Registry:
         self, table: TableMeta, name: str, permissions: list[str], row_security: bool, enabled: bool
     ) -> TableMeta:
         self.db.execute(
-            "UPDATE tablesdb_tables SET name = ?, permissions = ?, row_security = ?, enabled = ?, updated = ? "
-            "WHERE seq = ?",
+            "UPDATE tablesdb_tables SET name = ?, permissions = ?, row_security = ?, enabled = ?, "
+            "updated = ? WHERE seq = ?",
             (
                 name,
                 json.dumps(permissions),
@@ -342,7 +349,8 @@ class Registry:
                 (table.seq, key, position, json.dumps(stored), stamp, stamp),
             )
             conn.execute(
-                f"ALTER TABLE {table.sql} ADD COLUMN {quote_identifier(key)} {col.sqlite_type(spec)}"
+                f"ALTER TABLE {table.sql} ADD COLUMN {quote_identifier(key)} "
+                f"{col.sqlite_type(spec)}"
             )
             self._touch(conn, table)
         return {**stored, "$createdAt": stamp, "$updatedAt": stamp}
@@ -358,14 +366,16 @@ class Registry:
                     raise AppwriteError("column_already_exists", id=new_key)
                 self._check_not_indexed(table, key)
                 conn.execute(
-                    f"ALTER TABLE {table.sql} RENAME COLUMN {quote_identifier(key)} TO {quote_identifier(new_key)}"
+                    f"ALTER TABLE {table.sql} RENAME COLUMN {quote_identifier(key)} TO "
+                    f"{quote_identifier(new_key)}"
                 )
                 stored["key"] = new_key
             others = [c for c in table.columns if c["key"] != key]
             if col.row_width(others + [stored]) >= col.ROW_WIDTH_LIMIT:
                 raise AppwriteError("column_limit_exceeded", id=table.id)
             conn.execute(
-                "UPDATE tablesdb_columns SET key = ?, spec = ?, updated = ? WHERE table_seq = ? AND key = ?",
+                "UPDATE tablesdb_columns SET key = ?, spec = ?, updated = ? "
+                "WHERE table_seq = ? AND key = ?",
                 (stored["key"], json.dumps(stored), stamp, table.seq, key),
             )
             self._touch(conn, table)
@@ -460,7 +470,8 @@ class Registry:
         names = [quote_identifier(c) for c in columns]
         column_list = ", ".join(names)
         conn.execute(
-            f"CREATE VIRTUAL TABLE {fts} USING fts5({column_list}, content='tdb_{table.seq}', content_rowid='_id')"
+            f"CREATE VIRTUAL TABLE {fts} USING fts5({column_list}, "
+            f"content='tdb_{table.seq}', content_rowid='_id')"
         )
         new_values = ", ".join(f"new.{n}" for n in names)
         old_values = ", ".join(f"old.{n}" for n in names)
@@ -471,11 +482,13 @@ class Registry:
         )
         conn.execute(
             f"CREATE TRIGGER {quote_identifier(base + '_d')} AFTER DELETE ON {table.sql} BEGIN "
-            f"INSERT INTO {fts} ({fts}, rowid, {column_list}) VALUES ('delete', old._id, {old_values}); END"
+            f"INSERT INTO {fts} ({fts}, rowid, {column_list}) "
+            f"VALUES ('delete', old._id, {old_values}); END"
         )
         conn.execute(
             f"CREATE TRIGGER {quote_identifier(base + '_u')} AFTER UPDATE ON {table.sql} BEGIN "
-            f"INSERT INTO {fts} ({fts}, rowid, {column_list}) VALUES ('delete', old._id, {old_values}); "
+            f"INSERT INTO {fts} ({fts}, rowid, {column_list}) "
+            f"VALUES ('delete', old._id, {old_values}); "
             f"INSERT INTO {fts} (rowid, {column_list}) VALUES (new._id, {new_values}); END"
         )
         conn.execute(f"INSERT INTO {fts} ({fts}) VALUES ('rebuild')")

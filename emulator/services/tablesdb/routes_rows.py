@@ -82,7 +82,8 @@ def _check_create(who: Caller, table: TableMeta) -> None:
         roles = json.dumps(perms.ordered_roles(who.roles), separators=(",", ":"))
         raise AppwriteError(
             "user_unauthorized",
-            f'Missing "create" permission for role "{allowed[-1]}". Only "{roles}" scopes are allowed and '
+            f'Missing "create" permission for role "{allowed[-1]}". '
+            f'Only "{roles}" scopes are allowed and '
             f'"{json.dumps(allowed, separators=(",", ":"))}" was given.',
         )
 
@@ -135,7 +136,8 @@ def _rows_param(value):
         or not all(isinstance(r, dict) for r in value)
     ):
         raise p.Invalid(
-            f"Value must a valid array no longer than {MAX_BATCH} items and Value must be a valid object"
+            f"Value must a valid array no longer than {MAX_BATCH} items "
+            "and Value must be a valid object"
         )
     return value
 
@@ -150,7 +152,8 @@ async def _context(request: Request, scopes: tuple[str, ...]):
 
 @dataclass
 class Outcome:
-    """What a write did: its answer, the events to fire, and the operations to stage in a transaction."""
+    """What a write did: its answer, the events to fire,
+    and the operations to stage in a transaction."""
 
     response: Response
     events: list[tuple[str, bool, list[dict]]] = field(
@@ -160,8 +163,9 @@ class Outcome:
 
 
 def _writer(logic):
-    """A write route: run `logic` now, or — with `transactionId` — check it against the transaction's
-    state, stage its operations and answer as if applied (events fire on commit)."""
+    """A write route: run `logic` now, or — with `transactionId` — check it against the
+    transaction's state, stage its operations and answer as if applied (events fire on
+    commit)."""
 
     async def endpoint(request: Request):
         who, table, args, store = await _context(request, WRITE)
@@ -279,12 +283,14 @@ def _create_many(who: Caller, table: TableMeta, args: p.Params, store) -> Outcom
     if args.has("permissions"):
         raise AppwriteError(
             "general_bad_request",
-            'Param "permissions" is not allowed when creating multiple rows, set "$permissions" on each instead.',
+            'Param "permissions" is not allowed when creating multiple rows, '
+            'set "$permissions" on each instead.',
         )
     if not who.is_privileged:  # bulk create is for API keys only
         raise AppwriteError(
             "general_unauthorized_scope",
-            f"{who.actor} (role: {who.role_label}) missing scopes ({json.dumps(list(WRITE), separators=(',', ':'))})",
+            f"{who.actor} (role: {who.role_label}) missing scopes "
+            f"({json.dumps(list(WRITE), separators=(',', ':'))})",
         )
     items = args.required("rows", _rows_param)
     created, staged = [], []
@@ -352,7 +358,8 @@ def _upsert_one(
 
 
 def _upsert_row(request, who: Caller, table: TableMeta, args: p.Params, store) -> Outcome:
-    """PUT one row. Answers 200: Appwrite's upsert code path sets no status, whatever the spec says."""
+    """PUT one row. Answers 200: Appwrite's upsert code path sets no status,
+    whatever the spec says."""
     row_id = p.path_id(request, "rowId")
     data = args.optional("data", _data_param, {})
     permissions = args.optional("permissions", _row_permissions)
@@ -398,7 +405,8 @@ def _by_queries(
     rows: list[dict],
     data: dict | None = None,
 ) -> list[dict]:
-    """Staged form of a bulk update/delete: by queries for keys, row by row for users (their rows only)."""
+    """Staged form of a bulk update/delete: by queries for keys, row by row for users
+    (their rows only)."""
     if who.is_privileged:
         payload = (
             {"queries": raw_queries} if data is None else {"queries": raw_queries, "data": data}

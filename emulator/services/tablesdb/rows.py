@@ -112,7 +112,8 @@ class Rows:
         total = 0
         if count:
             total = self.db.query(
-                f"SELECT COUNT(*) FROM (SELECT 1 FROM {table.sql} WHERE {clause} LIMIT {COUNT_CAP})",
+                f"SELECT COUNT(*) FROM (SELECT 1 FROM {table.sql} "
+                f"WHERE {clause} LIMIT {COUNT_CAP})",
                 params,
             )[0][0]
         terms = qsql.order_terms(plan.orders)
@@ -141,7 +142,8 @@ class Rows:
         limit_sql = f" LIMIT {int(limit)}" if limit is not None else " LIMIT -1"
         offset_sql = f" OFFSET {int(plan.offset)}" if plan.offset else ""
         records = self.db.query(
-            f"SELECT * FROM {table.sql} WHERE {page_clause} ORDER BY {order}{limit_sql}{offset_sql}",
+            f"SELECT * FROM {table.sql} WHERE {page_clause} ORDER BY "
+            f"{order}{limit_sql}{offset_sql}",
             page_params,
         )
         rows = [self._decode(table, r) for r in records]
@@ -164,7 +166,8 @@ class Rows:
     def prepare(
         self, table: TableMeta, data: dict, existing: dict | None, allow_dates: bool
     ) -> dict:
-        """Validate `data` (merged onto `existing` for updates) → full column values + optional dates.
+        """Validate `data` (merged onto `existing` for updates) → full column values + optional
+        dates.
 
         Defaults apply on insert only. Raises row_invalid_structure with utopia's details.
         """
@@ -224,7 +227,8 @@ class Rows:
                 raise AppwriteError("row_already_exists", id=row_id)
             try:
                 cursor = conn.execute(
-                    f"INSERT INTO {table.sql} ({', '.join(names)}) VALUES ({', '.join('?' * len(values))})",
+                    f"INSERT INTO {table.sql} ({', '.join(names)}) VALUES "
+                    f"({', '.join('?' * len(values))})",
                     values,
                 )
             except sqlite3.IntegrityError:
@@ -300,6 +304,7 @@ class Rows:
 
         entries = {parse_permission(p) for p in permissions}
         conn.executemany(
-            f"INSERT OR IGNORE INTO {table.perms_sql} (_document, _type, _permission) VALUES (?, ?, ?)",
+            f"INSERT OR IGNORE INTO {table.perms_sql} (_document, _type, _permission) "
+            "VALUES (?, ?, ?)",
             [(sequence, action, role) for action, role in sorted(entries)],
         )

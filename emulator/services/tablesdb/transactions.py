@@ -3,7 +3,8 @@
 A transaction is a row in `tablesdb_transactions` holding its staged operations
 (`{action, databaseId, tableId, rowId?, data?}`, the `create_operations` shape).
 Nothing touches the tables until commit; reads inside a transaction replay the
-operations in a rolled-back SQLite transaction (see `emulator.services.tablesdb.routes_transactions`).
+operations in a rolled-back SQLite transaction (see
+`emulator.services.tablesdb.routes_transactions`).
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ MAX_OPERATIONS = 100
 TTL_MIN, TTL_MAX, TTL_DEFAULT = 60, 3600, 300
 
 _SCHEMA = """CREATE TABLE IF NOT EXISTS tablesdb_transactions (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, created TEXT NOT NULL, updated TEXT NOT NULL,
-    status TEXT NOT NULL, expires TEXT NOT NULL, operations TEXT NOT NULL, owner TEXT NOT NULL DEFAULT '')"""
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, created TEXT NOT NULL,
+    updated TEXT NOT NULL, status TEXT NOT NULL, expires TEXT NOT NULL, operations TEXT NOT NULL,
+    owner TEXT NOT NULL DEFAULT '')"""
 
 
 def model(row) -> dict:
@@ -59,8 +61,8 @@ class Transactions:
         stamp = clock.iso()
         expires = iso(datetime.now(UTC) + timedelta(seconds=ttl))
         self.db.execute(
-            "INSERT INTO tablesdb_transactions (id, created, updated, status, expires, operations, owner) "
-            "VALUES (?, ?, ?, 'pending', ?, '[]', ?)",
+            "INSERT INTO tablesdb_transactions (id, created, updated, status, expires, "
+            "operations, owner) VALUES (?, ?, ?, 'pending', ?, '[]', ?)",
             (transaction_id, stamp, stamp, expires, self.owner or ""),
         )
         return self.get(transaction_id)
@@ -101,8 +103,8 @@ class Transactions:
             if len(staged) + len(operations) > MAX_OPERATIONS:
                 raise AppwriteError(
                     "transaction_limit_exceeded",
-                    f"Transaction already has {len(staged)} operations, adding {len(operations)} would exceed the "
-                    f"maximum of {MAX_OPERATIONS}",
+                    f"Transaction already has {len(staged)} operations, "
+                    f"adding {len(operations)} would exceed the maximum of {MAX_OPERATIONS}",
                 )
             self.db.execute(
                 "UPDATE tablesdb_transactions SET operations = ?, updated = ? WHERE id = ?",
