@@ -18,12 +18,16 @@ from typing import Any
 from emulator.core import clock
 from emulator.core.errors import AppwriteError
 from emulator.core.ids import is_valid_id
+from emulator.core.query import (
+    EXACTLY_ONE_VALUE,
+    EXACTLY_TWO_VALUES,
+    QUERIES_PARAM_TEXT,
+    valid_queries_param,
+)
 
 SYSTEM_ATTRIBUTES = ("$id", "$createdAt", "$updatedAt", "$sequence")
 DEFAULT_LIMIT = 25
 TOTAL_CAP = 5000
-MAX_QUERIES = 100
-MAX_QUERY_LENGTH = 4096
 
 FILTERS = {
     "equal",
@@ -71,15 +75,8 @@ def parse(raw: Any, allowed: tuple[str, ...], types: dict[str, str] | None = Non
     """
     if raw is None:
         raw = []
-    if (
-        not isinstance(raw, list)
-        or len(raw) > MAX_QUERIES
-        or not all(isinstance(q, str) and len(q) <= MAX_QUERY_LENGTH for q in raw)
-    ):
-        raise _invalid(
-            "Value must a valid array no longer than 100 items and Value must be a valid string "
-            "and no longer than 4096 chars"
-        )
+    if not valid_queries_param(raw):
+        raise _invalid(QUERIES_PARAM_TEXT)
     attributes = set(allowed) | set(SYSTEM_ATTRIBUTES)
     types = {"$createdAt": "datetime", "$updatedAt": "datetime", **(types or {})}
     result = ListQuery()
@@ -137,22 +134,9 @@ def _checked(query: Any, attributes: set[str], types: dict[str, str]) -> dict:
         raise _invalid(
             f"Invalid query: {method[0].upper() + method[1:]} queries require at least one value."
         )
-    if method in ("between", "notBetween") and len(values) != 2:
+    if method in EXACTLY_TWO_VALUES and len(values) != 2:
         raise _invalid("Invalid query: Between queries require exactly two values.")
-    single = {
-        "notEqual",
-        "lessThan",
-        "lessThanEqual",
-        "greaterThan",
-        "greaterThanEqual",
-        "search",
-        "notSearch",
-        "startsWith",
-        "notStartsWith",
-        "endsWith",
-        "notEndsWith",
-    }
-    if method in single and len(values) != 1:
+    if method in EXACTLY_ONE_VALUE and len(values) != 1:
         raise _invalid(
             f"Invalid query: {method[0].upper() + method[1:]} queries require exactly one value."
         )

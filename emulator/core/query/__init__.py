@@ -9,9 +9,19 @@ values are always bound parameters.
 from emulator.core.query.ast import Query, QueryError
 from emulator.core.query.parse import parse_queries, parse_query
 from emulator.core.query.schema import Attribute, Schema
-from emulator.core.query.validate import Plan, plan_queries
+from emulator.core.query.validate import (
+    EXACTLY_ONE_VALUE,
+    EXACTLY_TWO_VALUES,
+    QUERIES_PARAM_TEXT,
+    Plan,
+    plan_queries,
+    valid_queries_param,
+)
 
 __all__ = [
+    "EXACTLY_ONE_VALUE",
+    "EXACTLY_TWO_VALUES",
+    "QUERIES_PARAM_TEXT",
     "Attribute",
     "Plan",
     "Query",
@@ -20,4 +30,5 @@ __all__ = [
     "parse_queries",
     "parse_query",
     "plan_queries",
+    "valid_queries_param",
 ]

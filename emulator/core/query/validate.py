@@ -21,8 +21,9 @@ _UID_TEXT = (
     "UID must contain at most 36 chars. Valid chars are a-z, A-Z, 0-9, and underscore. "
     "Can't start with a leading underscore"
 )
-_AT_LEAST_ONE = {"equal", "contains", "containsAny", "containsAll", "notContains"}
-_EXACTLY_ONE = {
+# How many values each filter method takes (Appwrite's Query validator).
+AT_LEAST_ONE_VALUE = {"equal", "contains", "containsAny", "containsAll", "notContains"}
+EXACTLY_ONE_VALUE = {
     "notEqual",
     "lessThan",
     "lessThanEqual",
@@ -35,7 +36,24 @@ _EXACTLY_ONE = {
     "endsWith",
     "notEndsWith",
 }
-_EXACTLY_TWO = {"between", "notBetween"}
+EXACTLY_TWO_VALUES = {"between", "notBetween"}
+MAX_QUERIES = 100
+MAX_QUERY_LENGTH = 4096
+QUERIES_PARAM_TEXT = (
+    f"Value must a valid array no longer than {MAX_QUERIES} items and Value must be a valid "
+    f"string and no longer than {MAX_QUERY_LENGTH} chars"
+)
+
+
+def valid_queries_param(value: object) -> bool:
+    """The `queries` parameter's shape: ≤100 strings of ≤4096 chars (utopia ArrayList(Text))."""
+    return (
+        isinstance(value, list)
+        and len(value) <= MAX_QUERIES
+        and all(isinstance(q, str) and len(q) <= MAX_QUERY_LENGTH for q in value)
+    )
+
+
 _ARRAY_METHODS = {"contains", "containsAny", "containsAll", "notContains", "isNull", "isNotNull"}
 _CONTAINS = {"contains", "containsAny", "containsAll", "notContains"}
 
@@ -129,11 +147,11 @@ def _check_filter(query: Query, schema: Schema) -> None:
     values = query.values
     if len(values) > MAX_VALUES:
         raise _invalid(f"Query on attribute has greater than {MAX_VALUES} values: {attribute.key}")
-    if method in _AT_LEAST_ONE and not values:
+    if method in AT_LEAST_ONE_VALUE and not values:
         raise _invalid(f"{_title(method)} queries require at least one value.")
-    if method in _EXACTLY_ONE and len(values) != 1:
+    if method in EXACTLY_ONE_VALUE and len(values) != 1:
         raise _invalid(f"{_title(method)} queries require exactly one value.")
-    if method in _EXACTLY_TWO and len(values) != 2:
+    if method in EXACTLY_TWO_VALUES and len(values) != 2:
         raise _invalid(f"{_title(method)} queries require exactly two values.")
     if attribute.array and method not in _ARRAY_METHODS:
         raise _invalid(

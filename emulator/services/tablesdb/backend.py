@@ -6,6 +6,7 @@ from __future__ import annotations
 from starlette.requests import Request
 
 from emulator.core.errors import AppwriteError
+from emulator.core.query import QUERIES_PARAM_TEXT, valid_queries_param
 from emulator.core.sqlite import Database
 from emulator.core.state import WriteEvent
 from emulator.http import params as p
@@ -15,9 +16,6 @@ from emulator.services.tablesdb.registry import Registry, TableMeta
 from emulator.services.tablesdb.rows import Rows, row_model
 from emulator.services.tablesdb.transactions import Transactions
 from emulator.triggers import events
-
-MAX_QUERIES = 100
-MAX_QUERY_LENGTH = 4096
 
 
 class TablesDB:
@@ -58,15 +56,8 @@ def load_table(request: Request) -> TableMeta:
 
 def queries_param(value):
     """The `queries` parameter: ≤100 strings of ≤4096 chars (utopia ArrayList(Text))."""
-    if (
-        not isinstance(value, list)
-        or len(value) > MAX_QUERIES
-        or not all(isinstance(q, str) and len(q) <= MAX_QUERY_LENGTH for q in value)
-    ):
-        raise p.Invalid(
-            f"Value must a valid array no longer than {MAX_QUERIES} items and Value must be a "
-            f"valid string and no longer than {MAX_QUERY_LENGTH} chars"
-        )
+    if not valid_queries_param(value):
+        raise p.Invalid(QUERIES_PARAM_TEXT)
     return value
 
 
