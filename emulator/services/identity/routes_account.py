@@ -14,7 +14,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from emulator.core import ids
-from emulator.core.callers import Caller, require_scope
+from emulator.core.callers import Caller, CallerKind, require_scope
 from emulator.core.errors import AppwriteError
 from emulator.http import listing
 from emulator.http import params as p
@@ -240,7 +240,7 @@ def may_start_session(who: Caller) -> None:
     """Session creation needs `sessions.write` and no active session
     (401 user_session_already_exists)."""
     require_scope(who, "sessions.write")
-    if who.kind == "user":
+    if who.kind == CallerKind.USER:
         raise AppwriteError("user_session_already_exists")
 
 

@@ -19,7 +19,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from emulator.core import permissions as perms
-from emulator.core.callers import Caller, require_scope
+from emulator.core.callers import Caller, CallerKind, require_scope
 from emulator.core.errors import AppwriteError
 from emulator.core.query import QueryError, parse_queries, plan_queries
 from emulator.http import params as p
@@ -236,7 +236,9 @@ def _new_row(
     who: Caller, store, table: TableMeta, row_id: str, data: dict, permissions: list[str] | None
 ) -> dict:
     if permissions is None:
-        permissions = perms.default_row_permissions(who.user_id if who.kind == "user" else None)
+        permissions = perms.default_row_permissions(
+            who.user_id if who.kind == CallerKind.USER else None
+        )
     _check_grants(who, permissions)
     prepared = store.prepare(table, data, None, allow_dates=who.is_privileged)
     return store.insert(table, row_id, prepared, permissions)
