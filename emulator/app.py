@@ -49,7 +49,7 @@ def create_app(state: EmulatorState, *, runner: Runner | None = None) -> Starlet
     identity_store.init_schema(state.db)
     routes = identity.routes() + tablesdb.routes() + executions.routes() + storage.routes()
     app = Starlette(
-        routes=[Mount("/v1", routes=routes)],
+        routes=[Mount("/v1", routes=routes), *identity.page_routes()],
         middleware=[
             Middleware(ErrorBoundary),
             Middleware(ProjectGuard, project_id=state.project_id),
