@@ -34,6 +34,8 @@ from emulator.services.executions import routes as executions
 from emulator.services.executions.records import ExecutionRecords
 from emulator.services.identity import routes as identity
 from emulator.services.identity import store as identity_store
+from emulator.services.storage import routes as storage
+from emulator.services.storage.backend import Storage
 from emulator.services.tablesdb import routes as tablesdb
 from emulator.services.tablesdb.backend import TablesDB
 
@@ -45,9 +47,9 @@ def create_app(state: EmulatorState, *, runner: Runner | None = None) -> Starlet
     """The API of one emulator. Without a `runner` (an API-only server) the executions
     routes answer function_not_found."""
     identity_store.init_schema(state.db)
-    routes = identity.routes() + tablesdb.routes() + executions.routes()
+    routes = identity.routes() + tablesdb.routes() + executions.routes() + storage.routes()
     app = Starlette(
-        routes=[Mount("/v1", routes=routes)],
+        routes=[Mount("/v1", routes=routes), *identity.page_routes()],
         middleware=[
             Middleware(ErrorBoundary),
             Middleware(ProjectGuard, project_id=state.project_id),
@@ -57,6 +59,7 @@ def create_app(state: EmulatorState, *, runner: Runner | None = None) -> Starlet
     )
     app.state.emulator = state
     app.state.tablesdb = TablesDB(state.db)
+    app.state.storage = Storage(state)
     app.state.executions = ExecutionRecords(state.db)
     app.state.runner = runner
     return app

@@ -30,6 +30,7 @@ from emulator.manifest import Manifest, load_manifest
 from emulator.services.executions.domains import FunctionURLs
 from emulator.services.executions.fanout import DEFAULT_LOOP_LIMIT
 from emulator.services.executions.service import ExecutionsService
+from emulator.services.storage.provision import provision as provision_buckets
 from emulator.services.tablesdb.provision import provision
 
 CREDENTIALS_FILE = "credentials.json"
@@ -81,6 +82,7 @@ class Stack:
         data.mkdir(parents=True, exist_ok=True)
         state = EmulatorState.open(data / "db", project_id=manifest.project_id)
         provision(state, manifest)
+        provision_buckets(state, manifest)
         app = create_app(state)
         api = server.start(state, host=host, port=port, app=app)
         executions = ExecutionsService.start(

@@ -5,16 +5,26 @@
     manifest.function("articles").entrypoint_path
 
 Checks = the Appwrite CLI's config schema (`schema.json`, unknown keys rejected) plus the rules
-Appwrite's server applies (events, cron, scopes, roles, columns, indexes) and on-disk checks.
+Appwrite's server applies (events, cron, scopes, roles, columns, indexes,
+buckets) and on-disk checks.
 """
 
 from .checks import check_manifest
 from .loader import FILE_NAMES, find_manifest, load_manifest, read_manifest
-from .model import ColumnSpec, DatabaseSpec, FunctionSpec, IndexSpec, Manifest, TableSpec
+from .model import (
+    BucketSpec,
+    ColumnSpec,
+    DatabaseSpec,
+    FunctionSpec,
+    IndexSpec,
+    Manifest,
+    TableSpec,
+)
 from .problems import ManifestError, Problem
 
 __all__ = [
     "FILE_NAMES",
+    "BucketSpec",
     "ColumnSpec",
     "DatabaseSpec",
     "FunctionSpec",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .bucket_rules import bucket_problems
 from .files import file_problems
 from .function_rules import function_problems
 from .problems import Problem
@@ -25,6 +26,7 @@ def check_manifest(data: object, root: Path | str) -> list[Problem]:
             problems.append(Problem("includes", message))
         problems += function_problems(data)
         problems += table_problems(data)
+        problems += bucket_problems(data)
         problems += file_problems(data, Path(root))
     unique = list(dict.fromkeys(problems))
     return sorted(unique, key=lambda problem: _path_order(problem.path))

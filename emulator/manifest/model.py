@@ -106,6 +106,37 @@ class TableSpec:
 
 
 @dataclass(frozen=True)
+class BucketSpec:
+    """One `buckets[]` entry; absent settings are None (the server's defaults apply)."""
+
+    id: str
+    name: str
+    permissions: tuple[str, ...] = ()
+    file_security: bool | None = None
+    enabled: bool | None = None
+    maximum_file_size: int | None = None
+    allowed_file_extensions: tuple[str, ...] | None = None
+    compression: str | None = None
+    encryption: bool | None = None
+    antivirus: bool | None = None
+
+    def settings(self) -> dict[str, Any]:
+        """The settings this entry names, by their API names."""
+        named = {
+            "fileSecurity": self.file_security,
+            "enabled": self.enabled,
+            "maximumFileSize": self.maximum_file_size,
+            "allowedFileExtensions": (
+                None if self.allowed_file_extensions is None else list(self.allowed_file_extensions)
+            ),
+            "compression": self.compression,
+            "encryption": self.encryption,
+            "antivirus": self.antivirus,
+        }
+        return {key: value for key, value in named.items() if value is not None}
+
+
+@dataclass(frozen=True)
 class Manifest:
     """A checked `appwrite.json`: `root` is the folder holding it, `source` the file itself."""
 
@@ -116,6 +147,7 @@ class Manifest:
     databases: tuple[DatabaseSpec, ...] = ()
     tables: tuple[TableSpec, ...] = ()
     project_name: str | None = None
+    buckets: tuple[BucketSpec, ...] = ()
 
     def function(self, function_id: str) -> FunctionSpec:
         """The function with id `function_id` (KeyError if none)."""
@@ -162,6 +194,24 @@ def build_manifest(data: dict[str, Any], source: Path) -> Manifest:
             for d in data.get("tablesDB", [])
         ),
         tables=tuple(_table(t) for t in data.get("tables", [])),
+        buckets=tuple(_bucket(b) for b in data.get("buckets", [])),
+    )
+
+
+def _bucket(b: dict[str, Any]) -> BucketSpec:
+    size = b.get("maximumFileSize")
+    extensions = b.get("allowedFileExtensions")
+    return BucketSpec(
+        id=b["$id"],
+        name=b["name"],
+        permissions=tuple(b.get("$permissions", ())),
+        file_security=b.get("fileSecurity"),
+        enabled=b.get("enabled"),
+        maximum_file_size=None if size is None else int(size),
+        allowed_file_extensions=None if extensions is None else tuple(extensions),
+        compression=b.get("compression"),
+        encryption=b.get("encryption"),
+        antivirus=b.get("antivirus"),
     )
 
 

@@ -31,6 +31,8 @@ TEAM = "teams.[teamId].{action}"
 TEAM_ATTRIBUTE = "teams.[teamId].update.{attribute}"
 MEMBERSHIP = "teams.[teamId].memberships.[membershipId].{action}"
 MEMBERSHIP_ATTRIBUTE = "teams.[teamId].memberships.[membershipId].update.{attribute}"
+BUCKET = "buckets.[bucketId].{action}"
+FILE = "buckets.[bucketId].files.[fileId].{action}"
 
 _MIRROR = (("collections", "tables"), ("documents", "rows"))
 _PLACEHOLDER = re.compile(r"^\[(\w+)\]$")

@@ -22,7 +22,7 @@ LAYERS = [
     ["emulator.manifest", "emulator.runtime", "emulator.triggers"],
     ["emulator.packaging", "emulator.http"],
     ["emulator.services.identity"],
-    ["emulator.services.tablesdb", "emulator.services.executions"],
+    ["emulator.services.tablesdb", "emulator.services.executions", "emulator.services.storage"],
     ["emulator.app"],
     ["emulator.server"],
     ["emulator.stack"],

@@ -60,6 +60,14 @@ ERRORS: dict[str, tuple[int, str]] = {
     "team_membership_mismatch": (404, "The membership ID does not belong to the team ID."),
     "membership_not_found": (404, "Membership with the requested ID could not be found."),
     "membership_already_confirmed": (409, "Membership is already confirmed."),
+    "user_oauth2_provider_error": (424, "OAuth2 provider returned some error."),
+    "project_provider_disabled": (
+        412,
+        "The chosen OAuth provider is disabled. You can enable the OAuth provider using the "
+        "Appwrite console.",
+    ),
+    "project_invalid_success_url": (400, "Invalid redirect URL for OAuth success."),
+    "project_invalid_failure_url": (400, "Invalid redirect URL for OAuth failure."),
 }
 
 register(ERRORS)

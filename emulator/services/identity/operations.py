@@ -120,8 +120,10 @@ def start_session(
     provider_uid: str = "",
     factors=(),
     duration: int = SESSION_DURATION_SECONDS,
+    client: dict[str, str] | None = None,
 ) -> dict:
-    """Create a session; the returned doc carries the one-time `secret` (cookie value)."""
+    """Create a session; the returned doc carries the one-time `secret` (cookie value).
+    `client`: the fields derived from the request (`useragent.session_client`)."""
     now = clock.now()
     token = secrets.token_hex(64)
     doc = {
@@ -133,9 +135,7 @@ def start_session(
         "provider": provider,
         "providerUid": provider_uid,
         "factors": list(factors),
-        "ip": "127.0.0.1",
-        "clientType": "library",
-        "clientName": "Emulator",
+        **(client or {"ip": "127.0.0.1", "clientType": "library", "clientName": "Emulator"}),
         "secretHash": token_digest(token),
         "$permissions": [
             f'read("user:{user["$id"]}")',
@@ -275,6 +275,7 @@ def issue_token(
     *,
     via: str = "token",
     digits: bool = False,
+    extra: dict[str, str] | None = None,
 ) -> tuple[dict, str]:
     """A one-time token of `kind` ("session", "verification") for `user`: (Token model, secret).
     `via` is how a session token was delivered (token, email, magic-url, phone); `digits` makes
@@ -292,7 +293,7 @@ def issue_token(
         "phrase": "",
     }
     user.setdefault("tokens", []).append(
-        dict(token, kind=kind, via=via, secretHash=token_digest(secret))
+        dict(token, kind=kind, via=via, secretHash=token_digest(secret), **(extra or {}))
     )
     save_user(state, user)
     return token, secret

@@ -7,10 +7,16 @@ from starlette.routing import Route
 from emulator.services.identity import (
     routes_account,
     routes_account_tokens,
+    routes_oauth2,
     routes_outbox,
     routes_teams,
     routes_users,
 )
+
+
+def page_routes() -> list[Route]:
+    """Pages a browser visits outside /v1 (the OAuth2 consent page)."""
+    return routes_oauth2.page_routes()
 
 
 def routes() -> list[Route]:
@@ -19,5 +25,6 @@ def routes() -> list[Route]:
         + routes_teams.routes()
         + routes_account.routes()
         + routes_account_tokens.routes()
+        + routes_oauth2.routes()
         + routes_outbox.routes()
     )

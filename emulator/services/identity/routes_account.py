@@ -42,6 +42,7 @@ from emulator.services.identity.operations import (
     user_sessions,
 )
 from emulator.services.identity.passwords import HASH_OPTIONS, hash_password, verify_password
+from emulator.services.identity.useragent import session_client
 from emulator.triggers import events
 
 
@@ -269,7 +270,13 @@ async def create_email_password_session(request: Request):
         )
         user = save_user(state, user)
     session = start_session(
-        state, user, "email", provider_uid=email, factors=["password"], duration=duration
+        state,
+        user,
+        "email",
+        provider_uid=email,
+        factors=["password"],
+        duration=duration,
+        client=session_client(request, who),
     )
     return _session_response(request, who, session)
 
@@ -281,7 +288,11 @@ async def create_anonymous_session(request: Request):
     user = create_user(state, user_id=ids.unique_id())
     emit_user(request, "create", user, models.account)
     return _session_response(
-        request, who, start_session(state, user, "anonymous", factors=["anonymous"])
+        request,
+        who,
+        start_session(
+            state, user, "anonymous", factors=["anonymous"], client=session_client(request, who)
+        ),
     )
 
 
@@ -302,10 +313,17 @@ async def create_token_session(request: Request):
         user["emailVerification"] = True  # receiving the mail proves the address, as in Appwrite
     elif via == "phone":
         user["phoneVerification"] = True
-    factor = {"magic-url": "email", "token": "token"}.get(via, via)
-    return _session_response(
-        request, who, start_session(state, save_user(state, user), via, factors=[factor])
+    factor = {"magic-url": "email", "token": "token", "oauth2": "email"}.get(via, via)
+    # an OAuth2 token's session is named after its provider (Appwrite carries it in the secret)
+    provider = token.get("provider", "") if via == "oauth2" else via
+    session = start_session(
+        state,
+        save_user(state, user),
+        provider,
+        factors=[factor],
+        client=session_client(request, who),
     )
+    return _session_response(request, who, session)
 
 
 async def update_session(request: Request):
