@@ -25,12 +25,26 @@ from emulator.core import clock
 from emulator.stack import Stack
 
 
+def plain(answer: Any) -> Any:
+    """An SDK answer as the API sent it: SDK 15.x returns dicts; newer SDKs return model
+    objects, whose rows keep their columns apart under `data` (put back beside `$id` here)."""
+    if hasattr(answer, "to_dict"):
+        data = answer.to_dict()
+        if "$tableId" in data and isinstance(data.get("data"), dict):
+            data = {k: v for k, v in data.items() if k != "data"} | data["data"]
+        return data
+    if isinstance(answer, list):
+        return [plain(item) for item in answer]
+    return answer
+
+
 def _moment(value: dt.datetime | str | None) -> dt.datetime | None:
     return clock.parse_iso(value) if isinstance(value, str) else value
 
 
 class AppwriteTestClient:
-    """Drives a running `Stack`."""
+    """Drives a running `Stack`. Works with the appwrite SDK 15.x and the newest (27.x): what
+    it returns is always plain JSON-like data (dicts), whatever the SDK's answer type."""
 
     def __init__(self, stack: Stack):
         self.stack = stack
@@ -91,12 +105,12 @@ class AppwriteTestClient:
         from appwrite.services.users import Users
 
         users = Users(self.admin_client())
-        user = users.create("unique()", email=email, password=password, name=name)
+        user = plain(users.create("unique()", email=email, password=password, name=name))
         if verified:
             users.update_email_verification(user["$id"], True)
         if labels:
             users.update_labels(user["$id"], labels)
-        return users.get(user["$id"])
+        return plain(users.get(user["$id"]))
 
     def jwt_for(self, user: dict | str) -> str:
         """A fresh JWT for a user (by dict, id or email), as `account.create_jwt` gives."""
@@ -105,13 +119,13 @@ class AppwriteTestClient:
 
         users = Users(self.admin_client())
         if isinstance(user, str) and "@" in user:
-            found = users.list(queries=[Query.equal("email", [user])])["users"]
+            found = plain(users.list(queries=[Query.equal("email", [user])]))["users"]
             if not found:
                 raise LookupError(f"no user with email {user!r}")
             user = found[0]
         user_id = user["$id"] if isinstance(user, dict) else user
-        session = users.create_session(user_id)
-        return users.create_jwt(user_id, session_id=session["$id"])["jwt"]
+        session = plain(users.create_session(user_id))
+        return plain(users.create_jwt(user_id, session_id=session["$id"]))["jwt"]
 
     def as_user(self, user: dict | str):
         """An SDK client acting as `user` through a JWT (permissions apply)."""
@@ -157,7 +171,7 @@ class AppwriteTestClient:
         from appwrite.services.functions import Functions
 
         client = self.as_user(user) if user is not None else self.admin_client()
-        return Functions(client).create_execution(
+        execution = Functions(client).create_execution(
             function_id,
             body=body,
             xasync=asynchronous,
@@ -165,6 +179,7 @@ class AppwriteTestClient:
             method=method,
             headers=headers or {},
         )
+        return plain(execution)
 
     # -- events ------------------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -212,7 +227,7 @@ class AppwriteTestClient:
             row = TablesDB(self.admin_client()).create_row(
                 database_id, table_id, row_id, data, permissions
             )
-        return row, executions
+        return plain(row), executions
 
     def deliver_event(
         self, function_id: str, event: str, payload: Any, *, user_id: str = ""
