@@ -11,12 +11,15 @@ lives beside it: `fanout.py` (events), `schedules.py` (cron, `scheduledAt`), `ro
 from __future__ import annotations
 
 import concurrent.futures
+import functools
+import logging
 import pathlib
 import secrets
 import shutil
 import sys
 import threading
 import time
+from collections.abc import Callable
 
 from emulator.core import clock
 from emulator.core.callers import CallerKind
@@ -41,6 +44,8 @@ from .model import (
 from .records import ExecutionRecords
 
 SYNC_LIMIT = 30  # seconds Appwrite waits for a synchronous execution
+FinishListener = Callable[[Execution, Invocation], None]
+log = logging.getLogger("emulator.executions")
 
 
 class Runner:
@@ -71,6 +76,7 @@ class Runner:
         )
         self._pending: set[concurrent.futures.Future] = set()
         self._lock = threading.Lock()
+        self._finish_listeners: list[FinishListener] = []
 
     # -- lookup ------------------------------------------------------------------------------
     def spec(self, function_id: str) -> FunctionSpec:
@@ -147,7 +153,22 @@ class Runner:
         with self._lock:
             self._pending.add(future)
         future.add_done_callback(self._done)
+        future.add_done_callback(functools.partial(self._tell_finished, invocation))
         return future
+
+    def on_finish(self, listener: FinishListener) -> None:
+        """Call `listener(execution, invocation)` when an execution finishes (in the thread
+        that ran it): the terminal's live log, the console."""
+        self._finish_listeners.append(listener)
+
+    def _tell_finished(self, invocation: Invocation, future: concurrent.futures.Future) -> None:
+        if future.cancelled() or future.exception() is not None:
+            return
+        for listener in list(self._finish_listeners):
+            try:
+                listener(future.result(), invocation)
+            except Exception:  # a listener's bug must not break the execution
+                log.exception("execution finish listener failed")
 
     def _done(self, future) -> None:
         with self._lock:
