@@ -26,6 +26,7 @@ from emulator.core.callers import CallerKind
 from emulator.core.errors import AppwriteError
 from emulator.core.state import EmulatorState
 from emulator.manifest import FunctionSpec, Manifest
+from emulator.manifest.variables import function_variables, project_variables
 from emulator.packaging import deploy_dir
 from emulator.runtime import Deployment, Executor, function_env
 
@@ -101,7 +102,8 @@ class Runner:
                     project_id=self.state.project_id,
                     endpoint=self.endpoint,
                     runtime=spec.runtime,
-                    function_variables=dict(spec.vars),
+                    project_variables=project_variables(self.manifest),
+                    function_variables=function_variables(spec),
                 )
                 self._deployments[spec.id] = Deployment(
                     spec.id,
