@@ -9,6 +9,7 @@ import pathlib
 from ._manifest_option import add_manifest_option, manifest_path
 from ._remote import DEFAULT_DATA_DIR
 
+STATE_FOLDER = "db"  # where `emulator.stack` keeps the SQLite file inside the data folder
 FORMAT_HELP = (
     "DIR gets export.json (format, version, project, tables, counts), users.json (with "
     "password hashes), teams.json, memberships.json, tables/<databaseId>/<tableId>.json (rows "
@@ -64,7 +65,7 @@ def _open(args: argparse.Namespace, *, provision_it: bool):
     if path is None:
         raise SystemExit("error: no appwrite.json found here or above; pass --manifest PATH")
     manifest = load_manifest(path)
-    state = EmulatorState.open(args.data, project_id=manifest.project_id)
+    state = EmulatorState.open(args.data / STATE_FOLDER, project_id=manifest.project_id)
     if provision_it:
         from emulator.services.tablesdb.provision import provision
 
@@ -76,7 +77,7 @@ def run_export(args: argparse.Namespace) -> int:
     from emulator.core.state import DATABASE_FILE
     from emulator.statefiles import export_state
 
-    if not (args.data / DATABASE_FILE).exists():
+    if not (args.data / STATE_FOLDER / DATABASE_FILE).exists():
         print(f"error: {args.data} holds no emulator data")
         return 1
     state = _open(args, provision_it=False)
