@@ -47,7 +47,8 @@ class Serve:
         )
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
 
     def _read(self) -> None:
         for line in self.process.stdout:
@@ -70,7 +71,7 @@ class Serve:
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)
         self.process.wait(30)
-        time.sleep(0.2)  # let the reader thread take the last lines
+        self.reader.join(10)  # the pipe closed: every line is queued
         while not self.lines.empty():
             self.seen.append(self.lines.get())
 
