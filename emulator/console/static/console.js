@@ -41,13 +41,13 @@ function requestRow(r) {
   const tr = el("tr");
   tr.append(el("td", r.at.slice(11, 19), "small"), el("td", r.method));
   const path = el("td"); path.append(el("code", r.path, "small")); tr.append(path);
-  const who = el("td", r.caller);
+  const who = el("td", r.caller, "caller");
   if (r.executionId) { who.append(" ("); who.append(link("/console/executions/" + encodeURIComponent(r.executionId), r.executionId.slice(0, 8))); who.append(")"); }
   if (r.console) who.append(" · console");
   tr.append(who);
   const st = el("td"); st.append(el("span", r.status, "code c" + Math.floor(r.status / 100))); tr.append(st);
   tr.append(el("td", r.milliseconds));
-  const events = el("td"); for (const name of r.events) { events.append(el("code", name, "small"), " "); } tr.append(events);
+  const events = el("td", null, "events"); for (const name of r.events) { events.append(el("code", name, "small"), " "); } tr.append(events);
   return tr;
 }
 
