@@ -39,18 +39,20 @@ pytestmark = pytest.mark.skipif(
 @pytest.fixture(scope="module")
 def browser():
     playwright_api = pytest.importorskip("playwright.sync_api")
-    with tempfile.TemporaryDirectory(prefix="console-chromium-") as profile:
-        with playwright_api.sync_playwright() as playwright:
-            context = playwright.chromium.launch_persistent_context(
-                profile,
-                executable_path=str(CHROMIUM),
-                headless=True,
-                args=FLAGS,
-                viewport={"width": 1280, "height": 800},
-            )
-            context.set_default_timeout(WAIT)
-            yield context
-            context.close()
+    with (
+        tempfile.TemporaryDirectory(prefix="console-chromium-") as profile,
+        playwright_api.sync_playwright() as playwright,
+    ):
+        context = playwright.chromium.launch_persistent_context(
+            profile,  # a fresh user-data-dir
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=FLAGS,
+            viewport={"width": 1280, "height": 800},
+        )
+        context.set_default_timeout(WAIT)
+        yield context
+        context.close()
 
 
 def shoot(page, name: str) -> None:
