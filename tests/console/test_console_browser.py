@@ -113,7 +113,6 @@ def test_a_walk_through_the_newsroom_console(browser, newsroom):
     page.wait_for_selector(".notice:text('Row created.')")
     enrich = live.locator("#executions tbody tr", has_text="enrich-article").first
     enrich.locator(".status.completed").wait_for()
-    shoot(live, "executions")
 
     # its logs and its chain
     enrich.locator("a").first.click()
@@ -131,6 +130,7 @@ def test_a_walk_through_the_newsroom_console(browser, newsroom):
     page.wait_for_selector(".notice:has-text('publish-scheduled')")
     scheduled = page.locator("#executions tbody tr", has_text="publish-scheduled").first
     scheduled.locator(".status.completed").wait_for()
+    shoot(page, "executions")
     page.goto(newsroom.stack.console_url + "databases/newsroom/articles/rows/launch-week-schedule")
     assert '"status": "published"' in page.inner_text("#row-json")
 
