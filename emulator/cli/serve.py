@@ -13,10 +13,16 @@ def register(subcommands) -> None:
     parser = subcommands.add_parser(
         "serve",
         help="start the emulator: API, all functions, function URLs, cron",
-        description="Provision from appwrite.json, then serve the Appwrite API, every function "
-        "(REST executions, its own URL, events, cron) on 127.0.0.1 until Ctrl-C.",
+        description="Provision from appwrite.json, then serve the Appwrite API, the console "
+        "(/console on the same port), every function (REST executions, its own URL, events, "
+        "cron) on 127.0.0.1 until Ctrl-C, printing each finished execution.",
     )
-    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to bind (default 127.0.0.1); the console at /console answers clients "
+        "other than loopback ones only when this is not a loopback address",
+    )
     parser.add_argument(
         "--port",
         type=int,
