@@ -2,8 +2,6 @@
 
 import json
 import pathlib
-import subprocess
-import sys
 
 import pytest
 from appwrite.services.account import Account
@@ -85,22 +83,28 @@ def test_a_newer_format_version_is_refused(tmp_path):
         import_state(appwrite.stack.state, tmp_path / "dump")
 
 
-def run_cli(*args, cwd=ROOT):
-    return subprocess.run(
-        [sys.executable, "-m", "emulator", *args], cwd=cwd, capture_output=True, text=True
-    )
+def run_cli(capsys, *args: str) -> tuple[int, str]:
+    """`python -m emulator ARGS`, in this process (as `emulator.__main__` runs it)."""
+    from emulator.cli import main
+
+    try:
+        code = main(list(args))
+    except SystemExit as exit:  # --help
+        code = exit.code
+    return code, capsys.readouterr().out
 
 
-def test_the_export_and_import_commands(tmp_path):
+def test_the_export_and_import_commands(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)  # where appwrite.json is found
     with AppwriteTestClient.start(MANIFEST, data_dir=tmp_path / "data") as appwrite:
         appwrite.apply_seed(SEED)
-    exported = run_cli("export", str(tmp_path / "dump"), "--data", str(tmp_path / "data"))
-    assert exported.returncode == 0, exported.stdout + exported.stderr
-    assert "exported 3 users, 1 teams, 2 memberships, 8 rows" in exported.stdout
-    imported = run_cli("import", str(tmp_path / "dump"), "--data", str(tmp_path / "fresh"))
-    assert imported.returncode == 0, imported.stdout + imported.stderr
-    again = run_cli("import", str(tmp_path / "dump"), "--data", str(tmp_path / "fresh"))
-    assert again.returncode == 1 and "already holds" in again.stdout
+    capsys.readouterr()
+    code, out = run_cli(capsys, "export", str(tmp_path / "dump"), "--data", str(tmp_path / "data"))
+    assert code == 0 and "exported 3 users, 1 teams, 2 memberships, 8 rows" in out
+    code, out = run_cli(capsys, "import", str(tmp_path / "dump"), "--data", str(tmp_path / "new"))
+    assert code == 0 and "imported 3 users" in out
+    code, out = run_cli(capsys, "import", str(tmp_path / "dump"), "--data", str(tmp_path / "new"))
+    assert code == 1 and "already holds" in out
     for command in ("export", "import"):
-        helped = run_cli(command, "--help")
-        assert helped.returncode == 0 and "users.json" in helped.stdout
+        code, out = run_cli(capsys, command, "--help")
+        assert code == 0 and "users.json" in out
