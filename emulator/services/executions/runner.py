@@ -154,8 +154,9 @@ class Runner:
         future = self._pool.submit(self._run, spec, execution, invocation)
         with self._lock:
             self._pending.add(future)
-        future.add_done_callback(self._done)
+        # listeners first: once `_done` runs, `wait_idle` may return
         future.add_done_callback(functools.partial(self._tell_finished, invocation))
+        future.add_done_callback(self._done)
         return future
 
     def on_finish(self, listener: FinishListener) -> None:
