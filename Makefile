@@ -34,7 +34,7 @@ $(STAMP27): pyproject.toml scripts/install_deps.py | $(PY27)
 venv: $(STAMP) $(STAMP27)
 
 run: $(STAMP)
-	$(PY) -m emulator serve --seed seed/newsroom.py
+	$(PY) -m emulator serve --seed seed/newsroom.json
 
 test: $(STAMP) $(STAMP27)
 	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)

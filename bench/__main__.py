@@ -3,9 +3,9 @@
 import argparse
 import sys
 
-from . import cold_start, functions
+from . import cold_start, functions, reset
 
-BENCHMARKS = {"cold-start": cold_start.main, "functions": functions.main}
+BENCHMARKS = {"cold-start": cold_start.main, "functions": functions.main, "reset": reset.main}
 
 
 def main() -> int:

@@ -23,6 +23,7 @@ import threading
 
 import uvicorn
 
+from emulator import console as console_ui
 from emulator import server
 from emulator.app import create_app
 from emulator.core.state import EmulatorState
@@ -47,6 +48,12 @@ class Stack:
     _gateway: uvicorn.Server | None
     _gateway_thread: threading.Thread | None
     _own_data_dir: bool = False
+    console: console_ui.Console | None = None
+
+    @property
+    def console_url(self) -> str:
+        """The browser console (`/console/` on the API's host and port)."""
+        return f"http://{self.api.host}:{self.api.port}{console_ui.PATH}/"
 
     @property
     def endpoint(self) -> str:
@@ -84,6 +91,9 @@ class Stack:
         provision(state, manifest)
         provision_buckets(state, manifest)
         app = create_app(state)
+        requests = console_ui.RequestLog()
+        app.add_middleware(console_ui.RequestMonitor, log=requests)
+        state.subscribe(console_ui.EventRecorder())
         api = server.start(state, host=host, port=port, app=app)
         executions = ExecutionsService.start(
             state,
@@ -120,7 +130,19 @@ class Stack:
             while not gateway.started and gateway_thread.is_alive():
                 threading.Event().wait(0.01)
         urls = {fid: f"http://{host}:{p}" for p, fid in ports.items()}
+        console = console_ui.Console(
+            state,
+            manifest,
+            console_ui.ConsoleAPI(app, state.project_id, state.admin_key),
+            requests,
+            api.endpoint,
+            urls,
+            executions=executions,
+            allow_remote=not _loopback(host),
+        )
+        console_ui.mount(app, console)
         stack = cls(state, manifest, api, executions, urls, data, gateway, gateway_thread, own)
+        stack.console = console
         stack.write_credentials()
         return stack
 
@@ -139,6 +161,8 @@ class Stack:
         return path
 
     def close(self) -> None:
+        if self.console is not None:
+            self.console.closing.set()  # ends its live streams, so the server can stop
         if self._gateway is not None:
             self._gateway.should_exit = True
             self._gateway_thread.join(10)
@@ -153,3 +177,12 @@ class Stack:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host == "localhost"

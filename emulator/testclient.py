@@ -16,6 +16,7 @@ import contextlib
 import datetime as dt
 import json
 import pathlib
+import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
@@ -36,6 +37,22 @@ def plain(answer: Any) -> Any:
     if isinstance(answer, list):
         return [plain(item) for item in answer]
     return answer
+
+
+def run_python_seed(path: pathlib.Path, client: AppwriteTestClient) -> str:
+    """Load `path` as a module and call its `seed(client)`; returns what it returns."""
+    import importlib.util
+
+    from emulator.statefiles.seed import SeedError
+
+    spec = importlib.util.spec_from_file_location(f"emulator_seed_{path.stem}", path)
+    if spec is None or spec.loader is None or not path.is_file():
+        raise SeedError(f"--seed {path}: not a Python, JSON or YAML file")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    if not callable(getattr(module, "seed", None)):
+        raise SeedError(f"--seed {path}: defines no seed(client) function")
+    return str(module.seed(client))
 
 
 def _moment(value: dt.datetime | str | None) -> dt.datetime | None:
@@ -273,6 +290,47 @@ class AppwriteTestClient:
     def set_clock(self, at: dt.datetime | str) -> None:
         """Move the scheduler's mark without running anything (start of a simulation)."""
         self.stack.executions.schedules.set_clock(_moment(at))
+
+    # -- state -------------------------------------------------------------------------------
+    def snapshot(self) -> sqlite3.Connection:
+        """The whole state (rows, users, teams, executions, …) copied in memory, once no
+        execution is running; `restore(snapshot)` brings it back (SQLite's backup API: no
+        re-provisioning, milliseconds for a small project)."""
+        self.wait_for_executions()
+        return self.stack.state.db.snapshot()
+
+    def restore(self, snapshot: sqlite3.Connection) -> None:
+        """Back to the state of `snapshot`, once no execution is running. Warm workers
+        stay; the cron mark is not moved."""
+        self.wait_for_executions()
+        self.stack.state.db.restore(snapshot)
+
+    def apply_seed(self, path: str | pathlib.Path) -> str:
+        """Apply a seed file: JSON/YAML (`emulator.statefiles.seed`), written through the
+        API, its events paused unless it says `fireEvents`; or a Python file whose
+        `seed(client)` gets this client. Returns what to print."""
+        path = pathlib.Path(path)
+        from emulator.statefiles import seed as seeds
+
+        if not seeds.is_seed_file(path):
+            return run_python_seed(path, self)
+        seed = seeds.load_seed(path)
+        executions = self.stack.executions
+        paused = not seed.fire_events
+        if paused:
+            self.stack.state.unsubscribe(executions.fanout)
+        try:
+            return seeds.apply_seed(
+                seed,
+                endpoint=self.endpoint,
+                project_id=self.project_id,
+                api_key=self.stack.api_key,
+                databases=[d.id for d in self.stack.manifest.databases],
+            )
+        finally:
+            if paused:
+                self.stack.state.subscribe(executions.fanout)
+            self.wait_for_executions()
 
     def executions(self, function_id: str) -> list[dict]:
         """Every stored execution of a function, oldest first (with logs)."""

@@ -11,7 +11,10 @@ and point them at your project (default: the nearest appwrite.json above the roo
 Fixtures:
 * `appwrite` (session) — an `AppwriteTestClient` on a fresh emulator (free port, fresh
   data dir), provisioned from the manifest, with every function runnable;
-* `appwrite_admin` — an SDK `Client` with the admin key.
+* `appwrite_admin` — an SDK `Client` with the admin key;
+* `appwrite_clean` — the same client, with the emulator put back (SQLite snapshot/restore)
+  before the test to the state it had once the session started and was seeded
+  (`appwrite_seed = "seed.json"` in the pytest config applies a seed file first).
 
     def test_signup(appwrite):
         response = appwrite.invoke_http("accounts", "/signup", method="POST", json={...})
@@ -49,6 +52,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini(
         "appwrite_manifest", "path of appwrite.json for the emulator.testing fixtures", default=""
     )
+    parser.addini(
+        "appwrite_seed",
+        "a seed file (JSON/YAML, or Python with seed(client)) applied to the session emulator",
+        default="",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -60,9 +68,29 @@ def appwrite(
         _manifest_path(request.config), data_dir=tmp_path_factory.mktemp("appwrite")
     )
     try:
+        seed = request.config.getini("appwrite_seed")
+        if seed:
+            client.apply_seed(request.config.rootpath / seed)
         yield client
     finally:
         client.close()
+
+
+@pytest.fixture(scope="session")
+def appwrite_baseline(appwrite: AppwriteTestClient):
+    """The session emulator's state when first asked for (after the seed): what
+    `appwrite_clean` restores."""
+    snapshot = appwrite.snapshot()
+    yield snapshot
+    snapshot.close()
+
+
+@pytest.fixture
+def appwrite_clean(appwrite: AppwriteTestClient, appwrite_baseline) -> AppwriteTestClient:
+    """The session emulator, restored to its baseline before this test: rows, users,
+    teams, executions and the outbox as they were (workers stay warm)."""
+    appwrite.restore(appwrite_baseline)
+    return appwrite
 
 
 @pytest.fixture
@@ -71,4 +99,10 @@ def appwrite_admin(appwrite: AppwriteTestClient):
     return appwrite.admin_client()
 
 
-__all__ = ["AppwriteTestClient", "appwrite", "appwrite_admin"]
+__all__ = [
+    "AppwriteTestClient",
+    "appwrite",
+    "appwrite_admin",
+    "appwrite_baseline",
+    "appwrite_clean",
+]

@@ -13,10 +13,16 @@ def register(subcommands) -> None:
     parser = subcommands.add_parser(
         "serve",
         help="start the emulator: API, all functions, function URLs, cron",
-        description="Provision from appwrite.json, then serve the Appwrite API, every function "
-        "(REST executions, its own URL, events, cron) on 127.0.0.1 until Ctrl-C.",
+        description="Provision from appwrite.json, then serve the Appwrite API, the console "
+        "(/console on the same port), every function (REST executions, its own URL, events, "
+        "cron) on 127.0.0.1 until Ctrl-C, printing each finished execution.",
     )
-    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to bind (default 127.0.0.1); the console at /console answers clients "
+        "other than loopback ones only when this is not a loopback address",
+    )
     parser.add_argument(
         "--port",
         type=int,
@@ -34,8 +40,28 @@ def register(subcommands) -> None:
         "--seed",
         metavar="FILE",
         type=Path,
-        help="a Python file whose `seed(client)` makes sample data through the test client "
-        "(`emulator.testclient.AppwriteTestClient`) and returns what to print",
+        help="sample data: a JSON or YAML seed file (users, teams, memberships, rows, files; "
+        "see docs/emulator.md), or a Python file whose `seed(client)` makes it through the test "
+        "client (`emulator.testclient.AppwriteTestClient`) and returns what to print",
+    )
+    parser.add_argument(
+        "--import",
+        dest="import_dir",
+        metavar="DIR",
+        type=Path,
+        help="load a state exported with `python -m emulator export` into the (empty) project "
+        "before serving",
+    )
+    parser.add_argument(
+        "--export-on-exit",
+        metavar="DIR",
+        type=Path,
+        help="export the state into DIR when stopping (Ctrl-C or SIGTERM)",
+    )
+    parser.add_argument(
+        "--quiet",
+        action="store_true",
+        help="do not print a line (and the logs) of each finished execution",
     )
     parser.add_argument(
         "--loop-limit",
@@ -48,25 +74,15 @@ def register(subcommands) -> None:
     parser.set_defaults(handler=run)
 
 
-class SeedError(Exception):
-    """The seed file cannot be loaded or has no `seed(client)`."""
-
-
 def run_seed(path: Path, client) -> str:
-    """Load `path` as a module and call its `seed(client)`."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(f"emulator_seed_{path.stem}", path)
-    if spec is None or spec.loader is None or not path.is_file():
-        raise SeedError(f"--seed {path}: not a Python file")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    if not callable(getattr(module, "seed", None)):
-        raise SeedError(f"--seed {path}: defines no seed(client) function")
-    return str(module.seed(client))
+    """Apply a seed file through the test client: JSON or YAML (users, teams, memberships,
+    rows, files; `emulator/statefiles/seed.py`), or a Python file whose `seed(client)` makes
+    the data. Returns what to print."""
+    return client.apply_seed(path)
 
 
 def run(args: argparse.Namespace) -> int:
+    import contextlib
     import signal
     import threading
 
@@ -96,9 +112,19 @@ def run(args: argparse.Namespace) -> int:
         )
         return 1
     stopped = threading.Event()
+    serving = False
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     signal.signal(signal.SIGINT, lambda *_: stopped.set())
     try:
+        if args.import_dir:
+            from emulator.statefiles import StateFileError, import_state
+
+            try:
+                counts = import_state(stack.state, args.import_dir)
+            except StateFileError as e:
+                print(f"error: --import {args.import_dir}: {e}", flush=True)
+                return 1
+            print(f"imported {_counted(counts)} from {args.import_dir}", flush=True)
         if args.seed:
             from emulator.testclient import AppwriteTestClient
 
@@ -112,6 +138,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"  project id  {stack.project_id}")
         print(f"  API key     {stack.api_key}")
         print(f"  data        {stack.data_dir}/  (credentials.json has all of this)")
+        print(f"  console     {stack.console_url}  (log in with the API key)")
         print("  functions:")
         for function in stack.manifest.functions:
             how = []
@@ -122,9 +149,26 @@ def run(args: argparse.Namespace) -> int:
             if function.schedule:
                 how.append(f"cron: {function.schedule} (UTC)")
             print(f"    {function.id:<22} {'; '.join(how) or 'REST executions only'}")
+        if not args.quiet:
+            from emulator.services.executions.livelog import LiveLog
+
+            stack.executions.runner.on_finish(LiveLog(lambda text: print(text, flush=True)))
+            print("Executions are logged below as they finish (--quiet to silence).")
         print("Ctrl-C to stop.", flush=True)
+        serving = True
         stopped.wait()
     finally:
         print("stopping …", flush=True)
+        if args.export_on_exit and serving:
+            from emulator.statefiles import export_state
+
+            with contextlib.suppress(TimeoutError):
+                stack.executions.wait_idle(30)
+            counts = export_state(stack.state, args.export_on_exit)
+            print(f"exported {_counted(counts)} to {args.export_on_exit}", flush=True)
         stack.close()
     return 0
+
+
+def _counted(counts: dict) -> str:
+    return ", ".join(f"{n} {what}" for what, n in counts.items())

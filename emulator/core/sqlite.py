@@ -71,6 +71,20 @@ class Database:
         with self._lock:
             return self._conn.execute(sql, params).fetchall()
 
+    def snapshot(self) -> sqlite3.Connection:
+        """A copy of the whole database in memory (SQLite's online backup), for `restore`."""
+        copy = sqlite3.connect(":memory:", check_same_thread=False)
+        with self._lock:
+            self._conn.backup(copy)
+        return copy
+
+    def restore(self, snapshot: sqlite3.Connection) -> None:
+        """Put the database back as it was at `snapshot` (every table, schema included)."""
+        with self._lock:
+            if self._depth:
+                raise RuntimeError("cannot restore a snapshot inside a transaction")
+            snapshot.backup(self._conn)
+
     def close(self) -> None:
         with self._lock:
             self._conn.close()

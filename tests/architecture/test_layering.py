@@ -23,7 +23,7 @@ LAYERS = [
     ["emulator.packaging", "emulator.http"],
     ["emulator.services.identity"],
     ["emulator.services.tablesdb", "emulator.services.executions", "emulator.services.storage"],
-    ["emulator.app"],
+    ["emulator.app", "emulator.console", "emulator.statefiles"],
     ["emulator.server"],
     ["emulator.stack"],
     ["emulator.testclient"],

@@ -87,3 +87,21 @@ class ExecutionRecords:
             f"SELECT document FROM functions_executions WHERE {where} ORDER BY seq", params
         )
         return [Execution.from_record(json.loads(r["document"])) for r in rows]
+
+    # -- for the console (read-only) -----------------------------------------------------------
+    def recent(self, limit: int = 100, function_id: str | None = None) -> list[Execution]:
+        """The newest executions (of one function, or all), newest first."""
+        where, params = ("function_id = ?", (function_id,)) if function_id else ("1", ())
+        rows = self.db.query(
+            f"SELECT document FROM functions_executions WHERE {where} ORDER BY seq DESC LIMIT ?",
+            (*params, limit),
+        )
+        return [Execution.from_record(json.loads(r["document"])) for r in rows]
+
+    def latest_of(self, function_id: str) -> Execution | None:
+        found = self.recent(1, function_id)
+        return found[0] if found else None
+
+    def caused_by(self, execution_id: str) -> list[Execution]:
+        """The executions whose events a write of `execution_id` fired, oldest first."""
+        return self._select("parent_id = ?", (execution_id,))

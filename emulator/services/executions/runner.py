@@ -11,18 +11,22 @@ lives beside it: `fanout.py` (events), `schedules.py` (cron, `scheduledAt`), `ro
 from __future__ import annotations
 
 import concurrent.futures
+import functools
+import logging
 import pathlib
 import secrets
 import shutil
 import sys
 import threading
 import time
+from collections.abc import Callable
 
 from emulator.core import clock
 from emulator.core.callers import CallerKind
 from emulator.core.errors import AppwriteError
 from emulator.core.state import EmulatorState
 from emulator.manifest import FunctionSpec, Manifest
+from emulator.manifest.variables import function_variables, project_variables
 from emulator.packaging import deploy_dir
 from emulator.runtime import Deployment, Executor, function_env
 
@@ -41,6 +45,8 @@ from .model import (
 from .records import ExecutionRecords
 
 SYNC_LIMIT = 30  # seconds Appwrite waits for a synchronous execution
+FinishListener = Callable[[Execution, Invocation], None]
+log = logging.getLogger("emulator.executions")
 
 
 class Runner:
@@ -71,6 +77,7 @@ class Runner:
         )
         self._pending: set[concurrent.futures.Future] = set()
         self._lock = threading.Lock()
+        self._finish_listeners: list[FinishListener] = []
 
     # -- lookup ------------------------------------------------------------------------------
     def spec(self, function_id: str) -> FunctionSpec:
@@ -95,7 +102,8 @@ class Runner:
                     project_id=self.state.project_id,
                     endpoint=self.endpoint,
                     runtime=spec.runtime,
-                    function_variables=dict(spec.vars),
+                    project_variables=project_variables(self.manifest),
+                    function_variables=function_variables(spec),
                 )
                 self._deployments[spec.id] = Deployment(
                     spec.id,
@@ -146,8 +154,24 @@ class Runner:
         future = self._pool.submit(self._run, spec, execution, invocation)
         with self._lock:
             self._pending.add(future)
+        # listeners first: once `_done` runs, `wait_idle` may return
+        future.add_done_callback(functools.partial(self._tell_finished, invocation))
         future.add_done_callback(self._done)
         return future
+
+    def on_finish(self, listener: FinishListener) -> None:
+        """Call `listener(execution, invocation)` when an execution finishes (in the thread
+        that ran it): the terminal's live log, the console."""
+        self._finish_listeners.append(listener)
+
+    def _tell_finished(self, invocation: Invocation, future: concurrent.futures.Future) -> None:
+        if future.cancelled() or future.exception() is not None:
+            return
+        for listener in list(self._finish_listeners):
+            try:
+                listener(future.result(), invocation)
+            except Exception:  # a listener's bug must not break the execution
+                log.exception("execution finish listener failed")
 
     def _done(self, future) -> None:
         with self._lock:
