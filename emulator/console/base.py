@@ -75,7 +75,6 @@ class Console:
     invocations: Invocations = field(default_factory=Invocations)
     closing: threading.Event = field(default_factory=threading.Event)
     templates: Jinja2Templates = field(init=False)
-    _storage: bool | None = None
 
     def __post_init__(self) -> None:
         self.sessions = auth.Sessions(self.state.admin_key)
@@ -83,22 +82,11 @@ class Console:
         if self.executions is not None:
             self.executions.runner.on_finish(self.invocations)
 
-    async def has_storage(self) -> bool:
-        """Whether this emulator serves Appwrite's Storage API (another service package)."""
-        if self._storage is None:
-            try:
-                await self.api.get("/storage/buckets", queries=['{"method":"limit","values":[1]}'])
-                self._storage = True
-            except APIError as e:
-                self._storage = e.type != "general_route_not_found"
-        return self._storage
-
     async def render(
         self, request: Request, template: str, section: str, status: int = 200, **context
     ) -> Response:
         session = self.sessions.of(request)
-        storage = await self.has_storage()
-        nav = [item for item in NAV if item[0] != "storage" or storage]
+        nav = NAV
         return self.templates.TemplateResponse(
             request,
             template,
@@ -139,7 +127,11 @@ def page(handler: Handler) -> Handler:
             return refused
         if console.sessions.of(request) is None:
             return RedirectResponse("/console/login", 303)
-        return await handler(request, console)
+        try:
+            return await handler(request, console)
+        except APIError as error:  # a page of something that is not there (or not readable)
+            status = error.status if 400 <= error.status < 500 else 502
+            return await console.render(request, "missing.html", "", status, what=error.message)
 
     return endpoint
 

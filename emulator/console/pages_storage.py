@@ -1,5 +1,4 @@
-"""Storage: buckets, their files and previews — shown when this emulator serves Appwrite's
-Storage API (its own service package); otherwise the page says it is not there."""
+"""Storage: buckets, their files and previews."""
 
 from __future__ import annotations
 
@@ -16,14 +15,6 @@ PREVIEW_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp")
 
 @page
 async def storage(request: Request, console: Console) -> Response:
-    if not await console.has_storage():
-        return await console.render(
-            request,
-            "missing.html",
-            "storage",
-            404,
-            what="This emulator has no Storage service: the Storage page appears with it.",
-        )
     buckets = (await console.api.get("/storage/buckets"))["buckets"]
     return await console.render(request, "storage.html", "storage", buckets=buckets)
 

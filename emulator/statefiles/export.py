@@ -11,12 +11,16 @@
                                      {"databaseId", "tableId", "rows": [...]} rows as the API
                                      returns them ($id, $createdAt, $updatedAt, $permissions,
                                      columns), without $sequence, in $sequence order
+      files/<bucketId>/files.json    {"bucketId", "files": [...]} file records as the API returns
+                                     them, without $sequence, in upload order
+      files/<bucketId>/bytes/<fileId>
+                                     each file's bytes, as uploaded
       executions.json                {"executions": [...]}   only with --executions
 
 Users, teams and memberships are the documents the emulator stores (Appwrite's attribute
 names; a user keeps its password hash and hash options, so people sign in after an
-import). Sessions are not exported: everyone signs in again. Files need a Storage service
-(not part of this emulator yet): the format reserves `files/<bucketId>/`.
+import). Sessions are not exported: everyone signs in again. Buckets, like tables, come
+from appwrite.json: an import fills the buckets it declares.
 
 Import writes into a provisioned, empty project through the services' own models (rows are
 validated against the columns of appwrite.json), fires no event and runs no function: it
@@ -35,6 +39,7 @@ from emulator.core.state import EmulatorState
 from emulator.services.executions.model import Execution
 from emulator.services.executions.records import ExecutionRecords
 from emulator.services.identity import store as identity
+from emulator.services.storage.backend import Storage
 from emulator.services.tablesdb.backend import TablesDB
 
 FORMAT = "appwrite-emulator-state"
@@ -94,11 +99,13 @@ def export_state(
                 out / "tables" / database_id / f"{table.id}.json",
                 {"databaseId": database_id, "tableId": table.id, "rows": rows},
             )
+    buckets, files_total = _export_files(state, out)
     counts = {
         "users": len(users),
         "teams": len(teams),
         "memberships": len(memberships),
         "rows": rows_total,
+        "files": files_total,
     }
     if executions:
         records = ExecutionRecords(state.db)
@@ -114,10 +121,35 @@ def export_state(
             "version": VERSION,
             "projectId": state.project_id,
             "tables": tables,
+            "buckets": buckets,
             "counts": counts,
         },
     )
     return counts
+
+
+def _export_files(state: EmulatorState, out: pathlib.Path) -> tuple[list[str], int]:
+    storage = Storage(state)
+    for stale in sorted((out / "files").glob("*/bytes/*")):
+        stale.unlink()
+    for stale in sorted((out / "files").glob("*/files.json")):
+        stale.unlink()
+    buckets, total = [], 0
+    for bucket in storage.store.buckets():
+        bucket_id = bucket["$id"]
+        records = [
+            {k: v for k, v in doc.items() if k != "$sequence"}
+            for doc in storage.store.files(bucket_id)
+        ]
+        buckets.append(bucket_id)
+        total += len(records)
+        _write(out / "files" / bucket_id / "files.json", {"bucketId": bucket_id, "files": records})
+        for record in records:
+            data = storage.blobs.read(bucket_id, record["$id"])
+            target = out / "files" / bucket_id / "bytes" / record["$id"]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data or b"")
+    return buckets, total
 
 
 def _all_rows(state: EmulatorState, tablesdb: TablesDB, table) -> list[dict]:
@@ -142,9 +174,11 @@ def read_header(directory: str | pathlib.Path) -> dict:
 
 
 def is_empty(state: EmulatorState) -> bool:
-    """No user, team or row yet (a fresh, provisioned project)."""
+    """No user, team, row or file yet (a fresh, provisioned project)."""
     identity.init_schema(state.db)
     if identity.select(state.db, identity.USERS) or identity.select(state.db, identity.TEAMS):
+        return False
+    if Storage(state).store.all_files():
         return False
     tablesdb = TablesDB(state.db)
     for database in tablesdb.registry.list_databases():
@@ -173,7 +207,8 @@ def import_state(state: EmulatorState, directory: str | pathlib.Path) -> dict:
         )
     if not is_empty(state):
         raise StateFileError(
-            "the project already holds users, teams or rows: import into a fresh data folder "
+            "the project already holds users, teams, rows or files: import into a fresh data "
+            "folder "
             "(serve --reset, or another --data)"
         )
     tablesdb = TablesDB(state.db)
@@ -193,6 +228,17 @@ def import_state(state: EmulatorState, directory: str | pathlib.Path) -> dict:
     memberships = _list(
         _read(source / "memberships.json"), "memberships", source / "memberships.json"
     )
+    storage = Storage(state)
+    uploads = []
+    for bucket_id in header.get("buckets") or []:
+        path = source / "files" / bucket_id / "files.json"
+        if storage.store.bucket(bucket_id) is None:
+            raise StateFileError(f"{path}: bucket {bucket_id} is not in appwrite.json")
+        for record in _list(_read(path), "files", path):
+            blob = source / "files" / bucket_id / "bytes" / record["$id"]
+            if not blob.is_file():
+                raise StateFileError(f"{blob}: missing (the bytes of file {record['$id']})")
+            uploads.append((bucket_id, record, blob))
     stored_executions = []
     if (source / "executions.json").exists():
         path = source / "executions.json"
@@ -201,6 +247,9 @@ def import_state(state: EmulatorState, directory: str | pathlib.Path) -> dict:
         rows_total = _insert_all(state, tablesdb, users, teams, memberships, plan)
     except identity.Conflict as e:
         raise StateFileError(f"{source}: a duplicate id, e-mail or membership ({e})") from None
+    for bucket_id, record, blob in uploads:
+        storage.blobs.write(bucket_id, record["$id"], blob.read_bytes())
+        storage.store.insert_file(record)
     if stored_executions:
         records = ExecutionRecords(state.db)
         for document in stored_executions:
@@ -210,6 +259,7 @@ def import_state(state: EmulatorState, directory: str | pathlib.Path) -> dict:
         "teams": len(teams),
         "memberships": len(memberships),
         "rows": rows_total,
+        "files": len(uploads),
     }
     if stored_executions:
         counts["executions"] = len(stored_executions)

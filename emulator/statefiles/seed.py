@@ -20,7 +20,7 @@ Users take `password` (hashed by the emulator) or `passwordHash` (an argon2 hash
 `phoneVerification`, `prefs`, `status` (false = blocked). `databaseId` may be left out
 when appwrite.json declares one database. Rows are written as given (`$createdAt` and
 `$updatedAt` too, when set); their columns are validated as any API write. `path` of a file
-is relative to the seed file; files need the Storage service.
+is relative to the seed file; its bucket must exist (appwrite.json `buckets`).
 
 `fireEvents` (default false): a seed is a known state written as is, so by default the
 functions subscribed to these writes do not run; set it to true to run them as if clients
@@ -223,9 +223,6 @@ def _file(api: _API, base: pathlib.Path, item: dict) -> None:
     source = (base / str(item.get("path", ""))).resolve()
     if not source.is_file():
         raise SeedError(f"{what}: no file at {source}")
-    response = api.client.get("/storage/buckets", params={"queries[]": []})
-    if response.status_code == 404:
-        raise SeedError(f"{what}: this emulator has no Storage service")
     with source.open("rb") as handle:
         api.call(
             what,

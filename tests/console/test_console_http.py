@@ -189,7 +189,8 @@ def test_moving_the_clock_runs_what_is_due(console, newsroom):
     assert published["status"] == "published"
 
 
-def test_storage_appears_only_with_a_storage_service(console):
-    assert 'data-nav="storage"' not in console.get("/").text
-    absent = console.get("/storage")
-    assert absent.status_code == 404 and "no Storage service" in absent.text
+def test_a_page_of_something_missing_is_a_404_naming_it(console):
+    for path in ["/users/nobody", "/teams/nope", "/databases/newsroom/nope", "/storage/nope"]:
+        answer = console.get(path)
+        assert answer.status_code == 404, path
+        assert "could not be found" in answer.text, path

@@ -14,9 +14,9 @@ MANIFEST = ROOT / "appwrite.json"
 SEED = ROOT / "seed" / "newsroom.json"
 
 
-def tree(folder: pathlib.Path) -> dict[str, str]:
+def tree(folder: pathlib.Path) -> dict[str, bytes]:
     return {
-        str(p.relative_to(folder)): p.read_text() for p in sorted(folder.rglob("*")) if p.is_file()
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
     }
 
 
@@ -27,7 +27,14 @@ def test_export_import_export_gives_identical_files(tmp_path):
         appwrite.wait_for_executions()
         ran = [e["$id"] for e in appwrite.executions("provision-profile")]
         counts = export_state(appwrite.stack.state, tmp_path / "first", executions=True)
-    assert counts == {"users": 4, "teams": 1, "memberships": 2, "rows": 9, "executions": 1}
+    assert counts == {
+        "users": 4,
+        "teams": 1,
+        "memberships": 2,
+        "rows": 9,
+        "files": 0,
+        "executions": 1,
+    }
     header = json.loads((tmp_path / "first" / "export.json").read_text())
     assert header["format"] == "appwrite-emulator-state" and header["version"] == 1
     assert header["tables"]["newsroom"] == ["profiles", "articles", "audit_log", "daily_stats"]
@@ -108,3 +115,40 @@ def test_the_export_and_import_commands(tmp_path, capsys, monkeypatch):
     for command in ("export", "import"):
         code, out = run_cli(capsys, command, "--help")
         assert code == 0 and "users.json" in out
+
+
+STORAGE_LAB = ROOT / "tests" / "projects" / "storage" / "appwrite.json"
+
+
+def test_files_round_trip_with_their_bytes_and_permissions(tmp_path):
+    import io
+
+    from appwrite.input_file import InputFile
+    from appwrite.services.storage import Storage
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("RGB", (64, 48), "teal").save(picture, "PNG")
+    with AppwriteTestClient.start(STORAGE_LAB, data_dir=tmp_path / "one") as appwrite:
+        storage = Storage(appwrite.admin_client())
+        storage.create_file(
+            "photos",
+            "teal",
+            InputFile.from_bytes(picture.getvalue(), "teal.png"),
+            ['read("any")'],
+        )
+        storage.create_file("thumbnails", "note", InputFile.from_bytes(b"hello", "note.txt"))
+        appwrite.wait_for_executions()
+        counts = export_state(appwrite.stack.state, tmp_path / "first")
+        stored = [storage.list_files(b)["total"] for b in ("photos", "thumbnails")]
+    assert counts["files"] == sum(stored) == 3  # with the thumbnail the function made
+    assert (tmp_path / "first" / "files" / "photos" / "bytes" / "teal").read_bytes() == (
+        picture.getvalue()
+    )
+    with AppwriteTestClient.start(STORAGE_LAB, data_dir=tmp_path / "two") as appwrite:
+        assert import_state(appwrite.stack.state, tmp_path / "first") == counts
+        storage = Storage(appwrite.guest_client())
+        assert storage.get_file_download("photos", "teal") == picture.getvalue()
+        assert storage.get_file("photos", "teal")["$permissions"] == ['read("any")']
+        export_state(appwrite.stack.state, tmp_path / "second")
+    assert tree(tmp_path / "second") == tree(tmp_path / "first")

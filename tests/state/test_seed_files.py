@@ -96,12 +96,28 @@ def test_a_bad_row_is_named_with_the_api_message(lab, tmp_path):
         lab.restore(baseline)
 
 
-def test_files_need_the_storage_service(lab, tmp_path):
+def test_a_file_for_a_bucket_the_project_lacks_is_named(lab, tmp_path):
     (tmp_path / "p.txt").write_text("hello")
     seed = tmp_path / "seed.json"
     seed.write_text('{"files": [{"bucketId": "b", "fileId": "f", "path": "p.txt"}]}')
-    with pytest.raises(SeedError, match="no Storage service"):
+    with pytest.raises(SeedError, match=r"file b/f: 404 Storage bucket with the requested ID"):
         lab.apply_seed(seed)
+
+
+def test_files_are_seeded_into_the_projects_buckets(tmp_path):
+    from appwrite.services.storage import Storage
+
+    manifest = pathlib.Path(__file__).resolve().parents[1] / "projects/storage/appwrite.json"
+    (tmp_path / "hello.txt").write_text("hello")
+    seed = tmp_path / "seed.json"
+    seed.write_text(
+        '{"files": [{"bucketId": "thumbnails", "fileId": "hello", "path": "hello.txt",'
+        ' "permissions": ["read(\\"any\\")"]}]}'
+    )
+    with AppwriteTestClient.start(manifest, data_dir=tmp_path / "data") as storage_lab:
+        storage_lab.apply_seed(seed)
+        storage = Storage(storage_lab.guest_client())
+        assert storage.get_file_download("thumbnails", "hello") == b"hello"
 
 
 @pytest.mark.parametrize(
