@@ -1,4 +1,4 @@
-"""The six functions' layout and health route, each run in a real worker process the way
+"""The functions' layout and health route, each run in a real worker process the way
 Appwrite loads it (`function.src.main`, deployment root = functions/<id>, `shared`
 through its symlink). Their behaviour is tested in tests/functions/."""
 
@@ -18,6 +18,7 @@ IDS = [
     "provision-profile",
     "publish-scheduled",
     "nightly-maintenance",
+    "session",
 ]
 ENV = {
     "APPWRITE_FUNCTION_API_ENDPOINT": "http://127.0.0.1:9/v1",
