@@ -1,4 +1,4 @@
-"""The six functions' layout and health route, each run in a real worker process the way
+"""The seven functions' layout and health route, each run in a real worker process the way
 Appwrite loads it (`function.src.main`, deployment root = functions/<id>, `shared`
 through its symlink). Their behaviour is tested in tests/functions/."""
 
@@ -16,6 +16,7 @@ IDS = [
     "articles",
     "enrich-article",
     "provision-profile",
+    "team-cleanup",
     "publish-scheduled",
     "nightly-maintenance",
 ]
@@ -38,6 +39,11 @@ def deployment(function_id):
 def execute(executor, function_id, **kwargs):
     result = executor.execute(deployment(function_id), **kwargs)
     return result, (json.loads(result.body) if result.body else None)
+
+
+def test_every_function_of_the_manifest_is_here():
+    manifest = json.loads((ROOT / "appwrite.json").read_text())
+    assert sorted(f["$id"] for f in manifest["functions"]) == sorted(IDS)
 
 
 @pytest.mark.parametrize("function_id", IDS)
