@@ -221,3 +221,13 @@ def test_the_function_paths_replace_the_direct_writes(appwrite, people, targets)
     stored = TablesDB(appwrite.admin_client()).get_row(DATABASE_ID, ARTICLES, draft)
     assert stored["summary"] == "site_admin" and stored["authorId"] == author
     assert all(p.startswith("read(") for p in stored["$permissions"])
+
+
+def test_no_table_grants_users_anything_but_read():
+    """appwrite.json: tables grant no create, update, delete or write to anyone."""
+    import pathlib
+
+    manifest = json.loads((pathlib.Path(__file__).parents[2] / "appwrite.json").read_text())
+    grants = {t["$id"]: t["$permissions"] for t in manifest["tables"]}
+    assert set(grants) == set(ROW_SECURITY)
+    assert all(p.startswith("read(") for perms in grants.values() for p in perms), grants
