@@ -227,6 +227,15 @@ def requests(draw, function: str, target: Target):
     return method, path[:2000], headers, body
 
 
+def execution_errors(target: Target, function: str, response) -> str:
+    """The stored execution's error log of an answer (what went wrong, for the report)."""
+    execution_id = response.headers.get("x-appwrite-execution-id", "")
+    for execution in target.appwrite.executions(function):
+        if execution["$id"] == execution_id:
+            return execution["errors"][-1500:]
+    return f"no stored execution {execution_id!r}"
+
+
 def problems(target: Target, method: str, response) -> list[str]:
     found = []
     head = "\n".join(f"{k}: {v}" for k, v in response.headers.items())
@@ -273,7 +282,13 @@ def test_fuzzing_every_http_route(target):
             target.sent[(function, response.status_code)] += 1
             for problem in problems(target, method, response):
                 failures.append(
-                    (function, problem, method, path[:200], headers, (body or b"")[:200])
+                    {
+                        "function": function,
+                        "problem": problem,
+                        "request": (method, path[:200], headers, (body or b"")[:200]),
+                        "answer": response.content[:300],
+                        "execution": execution_errors(target, function, response),
+                    }
                 )
 
     @settings(
