@@ -22,7 +22,13 @@ from .errors import (
     UpstreamUnavailable,
     from_appwrite,
 )
-from .identity import Identity, authenticate, authenticate_optional, jwt_from_headers
+from .identity import (
+    Identity,
+    authenticate,
+    authenticate_optional,
+    jwt_from_headers,
+    require_writer,
+)
 from .logging import Logger, redact
 from .request import Request, parse_json
 from .retry import is_retryable, retry
@@ -65,6 +71,7 @@ __all__ = [
     "parse_json",
     "parse_trigger",
     "redact",
+    "require_writer",
     "resolve_settings",
     "retry",
     "server_client",

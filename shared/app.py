@@ -19,11 +19,19 @@
 pattern, schedules to the schedule handler), turns whatever the handler returns or
 raises into a JSON response (errors through `errors.to_http`/`expose` only), and logs
 one line per execution. Every app answers `GET /health` unless `health_route=None`.
+
+Whatever the method (`PROPFIND`, `get`, anything) and path, an HTTP execution is answered
+by the router: a route, or a JSON `404 route_not_found` / `405 method_not_allowed`.
+JSON is sent as UTF-8 (`ensure_ascii=False`): `é` is 2 bytes, not the 6 of `\\u00e9`, which
+keeps the largest answers small (a text that holds a lone surrogate, which UTF-8 cannot
+carry, falls back to `\\u` escapes).
 """
 
 from __future__ import annotations
 
+import json
 import math
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,6 +44,16 @@ from .routing import Router
 from .triggers import EVENT, HTTP, SCHEDULE, event_matches, parse_trigger
 
 Handler = Callable[[Request], Any]
+JSON = "application/json"
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def json_text(body: Any) -> str:
+    """`body` as compact JSON text in UTF-8 characters (escapes only where UTF-8 cannot go)."""
+    text = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
+    if _SURROGATE.search(text):
+        return json.dumps(body, separators=(",", ":"))
+    return text
 
 
 @dataclass
@@ -175,7 +193,7 @@ class App:
     def _send(context: Any, body: Any, status: int, headers: dict[str, str]) -> dict:
         if body is None:
             return context.res.text("", status, dict(headers))
-        return context.res.json(body, status, dict(headers))
+        return context.res.text(json_text(body), status, {**headers, "content-type": JSON})
 
     @staticmethod
     def _log_failure(log: Logger, exc: Exception, error: HTTPError) -> None:

@@ -12,9 +12,13 @@ that the row's status does not allow raises `InvalidTransition` (409).
 Every `*_changes` returns the keyword arguments of `TablesDB.update_row`, permissions
 included, so one call applies the whole transition:
 
-    tables.update_row(DATABASE_ID, TABLE_ID, row["$id"], **publish_changes(row, now))
+    tables.update_row(DATABASE_ID, ARTICLES, row["$id"], **publish_changes(row, now))
 
 `publish-scheduled` and `POST /articles/{id}/publish` both use `publish_changes`.
+
+What callers see: a list answers each article in the summary shape (`SUMMARY_FIELDS`,
+`summary_of`: no `body`, so a page's size is bounded whatever the articles hold); a single
+read answers the article with its body (`public_article`).
 """
 
 from __future__ import annotations
@@ -25,15 +29,38 @@ from typing import Any
 
 from .errors import BadRequest, Conflict
 from .permissions import article_permissions
+from .tables import ARTICLES
 from .text import reading_minutes, word_count
 
-DATABASE_ID = "newsroom"
-TABLE_ID = "articles"
+TABLE_ID = ARTICLES  # the name this module always used; prefer shared.tables.ARTICLES
 
 DRAFT, SCHEDULED, PUBLISHED, ARCHIVED = "draft", "scheduled", "published", "archived"
 STATUSES = (DRAFT, SCHEDULED, PUBLISHED, ARCHIVED)
 EDITABLE = (DRAFT, SCHEDULED, PUBLISHED)
 CONTENT_FIELDS = ("title", "body", "summary", "tags")
+
+# The summary shape of a list item: every column but `body` (and `enrichedAt`), plus the
+# row's id and timestamps. A single read adds `body` and `enrichedAt`.
+SUMMARY_FIELDS = (
+    "$id",
+    "$createdAt",
+    "$updatedAt",
+    "title",
+    "slug",
+    "summary",
+    "authorId",
+    "teamId",
+    "status",
+    "publishAt",
+    "publishedAt",
+    "archivedAt",
+    "tags",
+    "wordCount",
+    "readingMinutes",
+)
+ARTICLE_FIELDS = (*SUMMARY_FIELDS, "body", "enrichedAt")
+# Columns a list fetches (`Query.select`): Appwrite adds the `$` attributes itself.
+SUMMARY_COLUMNS = [name for name in SUMMARY_FIELDS if not name.startswith("$")]
 
 Changes = dict[str, Any]
 """`{"data": {...}, "permissions": [...]}` — keyword arguments of `update_row`/`create_row`."""
@@ -44,20 +71,46 @@ class InvalidTransition(Conflict):
 
 
 def appwrite_datetime(moment: datetime) -> str:
-    """Appwrite's datetime text: UTC, milliseconds, `+00:00` (e.g. 2026-01-02T03:04:05.000+00:00)."""
+    """Appwrite's datetime text: UTC, milliseconds, `+00:00` (2026-01-02T03:04:05.000+00:00)."""
     if moment.tzinfo is None:
         raise ValueError("a naive datetime has no defined moment")
     return moment.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
+def summary_of(row: Mapping[str, Any]) -> dict[str, Any]:
+    """An article as a list answers it: `SUMMARY_FIELDS`, no body, no permissions."""
+    return {name: row.get(name) for name in SUMMARY_FIELDS}
+
+
+def public_article(row: Mapping[str, Any]) -> dict[str, Any]:
+    """An article as a single read answers it: the summary fields, `body` and `enrichedAt`."""
+    return {name: row.get(name) for name in ARTICLE_FIELDS}
+
+
 def parse_datetime(text: str) -> datetime:
-    """An aware datetime from ISO 8601 text (`Z` or an offset; a bare time is read as UTC)."""
+    """An aware UTC datetime from ISO 8601 text (`Z` or an offset; a bare time is read as UTC).
+
+    `ValueError` for text that is no date-time, and for one that has no UTC equivalent
+    (`9999-12-31T23:59:59-00:01` is in the year 10000 in UTC).
+    """
     moment = datetime.fromisoformat(text.strip().upper().replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"{text[:40]!r} is out of the range of dates") from None
 
 
 def _future(publish_at: str, now: datetime, pointer: str = "/publishAt") -> str:
-    moment = parse_datetime(publish_at)
+    try:
+        moment = parse_datetime(publish_at)
+    except ValueError as exc:
+        raise BadRequest(
+            "publishAt is not a date-time that can be stored.",
+            code="validation_failed",
+            details=[{"path": pointer, "message": str(exc)}],
+        ) from None
     if moment <= now:
         problem = f"{publish_at!r} is not after {appwrite_datetime(now)}"
         raise BadRequest(
@@ -85,7 +138,7 @@ def _require(row: Mapping[str, Any], allowed: tuple[str, ...], action: str) -> N
 
 
 def new_article(author_id: str, fields: Mapping[str, Any], now: datetime) -> Changes:
-    """The row of a new article: a draft, or `scheduled` when `publishAt` (in the future) is given."""
+    """The row of a new article: a draft, or `scheduled` when a (future) `publishAt` is given."""
     data = {key: fields[key] for key in CONTENT_FIELDS if fields.get(key) is not None}
     data.update(authorId=author_id, teamId=fields.get("teamId"), publishAt=None, publishedAt=None)
     row = {"authorId": author_id, "teamId": fields.get("teamId")}
@@ -138,4 +191,9 @@ def archive_changes(row: Mapping[str, Any], now: datetime) -> Changes:
 def is_due(row: Mapping[str, Any], now: datetime) -> bool:
     """A scheduled article whose `publishAt` has passed."""
     publish_at: str | None = row.get("publishAt")
-    return row.get("status") == SCHEDULED and bool(publish_at) and parse_datetime(publish_at) <= now
+    if row.get("status") != SCHEDULED or not publish_at:
+        return False
+    try:
+        return parse_datetime(publish_at) <= now
+    except ValueError:
+        return False

@@ -20,9 +20,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from .retry import retry
+from .tables import AUDIT_LOG, DATABASE_ID
 
-DATABASE_ID = "newsroom"
-TABLE_ID = "audit_log"
+TABLE_ID = AUDIT_LOG
 MAX_KEY = 128
 MAX_ACTION = 64
 MAX_ID = 36

@@ -15,6 +15,14 @@ import sys
 from typing import Any
 
 GENERIC_500 = "An unexpected error occurred."
+ECHO_LIMIT = 80
+
+
+def echo(value: object, limit: int = ECHO_LIMIT) -> str:
+    """A caller's value quoted for a message: `repr`, cut to `limit` characters with `…`, so
+    a 100 KB path or id never makes a 100 KB error (control characters come out escaped)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class HTTPError(Exception):

@@ -5,6 +5,9 @@ The JWT comes from `x-appwrite-user-jwt` (REST executions by a signed-in user) o
 `Account.get()` as that user; `x-appwrite-user-id` alone is never trusted (a caller can
 smuggle it in, reference: appwrite-runtime.md §3.1). The runtime's own
 `Authorization: Basic …` header is ignored.
+
+Writing takes more than a valid JWT: `require_writer` lets only users who signed up with an
+e-mail address write (an anonymous session's user has none; decision 0007).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .client import user_client
-from .errors import Unauthorized, from_appwrite
+from .errors import Forbidden, Unauthorized, from_appwrite
 from .retry import retry
 
 ADMIN_LABEL = "admin"
@@ -35,6 +38,11 @@ class Identity:
     @property
     def is_admin(self) -> bool:
         return ADMIN_LABEL in self.labels
+
+    @property
+    def is_anonymous(self) -> bool:
+        """No e-mail address: an anonymous session's user (or one made with a phone only)."""
+        return not self.email
 
     @classmethod
     def from_user(cls, user: Mapping[str, Any]) -> Identity:
@@ -66,7 +74,7 @@ def authenticate(
     *,
     deadline: float = math.inf,
 ) -> Identity:
-    """The verified caller; `Unauthorized` when the JWT is missing, malformed, expired or revoked."""
+    """The verified caller; `Unauthorized` if the JWT is missing, malformed, expired or revoked."""
     jwt = jwt_from_headers(headers)
     if jwt is None:
         raise Unauthorized(
@@ -85,6 +93,16 @@ def authenticate_optional(
     """None for a guest (no JWT); a JWT that is sent must be valid."""
     jwt = jwt_from_headers(headers)
     return None if jwt is None else verify_jwt(jwt, env, deadline=deadline)
+
+
+def require_writer(who: Identity) -> Identity:
+    """`who`, if they may write: a user with an e-mail address. Else 403 `email_required`."""
+    if who.is_anonymous:
+        raise Forbidden(
+            "Sign up with an e-mail address to do this; anonymous sessions can only read.",
+            code="email_required",
+        )
+    return who
 
 
 def verify_jwt(

@@ -3,9 +3,15 @@
 Two faces of one rule, kept side by side so they cannot drift apart:
 
 - `article_permissions(author_id, team_id, status)` — the Appwrite permission strings
-  written on an article row, so direct SDK access by users obeys the matrix;
-- `can_read / can_update / can_delete(caller, row, roles)` — the same matrix in code,
-  for functions, whose API key bypasses row permissions.
+  written on an article row: **read only**, so direct SDK reads (and realtime) obey the
+  matrix's read column, and nobody can write a row directly;
+- `can_read / can_update / can_delete(caller, row, roles)` — the whole matrix in code,
+  for the functions, whose API key bypasses row permissions. Every write goes through them.
+
+Why rows grant no `update`/`delete` (DESIGN §4): in Appwrite a row's `update` covers every
+column *and* the row's own `$permissions`, and a user may grant any role he holds (`any`
+included). An author holding `update` could rewrite `authorId`, `status`, `publishedAt`
+and let guests change the row.
 
 | article        | read                       | update / publish       | delete                 |
 |----------------|----------------------------|------------------------|------------------------|
@@ -16,7 +22,7 @@ Two faces of one rule, kept side by side so they cannot drift apart:
 "Team admin" is a membership role `admin` or `owner` (Appwrite gives a team's creator the
 role `owner`). "Site admin" is a user with the label `admin`. `any` is only ever granted
 read, and only on published articles. Strings follow Appwrite's format exactly
-(`read("user:ID")`, `update("team:ID/editor")`), the same as `appwrite.Permission`/`Role`.
+(`read("user:ID")`, `read("team:ID")`), the same as `appwrite.Permission`/`Role`.
 """
 
 from __future__ import annotations
@@ -52,35 +58,28 @@ def _perm(action: str, role: str) -> str:
 
 
 def article_permissions(author_id: str, team_id: str | None, status: str) -> list[str]:
-    """The `$permissions` of an article row with this author, team and status."""
+    """The `$permissions` of an article row with this author, team and status: reads only."""
     if not author_id:
         raise ValueError("an article needs an author")
-    author = f"user:{author_id}"
-    site_admin = f"label:{ADMIN_LABEL}"
-    readers = ["any"] if status == PUBLISHED else [author]
-    updaters = [author]
-    deleters = [author]
+    if status == PUBLISHED:
+        return [_perm("read", "any")]
+    readers = [f"user:{author_id}"]
     if team_id:
-        if status != PUBLISHED:
-            readers.append(f"team:{team_id}")
-        updaters += [f"team:{team_id}/{role}" for role in TEAM_EDITOR_ROLES + TEAM_ADMIN_ROLES]
-        deleters += [f"team:{team_id}/{role}" for role in TEAM_ADMIN_ROLES]
-    if status != PUBLISHED:
-        readers.append(site_admin)
-    updaters.append(site_admin)
-    deleters.append(site_admin)
-    return (
-        [_perm("read", r) for r in readers]
-        + [_perm("update", r) for r in updaters]
-        + [_perm("delete", r) for r in deleters]
-    )
+        readers.append(f"team:{team_id}")
+    readers.append(f"label:{ADMIN_LABEL}")
+    return [_perm("read", role) for role in readers]
+
+
+def same_permissions(stored: Iterable[str], wanted: Iterable[str]) -> bool:
+    """Whether a row's stored `$permissions` are exactly `wanted` (order does not matter)."""
+    return sorted(set(stored)) == sorted(set(wanted))
 
 
 # -- checks in code ---------------------------------------------------------------
 
 
 def team_roles(memberships: Iterable[Mapping[str, Any]]) -> dict[str, tuple[str, ...]]:
-    """Team id → roles, from Appwrite Membership models; unconfirmed invitations count for nothing."""
+    """Team id → roles, from Appwrite Membership models; open invitations count for nothing."""
     roles: dict[str, tuple[str, ...]] = {}
     for membership in memberships:
         if membership.get("confirm"):
@@ -103,7 +102,7 @@ def _is_author(caller: Caller | None, row: Mapping[str, Any]) -> bool:
 
 
 def can_read(caller: Caller | None, row: Mapping[str, Any], roles: TeamRoles = NO_TEAMS) -> bool:
-    """Anyone (guests too) reads a published article; otherwise author, team members, site admins."""
+    """Anyone (guests too) reads a published article; else author, team members, site admins."""
     if row.get("status") == PUBLISHED:
         return True
     if caller is None:
@@ -111,9 +110,7 @@ def can_read(caller: Caller | None, row: Mapping[str, Any], roles: TeamRoles = N
     return caller.is_admin or _is_author(caller, row) or _roles_in_team(row, roles) is not None
 
 
-def can_update(
-    caller: Caller | None, row: Mapping[str, Any], roles: TeamRoles = NO_TEAMS
-) -> bool:
+def can_update(caller: Caller | None, row: Mapping[str, Any], roles: TeamRoles = NO_TEAMS) -> bool:
     """Update, publish, schedule, archive: author, team editor/admin/owner, site admin."""
     if caller is None:
         return False
@@ -125,9 +122,7 @@ def can_update(
     )
 
 
-def can_delete(
-    caller: Caller | None, row: Mapping[str, Any], roles: TeamRoles = NO_TEAMS
-) -> bool:
+def can_delete(caller: Caller | None, row: Mapping[str, Any], roles: TeamRoles = NO_TEAMS) -> bool:
     """Delete: author, team admin/owner, site admin."""
     if caller is None:
         return False

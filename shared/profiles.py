@@ -7,6 +7,9 @@ another writer got there first — never an error.
 
     data = profile_data(user)                       # pure: from Appwrite's User model
     created = create_profile(tables, user["$id"], data, deadline=req.deadline)
+
+A profile row carries `read("any")` only: users change their `displayName` and `bio`
+through `accounts` (`PATCH /users/{id}/profile`); `articleCount` is enrich-article's alone.
 """
 
 from __future__ import annotations
@@ -16,9 +19,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from .retry import retry
+from .safe_text import clean_name
+from .tables import DATABASE_ID
+from .tables import PROFILES as TABLE_ID
 
-DATABASE_ID = "newsroom"
-TABLE_ID = "profiles"
 DISPLAY_NAME_MAX = 128  # the column's size in appwrite.json
 FALLBACK_NAME = "New user"
 PUBLIC_FIELDS = ("$id", "$createdAt", "$updatedAt", "displayName", "bio", "articleCount")
@@ -27,13 +31,15 @@ PUBLIC_FIELDS = ("$id", "$createdAt", "$updatedAt", "displayName", "bio", "artic
 def display_name(user: Mapping[str, Any]) -> str:
     """The user's name, else the local part of their email, else a neutral placeholder.
 
-    Never the phone number: profiles are public.
+    Never the phone number: profiles are public. Control, format (zero-width, bidi) and
+    unassigned characters are dropped: users made outside sign-up (Console, Users API) are
+    not validated by us, and their names must not make a look-alike or a broken profile.
     """
-    name = " ".join(str(user.get("name") or "").split())
+    name = clean_name(str(user.get("name") or ""))
     if not name:
         email = str(user.get("email") or "")
-        name = email.split("@", 1)[0].strip() if "@" in email else ""
-    return (name or FALLBACK_NAME)[:DISPLAY_NAME_MAX]
+        name = clean_name(email.split("@", 1)[0]) if "@" in email else ""
+    return (name or FALLBACK_NAME)[:DISPLAY_NAME_MAX].strip()
 
 
 def profile_data(user: Mapping[str, Any]) -> dict[str, Any]:
@@ -42,10 +48,10 @@ def profile_data(user: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def profile_permissions(user_id: str) -> list[str]:
-    """Everyone reads a profile; only its user updates it (delete: the functions' key only)."""
+    """Everyone reads a profile; nobody writes it directly (only the functions, with the key)."""
     if not user_id:
         raise ValueError("a profile needs a user id")
-    return ['read("any")', f'update("user:{user_id}")']
+    return ['read("any")']
 
 
 def public_profile(row: Mapping[str, Any]) -> dict[str, Any]:

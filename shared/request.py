@@ -4,12 +4,17 @@ The runtime's `req.body`/`req.body_json`/`req.body_text` raise on empty, non-JSO
 non-UTF-8 bodies, and REST executions arrive as `application/x-www-form-urlencoded`
 even when the body is JSON. So we read `req.body_binary` (always safe) and parse by
 content, never by content-type; every failure is a 400 (or 413), never a crash.
+
+A JSON text may spell a lone UTF-16 surrogate (`"\\ud800"`); Python decodes it, but no
+store can hold it and Appwrite's own JSON parser refuses it, so `parse_json` does too
+(400 `invalid_json` pointing at the string), wherever it is in the body.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,6 +48,32 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_surrogate(text: str) -> bool:
+    return _SURROGATE.search(text) is not None
+
+
+def _surrogate_path(value: Any, path: str = "") -> str | None:
+    """The JSON pointer of the first string (or key) holding a lone surrogate, else None."""
+    stack = [(value, path)]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, str):
+            if _has_surrogate(item):
+                return where
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                pointer = where + "/" + key.replace("~", "~0").replace("/", "~1")
+                if _has_surrogate(key):
+                    return where
+                stack.append((child, pointer))
+        elif isinstance(item, list):
+            stack.extend((child, f"{where}/{i}") for i, child in enumerate(item))
+    return None
+
+
 def parse_json(
     raw: bytes, *, max_bytes: int = DEFAULT_MAX_BODY_BYTES, default: Any = _MISSING
 ) -> Any:
@@ -57,7 +88,7 @@ def parse_json(
             return default
         raise BadRequest("The request body is empty; expected JSON.", code="empty_body")
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        value = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise BadRequest(
             "The request body is not valid JSON.",
@@ -70,6 +101,14 @@ def parse_json(
             code="invalid_json",
             details=[{"message": str(exc)[:200]}],
         ) from None
+    where = _surrogate_path(value) if "\\u" in text else None
+    if where is not None:
+        raise BadRequest(
+            "The request body is not valid JSON.",
+            code="invalid_json",
+            details=[{"path": where, "message": "contains a lone UTF-16 surrogate"}],
+        )
+    return value
 
 
 @dataclass
@@ -93,7 +132,7 @@ class Request:
         req = context.req
         path = req.path or "/"
         return cls(
-            method=(req.method or "GET").upper(),
+            method=req.method or "GET",
             path=path,
             headers=dict(req.headers or {}),
             query=dict(req.query or {}),

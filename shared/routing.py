@@ -2,8 +2,10 @@
 
 A parameter matches one non-empty path segment; a literal segment wins over a
 parameter (`/articles/search` before `/articles/{id}`, whatever the order they were
-added in). A trailing slash is ignored (`/articles/` is `/articles`). Unknown path → `NotFound`; known path with another
-method → `MethodNotAllowed` carrying the `Allow` header.
+added in). A trailing slash is ignored (`/articles/` is `/articles`). Unknown path →
+`NotFound`; known path with another method → `MethodNotAllowed` carrying the `Allow`
+header. Methods are compared exactly, as HTTP defines them (case-sensitive): any method a
+caller sends — `get`, `PROPFIND`, `TRACE` — gets one of these JSON answers.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import MethodNotAllowed, NotFound
+from .errors import MethodNotAllowed, NotFound, echo
 
 METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"})
 _PARAM = re.compile(r"^\{([A-Za-z_][A-Za-z0-9_]*)\}$")
@@ -40,7 +42,7 @@ class Route:
         if len(parts) != len(self.segments):
             return None
         params: dict[str, str] = {}
-        for want, have in zip(self.segments, parts):
+        for want, have in zip(self.segments, parts, strict=True):
             name = _PARAM.match(want)
             if name:
                 if not have:
@@ -82,7 +84,6 @@ class Router:
 
     def match(self, method: str, path: str) -> Match:
         """The route for `method` + `path`; raises `NotFound` or `MethodNotAllowed`."""
-        method = method.upper()
         allowed: list[str] = []
         best: Match | None = None
         for route in self.routes:
@@ -97,5 +98,5 @@ class Router:
         if best is not None:
             return best
         if allowed:
-            raise MethodNotAllowed(allowed, f"Method {method} is not allowed here.")
-        raise NotFound(f"No route for {path}.", code="route_not_found")
+            raise MethodNotAllowed(allowed, f"Method {echo(method)} is not allowed here.")
+        raise NotFound(f"No route for {echo(path)}.", code="route_not_found")

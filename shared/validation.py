@@ -7,7 +7,12 @@
 the validator is compiled on first use and cached per path for the life of the warm
 worker. `jsonschema` is imported only then, so routes without a schema never pay for it.
 Formats are checked; `date-time` and `uri` get stdlib checkers because jsonschema
-checks them only when optional packages the functions do not ship are installed.
+checks them only when optional packages the functions do not ship are installed, and
+`email`, `name`, `single-line` and `text` are ours (`shared.safe_text`).
+
+Messages never echo a secret: a property marked `"writeOnly": true` in the schema (a
+password) gets messages built from the rule alone (`must be at least 8 characters long`,
+never `'hunter2' is too short`), and so does any object or array (it may hold one).
 """
 
 from __future__ import annotations
@@ -18,8 +23,10 @@ import re
 from typing import Any
 
 from .errors import BadRequest
+from .safe_text import FORMATS
 
 MAX_MESSAGE = 300
+MAX_DETAILS = 50  # problems listed per answer: a body of 10,000 unknown keys is no 1 MB answer
 _schemas: dict[str, Schema] = {}
 
 _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
@@ -64,6 +71,52 @@ def _message(text: str) -> str:
     return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
 
 
+def _count(n: Any, one: str) -> str:
+    return f"{n} {one}" + ("" if n == 1 else "s")
+
+
+_RULES = {
+    "type": lambda v: "must be of type " + (" or ".join(v) if isinstance(v, list) else str(v)),
+    "minLength": lambda v: f"must be at least {_count(v, 'character')} long",
+    "maxLength": lambda v: f"must be at most {_count(v, 'character')} long",
+    "pattern": lambda v: f"does not match {v!r}",
+    "format": lambda v: f"is not a valid {v}",
+    "enum": lambda v: f"must be one of {v!r}",
+    "const": lambda v: f"must be {v!r}",
+    "minimum": lambda v: f"must be at least {v}",
+    "maximum": lambda v: f"must be at most {v}",
+    "exclusiveMinimum": lambda v: f"must be greater than {v}",
+    "exclusiveMaximum": lambda v: f"must be less than {v}",
+    "minItems": lambda v: f"must have at least {_count(v, 'item')}",
+    "maxItems": lambda v: f"must have at most {_count(v, 'item')}",
+    "uniqueItems": lambda v: "has repeated items",
+    "minProperties": lambda v: f"must have at least {_count(v, 'property')}",
+    "maxProperties": lambda v: f"must have at most {_count(v, 'property')}",
+}
+
+
+def _format_reason(error: Any) -> str:
+    cause = getattr(error, "cause", None)
+    return f": {cause}" if isinstance(cause, ValueError) and str(cause) else ""
+
+
+def _safe_message(error: Any) -> str:
+    """The error's message; built from the rule alone (no value) for a `writeOnly` property
+    and for objects and arrays."""
+    secret = isinstance(error.schema, dict) and error.schema.get("writeOnly") is True
+    if not secret and not isinstance(error.instance, (dict, list)):
+        if error.validator == "format":
+            return f"{error.instance!r} is not a valid {error.validator_value}" + (
+                _format_reason(error)
+            )
+        return error.message
+    if error.validator in ("required", "additionalProperties"):
+        return error.message  # names properties only, never values
+    rule = _RULES.get(error.validator)
+    text = rule(error.validator_value) if rule else "is not valid"
+    return text + (_format_reason(error) if error.validator == "format" else "")
+
+
 def _extra_properties(error: Any) -> list[str]:
     schema, instance = error.schema, error.instance
     if (
@@ -82,6 +135,7 @@ def describe(errors: Any) -> list[dict[str, str]]:
 
     A `required` error points at the missing property (`/title`), and a forbidden
     additional property gets its own entry at its own path (`/extra`), not the parent's.
+    At most `MAX_DETAILS` entries: the last one then says how many more there were.
     """
     details = []
     for error in errors:
@@ -99,8 +153,12 @@ def describe(errors: Any) -> list[dict[str, str]]:
                     for k in extras
                 )
                 continue
-        details.append({"path": _pointer(path), "message": _message(error.message)})
-    return sorted(details, key=lambda d: (d["path"], d["message"]))
+        details.append({"path": _pointer(path), "message": _message(_safe_message(error))})
+    details.sort(key=lambda d: (d["path"], d["message"]))
+    if len(details) > MAX_DETAILS:
+        more = len(details) - MAX_DETAILS + 1
+        details = [*details[: MAX_DETAILS - 1], {"path": "", "message": f"… and {more} more"}]
+    return details
 
 
 class Schema:
@@ -121,7 +179,7 @@ class Schema:
         return describe(self.validator.iter_errors(instance))
 
     def validate(self, instance: Any) -> Any:
-        """Return `instance` if valid, else raise `BadRequest` `validation_failed` with every error."""
+        """`instance` if valid, else raise `BadRequest` `validation_failed` with every error."""
         details = self.errors(instance)
         if details:
             raise BadRequest(
@@ -141,6 +199,8 @@ def compile_schema(schema: dict) -> Any:
     for name, check in (("date-time", is_date_time), ("uri", is_uri)):
         if name not in checker.checkers:
             checker.checks(name)(check)
+    for name, check in FORMATS.items():
+        checker.checks(name, raises=ValueError)(check)
     return cls(schema, format_checker=checker)
 
 

@@ -8,6 +8,7 @@ import pytest
 from appwrite.query import Query
 
 from functions.articles.shared import BadRequest, Identity  # the function's own copy of shared
+from functions.articles.shared.articles import SUMMARY_COLUMNS, SUMMARY_FIELDS
 from functions.articles.src.listing import (
     ListParams,
     list_queries,
@@ -101,11 +102,26 @@ def test_list_queries_in_order():
         Query.order_desc("$createdAt"),
         Query.cursor_after("c1"),
         Query.limit(11),
+        Query.select(SUMMARY_COLUMNS),  # a page never carries bodies
     ]
 
 
 @pytest.mark.parametrize("fetched, next_cursor", [(3, "r1"), (2, None), (0, None)])
 def test_page_fetches_one_extra_row_to_know_if_more_follow(fetched, next_cursor):
-    rows = [{"$id": f"r{i}"} for i in range(fetched)]
+    rows = [{"$id": f"r{i}", "title": "t", "$permissions": []} for i in range(fetched)]
     answer = page({"rows": rows, "total": 40}, ListParams(limit=2))
-    assert answer == {"articles": rows[:2], "total": 40, "nextCursor": next_cursor}
+    assert [a["$id"] for a in answer["articles"]] == [r["$id"] for r in rows[:2]]
+    assert (answer["total"], answer["nextCursor"]) == (40, next_cursor)
+
+
+def test_a_page_answers_the_summary_shape():
+    row = {name: name for name in SUMMARY_FIELDS} | {
+        "body": "long text",
+        "enrichedAt": "x",
+        "$permissions": ['read("any")'],
+        "$sequence": "7",
+        "$databaseId": "newsroom",
+        "$tableId": "articles",
+    }
+    [item] = page({"rows": [row], "total": 1}, ListParams())["articles"]
+    assert list(item) == list(SUMMARY_FIELDS) and "body" not in item

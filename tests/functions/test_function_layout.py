@@ -16,6 +16,7 @@ IDS = [
     "articles",
     "enrich-article",
     "provision-profile",
+    "team-cleanup",
     "publish-scheduled",
     "nightly-maintenance",
     "session",
@@ -39,6 +40,11 @@ def deployment(function_id):
 def execute(executor, function_id, **kwargs):
     result = executor.execute(deployment(function_id), **kwargs)
     return result, (json.loads(result.body) if result.body else None)
+
+
+def test_every_function_of_the_manifest_is_here():
+    manifest = json.loads((ROOT / "appwrite.json").read_text())
+    assert sorted(f["$id"] for f in manifest["functions"]) == sorted(IDS)
 
 
 @pytest.mark.parametrize("function_id", IDS)

@@ -1,6 +1,7 @@
 """provision-profile: the profile row of every new user, created by the `users.*.create` event;
 idempotent against repeated deliveries and against `accounts` sign-up creating it first.
-Through the emulator, the real runtime and the real SDK; its only scope is rows.write."""
+Through the emulator, the real runtime and the real SDK. Its sweep (the schedule) is tested
+in tests/functions/test_sweeps.py."""
 
 import json
 import pathlib
@@ -50,9 +51,7 @@ def test_a_user_created_with_the_users_api_gets_a_profile(created_user, tables):
         0,
         None,
     )
-    assert sorted(profile["$permissions"]) == sorted(
-        ['read("any")', f'update("user:{user["$id"]}")']
-    )
+    assert profile["$permissions"] == ['read("any")']
 
 
 def test_without_a_name_the_display_name_is_the_email_local_part(
@@ -64,35 +63,42 @@ def test_without_a_name_the_display_name_is_the_email_local_part(
     assert tables.get_row("newsroom", "profiles", user["$id"])["displayName"] == email.split("@")[0]
 
 
-def test_the_profile_is_public_to_read_and_only_its_user_updates_it(appwrite, created_user, tables):
+def test_the_profile_is_public_to_read_and_written_through_accounts_only(
+    appwrite, created_user, tables
+):
     user, _ = created_user(name="Owner")
-    other, _ = created_user(name="Other")
     assert (
         TablesDB(appwrite.guest_client()).get_row("newsroom", "profiles", user["$id"])[
             "displayName"
         ]
         == "Owner"
     )
-    mine = TablesDB(appwrite.as_user(user)).update_row(
-        "newsroom", "profiles", user["$id"], {"bio": "Hello"}
+    for call in (
+        lambda sdk: sdk.update_row("newsroom", "profiles", user["$id"], {"articleCount": 99999}),
+        lambda sdk: sdk.update_row("newsroom", "profiles", user["$id"], permissions=[]),
+        lambda sdk: sdk.delete_row("newsroom", "profiles", user["$id"]),
+    ):
+        with pytest.raises(AppwriteException) as denied:
+            call(TablesDB(appwrite.as_user(user)))
+        assert (denied.value.code, denied.value.type) == (401, "user_unauthorized")
+    mine = appwrite.invoke_http(
+        "accounts", f"/users/{user['$id']}/profile", method="PATCH", user=user, json={"bio": "Hi"}
     )
-    assert mine["bio"] == "Hello"
-    with pytest.raises(AppwriteException) as denied:
-        TablesDB(appwrite.as_user(other)).update_row(
-            "newsroom", "profiles", user["$id"], {"bio": "hijacked"}
-        )
-    assert denied.value.code == 401
-    with pytest.raises(AppwriteException) as denied:
-        TablesDB(appwrite.as_user(user)).delete_row("newsroom", "profiles", user["$id"])
-    assert denied.value.code == 401
-    assert tables.get_row("newsroom", "profiles", user["$id"])["bio"] == "Hello"
+    assert mine.status_code == 200, mine.text
+    stored = tables.get_row("newsroom", "profiles", user["$id"])
+    assert (stored["bio"], stored["articleCount"]) == ("Hi", 0)
 
 
 def test_a_second_delivery_changes_nothing(appwrite, created_user, tables):
     user, _ = created_user(name="Twice")
-    TablesDB(appwrite.as_user(user)).update_row(
-        "newsroom", "profiles", user["$id"], {"displayName": "Edited"}
+    edited = appwrite.invoke_http(
+        "accounts",
+        f"/users/{user['$id']}/profile",
+        method="PATCH",
+        user=user,
+        json={"displayName": "Edited"},
     )
+    assert edited.status_code == 200, edited.text
     before = tables.get_row("newsroom", "profiles", user["$id"])
 
     status, answer = deliver(appwrite, user)
@@ -148,12 +154,15 @@ def test_other_user_events_are_not_handled(appwrite):
     assert (status, answer["error"]["code"]) == (404, "event_not_handled")
 
 
-def test_rows_write_is_its_only_scope():
-    """The tests above pass with just this scope: the emulator enforces scopes as Appwrite does."""
+def test_its_scopes_are_the_three_it_needs():
+    """rows.write for the profile; users.read and rows.read only for the sweep (listing users,
+    looking their profiles up). The tests pass with exactly these: the emulator enforces
+    scopes as Appwrite does."""
     manifest = json.loads((pathlib.Path(__file__).parents[2] / "appwrite.json").read_text())
     spec = next(f for f in manifest["functions"] if f["$id"] == FUNCTION)
-    assert (spec["scopes"], spec["events"], spec["execute"]) == (
-        ["rows.write"],
+    assert (spec["scopes"], spec["events"], spec["schedule"], spec["execute"]) == (
+        ["users.read", "rows.read", "rows.write"],
         ["users.*.create"],
+        "10 * * * *",
         [],
     )

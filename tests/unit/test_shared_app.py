@@ -276,3 +276,25 @@ def test_missing_configuration_is_500_and_the_log_names_it(monkeypatch):
     assert (out["statusCode"], body["error"]["code"]) == (500, "configuration_error")
     assert "APPWRITE_FUNCTION_PROJECT_ID" not in out["body"].decode()
     assert "APPWRITE_FUNCTION_PROJECT_ID" in ctx.logger.text("error")
+
+
+@pytest.mark.parametrize("method", ["PROPFIND", "TRACE", "CONNECT", "X" * 3000])
+def test_any_method_gets_a_json_answer(app, method):
+    out, payload, _ = run(app, method, "/articles/a1")
+    assert (out["statusCode"], out["headers"]["content-type"]) == (405, "application/json")
+    assert payload["error"]["code"] == "method_not_allowed"
+    assert len(payload["error"]["message"]) < 120
+
+
+def test_a_100_kb_path_gets_a_short_json_404(app):
+    out, payload, _ = run(app, "GET", "/" + "p" * 100_000)
+    assert (out["statusCode"], payload["error"]["code"]) == (404, "route_not_found")
+    assert len(out["body"]) < 300
+
+
+def test_json_is_sent_as_utf8_and_survives_a_lone_surrogate():
+    from shared.app import json_text
+
+    assert json_text({"t": "é📰"}) == '{"t":"é📰"}'
+    assert json_text({"t": "a\ud800"}) == '{"t":"a\\ud800"}'
+    json_text({"t": "a\ud800"}).encode("utf-8")  # sendable

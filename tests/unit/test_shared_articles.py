@@ -150,3 +150,27 @@ def test_is_due():
     assert not is_due({**due, "publishAt": LATER}, NOW)
     assert not is_due({**due, "status": "draft"}, NOW)
     assert not is_due({**row("scheduled"), "publishAt": None}, NOW)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["9999-12-31T23:59:59-00:01", "9999-12-31T23:59:59.999-23:59", "0001-01-01T00:00:00+00:01"],
+)
+def test_a_date_with_no_utc_equivalent_is_a_400_never_an_overflow(text):
+
+    with pytest.raises(ValueError):
+        parse_datetime(text)
+    row = {"authorId": "a", "teamId": None, "status": "draft"}
+    with pytest.raises(BadRequest) as info:
+        schedule_changes(row, text, NOW)
+    assert info.value.details[0]["path"] == "/publishAt"
+    assert not is_due({"status": "scheduled", "publishAt": text}, NOW)
+
+
+def test_the_summary_and_article_shapes():
+    from shared.articles import ARTICLE_FIELDS, SUMMARY_FIELDS, public_article, summary_of
+
+    row = {name: name for name in ARTICLE_FIELDS} | {"$permissions": [], "$sequence": "1"}
+    assert list(summary_of(row)) == list(SUMMARY_FIELDS) and "body" not in summary_of(row)
+    assert list(public_article(row)) == list(ARTICLE_FIELDS)
+    assert "$permissions" not in public_article(row)

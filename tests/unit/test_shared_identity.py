@@ -67,3 +67,16 @@ def test_identity_from_user_model():
         True,
     )
     assert Identity.from_user({"$id": "u2", "labels": []}).is_admin is False
+
+
+def test_only_users_with_an_email_may_write():
+    from shared.errors import Forbidden
+    from shared.identity import require_writer
+
+    writer = Identity(id="u1", email="u1@example.com", name="U")
+    assert require_writer(writer) is writer
+    anonymous = Identity(id="u2", email="", name="")
+    assert anonymous.is_anonymous
+    with pytest.raises(Forbidden) as info:
+        require_writer(anonymous)
+    assert info.value.code == "email_required"

@@ -71,3 +71,23 @@ def test_request_from_context_exposes_method_path_query_headers():
     assert req.header("X-Appwrite-Execution-Id") == "ex1"
     assert req.execution_id == "ex1"
     assert req.text() == ""
+
+
+@pytest.mark.parametrize(
+    "raw, path",
+    [
+        (b'{"name": "x\\ud800y"}', "/name"),
+        (b'{"a": [1, {"b": "\\udfff"}]}', "/a/1/b"),
+        (b'{"\\ud800": 1}', ""),
+        (b'"\\udc00"', ""),
+    ],
+)
+def test_a_lone_surrogate_anywhere_is_invalid_json(raw, path):
+    with pytest.raises(BadRequest) as info:
+        parse_json(raw)
+    assert info.value.code == "invalid_json"
+    assert info.value.details == [{"path": path, "message": "contains a lone UTF-16 surrogate"}]
+
+
+def test_a_surrogate_pair_is_one_character_and_fine():
+    assert parse_json(b'{"e": "\\ud83d\\udcf0"}') == {"e": "\U0001f4f0"}

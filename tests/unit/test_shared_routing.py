@@ -1,4 +1,4 @@
-"""routing.py: method + path with parameters, 404 and 405 with Allow."""
+"""routing.py: method + path with parameters, 404 and 405 with Allow, for any method."""
 
 import pytest
 
@@ -28,8 +28,9 @@ def test_matches_literal_and_parameter_paths(router):
     assert router.match("GET", "/articles").route.handler is h_list
     m = router.match("GET", "/articles/a1")
     assert (m.route.handler, m.params) == (h_get, {"id": "a1"})
-    m = router.match("get", "/articles/a1/comments/c9")
+    m = router.match("GET", "/articles/a1/comments/c9")
     assert (m.route.handler, m.params) == (h_comment, {"id": "a1", "comment": "c9"})
+    assert router.match("GET", "/articles/search").route.handler is h_search  # added as "get"
 
 
 def test_literal_segment_wins_over_parameter_whatever_the_order(router):
@@ -54,6 +55,20 @@ def test_wrong_method_is_405_with_allow(router):
     with pytest.raises(MethodNotAllowed) as info:
         router.match("POST", "/articles")
     assert info.value.headers["allow"] == "GET"
+
+
+@pytest.mark.parametrize("method", ["get", "Get", "PROPFIND", "TRACE", "", "G E T", "X" * 5000])
+def test_any_other_method_is_405_and_never_echoed_at_length(router, method):
+    with pytest.raises(MethodNotAllowed) as info:
+        router.match(method, "/articles/a1")
+    assert info.value.headers == {"allow": "DELETE, GET"}
+    assert len(info.value.message) < 120
+
+
+def test_a_long_unknown_path_is_404_with_a_short_message(router):
+    with pytest.raises(NotFound) as info:
+        router.match("GET", "/" + "p" * 100_000)
+    assert info.value.code == "route_not_found" and len(info.value.message) < 120
 
 
 def test_percent_decoded_parameter_values_pass_through(router):

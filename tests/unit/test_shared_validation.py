@@ -5,7 +5,7 @@ import json
 import pytest
 
 from shared.errors import BadRequest
-from shared.validation import is_date_time, is_uri, load_schema, validate
+from shared.validation import Schema, is_date_time, is_uri, load_schema, validate
 
 SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -148,3 +148,58 @@ def test_date_time_format(value, ok):
 )
 def test_uri_format(value, ok):
     assert is_uri(value) is ok
+
+
+# -- issue 9: formats of shared.safe_text, secrets never quoted, bounded answers ---------------
+
+SIGNUP = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["email", "password", "name"],
+    "properties": {
+        "email": {"type": "string", "format": "email"},
+        "password": {"type": "string", "minLength": 8, "maxLength": 256, "writeOnly": True},
+        "name": {"type": "string", "format": "name"},
+        "title": {"type": "string", "format": "single-line"},
+        "body": {"type": "string", "format": "text"},
+    },
+}
+
+
+def problems(instance, schema=SIGNUP):
+    return {d["path"]: d["message"] for d in Schema("inline", schema).errors(instance)}
+
+
+def test_the_text_formats_are_checked_with_their_reason():
+    found = problems(
+        {
+            "email": "b@x.test\n",
+            "password": "password-1",
+            "name": "B\u200bob",
+            "title": "a\nb",
+            "body": "a\x00b",
+        }
+    )
+    assert set(found) == {"/email", "/name", "/title", "/body"}
+    assert "U+000A" in found["/email"] and "U+200B" in found["/name"]
+    assert "U+0000" in found["/body"]
+
+
+@pytest.mark.parametrize("password", ["hunter2", "p" * 257, 12345678, ["hunter2-long"]])
+def test_a_write_only_value_is_never_quoted(password):
+    found = problems({"email": "a@b.test", "password": password, "name": "N"})
+    assert list(found) == ["/password"]
+    secret = str(password).strip("[]'")
+    assert secret not in found["/password"]
+    assert found["/password"].startswith("must ")
+
+
+def test_an_object_or_array_is_never_quoted():
+    found = problems(["hunter2-in-an-array"])
+    assert found == {"": "must be of type object"}
+
+
+def test_at_most_50_problems_are_listed():
+    found = Schema("inline", SIGNUP).errors({f"k{i}": i for i in range(500)})
+    assert len(found) == 50
+    assert found[-1]["message"].startswith("… and ")

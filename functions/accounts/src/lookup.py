@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from ..shared import BadRequest, NotFound, retry
+from ..shared.gone import is_gone
 from .listing import ListParams, list_queries
 
 T = TypeVar("T")
@@ -14,12 +15,10 @@ T = TypeVar("T")
 
 def on_user(call: Callable[[], T], *, deadline: float = math.inf) -> T:
     """`call()` (a Users API call on one user, retried); Appwrite's 404 → our `user_not_found`."""
-    from appwrite.exception import AppwriteException
-
     try:
         return retry(call, deadline=deadline)
-    except AppwriteException as exc:
-        if exc.code == 404:
+    except Exception as exc:
+        if is_gone(exc):
             raise NotFound("User not found.", code="user_not_found") from None
         raise
 

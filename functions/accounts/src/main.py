@@ -1,25 +1,36 @@
-"""Accounts (HTTP): sign-up, and user management for site admins.
+"""Accounts (HTTP): sign-up, profiles, and user management for site admins.
 
     POST   /signup              anyone        → 201 {user, profile}
     GET    /users               site admin    → {total, users, nextCursor}
     GET    /users/{id}          admin or self → user
+    PATCH  /users/{id}/profile  admin or self → profile (displayName, bio)
     PATCH  /users/{id}/status   site admin    → user (blocked or active)
     DELETE /users/{id}          admin or self → what was deleted
 
-Every route but sign-up needs a verified JWT. Callers never see secrets (see public.py).
+Every route but sign-up needs a verified JWT. Callers never see secrets (see public.py),
+and no answer quotes a submitted password.
 """
 
-from ..shared import App, Conflict, Response, authenticate, load_schema, server_client
+from ..shared import (
+    App,
+    Conflict,
+    Response,
+    authenticate,
+    load_schema,
+    require_writer,
+    server_client,
+)
 from ..shared.profiles import public_profile
+from ..shared.user_cleanup import delete_user_and_data
+from . import profile, signup
 from .access import check_user_id, require_admin, require_self_or_admin
-from .cleanup import delete_user_and_data
 from .listing import page, parse_list_query
 from .lookup import fetch_page, fetch_user, on_user
 from .public import public_user
-from .signup import create_user, ensure_profile
 
 app = App("accounts", timeout=15)
 SIGNUP = load_schema(__file__, "../schemas/signup.json")
+PROFILE = load_schema(__file__, "../schemas/profile.json")
 USER_STATUS = load_schema(__file__, "../schemas/user-status.json")
 
 
@@ -33,13 +44,13 @@ def services(req):
 
 
 @app.route("POST", "/signup")
-def signup(req):
-    data = SIGNUP.validate(req.json())
+def sign_up(req):
+    data = SIGNUP.validate(signup.normalized(req.json()))
     users, tables = services(req)
-    user = create_user(users, data["email"], data["password"], data["name"].strip())
-    profile = ensure_profile(tables, users, user, deadline=req.deadline)
+    user = signup.create_user(users, data["email"], data["password"], data["name"])
+    row = signup.ensure_profile(tables, users, user, deadline=req.deadline)
     req.log.info("signed up", user=user["$id"])
-    return Response.created({"user": public_user(user), "profile": public_profile(profile)})
+    return Response.created({"user": public_user(user), "profile": public_profile(row)})
 
 
 @app.route("GET", "/users")
@@ -57,6 +68,19 @@ def get_user(req):
     check_user_id(user_id)
     users, _ = services(req)
     return public_user(fetch_user(users, user_id, deadline=req.deadline))
+
+
+@app.route("PATCH", "/users/{id}/profile")
+def update_profile(req):
+    user_id = req.params["id"]
+    who = require_writer(authenticate(req.headers, deadline=req.deadline))
+    require_self_or_admin(who, user_id)
+    check_user_id(user_id)
+    data = profile.changes(PROFILE.validate(profile.normalized(req.json())))
+    users, tables = services(req)
+    row = profile.update_profile(tables, users, user_id, data, deadline=req.deadline)
+    req.log.info("profile updated", user=user_id, fields=sorted(data), by=who.id)
+    return public_profile(row)
 
 
 @app.route("PATCH", "/users/{id}/status")

@@ -1,6 +1,7 @@
 """The caller's team memberships, from the Teams API (the I/O half of shared.permissions).
 
 - one team: its memberships filtered by userId, with the execution's key (scope `teams.read`);
+  a team that no longer exists is no team: nobody holds a role in it;
 - every team of the caller (for listing): `Teams.list` with the caller's own JWT, which Appwrite
   answers with the teams the user is a confirmed member of.
 """
@@ -9,11 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from appwrite.exception import AppwriteException
 from appwrite.query import Query
 from appwrite.services.teams import Teams
 
 from ..shared import Identity, Request, jwt_from_headers, retry, server_client, user_client
+from ..shared.gone import fetch_or_none
 from ..shared.permissions import TeamRoles, team_roles
 
 PAGE = 100
@@ -25,15 +26,10 @@ def roles_in_team(req: Request, caller: Identity | None, team_id: str | None) ->
         return {}
     teams = Teams(server_client(req.headers))
     queries = [Query.equal("userId", [caller.id]), Query.limit(PAGE)]
-    try:
-        found = retry(
-            lambda: teams.list_memberships(team_id, queries=queries), deadline=req.deadline
-        )
-    except AppwriteException as exc:
-        if exc.code == 404:  # the team is gone: nobody is a member any more
-            return {}
-        raise
-    return team_roles(found["memberships"])
+    found = fetch_or_none(
+        lambda: teams.list_memberships(team_id, queries=queries), deadline=req.deadline
+    )
+    return {} if found is None else team_roles(found["memberships"])
 
 
 def my_team_ids(req: Request, caller: Identity | None) -> list[str]:
@@ -46,7 +42,9 @@ def my_team_ids(req: Request, caller: Identity | None) -> list[str]:
     cursor: list[str] = []
     while True:
         queries = [Query.limit(PAGE), *cursor]
-        found: dict[str, Any] = retry(lambda: teams.list(queries=queries), deadline=req.deadline)
+        found: dict[str, Any] = retry(
+            lambda queries=queries: teams.list(queries=queries), deadline=req.deadline
+        )
         batch = [team["$id"] for team in found["teams"]]
         ids += batch
         if len(batch) < PAGE:

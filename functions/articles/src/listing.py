@@ -1,4 +1,4 @@
-"""`GET /articles`: query parameters → TablesDB queries that return only readable rows, and the page.
+"""`GET /articles`: query parameters → TablesDB queries returning only readable rows; the page.
 
 Who may read what is part of the query, never a filter over a fetched page, so `total`
 and cursor pagination stay right: guests see published rows; a user sees published rows,
@@ -7,6 +7,10 @@ id when more follow (one extra row is fetched to know), else null.
 
 Orders: `newest` ($createdAt, newest first; the default), `oldest` ($createdAt, oldest
 first), `published` (publishedAt, latest first; unpublished rows last).
+
+Each article is answered in the summary shape (`shared.articles.SUMMARY_FIELDS`: no
+`body`), and only those columns are fetched (`Query.select`), so a page of 100 stays
+around a megabyte whatever the articles hold.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from typing import Any
 from appwrite.query import Query
 
 from ..shared import Identity, load_schema
-from ..shared.articles import PUBLISHED
+from ..shared.articles import PUBLISHED, SUMMARY_COLUMNS, summary_of
 from ..shared.paging import cursor_page, list_params
 
 QUERY_SCHEMA = load_schema(__file__, "../schemas/list-query.json")
@@ -98,9 +102,14 @@ def list_queries(
     if params.cursor is not None:
         queries.append(Query.cursor_after(params.cursor))
     queries.append(Query.limit(params.limit + 1))
+    queries.append(Query.select(SUMMARY_COLUMNS))
     return queries
 
 
 def page(result: Mapping[str, Any], params: ListParams) -> dict[str, Any]:
     rows, next_cursor = cursor_page(result.get("rows") or [], params.limit)
-    return {"articles": rows, "total": result.get("total", 0), "nextCursor": next_cursor}
+    return {
+        "articles": [summary_of(row) for row in rows],
+        "total": result.get("total", 0),
+        "nextCursor": next_cursor,
+    }

@@ -1,23 +1,34 @@
 """Articles (HTTP): create, list/search, get, update, schedule/publish/archive, delete.
 
-Guests may read published articles; every write needs a verified JWT. Who may do what
-is the access matrix of shared.permissions, checked here because the key bypasses row
-permissions, and written on each row so direct SDK access obeys it too. An article the
-caller may not read is a 404, as if it did not exist.
+Guests may read published articles; every write needs a verified JWT of a user with an
+e-mail address (anonymous sessions only read). Who may do what is the access matrix of
+shared.permissions, checked here because the key bypasses row permissions; rows carry
+only its read column, so nobody can write them directly. An article the caller may not
+read is a 404, as if it did not exist. Lists answer the summary shape (no body).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from ..shared import App, Forbidden, Response, authenticate, authenticate_optional, load_schema
+from ..shared import (
+    App,
+    Forbidden,
+    Response,
+    authenticate,
+    authenticate_optional,
+    load_schema,
+    require_writer,
+)
 from ..shared.articles import (
     archive_changes,
     new_article,
+    public_article,
     publish_changes,
     schedule_changes,
     update_changes,
 )
+from ..shared.errors import echo
 from ..shared.permissions import can_delete, can_read, can_update
 from . import rows
 from .access import my_team_ids, roles_in_team
@@ -38,12 +49,13 @@ def now() -> datetime:
 
 @app.route("POST", "/articles")
 def create_article(req):
-    caller = authenticate(req.headers, deadline=req.deadline)
+    caller = require_writer(authenticate(req.headers, deadline=req.deadline))
     fields = CREATE.validate(req.json())
     team_id = fields.get("teamId")
     if team_id and team_id not in roles_in_team(req, caller, team_id):
-        raise Forbidden(f"You are not a member of team {team_id!r}.", code="not_team_member")
-    return Response.created(rows.create(req, new_article(caller.id, fields, now())))
+        raise Forbidden(f"You are not a member of team {echo(team_id)}.", code="not_team_member")
+    row = rows.create(req, new_article(caller.id, fields, now()))
+    return Response.created(public_article(row))
 
 
 @app.route("GET", "/articles")
@@ -69,7 +81,7 @@ def _readable(req, caller):
 
 
 def _updatable(req):
-    caller = authenticate(req.headers, deadline=req.deadline)
+    caller = require_writer(authenticate(req.headers, deadline=req.deadline))
     row, roles = _readable(req, caller)
     if not can_update(caller, row, roles):
         raise Forbidden(
@@ -82,40 +94,41 @@ def _updatable(req):
 @app.route("GET", "/articles/{id}")
 def get_article(req):
     caller = authenticate_optional(req.headers, deadline=req.deadline)
-    return _readable(req, caller)[0]
+    return public_article(_readable(req, caller)[0])
 
 
 @app.route("PATCH", "/articles/{id}")
 def update_article(req):
     row = _updatable(req)
     fields = UPDATE.validate(req.json())
-    return rows.update(req, row["$id"], update_changes(row, fields, now()))
+    return public_article(rows.update(req, row["$id"], update_changes(row, fields, now())))
 
 
 @app.route("POST", "/articles/{id}/schedule")
 def schedule_article(req):
     row = _updatable(req)
     fields = SCHEDULE.validate(req.json())
-    return rows.update(req, row["$id"], schedule_changes(row, fields["publishAt"], now()))
+    changes = schedule_changes(row, fields["publishAt"], now())
+    return public_article(rows.update(req, row["$id"], changes))
 
 
 @app.route("POST", "/articles/{id}/publish")
 def publish_article(req):
     row = _updatable(req)
     EMPTY.validate(req.json(default={}))
-    return rows.update(req, row["$id"], publish_changes(row, now()))
+    return public_article(rows.update(req, row["$id"], publish_changes(row, now())))
 
 
 @app.route("POST", "/articles/{id}/archive")
 def archive_article(req):
     row = _updatable(req)
     EMPTY.validate(req.json(default={}))
-    return rows.update(req, row["$id"], archive_changes(row, now()))
+    return public_article(rows.update(req, row["$id"], archive_changes(row, now())))
 
 
 @app.route("DELETE", "/articles/{id}")
 def delete_article(req):
-    caller = authenticate(req.headers, deadline=req.deadline)
+    caller = require_writer(authenticate(req.headers, deadline=req.deadline))
     row, roles = _readable(req, caller)
     if not can_delete(caller, row, roles):
         raise Forbidden(

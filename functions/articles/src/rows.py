@@ -2,7 +2,8 @@
 
 Every call is retried on transient failures (503 when they persist). Writes are made
 idempotent first: a new row gets its id here, so a retried create that had in fact
-succeeded is recognised; a retried delete that finds the row gone is done.
+succeeded is recognised; a retried delete that finds the row gone is done. Lists fetch
+only the summary columns (`Query.select`): a page never carries article bodies.
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ from appwrite.id import ID
 from appwrite.services.tables_db import TablesDB
 
 from ..shared import BadRequest, NotFound, Request, retry, server_client
-from ..shared.articles import DATABASE_ID, TABLE_ID, Changes
+from ..shared.articles import Changes
+from ..shared.errors import echo
+from ..shared.gone import delete_if_present, fetch_or_none
+from ..shared.tables import ARTICLES, DATABASE_ID
 
 _ROW_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,35}$")
 
@@ -25,7 +29,7 @@ def tables(req: Request) -> TablesDB:
 
 
 def not_found(row_id: str) -> NotFound:
-    return NotFound(f"Article {row_id!r} not found.", code="article_not_found")
+    return NotFound(f"Article {echo(row_id)} not found.", code="article_not_found")
 
 
 def get(req: Request, row_id: str) -> dict[str, Any]:
@@ -33,12 +37,10 @@ def get(req: Request, row_id: str) -> dict[str, Any]:
     if not _ROW_ID.match(row_id):
         raise not_found(row_id)
     db = tables(req)
-    try:
-        return retry(lambda: db.get_row(DATABASE_ID, TABLE_ID, row_id), deadline=req.deadline)
-    except AppwriteException as exc:
-        if exc.code == 404:
-            raise not_found(row_id) from None
-        raise
+    row = fetch_or_none(lambda: db.get_row(DATABASE_ID, ARTICLES, row_id), deadline=req.deadline)
+    if row is None:
+        raise not_found(row_id)
+    return row
 
 
 def create(req: Request, changes: Changes) -> dict[str, Any]:
@@ -51,11 +53,11 @@ def create(req: Request, changes: Changes) -> dict[str, Any]:
         attempts += 1
         try:
             return db.create_row(
-                DATABASE_ID, TABLE_ID, row_id, changes["data"], changes["permissions"]
+                DATABASE_ID, ARTICLES, row_id, changes["data"], changes["permissions"]
             )
         except AppwriteException as exc:
             if exc.code == 409 and attempts > 1:  # an earlier attempt did create it
-                return db.get_row(DATABASE_ID, TABLE_ID, row_id)
+                return db.get_row(DATABASE_ID, ARTICLES, row_id)
             raise
 
     return retry(call, deadline=req.deadline)
@@ -64,36 +66,24 @@ def create(req: Request, changes: Changes) -> dict[str, Any]:
 def update(req: Request, row_id: str, changes: Changes) -> dict[str, Any]:
     db = tables(req)
     return retry(
-        lambda: db.update_row(DATABASE_ID, TABLE_ID, row_id, **changes), deadline=req.deadline
+        lambda: db.update_row(DATABASE_ID, ARTICLES, row_id, **changes), deadline=req.deadline
     )
 
 
 def delete(req: Request, row_id: str) -> None:
+    """Delete the row; 404 when someone else deleted it since it was read."""
     db = tables(req)
-    attempts = 0
-
-    def call() -> None:
-        nonlocal attempts
-        attempts += 1
-        try:
-            db.delete_row(DATABASE_ID, TABLE_ID, row_id)
-        except AppwriteException as exc:
-            if exc.code != 404 or attempts == 1:
-                raise
-
-    try:
-        retry(call, deadline=req.deadline)
-    except AppwriteException as exc:
-        if exc.code == 404:  # deleted meanwhile by someone else
-            raise not_found(row_id) from None
-        raise
+    if not delete_if_present(
+        lambda: db.delete_row(DATABASE_ID, ARTICLES, row_id), deadline=req.deadline
+    ):
+        raise not_found(row_id)
 
 
 def cursor_not_found(cursor: str) -> BadRequest:
     return BadRequest(
         "The cursor is not an article of this list.",
         code="validation_failed",
-        details=[{"path": "/cursor", "message": f"{cursor!r} is not an article you can list"}],
+        details=[{"path": "/cursor", "message": f"{echo(cursor)} is not an article you can list"}],
     )
 
 
@@ -110,7 +100,7 @@ def list_page(req: Request, queries: list[str], cursor: str | None = None) -> di
     db = tables(req)
     try:
         return retry(
-            lambda: db.list_rows(DATABASE_ID, TABLE_ID, queries=queries), deadline=req.deadline
+            lambda: db.list_rows(DATABASE_ID, ARTICLES, queries=queries), deadline=req.deadline
         )
     except AppwriteException as exc:
         if exc.type == "general_cursor_not_found":  # deleted since it was checked

@@ -1,9 +1,11 @@
 """The author's `articleCount`, derived from the audit log so that it counts each article once.
 
-Appwrite cannot increment one row and write a marker on another atomically (a TablesDB
-transaction could, but the local emulator has none), so a plain increment is either
-lost or doubled by a crash between the two writes. Instead the count is *derived*: it is
-the number of `article.enriched` audit rows of the author (one per article, unique by
+A plain increment next to a marker row is either lost or doubled by a crash between the
+two writes. A TablesDB transaction (Appwrite has them, and so does the local emulator)
+could write the two atomically; the count is derived instead because that needs no
+transaction, survives any number of deliveries of the same event, and brings a count that
+fell behind (a lost run) back up on the author's next enrichment. The count is the
+number of `article.enriched` audit rows of the author (one per article, unique by
 idempotency key), and it is written with a conditional bulk update that only ever raises
 it. Re-running this after any crash, duplicate delivery or concurrent enrichment of the
 same author converges on the same value; a stale, smaller count never overwrites a newer one.
@@ -14,10 +16,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..shared import retry
-from ..shared.articles import DATABASE_ID
-from ..shared.audit import TABLE_ID as AUDIT_TABLE
+from ..shared.gone import fetch_or_none
+from ..shared.tables import AUDIT_LOG, DATABASE_ID, PROFILES
 
-PROFILES = "profiles"
 ENRICHED = "article.enriched"
 
 
@@ -28,7 +29,7 @@ def enriched_articles(tables: Any, author_id: str, deadline: float) -> int:
     found = retry(
         lambda: tables.list_rows(
             DATABASE_ID,
-            AUDIT_TABLE,
+            AUDIT_LOG,
             [
                 Query.equal("action", [ENRICHED]),
                 Query.equal("actorId", [author_id]),
@@ -62,10 +63,7 @@ def sync_article_count(tables: Any, author_id: str, deadline: float) -> int | No
     )
     if raised["total"]:
         return count
-    try:
-        profile = retry(lambda: tables.get_row(DATABASE_ID, PROFILES, author_id), deadline=deadline)
-    except Exception as exc:
-        if getattr(exc, "code", None) == 404:
-            return None
-        raise
-    return profile.get("articleCount")
+    profile = fetch_or_none(
+        lambda: tables.get_row(DATABASE_ID, PROFILES, author_id), deadline=deadline
+    )
+    return None if profile is None else profile.get("articleCount")

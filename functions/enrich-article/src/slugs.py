@@ -13,7 +13,7 @@ from itertools import islice
 from typing import Any
 
 from ..shared import Conflict, retry
-from ..shared.articles import DATABASE_ID, TABLE_ID
+from ..shared.tables import ARTICLES, DATABASE_ID
 from ..shared.text import slug_candidates
 
 WINDOW = 50
@@ -26,7 +26,7 @@ def _taken(tables: Any, candidates: list[str], deadline: float) -> set[str]:
     found = retry(
         lambda: tables.list_rows(
             DATABASE_ID,
-            TABLE_ID,
+            ARTICLES,
             [
                 Query.equal("slug", candidates),
                 Query.select(["slug"]),
@@ -64,7 +64,9 @@ def update_with_free_slug(
         slug = free_slug(tables, base, deadline)
         try:
             return retry(
-                lambda: tables.update_row(DATABASE_ID, TABLE_ID, row_id, {**data, "slug": slug}),
+                lambda slug=slug: tables.update_row(
+                    DATABASE_ID, ARTICLES, row_id, {**data, "slug": slug}
+                ),
                 deadline=deadline,
             )
         except Exception as exc:

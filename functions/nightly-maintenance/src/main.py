@@ -1,13 +1,19 @@
 """Nightly maintenance (cron `0 3 * * *`).
 
-1. Purges archived articles archived more than `ARCHIVE_RETENTION_DAYS` ago.
-2. Purges users who never verified their email, registered more than `UNVERIFIED_USER_DAYS`
+1. Migrates row permissions: every article and profile gets the read-only `$permissions`
+   of the current rule (rows written by older versions granted their users writes).
+2. Purges archived articles archived more than `ARCHIVE_RETENTION_DAYS` ago.
+3. Purges users who never verified their email, registered more than `UNVERIFIED_USER_DAYS`
    ago, as a user deletion does (unpublished articles, profile, user).
-3. Upserts the `daily_stats` row of the day that just ended.
+4. Upserts the `daily_stats` row of the day that just ended.
 
-Purging goes in batches and stops before the timeout (or the time budget); the next run
-carries on where this one stopped. The stats are written at the end of every run and are
-recomputed, not added to, so running it twice in a day changes nothing more.
+Migrating and purging go in batches and stop before the timeout (or the time budget); the
+next run carries on. The stats are written at the end of every run and are recomputed,
+not added to, so running it twice in a day changes nothing more.
+
+`POST /migrations/permissions` (an HTTP execution; `execute` is empty, so API keys and the
+Console only) runs step 1 alone: right after deploying a new version, without waiting
+for 03:00.
 """
 
 import time
@@ -16,6 +22,7 @@ from datetime import UTC, datetime
 from ..shared import App, server_client
 from ..shared.settings import int_setting
 from . import stats
+from .permissions import migrate_permissions
 from .purge import purge_archived_articles, purge_unverified_users
 from .schedule import Budget, ReportDay, cutoff, run_batches, stop_at
 
@@ -34,7 +41,7 @@ def maintain(req):
     budget_seconds = int_setting(
         "MAINTENANCE_TIME_BUDGET_SECONDS", default=TIMEOUT, minimum=0, maximum=TIMEOUT
     )
-    budget = Budget(stop_at(started, req.deadline, budget_seconds, STATS_RESERVE))
+    stop = stop_at(started, req.deadline, budget_seconds, STATS_RESERVE)
     now = datetime.now(UTC)
 
     from appwrite.services.tables_db import TablesDB
@@ -42,6 +49,7 @@ def maintain(req):
 
     client = server_client(req.headers)
     tables, users = TablesDB(client), Users(client)
+    migrated, migrated_all = migrate_permissions(tables, Budget(stop), req.deadline)
     steps = [
         (
             "articles",
@@ -54,19 +62,35 @@ def maintain(req):
             ),
         ),
     ]
-    purged, finished = run_batches(steps, budget, size)
+    purged, finished = run_batches(steps, Budget(stop), size)
 
     row = stats.collect(tables, users, ReportDay.before(now), req.deadline)
     stats.write(tables, row, req.deadline)
     summary = {
         "now": now.isoformat(),
         "finished": finished,
+        "permissions": {
+            **{table: len(ids) for table, ids in migrated.items()},
+            "finished": migrated_all,
+        },
         "purged": {"articles": len(purged["articles"]), "users": len(purged["users"])},
         "purgedArticles": purged["articles"][:MAX_IDS],
         "purgedUsers": purged["users"][:MAX_IDS],
         "stats": row,
     }
     req.log.info("nightly maintenance", **summary)
+    return summary
+
+
+@app.route("POST", "/migrations/permissions")
+def migrate_now(req):
+    from appwrite.services.tables_db import TablesDB
+
+    tables = TablesDB(server_client(req.headers))
+    stop = stop_at(time.monotonic(), req.deadline, TIMEOUT, 0.0)
+    migrated, finished = migrate_permissions(tables, Budget(stop), req.deadline)
+    summary = {**{table: len(ids) for table, ids in migrated.items()}, "finished": finished}
+    req.log.info("permissions migrated", **summary)
     return summary
 
 

@@ -12,25 +12,12 @@ from datetime import datetime
 from typing import Any
 
 from ..shared import audit, retry
-from ..shared.articles import (
-    ARCHIVED,
-    DATABASE_ID,
-    PUBLISHED,
-    STATUSES,
-    appwrite_datetime,
-)
-from ..shared.articles import (
-    TABLE_ID as ARTICLES,
-)
+from ..shared.articles import ARCHIVED, appwrite_datetime
+from ..shared.tables import ARTICLES, DATABASE_ID
+from ..shared.user_cleanup import delete_user_and_data
 
-PROFILES = "profiles"
 ARTICLE_PURGED = "article.purged"
 USER_PURGED = "user.purged"
-UNPUBLISHED = [s for s in STATUSES if s != PUBLISHED]
-
-
-def _gone(exc: BaseException) -> bool:
-    return getattr(exc, "code", None) == 404
 
 
 def purge_archived_articles(
@@ -100,7 +87,8 @@ def purge_unverified_users(
     tables: Any, users: Any, older_than: datetime, size: int, deadline: float
 ) -> list[str]:
     """Delete up to `size` users who never verified their email and registered before
-    `older_than`, as a user deletion does: unpublished articles, profile, then the user."""
+    `older_than`, as `DELETE /users/{id}` of accounts does (`shared.user_cleanup`):
+    unpublished articles, profile, then the user."""
     from appwrite.query import Query
 
     found = retry(
@@ -125,25 +113,6 @@ def purge_unverified_users(
             details={"registration": user.get("registration") or user["$createdAt"]},
             deadline=deadline,
         )
-        retry(
-            lambda: tables.delete_rows(
-                DATABASE_ID,
-                ARTICLES,
-                [
-                    Query.equal("authorId", [user_id]),
-                    Query.equal("status", UNPUBLISHED),
-                ],
-            ),
-            deadline=deadline,
-        )
-        for delete in (
-            lambda: tables.delete_row(DATABASE_ID, PROFILES, user_id),
-            lambda: users.delete(user_id),
-        ):
-            try:
-                retry(delete, deadline=deadline)
-            except Exception as exc:
-                if not _gone(exc):
-                    raise
+        delete_user_and_data(tables, users, user_id, deadline=deadline)
         purged.append(user_id)
     return purged

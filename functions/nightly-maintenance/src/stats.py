@@ -6,13 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..shared import audit, retry
-from ..shared.articles import DATABASE_ID, STATUSES, appwrite_datetime
-from ..shared.articles import TABLE_ID as ARTICLES
+from ..shared import retry
+from ..shared.articles import STATUSES, appwrite_datetime
+from ..shared.tables import ARTICLES, AUDIT_LOG, DAILY_STATS, DATABASE_ID
 from .purge import ARTICLE_PURGED, USER_PURGED
 from .schedule import ReportDay
-
-STATS = "daily_stats"
 
 
 def _total(call: Any, deadline: float) -> int:
@@ -42,7 +40,7 @@ def collect(tables: Any, users: Any, day: ReportDay, deadline: float) -> dict[st
     def purged(action: str) -> int:
         return _rows(
             tables,
-            audit.TABLE_ID,
+            AUDIT_LOG,
             [Query.equal("action", [action]), *between("$createdAt", day.end, day.run_day_end)],
             deadline,
         )
@@ -66,5 +64,5 @@ def collect(tables: Any, users: Any, day: ReportDay, deadline: float) -> dict[st
 def write(tables: Any, data: dict[str, Any], deadline: float) -> dict:
     """Create or update the day's row (row id = `day`)."""
     return retry(
-        lambda: tables.upsert_row(DATABASE_ID, STATS, data["day"], data), deadline=deadline
+        lambda: tables.upsert_row(DATABASE_ID, DAILY_STATS, data["day"], data), deadline=deadline
     )

@@ -7,14 +7,9 @@ from datetime import datetime
 from typing import Any
 
 from ..shared import retry
-from ..shared.articles import (
-    DATABASE_ID,
-    SCHEDULED,
-    TABLE_ID,
-    appwrite_datetime,
-    is_due,
-    publish_changes,
-)
+from ..shared.articles import SCHEDULED, appwrite_datetime, is_due, publish_changes
+from ..shared.gone import fetch_or_none
+from ..shared.tables import ARTICLES, DATABASE_ID
 
 
 def due_articles(tables: Any, now: datetime, limit: int, deadline: float) -> tuple[list[dict], int]:
@@ -25,7 +20,7 @@ def due_articles(tables: Any, now: datetime, limit: int, deadline: float) -> tup
     found = retry(
         lambda: tables.list_rows(
             DATABASE_ID,
-            TABLE_ID,
+            ARTICLES,
             [
                 Query.equal("status", [SCHEDULED]),
                 Query.less_than_equal("publishAt", appwrite_datetime(now)),
@@ -42,15 +37,10 @@ def due_articles(tables: Any, now: datetime, limit: int, deadline: float) -> tup
 def publish_if_due(tables: Any, row_id: str, now: datetime, deadline: float) -> dict | None:
     """Publish the article if it is still due when re-read; the published row, or None when
     it was published, rescheduled, archived or deleted by someone else meanwhile."""
-    try:
-        row = retry(lambda: tables.get_row(DATABASE_ID, TABLE_ID, row_id), deadline=deadline)
-    except Exception as exc:
-        if getattr(exc, "code", None) == 404:
-            return None
-        raise
-    if not is_due(row, now):
+    row = fetch_or_none(lambda: tables.get_row(DATABASE_ID, ARTICLES, row_id), deadline=deadline)
+    if row is None or not is_due(row, now):
         return None
     changes = publish_changes(row, now)
     return retry(
-        lambda: tables.update_row(DATABASE_ID, TABLE_ID, row_id, **changes), deadline=deadline
+        lambda: tables.update_row(DATABASE_ID, ARTICLES, row_id, **changes), deadline=deadline
     )
