@@ -37,6 +37,8 @@ run: $(STAMP)
 	$(PY) -m emulator serve --seed seed/newsroom.json
 
 test: $(STAMP) $(STAMP27)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 	$(PY27) -m pytest -n 2 --dist loadfile -p no:cacheprovider tests/emulator
 

@@ -66,7 +66,8 @@ def _client(settings: Settings) -> Any:
 def server_client(
     headers: Mapping[str, str] | None = None, env: Mapping[str, str] | None = None
 ) -> Any:
-    """A client authenticated with the execution's dynamic key (permissions bypassed, scopes apply)."""
+    """A client authenticated with the execution's dynamic key (permissions bypassed, scopes
+    apply)."""
     settings = resolve_settings(headers, env)
     return _client(settings).set_key(settings.key)
 

@@ -23,7 +23,8 @@ def int_setting(
     maximum: int,
     env: Mapping[str, str] | None = None,
 ) -> int:
-    """The whole number in variable `name` (default when unset or blank), within [minimum, maximum]."""
+    """The whole number in variable `name` (default when unset or blank), within
+    [minimum, maximum]."""
     env = os.environ if env is None else env
     raw = (env.get(name) or "").strip()
     if not raw:

@@ -21,7 +21,8 @@ _LEGACY = {"collections": "tables", "documents": "rows"}
 
 @dataclass(frozen=True)
 class Event:
-    """A parsed event name, e.g. `users.u1.update.email` → user `u1`, action `update`, attribute `email`."""
+    """A parsed event name, e.g. `users.u1.update.email` → user `u1`, action `update`,
+    attribute `email`."""
 
     name: str
     resources: tuple[tuple[str, str], ...]
@@ -129,4 +130,4 @@ def event_matches(pattern: str, name: str) -> bool:
     have = normalize_event_name(name).split(".")
     if len(want) > len(have):
         return False
-    return all(w == "*" or w == h for w, h in zip(want, have))
+    return all(w == "*" or w == h for w, h in zip(want, have, strict=False))

@@ -11,7 +11,8 @@ from ..shared.text import reading_minutes, slugify, summarize, word_count
 
 
 def slug_base(row: Mapping[str, Any]) -> str:
-    """The slug the title asks for; `article-<row id>` when the title has no ASCII letters or digits."""
+    """The slug the title asks for; `article-<row id>` when the title has no ASCII letters or
+    digits."""
     return slugify(row.get("title") or "") or slugify(f"article-{row['$id']}")
 
 
