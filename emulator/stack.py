@@ -25,6 +25,7 @@ import uvicorn
 
 from emulator import server
 from emulator.app import create_app
+from emulator.core.sqlite import private_folder
 from emulator.core.state import EmulatorState
 from emulator.manifest import Manifest, load_manifest
 from emulator.services.executions.domains import FunctionURLs
@@ -78,7 +79,7 @@ class Stack:
         data = pathlib.Path(data_dir).resolve()
         if reset and data.exists():
             shutil.rmtree(data)
-        data.mkdir(parents=True, exist_ok=True)
+        private_folder(data)  # 0700: credentials.json, the database, the workers' files
         state = EmulatorState.open(data / "db", project_id=manifest.project_id)
         provision(state, manifest)
         app = create_app(state)
