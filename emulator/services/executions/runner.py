@@ -120,9 +120,11 @@ class Runner:
             execution.status = Status.SCHEDULED
             execution.trigger = Trigger.SCHEDULE
             execution.scheduled_at = clock.iso(invocation.scheduled_at)
-            execution.held = _held(invocation)
+            execution.held = invocation.record()
             self.records.save(execution)
             return execution
+        if invocation.asynchronous:
+            execution.held = invocation.record()  # queued: it survives a restart (`recovery.py`)
         self.records.save(execution)
         accepted = Execution.from_record(execution.record())  # as accepted; the run updates it
         future = self.submit(spec, execution, invocation)
@@ -180,6 +182,7 @@ class Runner:
             headers = request_headers(self.state, spec, execution.id, inv)
             execution.request_headers = header_list(headers, STORED_REQUEST_HEADERS)
             execution.status = Status.PROCESSING
+            execution.held = None  # running: a restart marks it failed, never runs it again
             self.records.save(execution)
             result = self.executor.execute(
                 self.deployment(spec),
@@ -219,6 +222,7 @@ class Runner:
         execution.errors = keep_last(errors)
         execution.duration = round(duration, 6)
         execution.loop = loop
+        execution.held = None
         self.records.save(execution)
         execution.response = response
         return execution
@@ -240,16 +244,3 @@ class Runner:
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
         self.executor.close()
-
-
-def _held(invocation: Invocation) -> dict:
-    """What a scheduled execution needs to run later (kept in the store, never shown)."""
-    body = invocation.body
-    if isinstance(body, bytes):
-        body = body.decode("utf-8", "replace")
-    return {
-        "method": invocation.method,
-        "path": invocation.path,
-        "headers": dict(invocation.headers),
-        "body": body,
-    }
