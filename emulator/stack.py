@@ -20,6 +20,7 @@ import shutil
 import socket
 import tempfile
 import threading
+from collections.abc import Callable
 
 import uvicorn
 
@@ -47,6 +48,7 @@ class Stack:
     _gateway: uvicorn.Server | None
     _gateway_thread: threading.Thread | None
     _own_data_dir: bool = False
+    _on_close: list[Callable[[], None]] = dataclasses.field(default_factory=list)
 
     @property
     def endpoint(self) -> str:
@@ -137,7 +139,15 @@ class Stack:
         path.chmod(0o600)  # it holds the admin API key
         return path
 
+    def on_close(self, callback: Callable[[], None]) -> None:
+        """Call `callback()` when the stack starts closing, while its data is still there
+        (the secret scan reads the stored executions then)."""
+        self._on_close.append(callback)
+
     def close(self) -> None:
+        for callback in self._on_close:
+            callback()
+        self._on_close.clear()
         if self._gateway is not None:
             self._gateway.should_exit = True
             self._gateway_thread.join(10)
