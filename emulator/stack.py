@@ -152,7 +152,8 @@ class Stack:
             self._gateway.should_exit = True
             self._gateway_thread.join(10)
         self.executions.close()
-        self.api.stop()
+        self.api.stop()  # in-flight writes finish, their events still queued
+        self.executions.detach()
         (self.data_dir / CREDENTIALS_FILE).unlink(missing_ok=True)
         if self._own_data_dir:
             shutil.rmtree(self.data_dir, ignore_errors=True)

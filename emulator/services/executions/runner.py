@@ -71,6 +71,8 @@ class Runner:
         )
         self._pending: set[concurrent.futures.Future] = set()
         self._lock = threading.Lock()
+        self._submitting = threading.Lock()
+        self._closing = False  # once set, new executions stay queued in the store
 
     # -- lookup ------------------------------------------------------------------------------
     def spec(self, function_id: str) -> FunctionSpec:
@@ -132,6 +134,12 @@ class Runner:
             return accepted
         try:
             return future.result(timeout=self.sync_limit)
+        except concurrent.futures.CancelledError:
+            raise AppwriteError(
+                "general_server_error",
+                "The emulator is shutting down: the execution was not run.",
+                code=503,
+            ) from None
         except concurrent.futures.TimeoutError:
             execution.sync_timed_out = True
             raise AppwriteError(
@@ -144,8 +152,14 @@ class Runner:
     def submit(
         self, spec: FunctionSpec, execution: Execution, invocation: Invocation
     ) -> concurrent.futures.Future:
-        """Run a recorded execution on the pool."""
-        future = self._pool.submit(self._run, spec, execution, invocation)
+        """Run a recorded execution on the pool. While the runner closes, it is not run: a
+        waiting execution stays queued in the store and runs on the next start."""
+        with self._submitting:
+            if self._closing:
+                future: concurrent.futures.Future = concurrent.futures.Future()
+                future.cancel()
+                return future
+            future = self._pool.submit(self._run, spec, execution, invocation)
         with self._lock:
             self._pending.add(future)
         future.add_done_callback(self._done)
@@ -242,5 +256,9 @@ class Runner:
             concurrent.futures.wait(pending, timeout=remaining)
 
     def close(self) -> None:
+        """Finish the running executions; the queued ones stay `waiting` in the store (the
+        next start runs them, `recovery.py`)."""
+        with self._submitting:
+            self._closing = True
         self._pool.shutdown(wait=True, cancel_futures=True)
         self.executor.close()

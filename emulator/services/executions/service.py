@@ -52,6 +52,13 @@ class ExecutionsService:
         self.runner.wait_idle(timeout)
 
     def close(self) -> None:
+        """Stop the schedules and the runner (running executions finish, queued ones stay
+        in the store). The fan-out keeps listening until `detach`: a write acknowledged
+        while the stack shuts down still has its event queued, for the next start."""
         self.schedules.stop()
-        self.state.unsubscribe(self.fanout)
         self.runner.close()
+
+    def detach(self) -> None:
+        """Stop listening to the emulator's writes (once no write can come any more)."""
+        if self.fanout in self.state.listeners:
+            self.state.unsubscribe(self.fanout)
