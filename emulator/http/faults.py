@@ -7,7 +7,8 @@ itself). It is off until a rule is added, and only the admin API key may add one
     POST   /v1/emulator/faults        {"method": "GET", "path": "/v1/tablesdb/*/rows/*",
                                        "fault": "503", "times": 3, "dynamicKeysOnly": true}
     GET    /v1/emulator/faults        the rules (with how often each matched) and the
-                                      last requests seen (method, path, kind of key)
+                                      last requests seen (method, path, who: admin,
+                                      dynamic, key, jwt, session or guest)
     DELETE /v1/emulator/faults        remove every rule
     DELETE /v1/emulator/faults/{id}   remove one
 
@@ -246,13 +247,19 @@ class FaultInjection:
 
 
 def _key_kind(scope: Scope, admin_key: str) -> str:
-    key = next((v for k, v in scope["headers"] if k == b"x-appwrite-key"), b"")
-    text = key.decode("latin-1")
-    if not text:
-        return "none"
-    if keys.is_dynamic_key(text):
-        return "dynamic"
-    return "admin" if keys.same_secret(text, admin_key) else "other"
+    """Who calls, as far as the journal tells: "admin" (the API key), "dynamic" (a function's
+    key), "key" (another key), "jwt", "session" or "guest"."""
+    headers = dict(scope["headers"])
+    text = headers.get(b"x-appwrite-key", b"").decode("latin-1")
+    if text:
+        if keys.is_dynamic_key(text):
+            return "dynamic"
+        return "admin" if keys.same_secret(text, admin_key) else "key"
+    if headers.get(b"x-appwrite-jwt"):
+        return "jwt"
+    if headers.get(b"x-appwrite-session") or b"a_session_" in headers.get(b"cookie", b""):
+        return "session"
+    return "guest"
 
 
 def _json(body: bytes) -> Any:
