@@ -13,9 +13,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from appwrite.services.tables_db import TablesDB
 
+pytestmark = pytest.mark.slow  # 20 clients, ~100 executions (still run by make test)
 CLIENTS = 20
-EDITS = 2
-INCREMENTS = 5
+EDITS = 1
+INCREMENTS = 3
 DB = "newsroom"
 
 

@@ -20,6 +20,7 @@ from appwrite.services.users import Users
 from tests.functions.scheduled_support import function_entry, start
 from tests.reliability.support import until
 
+pytestmark = pytest.mark.slow  # two private emulators, workers killed (still in make test)
 DB = "newsroom"
 T = (dt.datetime.now(dt.UTC) + dt.timedelta(days=400)).replace(
     hour=3, minute=0, second=0, microsecond=0

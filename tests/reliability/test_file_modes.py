@@ -43,17 +43,11 @@ def write_something(stack: Stack) -> None:
     Users(client.set_key(stack.api_key)).create("unique()", email="modes@example.com")
 
 
-def test_a_new_data_dir_is_private(tmp_path):
+def test_a_data_dir_is_private_new_and_when_an_older_emulator_left_it_readable(tmp_path):
     data = tmp_path / "data"
     with Stack.start(LAB, data_dir=data, realtime_cron=False) as stack:
         write_something(stack)
         assert modes(data) == private(data)
-
-
-def test_an_existing_readable_data_dir_is_made_private_on_start(tmp_path):
-    data = tmp_path / "data"
-    with Stack.start(LAB, data_dir=data, realtime_cron=False) as stack:
-        write_something(stack)
         for name in DATABASE_FILES:  # as an older emulator left them
             os.chmod(data / "db" / name, 0o644)
         os.chmod(data / "db", 0o755)

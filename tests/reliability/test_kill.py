@@ -34,6 +34,7 @@ from tests.reliability.support import (
 )
 
 ENRICHED = ("slug", "wordCount", "readingMinutes", "summary")
+pytestmark = pytest.mark.slow  # two `serve` processes and a reference emulator (still in make test)
 
 
 @dataclasses.dataclass
@@ -66,7 +67,7 @@ def killed(tmp_path_factory):
         "dynamicKeysOnly": True,
     }
     assert served.api("POST", "/emulator/faults", json=slow).status_code == 201
-    writer = Writer(served, author["$id"]).start()
+    writer = Writer(served, author["$id"], limit=40).start()
     writer.wait_for(12)
     until(
         lambda: len(served.executions("enrich-article", "processing")) >= 2,
@@ -94,6 +95,12 @@ def killed(tmp_path_factory):
 
 def test_the_kill_came_mid_load_with_work_running_and_queued(killed):
     statuses = list(killed.statuses.values())
+    print(
+        f"\nKILL -9: {len(killed.acked)} writes acknowledged; enrich-article at the kill: "
+        f"{statuses.count('completed')} completed, {statuses.count('processing')} processing, "
+        f"{statuses.count('waiting')} waiting; integrity {killed.integrity}; "
+        f"{len(killed.orphans)} worker process(es) left running"
+    )
     assert len(killed.acked) >= 12
     assert statuses.count("processing") >= 2 and statuses.count("waiting") >= 1, statuses
 

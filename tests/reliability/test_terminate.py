@@ -25,6 +25,8 @@ from tests.reliability.support import (
     worker_processes,
 )
 
+pytestmark = pytest.mark.slow  # two `serve` processes (still run by make test)
+
 
 @dataclasses.dataclass
 class Stopped:
@@ -48,13 +50,13 @@ def stopped(tmp_path_factory):
         "method": "PATCH",
         "path": f"/v1/tablesdb/{DB}/tables/articles/rows/*",
         "fault": "delay",
-        "delay": 1,
+        "delay": 0.5,
         "times": None,
         "dynamicKeysOnly": True,
     }
     assert served.api("POST", "/emulator/faults", json=slow).status_code == 201
-    writer = Writer(served, author["$id"], limit=30).start()
-    writer.wait_for(10)
+    writer = Writer(served, author["$id"], limit=16).start()
+    writer.wait_for(8)
     until(lambda: served.executions("enrich-article", "processing"), what="an enrichment running")
     exit_code = served.kill(signal.SIGTERM)
     writer.join()
@@ -77,6 +79,13 @@ def stopped(tmp_path_factory):
 
 
 def test_a_graceful_stop_exits_cleanly_and_keeps_the_queue(stopped):
+    counts = list(stopped.statuses.values())
+    print(
+        f"\nSIGTERM: {len(stopped.acked)} writes acknowledged; enrich-article at the stop: "
+        f"{counts.count('completed')} completed, {counts.count('processing')} processing, "
+        f"{counts.count('waiting')} waiting; exit {stopped.exit_code}; integrity "
+        f"{stopped.integrity}; {len(stopped.workers_left)} worker process(es) left running"
+    )
     assert stopped.exit_code == 0
     statuses = set(stopped.statuses.values())
     assert "processing" not in statuses  # running ones finished before the exit
