@@ -108,7 +108,7 @@ def test_a_planted_secret_fails_the_run(tmp_path):
     out = run.stdout
     assert run.returncode == 1, out
     assert "1 passed" in out  # the test itself passes: the scan fails the run
-    assert "secret leaks" in out and "= secret scan =" in out
+    assert "1 passed, 2 secret leaks" in out and "= secret scan =" in out
     leaks = [line for line in out.splitlines() if "· execution" in line]
     assert any("of echo (responseBody): dynamic key 'ephemeral_ey…'" in x for x in leaks), out
     assert any("of echo (responseBody): password 'plan…'" in x for x in leaks), out
