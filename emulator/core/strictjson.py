@@ -31,10 +31,11 @@ def _reject_constant(name: str):
     raise InvalidJSON(SYNTAX_ERROR)
 
 
-def loads(text: str | bytes) -> Any:
-    """`json.loads`, refusing NaN/Infinity and strings with a lone surrogate."""
+def loads(text: str | bytes, *, constants: bool = False) -> Any:
+    """`json.loads`, refusing strings with a lone surrogate, and NaN/Infinity unless
+    `constants` (where a later check refuses non-finite values with its own message)."""
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        data = json.loads(text, parse_constant=None if constants else _reject_constant)
     except InvalidJSON:
         raise
     except (ValueError, UnicodeDecodeError, TypeError):

@@ -84,7 +84,7 @@ def parse(raw: Any, allowed: tuple[str, ...], types: dict[str, str] | None = Non
     result = ListQuery()
     for text in raw:
         try:
-            query = strictjson.loads(text)
+            query = strictjson.loads(text, constants=True)
         except ValueError as exc:
             raise _invalid(f"Invalid query: {exc}") from None
         _apply_one(result, _checked(query, attributes, types))

@@ -182,7 +182,7 @@ def integer_range(minimum: int, maximum: int) -> Callable[[Any], int]:
 def json_object(value: Any) -> dict:
     if isinstance(value, str):
         try:
-            value = strictjson.loads(value)
+            value = strictjson.loads(value, constants=True)
         except ValueError:
             raise Invalid("Value must be a valid JSON object") from None
     if isinstance(value, list) and not value:

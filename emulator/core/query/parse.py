@@ -24,7 +24,7 @@ def _php_type(value: object) -> str:
 def parse_query(text: str) -> Query:
     """One JSON query string → `Query`; raises `QueryError` with Appwrite's message."""
     try:
-        decoded = strictjson.loads(text)
+        decoded = strictjson.loads(text, constants=True)
     except (TypeError, ValueError) as exc:
         raise QueryError(f"Invalid query: {_json_error(exc)}") from None
     if not isinstance(decoded, dict):

@@ -40,7 +40,7 @@ def decode(value: object) -> tuple[str, list] | None:
     if not isinstance(value, str) or not value.startswith("{"):
         return None
     try:
-        data = strictjson.loads(value)
+        data = strictjson.loads(value, constants=True)
     except ValueError:
         return None
     if not isinstance(data, dict) or data.get("method") not in METHODS:

@@ -119,7 +119,7 @@ def _data_param(value):
     if not isinstance(value, dict):
         if isinstance(value, str):
             try:
-                decoded = strictjson.loads(value)
+                decoded = strictjson.loads(value, constants=True)
             except ValueError:
                 decoded = None
             if isinstance(decoded, dict):
