@@ -3,7 +3,9 @@
 Python's `json.loads` accepts a lone UTF-16 surrogate escape (`"\\ud800"`) and returns a
 string that cannot be encoded as UTF-8: stored in SQLite or sent back in a response, it
 fails with a 500. PHP's `json_decode` refuses such text ("Single unpaired UTF-16 surrogate
-in unicode escape"), and so does `loads` here. NaN and Infinity are refused too (not JSON).
+in unicode escape"), and so does `loads` here. NaN and Infinity (not JSON either) are
+refused too, unless the caller's own checks refuse non-finite values with a better message
+(`constants=True`: queries, row data, operators).
 
     data = strictjson.loads(raw)      # raises strictjson.InvalidJSON (a ValueError)
 """
