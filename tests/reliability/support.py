@@ -48,14 +48,15 @@ class Served:
         credentials = data_dir / "credentials.json"
         credentials.unlink(missing_ok=True)
         stderr = data_dir.parent / f"{data_dir.name}-serve-{uuid.uuid4().hex[:6]}.err"
-        process = subprocess.Popen(
-            [sys.executable, "-m", "emulator", "serve", "--port", "0", "--data", str(data_dir)]
-            + ["--manifest", str(manifest)],
-            cwd=ROOT,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,  # the banner shows the API key on purpose
-            stderr=open(stderr, "wb"),  # noqa: SIM115 (the child owns it)
-        )
+        with open(stderr, "wb") as errors:  # the child keeps its own descriptor
+            process = subprocess.Popen(
+                [sys.executable, "-m", "emulator", "serve", "--port", "0"]
+                + ["--data", str(data_dir), "--manifest", str(manifest)],
+                cwd=ROOT,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,  # the banner shows the API key on purpose
+                stderr=errors,
+            )
         secretscan.REGISTRY.watch_file(stderr)
         secretscan.REGISTRY.watch_data_dir(data_dir)
         deadline = time.monotonic() + 120

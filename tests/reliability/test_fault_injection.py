@@ -129,8 +129,8 @@ def test_a_rule_matches_method_path_glob_and_kind_of_caller(faults):
     snapshot = faults.faults()
     assert [f["matched"] for f in snapshot["faults"]] == [0, 0]
     assert snapshot["faults"][0]["$id"] == rule["$id"]
-    seen = [(r["method"], r["path"], r["key"]) for r in snapshot["requests"][-2:]]
-    assert seen == [("GET", "/v1/users/no-such-user", "admin"), ("GET", "/v1/users", "admin")]
+    mine = [(r["method"], r["path"]) for r in snapshot["requests"] if r["key"] == "admin"]
+    assert mine[-2:] == [("GET", "/v1/users/no-such-user"), ("GET", "/v1/users")]
 
 
 def test_rules_can_be_removed_one_by_one_or_all(faults):

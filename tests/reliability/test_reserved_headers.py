@@ -28,8 +28,8 @@ CLOCK_HEADERS = [
 
 
 @pytest.fixture(scope="module")
-def writer(appwrite):
-    user = appwrite.create_user("clock-writer@example.com", name="Writer")
+def writer(appwrite, unique_email):
+    user = appwrite.create_user(unique_email("clock-writer"), name="Writer")
     appwrite.wait_for_executions()
     return user
 
