@@ -30,6 +30,7 @@ from starlette.routing import Mount
 from emulator.core.state import EmulatorState
 from emulator.http.boundary import EXCEPTION_HANDLERS, ErrorBoundary, ProjectGuard
 from emulator.http.clock import ExecutionClock
+from emulator.http.limits import BodyLimit
 from emulator.services.executions import routes as executions
 from emulator.services.executions.records import ExecutionRecords
 from emulator.services.identity import routes as identity
@@ -52,6 +53,7 @@ def create_app(state: EmulatorState, *, runner: Runner | None = None) -> Starlet
         routes=[Mount("/v1", routes=routes), *identity.page_routes()],
         middleware=[
             Middleware(ErrorBoundary),
+            Middleware(BodyLimit),  # Appwrite's 12 MiB request cap → 413
             Middleware(ProjectGuard, project_id=state.project_id),
             Middleware(ExecutionClock, secret=state.secret),
         ],

@@ -4,7 +4,9 @@
     client.set_endpoint(running.endpoint)
     running.stop()
 
-Binds 127.0.0.1; `port=0` picks a free port (read it back from `running.port`).
+Binds 127.0.0.1; `port=0` picks a free port (read it back from `running.port`). The app
+is served inside `FaultInjection` (emulator-only fault injection, off until the admin key
+adds a rule).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from starlette.applications import Starlette
 
 from emulator.app import create_app
 from emulator.core.state import EmulatorState
+from emulator.http.faults import FaultInjection, FaultTable
 
 
 @dataclass
@@ -28,6 +31,7 @@ class RunningServer:
     port: int
     _server: uvicorn.Server
     _thread: threading.Thread
+    faults: FaultTable | None = None  # the injected faults (`POST /v1/emulator/faults`)
 
     @property
     def endpoint(self) -> str:
@@ -57,7 +61,9 @@ def start(
     sock.listen(128)
     bound_port = sock.getsockname()[1]
     app = app if app is not None else create_app(state)
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+    # Outermost, so an injected "drop" can close the connection itself (emulator/http/faults.py).
+    faults = FaultInjection(app, admin_key=state.admin_key, project_id=state.project_id)
+    config = uvicorn.Config(faults, log_level="warning", access_log=False, lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name="emulator-api", daemon=True
@@ -69,5 +75,11 @@ def start(
     if not server.started:
         raise RuntimeError("the emulator API server failed to start")
     return RunningServer(
-        state=state, app=app, host=host, port=bound_port, _server=server, _thread=thread
+        state=state,
+        app=app,
+        host=host,
+        port=bound_port,
+        _server=server,
+        _thread=thread,
+        faults=faults.table,
     )

@@ -20,12 +20,14 @@ import shutil
 import socket
 import tempfile
 import threading
+from collections.abc import Callable
 
 import uvicorn
 
 from emulator import console as console_ui
 from emulator import server
 from emulator.app import create_app
+from emulator.core.sqlite import private_folder
 from emulator.core.state import EmulatorState
 from emulator.manifest import Manifest, load_manifest
 from emulator.services.executions.domains import FunctionURLs
@@ -49,6 +51,7 @@ class Stack:
     _gateway_thread: threading.Thread | None
     _own_data_dir: bool = False
     console: console_ui.Console | None = None
+    _on_close: list[Callable[[], None]] = dataclasses.field(default_factory=list)
 
     @property
     def console_url(self) -> str:
@@ -86,7 +89,7 @@ class Stack:
         data = pathlib.Path(data_dir).resolve()
         if reset and data.exists():
             shutil.rmtree(data)
-        data.mkdir(parents=True, exist_ok=True)
+        private_folder(data)  # 0700: credentials.json, the database, the workers' files
         state = EmulatorState.open(data / "db", project_id=manifest.project_id)
         provision(state, manifest)
         provision_buckets(state, manifest)
@@ -160,14 +163,23 @@ class Stack:
         path.chmod(0o600)  # it holds the admin API key
         return path
 
+    def on_close(self, callback: Callable[[], None]) -> None:
+        """Call `callback()` when the stack starts closing, while its data is still there
+        (the secret scan reads the stored executions then)."""
+        self._on_close.append(callback)
+
     def close(self) -> None:
         if self.console is not None:
             self.console.closing.set()  # ends its live streams, so the server can stop
+        for callback in self._on_close:
+            callback()
+        self._on_close.clear()
         if self._gateway is not None:
             self._gateway.should_exit = True
             self._gateway_thread.join(10)
         self.executions.close()
-        self.api.stop()
+        self.api.stop()  # in-flight writes finish, their events still queued
+        self.executions.detach()
         (self.data_dir / CREDENTIALS_FILE).unlink(missing_ok=True)
         if self._own_data_dir:
             shutil.rmtree(self.data_dir, ignore_errors=True)

@@ -22,6 +22,7 @@ from typing import Any
 
 import httpx
 
+from emulator import secretscan
 from emulator.core import clock
 from emulator.stack import Stack
 
@@ -65,6 +66,7 @@ class AppwriteTestClient:
 
     def __init__(self, stack: Stack):
         self.stack = stack
+        secretscan.REGISTRY.watch(stack)  # its executions are scanned for secrets on close
 
     @classmethod
     def start(
@@ -122,6 +124,7 @@ class AppwriteTestClient:
         from appwrite.services.users import Users
 
         users = Users(self.admin_client())
+        secretscan.REGISTRY.remember(password)
         user = plain(users.create("unique()", email=email, password=password, name=name))
         if verified:
             users.update_email_verification(user["$id"], True)
@@ -331,6 +334,59 @@ class AppwriteTestClient:
             if paused:
                 self.stack.state.subscribe(executions.fanout)
             self.wait_for_executions()
+
+    # -- faults (emulator-only) ----------------------------------------------------------------
+    def inject_fault(
+        self,
+        method: str,
+        path: str,
+        fault: str,
+        *,
+        times: int | None = 1,
+        dynamic_keys_only: bool = False,
+        delay: float = 0.0,
+        retry_after: int = 1,
+    ) -> dict:
+        """Make the API answer requests matching `method` (or "*") and `path` (a glob of the
+        request path, e.g. "/v1/tablesdb/*/rows/*") with `fault` — "429" (with retry-after),
+        "500", "503", "delay" (`delay` seconds, then served) or "drop" (connection closed
+        unanswered) — for the next `times` matches (None: until cleared), optionally only
+        for functions' dynamic keys. Returns the rule; its "matched" count is in `faults()`."""
+        return self._faults_call(
+            "POST",
+            json={
+                "method": method,
+                "path": path,
+                "fault": fault,
+                "times": times,
+                "dynamicKeysOnly": dynamic_keys_only,
+                "delay": delay,
+                "retryAfter": retry_after,
+            },
+        )
+
+    def faults(self) -> dict:
+        """The active fault rules (with how often each matched) and the recent requests."""
+        return self._faults_call("GET")
+
+    def clear_faults(self) -> None:
+        """Remove every injected fault."""
+        self._faults_call("DELETE")
+
+    def _faults_call(self, method: str, json: Any = None) -> Any:
+        headers = {"x-appwrite-project": self.project_id, "x-appwrite-key": self.stack.api_key}
+        response = httpx.request(
+            method, f"{self.endpoint}/emulator/faults", json=json, headers=headers, timeout=30
+        )
+        if response.status_code >= 400:
+            raise RuntimeError(f"fault injection: {response.status_code} {response.text}")
+        return response.json() if response.content else None
+
+    # -- secret scan ------------------------------------------------------------------------------
+    def exempt_from_secret_scan(self, function_ids: list[str], reason: str) -> None:
+        """Skip these functions' stored executions in the run's secret scan (for probes that
+        echo their credentials on purpose); the report lists them with `reason`."""
+        secretscan.REGISTRY.exempt(self.stack, function_ids, reason)
 
     def executions(self, function_id: str) -> list[dict]:
         """Every stored execution of a function, oldest first (with logs)."""

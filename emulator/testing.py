@@ -26,11 +26,15 @@ Fixtures:
 
 from __future__ import annotations
 
+import ast
+import json
 import pathlib
+import re
 from collections.abc import Iterator
 
 import pytest
 
+from emulator import secretscan
 from emulator.testclient import AppwriteTestClient
 
 
@@ -57,6 +61,122 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "a seed file (JSON/YAML, or Python with seed(client)) applied to the session emulator",
         default="",
     )
+    parser.addini(
+        "appwrite_secret_scan",
+        "scan every emulator the tests started for leaked keys, JWTs, session secrets and "
+        "passwords, and fail the run if any is found (default true)",
+        type="bool",
+        default=True,
+    )
+
+
+# ---------------------------------------------------------------- the secret scan
+# Every stack the test client drives registers itself with `emulator.secretscan`; at the
+# end of the run (per xdist worker, gathered by the controller) its findings fail the run.
+_SCAN_KEY = "appwrite_secret_scan"
+_PASSWORD_NAMES = re.compile(r"password", re.I)
+
+
+def _scan_enabled(config: pytest.Config) -> bool:
+    return bool(config.getini("appwrite_secret_scan"))
+
+
+def password_literals(paths: list[pathlib.Path]) -> set[str]:
+    """The password literals of the test files: string constants given to a `password`-like
+    keyword argument, dict key or variable."""
+    found: set[str] = set()
+    for folder in paths:
+        files = [folder] if folder.is_file() else folder.rglob("*.py")
+        for path in files:
+            try:
+                tree = ast.parse(path.read_text(encoding="utf-8"))
+            except (SyntaxError, UnicodeDecodeError, OSError):
+                continue
+            for node in ast.walk(tree):
+                pairs: list[tuple[str, ast.AST]] = []
+                if isinstance(node, ast.keyword) and node.arg:
+                    pairs.append((node.arg, node.value))
+                elif isinstance(node, ast.Dict):
+                    pairs += [
+                        (k.value, v)
+                        for k, v in zip(node.keys, node.values, strict=True)
+                        if isinstance(k, ast.Constant) and isinstance(k.value, str)
+                    ]
+                elif isinstance(node, ast.Assign):
+                    pairs += [(t.id, node.value) for t in node.targets if isinstance(t, ast.Name)]
+                for name, value in pairs:
+                    if (
+                        _PASSWORD_NAMES.search(name)
+                        and isinstance(value, ast.Constant)
+                        and isinstance(value.value, str)
+                    ):
+                        found.add(value.value)
+    return {p for p in found if len(p) >= secretscan.MIN_PASSWORD}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not _scan_enabled(config):
+        return
+    secretscan.capture_logs()
+    roots = [config.rootpath / p for p in config.getini("testpaths")] or [config.rootpath]
+    for password in password_literals([r for r in roots if r.exists()]):
+        secretscan.REGISTRY.remember(password)
+    config.stash[_FINDINGS] = []
+
+
+_FINDINGS = pytest.StashKey[list]()  # what the xdist workers found
+_REPORT = pytest.StashKey[tuple]()  # (finding lines, exemptions) of the whole run
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:
+    """xdist controller: a worker's findings."""
+    config = node.config
+    data = getattr(node, "workeroutput", {}).get(_SCAN_KEY)
+    if data and _FINDINGS in config.stash:
+        config.stash[_FINDINGS].extend(json.loads(data))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    config = session.config
+    if _FINDINGS not in config.stash:
+        return
+    findings = secretscan.REGISTRY.finish()
+    lines = [f.line() for f in findings]
+    exempt = secretscan.REGISTRY.exemptions()
+    if hasattr(config, "workerinput"):  # an xdist worker: the controller reports
+        config.workeroutput[_SCAN_KEY] = json.dumps(
+            [{"line": line} for line in lines] + [{"exempt": e} for e in exempt]
+        )
+        return
+    gathered = config.stash[_FINDINGS]
+    lines += [item["line"] for item in gathered if "line" in item]
+    exempt += [item["exempt"] for item in gathered if "exempt" in item]
+    config.stash[_REPORT] = (sorted(set(lines)), sorted(set(exempt)))
+    if lines and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
+    if _REPORT not in config.stash:
+        return
+    lines, exempt = config.stash[_REPORT]
+    if lines:
+        terminalreporter.section("secret scan", sep="=", red=True, bold=True)
+        terminalreporter.line(
+            f"{len(lines)} secret(s) found in stored executions, worker output or emulator "
+            "logs (secrets are cut short):"
+        )
+        for line in lines[:100]:
+            terminalreporter.line(f"  {line}")
+        if len(lines) > 100:
+            terminalreporter.line(f"  … and {len(lines) - 100} more")
+        terminalreporter.stats.setdefault("secret leaks", []).extend(lines)
+    else:
+        terminalreporter.line("secret scan: no secret found in any stored execution or log")
+    for entry in exempt:
+        terminalreporter.line(f"  (exempt: {entry})")
 
 
 @pytest.fixture(scope="session")

@@ -5,15 +5,18 @@ same `Database`; each creates its own tables. `meta_value` keeps the emulator's 
 settings (the admin key, the signing secret). Access is serialised by one re-entrant
 lock, because the ASGI server, the executor threads and the scheduler all write; SQLite
 allows one writer anyway. Always bind values as parameters; identifiers that come from
-callers must be checked before they reach SQL text (see `quote_identifier`).
+callers must be checked before they reach SQL text (see `quote_identifier`). The file,
+its WAL/SHM and its folder are private to the owner (0600/0700, `make_private`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import pathlib
 import re
 import sqlite3
+import stat
 import threading
 from collections.abc import Callable, Iterator
 
@@ -27,13 +30,41 @@ def quote_identifier(name: str) -> str:
     return '"' + name + '"'
 
 
+PRIVATE_FILE = 0o600
+PRIVATE_FOLDER = 0o700
+SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def make_private(path: pathlib.Path) -> None:
+    """The database file (created empty if missing), its WAL/SHM/journal and its folder
+    readable by the owner only: they hold the admin key, the signing secret and password
+    hashes. Existing files of an older data dir are tightened too. SQLite gives the WAL and
+    SHM files it creates later the mode of the database file."""
+    private_folder(path.parent)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, PRIVATE_FILE))
+    for file in [path, *(path.with_name(path.name + suffix) for suffix in SIDE_FILES)]:
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(file, PRIVATE_FILE)
+
+
+def private_folder(folder: pathlib.Path) -> None:
+    """Create `folder` (0700), or tighten an existing one of ours to 0700. A shared sticky
+    folder (such as /tmp) or one owned by another user is left alone."""
+    folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
+    info = folder.stat()
+    if info.st_mode & stat.S_ISVTX or info.st_uid != os.getuid():
+        return
+    os.chmod(folder, PRIVATE_FOLDER)
+
+
 class Database:
     """A SQLite connection shared by the emulator, with one lock and explicit transactions."""
 
     def __init__(self, path: str | pathlib.Path | None = None):
         self.path = str(path) if path is not None else ":memory:"
         if path is not None:
-            pathlib.Path(path).parent.mkdir(parents=True, exist_ok=True)
+            make_private(pathlib.Path(path))
         self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._conn.row_factory = sqlite3.Row
         self._lock = threading.RLock()

@@ -9,13 +9,12 @@ filters, order, cursor, offset, limit, and `total` (filter-only count, capped at
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from emulator.core import clock
+from emulator.core import clock, strictjson
 from emulator.core.errors import AppwriteError
 from emulator.core.ids import is_valid_id
 from emulator.core.query import (
@@ -82,7 +81,7 @@ def parse(raw: Any, allowed: tuple[str, ...], types: dict[str, str] | None = Non
     result = ListQuery()
     for text in raw:
         try:
-            query = json.loads(text)
+            query = strictjson.loads(text, constants=True)
         except ValueError as exc:
             raise _invalid(f"Invalid query: {exc}") from None
         _apply_one(result, _checked(query, attributes, types))

@@ -3,7 +3,10 @@
 GET parameters come from the query string in PHP's flattened form (`queries[0]=…`,
 `a[b]=…`); every other method sends a JSON object body (DELETE too), or a
 form-encoded one in the same flattened form. Unknown
-parameters are ignored, as Appwrite does. A missing required parameter answers
+parameters are ignored, as Appwrite does. A body that is not JSON, or that holds a
+string with a lone UTF-16 surrogate (`"\\ud800"`, which PHP's json_decode refuses), answers
+400 general_argument_invalid naming the problem, never 500 (`core.strictjson`; Appwrite
+itself then sees no parameters at all). A missing required parameter answers
 ``Param "<name>" is not optional.``; a present one that fails its validator answers
 ``Invalid `<name>` param: <validator description>`` (both 400 general_argument_invalid).
 A `null` value counts as absent.
@@ -11,7 +14,6 @@ A `null` value counts as absent.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -19,6 +21,7 @@ from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 
+from emulator.core import strictjson
 from emulator.core.errors import AppwriteError
 from emulator.core.ids import is_valid_id, unique_id
 
@@ -42,21 +45,20 @@ async def read_params(request: Request) -> dict[str, Any]:
     if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
         return parse_query_string(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
     try:
-        data = json.loads(raw, parse_constant=_reject_constant)
-    except (ValueError, UnicodeDecodeError):
-        raise AppwriteError(
-            "general_argument_invalid", "Invalid JSON body: the request body could not be parsed."
-        ) from None
+        data = strictjson.loads(raw)
+    except strictjson.InvalidJSON as exc:
+        # PHP's json_decode refuses the same bodies (Appwrite then sees no parameters).
+        reason = (
+            f"{exc}."
+            if str(exc) == strictjson.LONE_SURROGATE
+            else "the request body could not be parsed."
+        )
+        raise AppwriteError("general_argument_invalid", f"Invalid JSON body: {reason}") from None
     if not isinstance(data, dict):
         raise AppwriteError(
             "general_argument_invalid", "Invalid JSON body: expected a JSON object."
         )
     return data
-
-
-def _reject_constant(name: str):
-    """NaN and Infinity are not JSON (PHP's json_decode refuses them too)."""
-    raise ValueError(f"{name} is not valid JSON")
 
 
 _KEY_PART = re.compile(r"\[([^\[\]]*)\]")
@@ -180,7 +182,7 @@ def integer_range(minimum: int, maximum: int) -> Callable[[Any], int]:
 def json_object(value: Any) -> dict:
     if isinstance(value, str):
         try:
-            value = json.loads(value)
+            value = strictjson.loads(value, constants=True)
         except ValueError:
             raise Invalid("Value must be a valid JSON object") from None
     if isinstance(value, list) and not value:

@@ -25,7 +25,7 @@ LAYERS = [
     ["emulator.services.tablesdb", "emulator.services.executions", "emulator.services.storage"],
     ["emulator.app", "emulator.console", "emulator.statefiles"],
     ["emulator.server"],
-    ["emulator.stack"],
+    ["emulator.stack", "emulator.secretscan"],
     ["emulator.testclient"],
     ["emulator.testing", "emulator.cli"],
     ["emulator.__main__"],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from emulator.core import strictjson
 from emulator.core.query.ast import KNOWN, LOGICAL, Query, QueryError
 
 _PHP_TYPES = {
@@ -23,7 +24,7 @@ def _php_type(value: object) -> str:
 def parse_query(text: str) -> Query:
     """One JSON query string → `Query`; raises `QueryError` with Appwrite's message."""
     try:
-        decoded = json.loads(text)
+        decoded = strictjson.loads(text, constants=True)
     except (TypeError, ValueError) as exc:
         raise QueryError(f"Invalid query: {_json_error(exc)}") from None
     if not isinstance(decoded, dict):

@@ -6,6 +6,8 @@ space as it does on its Appwrite domain. The function must allow `any` or `guest
 `execute`; the caller's headers are forwarded, `x-appwrite-user-id`/`-jwt` are always
 empty (identity comes from `Authorization: Bearer <jwt>`, verified by the function).
 An empty body with a status ≥ 400 is replaced by an HTML error page, as Appwrite does.
+A request larger than Appwrite's 12 MiB cap is answered 413 in Appwrite's JSON error shape
+without reaching the function, read in bounded pieces (`emulator.http.limits`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import json
 from starlette.concurrency import run_in_threadpool
 
 from emulator.core.errors import AppwriteError
+from emulator.http import limits
 
 from .model import Invocation, Trigger
 from .runner import Runner
@@ -37,13 +40,8 @@ class FunctionURLs:
         if scope["type"] != "http":
             return
         function_id = self.ports.get(scope["server"][1])
-        body = b""
-        while True:
-            message = await receive()
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
         try:
+            body = await limits.read_body(scope, receive)  # Appwrite's 12 MiB cap → 413
             status, headers, payload = await self._execute(function_id, scope, body)
         except AppwriteError as error:
             status, payload = error.code, json.dumps(error.body()).encode()

@@ -8,12 +8,13 @@ event, the execution whose write caused it, a stopped loop) and never shows in t
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from emulator.core.callers import Caller
+from emulator.core.callers import USER_SCOPES, Caller, CallerKind
 
 # Only these request/response headers are kept on a stored execution (Appwrite's allow-list).
 STORED_REQUEST_HEADERS = ("content-type", "agent", "content-length", "host", "x-appwrite-client-ip")
@@ -57,6 +58,73 @@ class Invocation:
     scheduled_at: dt.datetime | None = None  # a one-off execution held until then (`scheduledAt`)
     stopped: str | None = None  # why the emulator stops it before it runs (an event loop)
 
+    def record(self) -> dict[str, Any]:
+        """Everything needed to run it later, as stored with a `waiting` or `scheduled`
+        execution (the queue survives a restart). Credentials are never stored: the dynamic
+        key and a user's JWT are minted when it runs, from the caller's ids kept here."""
+        body = self.body
+        encoding = "text"
+        if isinstance(body, bytes):
+            try:
+                body = body.decode("utf-8")
+            except UnicodeDecodeError:
+                body, encoding = base64.b64encode(body).decode("ascii"), "base64"
+        caller = self.caller
+        user = caller is not None and caller.kind == CallerKind.USER
+        return {
+            "trigger": str(self.trigger),
+            "method": self.method,
+            "path": self.path,
+            "headers": dict(self.headers),
+            "body": body,
+            "bodyEncoding": encoding,
+            "asynchronous": self.asynchronous,
+            "viaDomain": self.via_domain,
+            "event": self.event,
+            "eventUserId": self.event_user_id,
+            "parentId": self.parent_id,
+            "at": self.at.isoformat() if self.at is not None else None,
+            "clientIp": self.client_ip,
+            "callerUserId": caller.user_id if user else "",
+            "callerSessionId": (caller.session or {}).get("$id", "") if user else "",
+            "stopped": self.stopped,
+        }
+
+    @classmethod
+    def from_record(cls, function_id: str, doc: dict[str, Any]) -> Invocation:
+        """The invocation stored by `record()` (also reads the older scheduled-only form,
+        which kept method, path, headers and body)."""
+        body: str | bytes = doc.get("body", "")
+        if doc.get("bodyEncoding") == "base64":
+            body = base64.b64decode(body)
+        caller = None
+        if doc.get("callerUserId"):
+            caller = Caller(
+                CallerKind.USER,
+                roles=("users", f"user:{doc['callerUserId']}"),
+                scopes=USER_SCOPES,
+                user={"$id": doc["callerUserId"]},
+                session={"$id": doc.get("callerSessionId", "")},
+            )
+        at = doc.get("at")
+        return cls(
+            function_id,
+            Trigger(doc.get("trigger", Trigger.HTTP)),
+            method=doc.get("method", "POST"),
+            path=doc.get("path", "/"),
+            headers=dict(doc.get("headers", {})),
+            body=body,
+            caller=caller,
+            asynchronous=bool(doc.get("asynchronous", True)),
+            via_domain=bool(doc.get("viaDomain", False)),
+            event=doc.get("event"),
+            event_user_id=doc.get("eventUserId", ""),
+            parent_id=doc.get("parentId"),
+            at=dt.datetime.fromisoformat(at) if at else None,
+            client_ip=doc.get("clientIp", ""),
+            stopped=doc.get("stopped"),
+        )
+
 
 @dataclasses.dataclass
 class Response:
@@ -91,7 +159,9 @@ class Execution:
     parent_id: str | None = None
     loop: bool = False  # stopped as an event loop
     sync_timed_out: bool = False  # its synchronous caller gave up (408)
-    held: dict[str, Any] | None = None  # a scheduled execution's request, until it starts
+    # What it needs to run (`Invocation.record()`), kept while it is `scheduled` or `waiting`
+    # so the queue survives a restart; dropped once it starts.
+    held: dict[str, Any] | None = None
     response: Response | None = dataclasses.field(default=None, compare=False)
 
     def model(self, *, with_logs: bool) -> dict[str, Any]:

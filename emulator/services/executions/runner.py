@@ -78,6 +78,8 @@ class Runner:
         self._pending: set[concurrent.futures.Future] = set()
         self._lock = threading.Lock()
         self._finish_listeners: list[FinishListener] = []
+        self._submitting = threading.Lock()
+        self._closing = False  # once set, new executions stay queued in the store
 
     # -- lookup ------------------------------------------------------------------------------
     def spec(self, function_id: str) -> FunctionSpec:
@@ -128,9 +130,11 @@ class Runner:
             execution.status = Status.SCHEDULED
             execution.trigger = Trigger.SCHEDULE
             execution.scheduled_at = clock.iso(invocation.scheduled_at)
-            execution.held = _held(invocation)
+            execution.held = invocation.record()
             self.records.save(execution)
             return execution
+        if invocation.asynchronous:
+            execution.held = invocation.record()  # queued: it survives a restart (`recovery.py`)
         self.records.save(execution)
         accepted = Execution.from_record(execution.record())  # as accepted; the run updates it
         future = self.submit(spec, execution, invocation)
@@ -138,6 +142,12 @@ class Runner:
             return accepted
         try:
             return future.result(timeout=self.sync_limit)
+        except concurrent.futures.CancelledError:
+            raise AppwriteError(
+                "general_server_error",
+                "The emulator is shutting down: the execution was not run.",
+                code=503,
+            ) from None
         except concurrent.futures.TimeoutError:
             execution.sync_timed_out = True
             raise AppwriteError(
@@ -150,8 +160,14 @@ class Runner:
     def submit(
         self, spec: FunctionSpec, execution: Execution, invocation: Invocation
     ) -> concurrent.futures.Future:
-        """Run a recorded execution on the pool."""
-        future = self._pool.submit(self._run, spec, execution, invocation)
+        """Run a recorded execution on the pool. While the runner closes, it is not run: a
+        waiting execution stays queued in the store and runs on the next start."""
+        with self._submitting:
+            if self._closing:
+                future: concurrent.futures.Future = concurrent.futures.Future()
+                future.cancel()
+                return future
+            future = self._pool.submit(self._run, spec, execution, invocation)
         with self._lock:
             self._pending.add(future)
         # listeners first: once `_done` runs, `wait_idle` may return
@@ -204,6 +220,7 @@ class Runner:
             headers = request_headers(self.state, spec, execution.id, inv)
             execution.request_headers = header_list(headers, STORED_REQUEST_HEADERS)
             execution.status = Status.PROCESSING
+            execution.held = None  # running: a restart marks it failed, never runs it again
             self.records.save(execution)
             result = self.executor.execute(
                 self.deployment(spec),
@@ -243,6 +260,7 @@ class Runner:
         execution.errors = keep_last(errors)
         execution.duration = round(duration, 6)
         execution.loop = loop
+        execution.held = None
         self.records.save(execution)
         execution.response = response
         return execution
@@ -262,18 +280,9 @@ class Runner:
             concurrent.futures.wait(pending, timeout=remaining)
 
     def close(self) -> None:
+        """Finish the running executions; the queued ones stay `waiting` in the store (the
+        next start runs them, `recovery.py`)."""
+        with self._submitting:
+            self._closing = True
         self._pool.shutdown(wait=True, cancel_futures=True)
         self.executor.close()
-
-
-def _held(invocation: Invocation) -> dict:
-    """What a scheduled execution needs to run later (kept in the store, never shown)."""
-    body = invocation.body
-    if isinstance(body, bytes):
-        body = body.decode("utf-8", "replace")
-    return {
-        "method": invocation.method,
-        "path": invocation.path,
-        "headers": dict(invocation.headers),
-        "body": body,
-    }

@@ -9,6 +9,7 @@ are held (status `scheduled`) until the clock passes it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from emulator.core import clock
@@ -80,18 +81,13 @@ class Schedules:
             moment = clock.parse_iso(execution.scheduled_at)
             if moment > until:
                 continue
-            held = execution.held or {}
-            execution.held = None
-            invocation = Invocation(
-                execution.function_id,
-                Trigger.SCHEDULE,
-                method=held.get("method", "POST"),
-                path=held.get("path", "/"),
-                headers=held.get("headers", {}),
-                body=held.get("body", ""),
+            invocation = dataclasses.replace(
+                Invocation.from_record(execution.function_id, execution.held or {}),
+                trigger=Trigger.SCHEDULE,
                 asynchronous=True,
                 at=moment if at_their_time else None,
             )
+            execution.held = invocation.record()  # still needed while it waits in the queue
             execution.status = Status.WAITING
             self.records.save(execution)
             self.runner.submit(self.runner.spec(execution.function_id), execution, invocation)

@@ -1,5 +1,6 @@
 """The executions service of one emulator, assembled: records, the runner, the event
-fan-out (listening to the emulator's writes) and the schedules."""
+fan-out (listening to the emulator's writes) and the schedules. Starting it resumes the
+queue a previous run left in the store (`recovery.py`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from emulator.manifest import Manifest
 
 from .fanout import DEFAULT_LOOP_LIMIT, EventFanOut
 from .records import ExecutionRecords
+from .recovery import recover
 from .runner import Runner
 from .schedules import Schedules
 
@@ -39,6 +41,8 @@ class ExecutionsService:
         fanout = EventFanOut(runner, manifest, records, loop_limit)
         schedules = Schedules(runner, manifest, records)
         state.subscribe(fanout)
+        # the stored queue of a previous run: waiting → run, processing → failed
+        recover(records, runner)
         if realtime_cron:
             schedules.start()
         return cls(state, records, runner, fanout, schedules)
@@ -48,6 +52,13 @@ class ExecutionsService:
         self.runner.wait_idle(timeout)
 
     def close(self) -> None:
+        """Stop the schedules and the runner (running executions finish, queued ones stay
+        in the store). The fan-out keeps listening until `detach`: a write acknowledged
+        while the stack shuts down still has its event queued, for the next start."""
         self.schedules.stop()
-        self.state.unsubscribe(self.fanout)
         self.runner.close()
+
+    def detach(self) -> None:
+        """Stop listening to the emulator's writes (once no write can come any more)."""
+        if self.fanout in self.state.listeners:
+            self.state.unsubscribe(self.fanout)

@@ -7,10 +7,10 @@ cap at their limit, as utopia-php/database does.
 
 from __future__ import annotations
 
-import json
 import math
 from datetime import UTC, datetime, timedelta
 
+from emulator.core import strictjson
 from emulator.core.clock import iso, parse_datetime
 
 NUMERIC = {"increment", "decrement", "multiply", "divide", "modulo", "power"}
@@ -40,7 +40,7 @@ def decode(value: object) -> tuple[str, list] | None:
     if not isinstance(value, str) or not value.startswith("{"):
         return None
     try:
-        data = json.loads(value)
+        data = strictjson.loads(value, constants=True)
     except ValueError:
         return None
     if not isinstance(data, dict) or data.get("method") not in METHODS:

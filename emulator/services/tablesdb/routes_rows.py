@@ -19,6 +19,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from emulator.core import permissions as perms
+from emulator.core import strictjson
 from emulator.core.callers import Caller, CallerKind, require_scope
 from emulator.core.errors import AppwriteError
 from emulator.core.query import QueryError, parse_queries, plan_queries
@@ -118,7 +119,7 @@ def _data_param(value):
     if not isinstance(value, dict):
         if isinstance(value, str):
             try:
-                decoded = json.loads(value)
+                decoded = strictjson.loads(value, constants=True)
             except ValueError:
                 decoded = None
             if isinstance(decoded, dict):

@@ -1,0 +1,43 @@
+"""What the function-fault figures share: a case is one API route a function uses, made to
+fail for as long as the function keeps calling it; the function must retry what is safe to
+retry, within its timeout, and then answer 503 with a clear message."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+UNAVAILABLE = {
+    "code": "upstream_unavailable",
+    "message": "A service we depend on is unavailable. Try again later.",
+    "details": [],
+}
+DB_PATH = "/v1/tablesdb/newsroom/tables"
+
+
+@dataclass(frozen=True)
+class Case:
+    function: str
+    operation: str
+    method: str
+    path: str
+    dynamic_only: bool = True  # False for the calls a function makes with the user's JWT
+
+    @property
+    def id(self) -> str:
+        return f"{self.function}:{self.operation}:{self.method} {self.path}"
+
+
+def answer(response) -> tuple[int, dict]:
+    """(status, JSON body) of a function URL response or of a stored execution."""
+    if isinstance(response, dict):
+        return response["responseStatusCode"], json.loads(response["responseBody"] or "null")
+    return response.status_code, response.json()
+
+
+def report(case: Case, status: int, attempts: int, fault: str = "503") -> None:
+    """One line of the figure (shown with `pytest -s`)."""
+    print(
+        f"\nFAULT {case.function:20} {case.operation:26} {case.method:6} {case.path:52} "
+        f"{fault} always → {status} after {attempts} call(s)"
+    )
