@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import pathlib
 import shutil
 import socket
@@ -158,9 +159,14 @@ class Stack:
         }
 
     def write_credentials(self) -> pathlib.Path:
+        """Write credentials.json atomically (a reader never sees half of it), mode 600: it
+        holds the admin API key."""
         path = self.data_dir / CREDENTIALS_FILE
-        path.write_text(json.dumps(self.credentials(), indent=2) + "\n")
-        path.chmod(0o600)  # it holds the admin API key
+        partial = path.with_name(f".{CREDENTIALS_FILE}.partial")
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(json.dumps(self.credentials(), indent=2) + "\n")
+        os.replace(partial, path)
         return path
 
     def on_close(self, callback: Callable[[], None]) -> None:

@@ -30,6 +30,7 @@ import ast
 import json
 import pathlib
 import re
+import types
 from collections.abc import Iterator
 
 import pytest
@@ -172,7 +173,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
             terminalreporter.line(f"  {line}")
         if len(lines) > 100:
             terminalreporter.line(f"  … and {len(lines) - 100} more")
-        terminalreporter.stats.setdefault("secret leaks", []).extend(lines)
+        # counted in the summary line ("N secret leaks"); report-like objects, as other
+        # plugins reading the stats expect
+        leaks = [types.SimpleNamespace(secret_leak=line) for line in lines]
+        terminalreporter.stats.setdefault("secret leaks", []).extend(leaks)
     else:
         terminalreporter.line("secret scan: no secret found in any stored execution or log")
     for entry in exempt:
