@@ -27,6 +27,7 @@ from emulator import server
 from emulator.functions import Functions
 from emulator.functions.gateway import FunctionURLs
 from emulator.manifest import Manifest, load_manifest
+from emulator.packaging import build_functions
 from emulator.state import EmulatorState
 
 CREDENTIALS_FILE = "credentials.json"
@@ -87,6 +88,7 @@ class Stack:
         functions = Functions(
             state, manifest, workdir=data / "runtime", endpoint=api.endpoint, loop_limit=loop_limit
         )
+        build_functions(functions)  # each function's runtime-env, as Appwrite builds it (cached)
         public = [f.id for f in manifest.functions if {"any", "guests"} & set(f.execute)]
         sockets, ports = [], {}
         for index, function_id in enumerate(public, 1):

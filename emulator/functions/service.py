@@ -26,7 +26,7 @@ from emulator import clock
 from emulator.api import auth
 from emulator.api.errors import AppwriteError
 from emulator.manifest import FunctionSpec, Manifest
-from emulator.packaging import deploy_dir
+from emulator.packaging import EnvironmentCache, deploy_dir
 from emulator.runtime import Deployment, Executor, function_env
 from emulator.runtime.environment import APPWRITE_VERSION
 from emulator.state import EmulatorState
@@ -87,6 +87,8 @@ class Functions:
         self.sync_limit = SYNC_LIMIT
         self.workdir = pathlib.Path(workdir)
         self.executor = Executor(self.workdir / "workers")
+        # Each function runs on its own runtime-env, built from its requirements.txt (cached).
+        self.environments = EnvironmentCache.for_project(manifest.root)
         self.scheduler = Scheduler(
             {f.id: f.schedule for f in manifest.functions if f.schedule},
             clock.now(),
@@ -138,6 +140,7 @@ class Functions:
                     logging=spec.logging,
                     watch=spec.path,
                     refresh=refresh,
+                    build=self.environments.step(spec.id, spec.commands, spec.runtime),
                 )
             return self._deployments[spec.id]
 
@@ -325,8 +328,7 @@ class Functions:
             headers["x-appwrite-event"] = ""
         if inv.trigger == "http":
             headers["x-appwrite-client-ip"] = inv.client_ip
-            if not inv.via_domain and inv.body and "content-type" not in headers:
-                headers["content-type"] = "application/x-www-form-urlencoded"  # curl's default
+            # curl's default content-type for a body is the executor's (runtime.curl_headers).
         headers.update(GEO_HEADERS)  # no geo database locally: Appwrite's values for unknown IPs
         return headers
 
