@@ -244,9 +244,11 @@ class Clock:
     """The emulator's controllable clock: runs an execution with a chosen moment as "now".
 
     time-machine comes from `support` (a folder the emulator fills for this interpreter,
-    outside the function's runtime-env), is imported with that folder on sys.path only for
-    the import, and is then dropped from sys.modules: the function cannot import it, as it
-    could not on Appwrite. Without `support`, the interpreter's own time-machine is used.
+    outside the function's runtime-env) and is imported only when an execution first
+    moves the clock, with that folder on sys.path for the import alone: a function cannot
+    import it (or its dependencies) before, as it could not on Appwrite. time-machine's
+    C patches then look it up in sys.modules, so it stays there. Without `support`, the
+    interpreter's own time-machine is used.
     """
 
     def __init__(self, support):
@@ -254,12 +256,13 @@ class Clock:
         self.module = None
 
     def _load(self):
-        if self.module is not None or not self.support:
-            if self.module is None:
-                import time_machine
-
-                self.module = time_machine
+        if self.module is not None:
             return self.module
+        if not self.support:
+            import time_machine
+
+            self.module = time_machine
+            return time_machine
         sys.path.insert(0, self.support)
         try:
             import time_machine
@@ -268,8 +271,9 @@ class Clock:
             inside = os.path.realpath(self.support) + os.sep
             for name, module in list(sys.modules.items()):
                 origin = getattr(module, "__file__", None) or ""
-                if origin and os.path.realpath(origin).startswith(inside):
-                    del sys.modules[name]
+                keep = name in ("time_machine", "_time_machine")
+                if not keep and origin and os.path.realpath(origin).startswith(inside):
+                    del sys.modules[name]  # e.g. dateutil (time-machine 2.x): not the function's
         self.module = time_machine
         return time_machine
 
