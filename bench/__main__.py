@@ -3,9 +3,13 @@
 import argparse
 import sys
 
-from . import cold_start, functions
+from . import cold_start, environments, functions
 
-BENCHMARKS = {"cold-start": cold_start.main, "functions": functions.main}
+BENCHMARKS = {
+    "cold-start": cold_start.main,
+    "environments": environments.main,
+    "functions": functions.main,
+}
 
 
 def main() -> int:

@@ -135,3 +135,17 @@ def test_other_short_bodies_arrive_with_curls_content_type(executor, deploy, bod
 def test_an_empty_body_sends_no_content_length(executor, deploy):
     seen = json.loads(executor.execute(deploy(ECHO), method="POST", body="").body)
     assert "content-length" not in seen["headers"]
+
+
+@pytest.mark.parametrize("headers", ['{"x-a": 5}', '{"x-a": "1\\r\\nx-b: 2"}'])
+def test_a_header_aiohttp_cannot_write_drops_the_connection_not_the_worker(
+    executor, deploy, headers
+):
+    deployment = deploy(returning(f'{{"body": "x", "headers": {headers}}}'))
+    failed = executor.execute(deployment)
+    assert failed.status_code == 500 and failed.body == b""
+    assert failed.errors == "Internal curl error has occurred within the executor! Error Number: 52"
+    pid = executor.worker_pid(deployment.function_id)
+    assert pid is not None  # the worker is still up
+    again = executor.execute(deployment)
+    assert not again.cold_start and executor.worker_pid(deployment.function_id) == pid
