@@ -165,7 +165,7 @@ class Executor:
         self._own_workdir = workdir is None
         # Absolute: workers run in their own cwd and are handed paths inside it.
         self.workdir = pathlib.Path(
-            workdir or tempfile.mkdtemp(prefix="newsroom-executor-")
+            workdir or tempfile.mkdtemp(prefix="appwrite-executor-")
         ).resolve()
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.start_timeout = start_timeout

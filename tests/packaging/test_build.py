@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 
 from emulator.packaging import BuildError, build, environment_key
@@ -66,3 +68,27 @@ def test_other_commands_depend_on_every_file(tmp_path):
     # A requirements.txt that reads local files makes plain commands depend on them too.
     (tmp_path / "requirements.txt").write_text("-r base.txt\n")
     assert not environment_key(tmp_path, "pip install -r requirements.txt", host)[1]
+
+
+def test_a_wheelhouse_makes_builds_offline(tmp_path, monkeypatch):
+    """prepare_wheelhouse once (here from a local wheel), then builds install from it
+    alone: no index is asked, the machine's pip configuration is not read (and what the
+    wheelhouse lacks fails, as the first test shows)."""
+    from emulator.packaging import WHEELHOUSE_VARIABLE, prepare_wheelhouse
+    from tests.packaging.test_environments import offline_requirements, write_wheel
+
+    source = tmp_path / "source-wheels"
+    write_wheel(source, "tinypkg", "1.0")
+    wanted = tmp_path / "wanted.txt"
+    wanted.write_text(offline_requirements(source, "tinypkg==1.0"))
+    wheelhouse = prepare_wheelhouse([wanted], tmp_path / "wheelhouse")
+    assert [p.name for p in wheelhouse.glob("*.whl")] == ["tinypkg-1.0-py3-none-any.whl"]
+
+    root = tmp_path / "deployment"
+    root.mkdir()
+    (root / "requirements.txt").write_text("tinypkg==1.0\n")
+    monkeypatch.setenv(WHEELHOUSE_VARIABLE, str(wheelhouse))
+    monkeypatch.setenv("PIP_INDEX_URL", "http://127.0.0.1:9/simple")  # ignored: no index
+    python = build(root, "pip install -r requirements.txt")
+    probe = [str(python), "-I", "-c", "import tinypkg; print(tinypkg.VERSION)"]
+    assert subprocess.run(probe, capture_output=True, text=True).stdout == "1.0\n"
