@@ -428,10 +428,14 @@ def curl_headers(
     """The header lines Appwrite's executor sends the runtime (EX Docker.php, libcurl).
 
     curl's `Host` and `Accept: */*` unless the caller sent them; the caller's headers
-    with the executor's own set over them by exact name (a PHP array: a caller's
-    lower-case `authorization` stays, and comes first, next to `Authorization: Basic`);
-    `Content-Length` and curl's default `Content-Type` only when there is a body.
+    (less any `x-open-runtimes-*`) with the executor's own set over them by exact name
+    (a PHP array: a caller's lower-case `authorization` stays, and comes first, next to
+    `Authorization: Basic`); `Content-Length` and curl's default `Content-Type` only when
+    there is a body.
     """
+    # The runtime's own headers come from the executor only: a caller's would set the
+    # secret, timeout, log file name or the emulator's clock.
+    caller = {k: v for k, v in caller.items() if not k.lower().startswith("x-open-runtimes-")}
     names = {key.lower() for key in caller}
     lines = []
     if "host" not in names:

@@ -35,6 +35,7 @@ import io
 import json
 import os
 import pathlib
+import re
 import sys
 import threading
 import time
@@ -44,6 +45,7 @@ import urllib.parse
 # Not an open-runtimes header: the emulator's controllable clock (hidden from functions,
 # like every x-open-runtimes-* header).
 NOW_HEADER = "x-open-runtimes-emulator-now"
+_SAFE_LOG_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 def _load(name):
@@ -130,16 +132,13 @@ class Runtime:
         first = {}
         for key, value in headers:
             first.setdefault(key.lower(), value)
-        logging = first.get("x-open-runtimes-logging", "")
-        logger = ctx.Logger(
-            enabled=logging in ("", "enabled"), id=first.get("x-open-runtimes-log-id", "")
-        )
-        if (
-            logger.enabled
-            and not logger.id
-            and os.environ.get("OPEN_RUNTIMES_ENV") == "development"
-        ):
-            logger.id = "dev"
+        enabled = first.get("x-open-runtimes-logging", "") in ("", "enabled")
+        log_id = first.get("x-open-runtimes-log-id", "")
+        if not _SAFE_LOG_ID.match(log_id):
+            log_id = ""  # it names files: nothing that could leave the logs folder
+        if enabled and not log_id and os.environ.get("OPEN_RUNTIMES_ENV") == "development":
+            log_id = "dev"
+        logger = ctx.Logger(enabled=enabled, id=log_id)
         try:
             return await self._action(logger, first, method, target, headers, body, too_large)
         except Exception as e:  # the runtime's handler-level catch: 500, traceback to errors

@@ -149,3 +149,20 @@ def test_a_header_aiohttp_cannot_write_drops_the_connection_not_the_worker(
     assert pid is not None  # the worker is still up
     again = executor.execute(deployment)
     assert not again.cold_start and executor.worker_pid(deployment.function_id) == pid
+
+
+def test_a_callers_runtime_headers_never_reach_the_worker(executor, deploy, tmp_path):
+    """The secret, timeout, log file name and the emulator's clock are the executor's."""
+    clock = deploy(
+        "import datetime\n"
+        "def main(context):\n"
+        "    return context.res.text(str(datetime.datetime.now().year))\n"
+    )
+    forged = {
+        "x-open-runtimes-emulator-now": "1999-01-01T00:00:00+00:00",
+        "x-open-runtimes-log-id": "../../escaped",
+        "X-Open-Runtimes-Timeout": "0",
+    }
+    result = executor.execute(clock, method="GET", headers=forged)
+    assert result.status_code == 200 and result.text != "1999"
+    assert not list(executor.workdir.rglob("escaped*"))

@@ -205,3 +205,13 @@ def test_a_huge_body_sent_directly_leaves_the_connection_usable(worker):
         assert second.status == 200 and json.loads(second.read())["body_length"] == 3
     finally:
         conn.close()
+
+
+def test_a_log_id_that_could_leave_the_logs_folder_is_replaced(worker):
+    executor, _ = worker
+    forged = "x-open-runtimes-log-id: ../../escaped\r\n"
+    sent = request("GET", extra=forged, secret=executor.worker_secret("echo"))
+    status, headers, _ = raw(executor.worker_port("echo"), sent)
+    assert status == "HTTP/1.1 200 OK"
+    assert len(headers["x-open-runtimes-log-id"]) == 20
+    assert not list(executor.workdir.rglob("escaped*"))
