@@ -1,6 +1,6 @@
 """Each function runs on the Python its runtime declares (issue 10 item 2): `python-3.8`
 runs on a 3.8 found on PATH or in pyenv, and a runtime with no interpreter installed
-falls back to the emulator's Python with a warning from `serve` (the Stack) and `check`.
+falls back to the emulator's Python with a warning from `serve` and `check`.
 The worker, its HTTP layer and the controllable clock work on every such interpreter.
 """
 
@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -92,11 +93,26 @@ def test_a_runtime_not_installed_falls_back_to_the_emulators_python(lab):
 
 
 @pytest.mark.slow
-def test_the_fallback_is_warned_about_by_the_stack_and_by_check(lab, tmp_path, capfd):
+def test_the_fallback_is_warned_about_by_serve_and_by_check(lab, tmp_path):
     manifest, _ = lab
-    with Stack.start(manifest, data_dir=tmp_path, realtime_cron=False):
-        printed = capfd.readouterr().err
-    assert f"warning: function {MISSING.replace('.', '')}: {MISSING} needs Python 3.14" in printed
+    warning = f"warning: function {MISSING.replace('.', '')}: {MISSING} needs Python 3.14"
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "emulator", "serve", "--manifest", str(manifest)]
+        + ["--data", str(tmp_path / "data"), "--port", "0"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not (tmp_path / "data" / "credentials.json").exists():
+            assert serve.poll() is None and time.monotonic() < deadline, "serve did not start"
+            time.sleep(0.05)
+    finally:
+        serve.terminate()
+        printed = serve.communicate(timeout=60)[0]
+    assert warning in printed
     checked = subprocess.run(
         [sys.executable, "-m", "emulator", "check", "--manifest", str(manifest)],
         capture_output=True,
@@ -105,7 +121,7 @@ def test_the_fallback_is_warned_about_by_the_stack_and_by_check(lab, tmp_path, c
         check=False,
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    assert "running on the emulator's Python" in checked.stdout
+    assert warning in checked.stdout
     assert checked.stdout.count("warning: ") == 1  # the installed runtimes are not warned about
 
 
