@@ -30,6 +30,7 @@ from .environments import (
     BuiltEnvironment,
     EnvironmentCache,
     build_functions,
+    build_project,
     cache_dir,
     environment_key,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "UnsafeArchiveEntry",
     "build",
     "build_functions",
+    "build_project",
     "cache_dir",
     "collect",
     "deploy_dir",

@@ -295,3 +295,27 @@ def build_functions(functions) -> None:
     and a function whose build failed answers its executions with the build log."""
     for spec in functions.manifest.functions:
         functions.executor.prepare(functions.deployment(spec))
+
+
+def build_project(
+    manifest_path: str | os.PathLike[str], *, report: Report | None = report_to_stderr
+) -> int:
+    """Pack and build the environment of every function of a manifest now, without
+    starting anything (what a Stack's start would build); returns how many failed."""
+    import tempfile
+
+    from emulator.manifest import load_manifest
+
+    from . import deploy_dir
+
+    manifest = load_manifest(manifest_path)
+    cache = EnvironmentCache.for_project(manifest.root, report=report)
+    failed = 0
+    with tempfile.TemporaryDirectory(prefix="emulator-build-") as tmp:
+        for spec in manifest.functions:
+            root = deploy_dir(spec, Path(tmp) / spec.id, manifest.root)
+            try:
+                cache.build(root, spec.commands, spec.runtime, label=spec.id)
+            except BuildError:
+                failed += 1
+    return failed

@@ -28,6 +28,10 @@ import pytest
 from emulator.stack import Stack
 from emulator.testing import AppwriteTestClient
 
+# On a fresh checkout these build environments of their own (a venv per interpreter or
+# per requirements): minutes on a loaded machine, once.
+pytestmark = pytest.mark.timeout(600)
+
 REPORTS_VERSION = """
 import importlib.util
 

@@ -20,6 +20,10 @@ from emulator.stack import Stack
 from emulator.testing import AppwriteTestClient
 
 ROOT = Path(__file__).resolve().parents[2]
+
+# On a fresh checkout these build environments of their own (a venv per interpreter or
+# per requirements): minutes on a loaded machine, once.
+pytestmark = pytest.mark.timeout(600)
 REPORTS = """
 import datetime
 import importlib.util
