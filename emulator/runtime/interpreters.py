@@ -26,9 +26,12 @@ from collections.abc import Iterable
 _HOST = ".".join(str(part) for part in sys.version_info[:3])
 _RUNTIME = re.compile(r"^python(?:-ml)?-(\d+)\.(\d+)$")
 # Prints what a candidate really is (a pyenv shim resolves to the real executable) and
-# fails when it cannot create the runtime-env venv with pip, as the build step needs.
+# fails when it cannot create the runtime-env venv with pip, as the build step needs
+# (without importing those modules: that alone takes longer than starting Python).
 _PROBE = (
-    "import sys, venv, ensurepip; print(sys.executable); print('%d.%d.%d' % sys.version_info[:3])"
+    "import sys, importlib.util as u; "
+    "assert u.find_spec('venv') and u.find_spec('ensurepip'); "
+    "print(sys.executable); print('%d.%d.%d' % sys.version_info[:3])"
 )
 
 
