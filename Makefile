@@ -46,5 +46,5 @@ bench: $(STAMP)
 	$(PY) -m bench
 
 clean:
-	rm -rf $(VENV) $(VENV27) .data .pytest_cache
+	rm -rf $(VENV) $(VENV27) .data .pytest_cache .emulator-cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

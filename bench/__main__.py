@@ -3,9 +3,14 @@
 import argparse
 import sys
 
-from . import cold_start, functions, reset
+from . import cold_start, environments, functions, reset
 
-BENCHMARKS = {"cold-start": cold_start.main, "functions": functions.main, "reset": reset.main}
+BENCHMARKS = {
+    "cold-start": cold_start.main,
+    "environments": environments.main,
+    "functions": functions.main,
+    "reset": reset.main,
+}
 
 
 def main() -> int:

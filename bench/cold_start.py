@@ -1,8 +1,9 @@
 """Cold start, first-request cost and peak memory of a function worker, per SDK version.
 
 For each Appwrite SDK version: pack `bench/probe` as the CLI would, build it with its
-own requirements into an isolated `runtime-env` (the open-runtimes build step), then
-repeatedly start a fresh worker and send one realistic first request.
+own requirements into an isolated `runtime-env` on Python 3.12 (the functions' runtime;
+the emulator's environment cache, as `serve` builds), then repeatedly start a fresh
+worker and send one realistic first request.
 
 * cold start    = worker process spawned → first response received
 * first request = worker listening → first response (module import + first `main()`)
@@ -21,10 +22,11 @@ import statistics
 import tempfile
 import time
 
-from emulator.packaging import build, collect, extract, pack
+from emulator.packaging import EnvironmentCache, collect, extract, pack
 from emulator.runtime import Deployment, Executor, function_env
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+RUNTIME = "python-3.12"
 BODY = json.dumps({"title": "Hello", "body": "A first article.", "tags": ["news"]})
 HEADERS = {
     "content-type": "application/json",
@@ -36,8 +38,10 @@ HEADERS = {
 def prepare(sdk: str, workdir: pathlib.Path) -> Deployment:
     root = extract(pack(collect(ROOT, "bench/probe", ["__pycache__"])), workdir / f"sdk-{sdk}")
     (root / "requirements.txt").write_text(f"appwrite=={sdk}\njsonschema==4.26.0\n")
-    print(f"building runtime-env with appwrite=={sdk} …", flush=True)
-    python = build(root, "pip install -r requirements.txt")
+    cache = EnvironmentCache.for_project(ROOT, report=print)
+    python = cache.build(
+        root, "pip install -r requirements.txt", RUNTIME, label=f"appwrite=={sdk}"
+    ).python
     env = function_env(
         function_id="sdk-probe",
         function_name="SDK probe",
@@ -106,9 +110,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     print("|---|---|---|---|---|")
     for sdk, r in rows:
+        spread = f"{r['first_min_ms']:.0f}–{r['first_max_ms']:.0f}"
         print(
-            f"| {sdk} | {r['cold_ms']:.0f} "
-            f"| {r['first_ms']:.0f} [{r['first_min_ms']:.0f}–{r['first_max_ms']:.0f}]"
+            f"| {sdk} | {r['cold_ms']:.0f} | {r['first_ms']:.0f} [{spread}]"
             f" | {r['memory_mib']:.1f} | {r['warm_ms']:.1f} |"
         )
     return 0

@@ -3,8 +3,9 @@ answering a realistic first request against the emulator.
 
 For each function: stop its worker, start a fresh one (not timed), then time the first
 execution (module import + first `main()` with its Appwrite calls), then a warm one;
-peak memory is the worker's VmHWM after both. Workers use the repo's environment
-(appwrite 15.3.0, jsonschema 4.26.0). Targets (issue 2): first request ≤ 150 ms,
+peak memory is the worker's VmHWM after both. Workers run on the functions' own
+environment (built from their requirements.txt: appwrite 15.3.0, jsonschema 4.26.0, on
+Python 3.12, as `serve` runs them). Targets (issue 2): first request ≤ 150 ms,
 peak memory ≤ 45 MiB.
 """
 

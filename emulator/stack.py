@@ -108,6 +108,7 @@ class Stack:
             realtime_cron=realtime_cron,
         )
         app.state.executions = executions
+        executions.runner.prepare_all()  # every function's runtime-env, as Appwrite builds it
         public = [f.id for f in manifest.functions if {"any", "guests"} & set(f.execute)]
         sockets, ports = [], {}
         for index, function_id in enumerate(public, 1):

@@ -43,4 +43,8 @@ def run(args: argparse.Namespace) -> int:
         f"{_plural(len(manifest.functions), 'function')}, {_plural(len(manifest.tables), 'table')}"
     )
     print(f"{path.name}: OK ({counts})")
+    from emulator.runtime.interpreters import runtime_warnings  # the declared Pythons
+
+    for warning in runtime_warnings((f.id, f.runtime) for f in manifest.functions):
+        print(f"warning: {warning}")
     return 0

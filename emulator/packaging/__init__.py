@@ -6,11 +6,13 @@
     python = build(root, "pip install -r requirements.txt")   # runtime-env/bin/python
 
 `deploy_dir(function, dest)` does collect + pack + extract for a function from
-appwrite.json. Offline builds: `prepare_wheelhouse(requirement_files, dir)` once, then
-`build(..., wheelhouse=dir)` (or `$NEWSROOM_WHEELHOUSE`); `BuildCache` builds each
-distinct (commands, requirements.txt) once. `python -m emulator.packaging` lists what
-a push would upload. Why `shared/` reaches every deployment through a symlink:
-docs/decisions/0001-shared-code-in-deployments.md.
+appwrite.json. `EnvironmentCache` builds each distinct (commands, requirements.txt,
+interpreter) once, on the declared runtime's Python, and keeps it
+(`<project>/.emulator-cache/`); the emulator runs every function on its environment.
+Offline builds: `prepare_wheelhouse(requirement_files, dir)` once, then
+`build(..., wheelhouse=dir)` (or `$APPWRITE_EMULATOR_WHEELHOUSE`).
+`python -m emulator.packaging` lists what a push would upload. Why `shared/` reaches
+every deployment through a symlink: docs/decisions/0001-shared-code-in-deployments.md.
 """
 
 from __future__ import annotations
@@ -22,7 +24,15 @@ from typing import Protocol
 from emulator.manifest.loader import find_manifest
 
 from .archive import extract, pack
-from .builder import ENV_DIR, BuildCache, build, build_key
+from .builder import ENV_DIR, WHEELHOUSE_VARIABLE, build
+from .environments import (
+    CACHE_VARIABLE,
+    BuiltEnvironment,
+    EnvironmentCache,
+    build_project,
+    cache_dir,
+    environment_key,
+)
 from .errors import (
     BuildError,
     NoDeployableFiles,
@@ -34,9 +44,12 @@ from .walk import PackedFile, collect
 from .wheelhouse import prepare_wheelhouse
 
 __all__ = [
+    "CACHE_VARIABLE",
     "ENV_DIR",
-    "BuildCache",
+    "WHEELHOUSE_VARIABLE",
     "BuildError",
+    "BuiltEnvironment",
+    "EnvironmentCache",
     "NoDeployableFiles",
     "PackagedFunction",
     "PackagingError",
@@ -44,9 +57,11 @@ __all__ = [
     "SkippedSymlinkWarning",
     "UnsafeArchiveEntry",
     "build",
-    "build_key",
+    "build_project",
+    "cache_dir",
     "collect",
     "deploy_dir",
+    "environment_key",
     "extract",
     "pack",
     "prepare_wheelhouse",

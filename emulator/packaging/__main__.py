@@ -2,6 +2,7 @@
 
 python -m emulator.packaging                 # table for every function in appwrite.json
 python -m emulator.packaging --list accounts # the files of one deployment
+python -m emulator.packaging --build         # build every function's environment now
 """
 
 from __future__ import annotations
@@ -23,11 +24,20 @@ def main(argv: list[str] | None = None) -> int:
         "--manifest", help="appwrite.json (default: found from the current folder up)"
     )
     parser.add_argument("--list", metavar="FUNCTION_ID", help="print the files of one deployment")
+    parser.add_argument(
+        "--build",
+        action="store_true",
+        help="build (or find cached) every function's environment, as serve would on start",
+    )
     args = parser.parse_args(argv)
     source = args.manifest or find_manifest()
     if source is None:
         parser.error("no appwrite.config.json or appwrite.json found")
     try:
+        if args.build:
+            from .environments import build_project
+
+            return 1 if build_project(source) else 0
         manifest = load_manifest(source)
         if args.list:
             function = manifest.function(args.list)

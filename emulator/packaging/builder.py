@@ -4,15 +4,14 @@ open-runtimes creates a venv `runtime-env` in the deployment root (build-prepare
 hook), then runs `commands` with `bash -c` in that root with the venv active; any
 failing command fails the deployment (reference: appwrite-runtime.md §2.1).
 
-Offline: with a wheelhouse (argument or `NEWSROOM_WHEELHOUSE`), pip may install
-from that directory only, and the machine's pip configuration is not read.
+Offline: with a wheelhouse (argument or `APPWRITE_EMULATOR_WHEELHOUSE`), pip may
+install from that directory only, and the machine's pip configuration is not read.
+`environments.EnvironmentCache` builds each function once per distinct environment.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -21,7 +20,7 @@ from pathlib import Path
 from .errors import BuildError
 
 ENV_DIR = "runtime-env"
-WHEELHOUSE_VARIABLE = "NEWSROOM_WHEELHOUSE"
+WHEELHOUSE_VARIABLE = "APPWRITE_EMULATOR_WHEELHOUSE"
 BUILD_TIMEOUT = 900  # seconds; Appwrite's default build timeout
 
 
@@ -48,47 +47,20 @@ def build(
         _run(
             ["bash", "-c", commands],
             root,
-            _build_environment(venv, wheelhouse, env),
+            build_environment(venv, wheelhouse, env),
             timeout,
             f"Build commands failed: {commands!r}",
         )
     return venv / "bin" / "python"
 
 
-class BuildCache:
-    """Builds deployments, one environment per distinct (commands, requirements.txt).
-
-    When the commands install from requirements.txt, the venv they produce depends on
-    those two only, so deployments that share them can share it. On a miss the
-    deployment is copied to `directory/<key>` and built there; every deployment with
-    that key gets that environment's python.
-    """
-
-    def __init__(
-        self,
-        directory: str | os.PathLike[str],
-        python: str | os.PathLike[str] = sys.executable,
-        wheelhouse: str | os.PathLike[str] | None = None,
-    ):
-        self.directory = Path(directory)
-        self.python = python
-        self.wheelhouse = wheelhouse
-
-    def build(self, deployment_dir: str | os.PathLike[str], commands: str) -> Path:
-        place = self.directory / build_key(deployment_dir, commands)[:16]
-        python = place / ENV_DIR / "bin" / "python"
-        if not python.exists():
-            shutil.rmtree(place, ignore_errors=True)  # a build that failed half-way
-            shutil.copytree(deployment_dir, place, ignore=shutil.ignore_patterns(ENV_DIR))
-            build(place, commands, self.python, wheelhouse=self.wheelhouse)
-        return python
-
-
 def _create_venv(python: str, venv: Path, root: Path, timeout: float) -> None:
-    """`python -m venv runtime-env` with pip in it (and, as on Python 3.12+, nothing else).
+    """`python -m venv runtime-env`: the venv with what that command puts in it (pip, and
+    setuptools before Python 3.12), from the interpreter's own bundled wheels.
 
-    Fast path: a venv without pip, then pip from the interpreter's own bundled wheel
-    installed by its pip (seconds faster than ensurepip). Falls back to plain venv.
+    Fast path: a venv without pip, then the bundled wheels installed by the venv's python
+    running the bundled pip, without byte-compiling (what makes `-m venv` slow). Falls
+    back to plain `-m venv`.
     """
     environment = dict(os.environ)
     _run(
@@ -100,7 +72,7 @@ def _create_venv(python: str, venv: Path, root: Path, timeout: float) -> None:
     )
     try:
         _run(
-            [python, "-c", _INSTALL_BUNDLED_PIP, os.fspath(venv / "bin" / "python")],
+            [os.fspath(venv / "bin" / "python"), "-I", "-c", _INSTALL_BUNDLED],
             root,
             environment,
             timeout,
@@ -116,31 +88,33 @@ def _create_venv(python: str, venv: Path, root: Path, timeout: float) -> None:
         )
 
 
-# Run by the base interpreter: its pip installs its ensurepip-bundled pip wheel into the venv.
-_INSTALL_BUNDLED_PIP = """
-import glob, os, subprocess, sys, ensurepip
-wheels = glob.glob(os.path.join(os.path.dirname(ensurepip.__file__), "_bundled", "pip-*.whl"))
-if not wheels:
+# Run by the venv's python: what ensurepip installs (its pip version, plus setuptools where
+# bundled), without byte-compiling. Works from Python 3.8 on.
+_INSTALL_BUNDLED = """
+import ensurepip, glob, os, sys
+bundled = os.path.join(os.path.dirname(ensurepip.__file__), "_bundled")
+wheels = {}
+for path in sorted(glob.glob(os.path.join(bundled, "*.whl"))):
+    name, version = os.path.basename(path).split("-")[:2]
+    if name == "pip" and version != ensurepip.version():
+        continue
+    wheels[name] = path
+if "pip" not in wheels:
     sys.exit("no bundled pip wheel")
-sys.exit(subprocess.call([sys.executable, "-m", "pip", "--python", sys.argv[1], "install",
-                          "--quiet", "--no-index", "--no-deps", "--no-compile",
-                          "--disable-pip-version-check", wheels[0]]))
+sys.path[:0] = [wheels["pip"]]
+from pip._internal.cli.main import main
+sys.exit(main(["install", "--quiet", "--no-index", "--no-deps", "--no-compile",
+               "--disable-pip-version-check", *wheels.values()]))
 """
 
 
-def build_key(deployment_dir: str | os.PathLike[str], commands: str) -> str:
-    """A digest of the commands and the deployment's requirements.txt (absent = empty)."""
-    requirements = Path(deployment_dir) / "requirements.txt"
-    content = requirements.read_bytes() if requirements.is_file() else b""
-    digest = hashlib.sha256(commands.encode())
-    digest.update(b"\0")
-    digest.update(content)
-    return digest.hexdigest()
-
-
-def _build_environment(
-    venv: Path, wheelhouse: str | os.PathLike[str] | None, extra: Mapping[str, str] | None
+def build_environment(
+    venv: Path,
+    wheelhouse: str | os.PathLike[str] | None = None,
+    extra: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
+    """The environment the build commands run in: the venv active, and with a wheelhouse
+    (argument or $APPWRITE_EMULATOR_WHEELHOUSE) pip limited to it."""
     environment = {k: v for k, v in os.environ.items() if k not in ("PYTHONHOME", "PYTHONPATH")}
     environment["VIRTUAL_ENV"] = os.fspath(venv)
     environment["PATH"] = os.pathsep.join([os.fspath(venv / "bin"), environment.get("PATH", "")])

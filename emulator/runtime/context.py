@@ -219,9 +219,11 @@ def fill_request(
     default_port = 443 if req.scheme == "https" else 80
     host = first.get("host", "")
     if ":" in host:
-        name, _, port = host.partition(":")
-        req.host = name
-        req.port = int(port) if port.isdigit() else default_port
+        # As the runtime: the text after the first colon (up to the next) must be an int;
+        # anything else (`h:abc`, `h:`, `[::1]:3000`) raises, and the execution is a 500.
+        parts = host.split(":")
+        req.host = parts[0]
+        req.port = int(parts[1])
     else:
         req.host = host
         req.port = default_port

@@ -1,20 +1,18 @@
-"""Session-wide pieces for deploying functions as Appwrite would: wheelhouse, builds, executor.
+"""Session-wide pieces for deploying functions as Appwrite would: builds and an executor.
 
-The wheelhouse (`.cache/wheels`, or `$NEWSROOM_WHEELHOUSE`) is made once from the
-functions' requirements files, so builds install offline. Builds with the same
-commands and requirements.txt share one environment (`BuildCache`).
+Builds go through the emulator's own environment cache (`$APPWRITE_EMULATOR_CACHE`, set
+by the root conftest.py to the repo's `.emulator-cache/`): functions with the same
+commands, requirements.txt and interpreter share one environment, built once.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from emulator.manifest import Manifest, load_manifest
-from emulator.packaging import BuildCache, prepare_wheelhouse
-from emulator.packaging.builder import WHEELHOUSE_VARIABLE
+from emulator.packaging import EnvironmentCache
 from emulator.runtime.executor import Executor
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,16 +24,8 @@ def manifest() -> Manifest:
 
 
 @pytest.fixture(scope="session")
-def wheelhouse(manifest: Manifest) -> Path:
-    if os.environ.get(WHEELHOUSE_VARIABLE):
-        return Path(os.environ[WHEELHOUSE_VARIABLE])
-    requirements = [f.path / "requirements.txt" for f in manifest.functions]
-    return prepare_wheelhouse([r for r in requirements if r.is_file()], ROOT / ".cache" / "wheels")
-
-
-@pytest.fixture(scope="session")
-def builds(wheelhouse: Path, tmp_path_factory: pytest.TempPathFactory) -> BuildCache:
-    return BuildCache(tmp_path_factory.mktemp("builds"), wheelhouse=wheelhouse)
+def builds() -> EnvironmentCache:
+    return EnvironmentCache.for_project(ROOT, report=None)
 
 
 @pytest.fixture(scope="session")

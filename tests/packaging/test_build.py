@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 
-from emulator.packaging import BuildError, build, build_key
+from emulator.packaging import BuildError, build, environment_key
+from emulator.runtime.interpreters import Interpreter, host_interpreter
 
 
 def test_commands_run_in_the_root_with_runtime_env_active_and_fail_loudly(tmp_path):
@@ -30,14 +33,62 @@ def test_commands_run_in_the_root_with_runtime_env_active_and_fail_loudly(tmp_pa
     assert "No matching distribution" in failure.value.output
 
 
-def test_build_key_follows_commands_and_requirements(tmp_path):
+def test_the_environment_key_follows_commands_requirements_and_interpreter(tmp_path):
     one, two = tmp_path / "one", tmp_path / "two"
     for root in (one, two):
         root.mkdir()
         (root / "requirements.txt").write_text("jsonschema==4.26.0\n")
+        (root / "main.py").write_text("print(1)\n")
     command = "pip install -r requirements.txt"
-    assert build_key(one, command) == build_key(two, command)
-    assert build_key(one, command) != build_key(one, command + " --quiet")
+    host = host_interpreter()
+    other = Interpreter("python-3.0", host.path, "3.0.1")
+
+    def key(root, commands=command, interpreter=host):
+        return environment_key(root, commands, interpreter)[0]
+
+    assert key(one) == key(two)
+    assert key(one) != key(one, command + " --quiet")
+    assert key(one) != key(one, interpreter=other)
+    (two / "main.py").write_text("print(2)\n")  # plain commands: other files do not count
+    assert key(one) == key(two)
     (two / "requirements.txt").write_text("jsonschema==4.25.0\n")
-    assert build_key(one, command) != build_key(two, command)
-    assert build_key(tmp_path, command) != build_key(one, command)  # no requirements.txt
+    assert key(one) != key(two)
+    assert key(tmp_path) != key(one)  # no requirements.txt
+
+
+def test_other_commands_depend_on_every_file(tmp_path):
+    (tmp_path / "requirements.txt").write_text("jsonschema==4.26.0\n")
+    (tmp_path / "main.py").write_text("print(1)\n")
+    host = host_interpreter()
+    command = "pip install -r requirements.txt && python make_data.py"
+    before, plain = environment_key(tmp_path, command, host)
+    assert not plain
+    (tmp_path / "main.py").write_text("print(2)\n")
+    assert environment_key(tmp_path, command, host)[0] != before
+    # A requirements.txt that reads local files makes plain commands depend on them too.
+    (tmp_path / "requirements.txt").write_text("-r base.txt\n")
+    assert not environment_key(tmp_path, "pip install -r requirements.txt", host)[1]
+
+
+def test_a_wheelhouse_makes_builds_offline(tmp_path, monkeypatch):
+    """prepare_wheelhouse once (here from a local wheel), then builds install from it
+    alone: no index is asked, the machine's pip configuration is not read (and what the
+    wheelhouse lacks fails, as the first test shows)."""
+    from emulator.packaging import WHEELHOUSE_VARIABLE, prepare_wheelhouse
+    from tests.packaging.test_environments import offline_requirements, write_wheel
+
+    source = tmp_path / "source-wheels"
+    write_wheel(source, "tinypkg", "1.0")
+    wanted = tmp_path / "wanted.txt"
+    wanted.write_text(offline_requirements(source, "tinypkg==1.0"))
+    wheelhouse = prepare_wheelhouse([wanted], tmp_path / "wheelhouse")
+    assert [p.name for p in wheelhouse.glob("*.whl")] == ["tinypkg-1.0-py3-none-any.whl"]
+
+    root = tmp_path / "deployment"
+    root.mkdir()
+    (root / "requirements.txt").write_text("tinypkg==1.0\n")
+    monkeypatch.setenv(WHEELHOUSE_VARIABLE, str(wheelhouse))
+    monkeypatch.setenv("PIP_INDEX_URL", "http://127.0.0.1:9/simple")  # ignored: no index
+    python = build(root, "pip install -r requirements.txt")
+    probe = [str(python), "-I", "-c", "import tinypkg; print(tinypkg.VERSION)"]
+    assert subprocess.run(probe, capture_output=True, text=True).stdout == "1.0\n"

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from emulator.manifest import FunctionSpec, Manifest, load_manifest
-from emulator.packaging import BuildCache, collect, deploy_dir
+from emulator.packaging import EnvironmentCache, collect, deploy_dir
 from emulator.runtime.environment import function_env
 from emulator.runtime.executor import Deployment, ExecutionResult, Executor
 
@@ -30,12 +30,12 @@ def run_deployed(
     spec: FunctionSpec,
     project_root: Path,
     dest: Path,
-    builds: BuildCache,
+    builds: EnvironmentCache,
     executor: Executor,
     path: str = "/health",
 ) -> ExecutionResult:
     root = deploy_dir(spec, dest, project_root)
-    python = builds.build(root, spec.commands)
+    python = builds.build(root, spec.commands, spec.runtime).python
     return executor.execute(deployment(spec, root, python), method="GET", path=path)
 
 
@@ -83,12 +83,13 @@ def test_the_built_environment_holds_the_requirements_and_not_the_repo_venv(
 ):
     spec = manifest.function(FUNCTION_IDS[0])
     root = deploy_dir(spec, tmp_path / "deployment", manifest.root)
-    python = builds.build(root, spec.commands)
+    python = builds.build(root, spec.commands, spec.runtime).python
     assert python.parent.parent.name == "runtime-env"
     other = manifest.function(FUNCTION_IDS[-1])  # same commands and requirements: same build
-    assert (
-        builds.build(deploy_dir(other, tmp_path / "other", manifest.root), other.commands) == python
+    again = builds.build(
+        deploy_dir(other, tmp_path / "other", manifest.root), other.commands, other.runtime
     )
+    assert again.python == python and again.cached
     probe = (
         "import appwrite, jsonschema\ntry:\n import httpx\nexcept ImportError:\n print('isolated')"
     )
@@ -206,7 +207,7 @@ def test_a_file_left_out_by_ignore_rules_is_missing_when_deployed(
     # The same source, copied whole instead of packed, works: the packing made the difference.
     whole = tmp_path / "whole"
     shutil.copytree(spec.path, whole, symlinks=False)
-    python = builds.build(whole, spec.commands)
+    python = builds.build(whole, spec.commands, spec.runtime).python
     copied = Deployment(
         f"{function_id}-whole", root=whole, entrypoint=spec.entrypoint, python=python
     )
@@ -224,7 +225,7 @@ def test_a_deployment_that_kept_the_symlink_fails_as_with_cli_13_to_23_1(
     root = tmp_path / "old-cli" / "deployment"
     shutil.copytree(spec.path, root, symlinks=True)  # the link is copied, not followed
     assert (root / "shared").is_symlink() and not (root / "shared").exists()
-    python = builds.build(root, spec.commands)
+    python = builds.build(root, spec.commands, spec.runtime).python
     old = dataclasses.replace(deployment(spec, root, python), function_id=f"{spec.id}-old-cli")
     result = executor.execute(old, method="GET", path="/health")
     assert result.status_code == 503

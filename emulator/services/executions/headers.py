@@ -66,7 +66,6 @@ def request_headers(
         headers["x-appwrite-event"] = ""
     if inv.trigger == Trigger.HTTP:
         headers["x-appwrite-client-ip"] = inv.client_ip
-        if not inv.via_domain and inv.body and "content-type" not in headers:
-            headers["content-type"] = "application/x-www-form-urlencoded"  # curl's default
+        # curl's default content-type for a body is the executor's (runtime.curl_headers).
     headers.update(GEO_HEADERS)
     return headers

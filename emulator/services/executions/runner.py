@@ -27,7 +27,7 @@ from emulator.core.errors import AppwriteError
 from emulator.core.state import EmulatorState
 from emulator.manifest import FunctionSpec, Manifest
 from emulator.manifest.variables import function_variables, project_variables
-from emulator.packaging import deploy_dir
+from emulator.packaging import EnvironmentCache, deploy_dir
 from emulator.runtime import Deployment, Executor, function_env
 
 from .headers import request_headers
@@ -71,6 +71,8 @@ class Runner:
         self.sync_limit = SYNC_LIMIT
         self.workdir = pathlib.Path(workdir)
         self.executor = Executor(self.workdir / "workers")
+        # Each function runs on its own runtime-env, built from its requirements.txt (cached).
+        self.environments = EnvironmentCache.for_project(manifest.root)
         self._deployments: dict[str, Deployment] = {}
         self._pool = concurrent.futures.ThreadPoolExecutor(
             max_parallel, thread_name_prefix="execution"
@@ -117,8 +119,16 @@ class Runner:
                     logging=spec.logging,
                     watch=spec.path,
                     refresh=refresh,
+                    build=self.environments.step(spec.id, spec.commands, spec.runtime),
                 )
             return self._deployments[spec.id]
+
+    def prepare_all(self) -> None:
+        """Pack and build every function now, as Appwrite builds a deployment when it is
+        created: progress and failures are reported as they happen (cached environments are
+        reused), and a function whose build failed answers its executions with the build log."""
+        for spec in self.manifest.functions:
+            self.executor.prepare(self.deployment(spec))
 
     # -- executions ----------------------------------------------------------------------------
     def execute(self, invocation: Invocation) -> Execution:
