@@ -147,7 +147,7 @@ def test_a_changed_requirements_txt_is_rebuilt_and_the_worker_restarts_on_it(tmp
     )
     requirements = tmp_path / "project" / "functions" / "versions" / "requirements.txt"
     client = start(manifest, tmp_path / "data")
-    executor = client.stack.functions.executor
+    executor = client.stack.executions.runner.executor
     try:
         seen = []
         pids = []

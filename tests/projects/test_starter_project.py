@@ -47,7 +47,7 @@ def test_the_starter_answers_on_its_own_url(starter):
 
 @pytest.mark.slow
 def test_the_starter_runs_the_sdk_its_requirements_pin_not_the_emulators(starter):
-    functions = starter.stack.functions
+    functions = starter.stack.executions.runner
     spec = functions.spec("starter")
     built = functions.environments.build(
         functions.deployment(spec).root, spec.commands, spec.runtime

@@ -136,7 +136,7 @@ def test_the_clock_moves_on_every_interpreter_and_time_machine_is_not_the_functi
     # The emulator's helper is not the function's to import (until the clock first moves).
     assert reported(client, runtime)["time_machine"] is False
     moment = dt.datetime(2031, 5, 4, 3, 2, 1, tzinfo=dt.UTC)
-    execution = client.stack.functions.run_schedule(runtime.replace(".", ""), moment)
+    execution = client.run_schedule(runtime.replace(".", ""), moment)
     seen = json.loads(execution["responseBody"])
     assert execution["responseStatusCode"] == 200, execution["errors"]
     assert abs(dt.datetime.fromisoformat(seen["now"]) - moment) < dt.timedelta(minutes=1)
