@@ -136,6 +136,7 @@ class Reply:
     status: int
     body: Any = None
     via: str = "raw"
+    cookies: dict[str, str] = field(default_factory=dict)
 
     @property
     def type(self) -> str | None:
@@ -256,7 +257,7 @@ class RawApi(Api):
             )
         is_json = response.headers.get("content-type", "").startswith("application/json")
         body = response.json() if is_json and response.content else None
-        return Reply(response.status_code, body, "raw")
+        return Reply(response.status_code, body, "raw", dict(response.cookies))
 
 
 # ---------------------------------------------------------------- the SDK
@@ -414,6 +415,8 @@ class SdkApi(Api):
                     body = json.loads(exc.response) if exc.response else None
                 except ValueError:
                     body = {"message": exc.message}
-                return Reply(exc.code or 0, body, via)
+                cookies = dict(seen[-1].cookies) if seen else {}
+                return Reply(exc.code or 0, body, via, cookies)
         status = seen[-1].status_code if seen else 0
-        return Reply(status, sdk_answer(result), via)
+        cookies = dict(seen[-1].cookies) if seen else {}
+        return Reply(status, sdk_answer(result), via, cookies)
