@@ -100,3 +100,42 @@ def get_booleans(api):
     """Skip an SDK run whose GET booleans this SDK sends as True/False (Appwrite rejects them)."""
     if api.transport == "sdk" and not SDK_GET_BOOLEANS_WORK:
         pytest.skip("SDK 15.3 sends GET booleans as True/False, which Appwrite rejects (400)")
+
+
+ANY_CRUD = ['read("any")', 'create("any")', 'update("any")', 'delete("any")']
+
+
+@pytest.fixture
+def database(api, uid):
+    """A fresh TablesDB database (made by the case's own transport) → its id."""
+    r = api.post("/tablesdb", {"databaseId": uid("db"), "name": "Test Database"})
+    assert r.status == 201, r
+    return r["$id"]
+
+
+@pytest.fixture
+def table(api, database, uid):
+    """`table(columns=[(type, payload)], indexes=[payload], **table_fields)` → `(db, table)` ids.
+
+    Columns and indexes are made one by one with their own endpoints, as the PHP suite does."""
+
+    def make(columns=(), indexes=(), **fields):
+        body = {
+            "tableId": fields.pop("tableId", uid("t")),
+            "name": fields.pop("name", "Test Table"),
+            "permissions": fields.pop("permissions", ANY_CRUD),
+            "rowSecurity": fields.pop("rowSecurity", True),
+            **fields,
+        }
+        r = api.post(f"/tablesdb/{database}/tables", body)
+        assert r.status == 201, r
+        base = f"/tablesdb/{database}/tables/{r['$id']}"
+        for kind, payload in columns:
+            c = api.post(f"{base}/columns/{kind}", payload)
+            assert c.status == 202, c
+        for payload in indexes:
+            i = api.post(f"{base}/indexes", payload)
+            assert i.status == 202, i
+        return database, r["$id"]
+
+    return make
