@@ -21,6 +21,7 @@ copied), shared by every case in a worker. `python -m tests.contract.coverage` c
 
 from __future__ import annotations
 
+import pathlib
 import secrets
 
 import pytest
@@ -59,11 +60,27 @@ def pytest_configure(config):
         config.addinivalue_line("markers", line)
 
 
+def transports(config) -> set[str]:
+    return {t.strip() for t in config.getoption("contract_transports").split(",") if t.strip()}
+
+
+def fuzz_long(config) -> bool:
+    return bool(config.getoption("contract_fuzz_long"))
+
+
 def pytest_collection_modifyitems(config, items):
+    wanted = transports(config)
+    here = pathlib.Path(__file__).parent
+    kept, dropped = [], []
     for item in items:
         transport = getattr(item, "callspec", None) and item.callspec.params.get("api")
-        if transport is None:
+        if transport is None or here not in item.path.parents:
+            kept.append(item)
             continue
+        if transport not in wanted:
+            dropped.append(item)
+            continue
+        kept.append(item)
         for mark in item.iter_markers("deliberate"):
             item.add_marker(pytest.mark.skip(reason=f"deliberate: {mark.kwargs['reason']}"))
         for mark in item.iter_markers("raw_only"):
@@ -74,6 +91,9 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(
                     pytest.mark.xfail(strict=True, reason=f"gap: {mark.kwargs['reason']}")
                 )
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 @pytest.fixture(params=["raw", "sdk"])
