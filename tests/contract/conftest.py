@@ -74,26 +74,35 @@ def pytest_collection_modifyitems(config, items):
     kept, dropped = [], []
     for item in items:
         transport = getattr(item, "callspec", None) and item.callspec.params.get("api")
-        if transport is None or here not in item.path.parents:
+        if here not in item.path.parents:
             kept.append(item)
+            continue
+        if transport is None:  # a case with one way of sending it (not per transport)
+            kept.append(item)
+            _apply_marks(item, "raw")
             continue
         if transport not in wanted:
             dropped.append(item)
             continue
         kept.append(item)
-        for mark in item.iter_markers("deliberate"):
-            item.add_marker(pytest.mark.skip(reason=f"deliberate: {mark.kwargs['reason']}"))
-        for mark in item.iter_markers("raw_only"):
-            if transport == "sdk":
-                item.add_marker(pytest.mark.skip(reason=f"raw only: {mark.kwargs['reason']}"))
-        for mark in item.iter_markers("gap"):
-            if transport in mark.kwargs["transports"]:
-                item.add_marker(
-                    pytest.mark.xfail(strict=True, reason=f"gap: {mark.kwargs['reason']}")
-                )
+        _apply_marks(item, transport)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
+
+
+def _apply_marks(item, transport: str) -> None:
+    for mark in item.iter_markers("appwrite"):  # read by tests/contract/coverage.py
+        item.user_properties.append(("appwrite", f"{mark.kwargs['ref']}@{mark.kwargs['version']}"))
+    item.user_properties.append(("transport", transport))
+    for mark in item.iter_markers("deliberate"):
+        item.add_marker(pytest.mark.skip(reason=f"deliberate: {mark.kwargs['reason']}"))
+    for mark in item.iter_markers("raw_only"):
+        if transport == "sdk":
+            item.add_marker(pytest.mark.skip(reason=f"raw only: {mark.kwargs['reason']}"))
+    for mark in item.iter_markers("gap"):
+        if transport in mark.kwargs["transports"]:
+            item.add_marker(pytest.mark.xfail(strict=True, reason=f"gap: {mark.kwargs['reason']}"))
 
 
 @pytest.fixture(params=["raw", "sdk"])

@@ -78,7 +78,11 @@ def test_list_databases_total_false(api, database, get_booleans):
 
 
 @appwrite(f"{SERVER18}::testListDatabases", V18)
-@gap("orderDesc with an empty attribute on list databases → 400; Appwrite: 200, reversed order")
+@gap(
+    "orderDesc with an empty attribute on list databases → 400 general_argument_invalid "
+    "'Invalid `queries` param: Invalid query: Attribute not found in schema: '; Appwrite: 200, "
+    "the list in reverse order"
+)
 def test_list_databases_order_desc_without_attribute(api, uid):
     ids = [uid("db") for _ in range(2)]
     for database_id in ids:
@@ -159,7 +163,10 @@ def test_list_tables(api, database):
 
 
 @appwrite(f"{SERVER18}::testListTables", V18)
-@gap("orderDesc with an empty attribute on list tables → 400; Appwrite: 200, reversed order")
+@gap(
+    "orderDesc with an empty attribute on list tables → 400 general_argument_invalid "
+    "'… Attribute not found in schema: '; Appwrite: 200, the list in reverse order"
+)
 def test_list_tables_order_desc_without_attribute(api, table):
     database, first = table()
     _, second = table()
@@ -517,12 +524,10 @@ def test_create_encrypted_column(api, table):
     assert (got["firstName"], got["lastName"]) == ("Jonah", "Jameson")
 
 
-@appwrite(
-    "src: Databases/Http/TablesDB/Tables/Columns/Varchar/Create.php (APP_DATABASE_ENCRYPT_SIZE_MIN)"
-)
+@appwrite("src: Databases/Http/Databases/Collections/Attributes/Varchar/Create.php::action")
 @gap(
-    "an encrypted varchar below the minimum size (150) is accepted (202); Appwrite: 400 "
-    "column_value_invalid"
+    "an encrypted varchar below 150 chars is accepted (202); Appwrite: 400 general_bad_request "
+    "'Size too small. Encrypted strings require a minimum size of 150 characters.'"
 )
 def test_encrypted_varchar_minimum_size(api, table):
     database, table_id = table()
@@ -531,6 +536,10 @@ def test_encrypted_varchar_minimum_size(api, table):
         {"key": "secret", "size": 100, "required": False, "encrypt": True},
     )
     assert r.status == 400
+    assert r.type == "general_bad_request"
+    assert r.message == (
+        "Size too small. Encrypted strings require a minimum size of 150 characters."
+    )
 
 
 @appwrite(f"{SERVER18}::testDeleteColumn", V18)
@@ -781,8 +790,9 @@ def test_create_index_on_array_column(api, movies):
 
 @appwrite(f"{BASE}::testCreateIndexes")
 @gap(
-    "a fulltext index on an array column is refused with another message; Appwrite checks "
-    "arrays first: 400 'Creating indexes on array attributes is not currently supported.'"
+    'a fulltext index on an array column: message \'Attribute "actors" cannot be part of a '
+    "fulltext index, must be of type string'; Appwrite checks arrays first: 'Creating indexes "
+    "on array attributes is not currently supported.'"
 )
 def test_create_fulltext_index_on_array_column(api, movies):
     database, table_id = movies

@@ -417,6 +417,19 @@ def test_list_user_memberships_equal_on_roles(api, user):
     assert r.type == "general_argument_invalid"
 
 
+@appwrite("src: app/controllers/shared/api.php (API-key branch: Key::decode, keys lookup)")
+@gap(
+    "an unknown standard key (X-Appwrite-Key: not-a-key) is treated as no key: 401 "
+    "general_unauthorized_scope 'User (role: guests) missing scopes…'; Appwrite: 401 "
+    "user_unauthorized 'The current user is not authorized to perform the requested action.'"
+)
+def test_unknown_api_key(api):
+    r = api.as_key("not-a-key").get("/users")
+    assert r.status == 401
+    assert r.type == "user_unauthorized"
+    assert r.message == "The current user is not authorized to perform the requested action."
+
+
 # ------------------------------------------------------------------ updates
 
 
