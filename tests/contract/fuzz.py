@@ -32,6 +32,8 @@ from typing import Any
 
 import httpx
 
+from tests.contract.harness import http_client
+
 TAGS = ("tablesDB", "users", "teams")
 SPEC_NAME = "appwrite-server-openapi3-1.9.3.json"
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -115,7 +117,7 @@ def _accept_every_model(op: dict) -> None:
 
 # ---------------------------------------------------------------- the world the requests hit
 
-_HTTP = httpx.Client(timeout=30)  # one client (and SSL context) for every set-up call
+_HTTP = http_client()  # one client (and SSL context) for every set-up call, keeping no cookies
 
 
 @dataclass

@@ -22,6 +22,7 @@ The `api` fixture runs it twice:
 
 from __future__ import annotations
 
+import http.cookiejar
 import inspect
 import json
 import re
@@ -240,9 +241,16 @@ class Api:
         return headers
 
 
-# One client for every raw call: `httpx.request` would build a client, and an SSL context,
-# per call (a quarter of a second each on a busy machine).
-_HTTP = httpx.Client(timeout=30)
+def http_client() -> httpx.Client:
+    """One client for every raw call (`httpx.request` would build a client and an SSL context
+    per call: a quarter of a second each on a busy machine) that keeps no cookies, as the SDK
+    keeps none: a session cookie from one answer must not ride along with the next call."""
+    client = httpx.Client(timeout=30)
+    client.cookies.jar.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+    return client
+
+
+_HTTP = http_client()
 
 
 class RawApi(Api):
