@@ -92,6 +92,21 @@ def test_list_databases_order_desc_without_attribute(api, uid):
     assert [d["$id"] for d in r["databases"]] == ids[::-1]
 
 
+@appwrite("fuzz: spec-driven run (tests/contract/test_fuzz.py); PHP drops empty parameter names")
+@raw_only("the SDK cannot send a parameter without a name")
+@gap(
+    "a query parameter with an empty name (GET /v1/tablesdb?=0, also /users, /teams, rows…) → "
+    "500 general_server_error; Appwrite (PHP) ignores it: 200"
+)
+def test_empty_query_parameter_name(api):
+    from tests.contract.harness import _HTTP
+
+    for path in ("/tablesdb", "/users", "/teams"):
+        headers = {"X-Appwrite-Project": api.project, "X-Appwrite-Key": api.auth.key}
+        response = _HTTP.get(f"{api.endpoint}{path}?=0", headers=headers)
+        assert response.status_code == 200, path
+
+
 @appwrite(f"{SERVER18}::testGetDatabase", V18)
 def test_get_database(api, database):
     r = api.get(f"/tablesdb/{database}")
