@@ -461,6 +461,39 @@ def test_column_resize_below_stored_data(api, update_table):
     assert r.type == "column_invalid_resize"
 
 
+@appwrite(f"{SERVER18}::testColumnUpdateStringResize", V18)
+@gap(
+    "shrinking a varchar column below the length of stored values is accepted (200; later "
+    "writes of those rows fail); Appwrite: 400 column_invalid_resize"
+)
+def test_varchar_resize_below_stored_data(api, table):
+    database, table_id = table(columns=[("varchar", {"key": "v", "size": 100, "required": False})])
+    base = f"/tablesdb/{database}/tables/{table_id}"
+    assert api.post(f"{base}/rows", {"rowId": "unique()", "data": {"v": "a" * 100}}).status == 201
+    r = api.patch(f"{base}/columns/varchar/v", {"size": 10, "default": None, "required": False})
+    assert r.status == 400
+    assert r.type == "column_invalid_resize"
+
+
+@appwrite("src: Databases/Http/Databases/Collections/Attributes/Action.php::updateAttribute")
+@gap(
+    "growing an indexed varchar past MariaDB's 768-byte index length is accepted (200); "
+    "Appwrite: 400 column_index_invalid 'Index length is longer than the maximum…'"
+)
+def test_varchar_resize_past_index_length(api, table):
+    database, table_id = table(
+        columns=[("varchar", {"key": "v", "size": 100, "required": False})],
+        indexes=[{"key": "by_v", "type": "key", "columns": ["v"]}],
+    )
+    r = api.patch(
+        f"/tablesdb/{database}/tables/{table_id}/columns/varchar/v",
+        {"size": 1000, "default": None, "required": False},
+    )
+    assert r.status == 400
+    assert r.type == "column_index_invalid"
+    assert "Index length is longer than the maximum" in r.message
+
+
 @appwrite(f"{SERVER18}::testColumnUpdateNotFound", V18)
 @pytest.mark.parametrize(
     ("kind", "payload"),
@@ -760,6 +793,9 @@ def test_create_indexes(api, movies):
     assert r["columns"] == ["birthDay"]
     r = api.post(base, {"key": "releaseYearDated2", "type": "fulltext", "columns": ["releaseYear"]})
     assert r.status == 400
+    assert r.message == (
+        'Attribute "releaseYear" cannot be part of a fulltext index, must be of type string'
+    )
     r = api.post(base, {"key": "none", "type": "key", "columns": []})
     assert r.status == 400
     assert r.message == "No attributes provided for index"
