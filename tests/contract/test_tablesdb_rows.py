@@ -73,16 +73,40 @@ def movies(table):
     return database, table_id, f"/tablesdb/{database}/tables/{table_id}/rows"
 
 
-@pytest.fixture
-def movie_rows(api, movies):
-    """`setupDocuments`: the three movies (the NY-time-zone birthday given as UTC here)."""
-    database, table_id, rows = movies
+def _add_movies(api, rows: str) -> list[str]:
     ids = []
     for data in MOVIES:
         r = api.post(rows, {"rowId": "unique()", "data": data, "permissions": USER_PERMS})
         assert r.status == 201, r
         ids.append(r["$id"])
-    return database, table_id, rows, ids
+    return ids
+
+
+@pytest.fixture
+def movie_rows(api, movies):
+    """`setupDocuments`: the three movies (the NY-time-zone birthday given as UTC here), in a
+    table of the case's own, for cases that change them."""
+    database, table_id, rows = movies
+    return database, table_id, rows, _add_movies(api, rows)
+
+
+@pytest.fixture(scope="module")
+def read_movies(emulator):
+    """The same three movies, made once per module (raw HTTP) for the cases that only read."""
+    from tests.contract.harness import Auth, RawApi
+
+    raw = RawApi(emulator.endpoint, emulator.project_id, Auth(key=emulator.api_key))
+    database = raw.post("/tablesdb", {"databaseId": "unique()", "name": "Movies"})["$id"]
+    table_id = raw.post(
+        f"/tablesdb/{database}/tables",
+        {"tableId": "unique()", "name": "Movies", "permissions": ['create("user:someone")']},
+    )["$id"]
+    base = f"/tablesdb/{database}/tables/{table_id}"
+    for kind, payload in MOVIE_COLUMNS:
+        assert raw.post(f"{base}/columns/{kind}", payload).status == 202
+    for payload in MOVIE_INDEXES:
+        assert raw.post(f"{base}/indexes", payload).status == 202
+    return database, table_id, f"{base}/rows", _add_movies(raw, f"{base}/rows")
 
 
 # ------------------------------------------------------------------ create / get / list
@@ -176,8 +200,8 @@ def test_upsert_row(api, movies, uid):
 
 
 @appwrite(f"{BASE}::testListDocuments")
-def test_list_rows_ordered(api, movie_rows):
-    database, table_id, rows, ids = movie_rows
+def test_list_rows_ordered(api, read_movies):
+    database, table_id, rows, ids = read_movies
     r = api.get(rows, {"queries": [Q.equal("$id", ids), Q.order_asc("releaseYear")]})
     assert r.status == 200
     assert [row["releaseYear"] for row in r["rows"]] == [1944, 2017, 2019]
@@ -205,8 +229,8 @@ def test_list_rows_cursor_on_null_order_value(api, movie_rows):
 
 
 @appwrite(f"{BASE}::testGetDocument")
-def test_get_row(api, movie_rows):
-    database, table_id, rows, ids = movie_rows
+def test_get_row(api, read_movies):
+    database, table_id, rows, ids = read_movies
     for row_id in ids:
         r = api.get(f"{rows}/{row_id}")
         assert r.status == 200
@@ -218,8 +242,8 @@ def test_get_row(api, movie_rows):
 
 
 @appwrite(f"{BASE}::testGetDocumentWithQueries")
-def test_get_row_with_select(api, movie_rows):
-    _database, _table_id, rows, ids = movie_rows
+def test_get_row_with_select(api, read_movies):
+    _database, _table_id, rows, ids = read_movies
     r = api.get(f"{rows}/{ids[0]}", {"queries": [Q.select(["title", "releaseYear", "$id"])]})
     assert r.status == 200
     assert r["title"] == "Captain America"
@@ -229,8 +253,8 @@ def test_get_row_with_select(api, movie_rows):
 
 
 @appwrite(f"{BASE}::testListDocumentsAfterPagination")
-def test_list_rows_after_before_pagination(api, movie_rows):
-    _database, _table_id, rows, ids = movie_rows
+def test_list_rows_after_before_pagination(api, read_movies):
+    _database, _table_id, rows, ids = read_movies
     r = api.get(rows, {"queries": [Q.cursor_after(ids[0])]})
     assert [row["$id"] for row in r["rows"]] == ids[1:]
     r = api.get(rows, {"queries": [Q.cursor_after(ids[2])]})
@@ -245,8 +269,8 @@ def test_list_rows_after_before_pagination(api, movie_rows):
 
 
 @appwrite(f"{BASE}::testListDocumentsLimitAndOffset")
-def test_list_rows_limit_and_offset(api, movie_rows):
-    _database, _table_id, rows, _ids = movie_rows
+def test_list_rows_limit_and_offset(api, read_movies):
+    _database, _table_id, rows, _ids = read_movies
     r = api.get(rows, {"queries": [Q.limit(1), Q.order_asc("releaseYear")]})
     assert [row["releaseYear"] for row in r["rows"]] == [1944]
     assert r["total"] == 3
@@ -255,8 +279,8 @@ def test_list_rows_limit_and_offset(api, movie_rows):
 
 
 @appwrite(f"{BASE}::testDocumentsListQueries")
-def test_rows_list_queries(api, movie_rows):
-    _database, _table_id, rows, _ids = movie_rows
+def test_rows_list_queries(api, read_movies):
+    _database, _table_id, rows, _ids = read_movies
 
     def titles(*queries):
         r = api.get(rows, {"queries": list(queries)})
@@ -294,8 +318,8 @@ def test_rows_list_queries(api, movie_rows):
 
 
 @appwrite(f"{BASE}::testOrQueries")
-def test_or_queries(api, movie_rows):
-    _database, _table_id, rows, _ids = movie_rows
+def test_or_queries(api, read_movies):
+    _database, _table_id, rows, _ids = read_movies
     r = api.get(
         rows,
         {
@@ -309,8 +333,8 @@ def test_or_queries(api, movie_rows):
 
 
 @appwrite(f"{BASE}::testSelectQueries")
-def test_select_queries(api, movie_rows):
-    _database, _table_id, rows, _ids = movie_rows
+def test_select_queries(api, read_movies):
+    _database, _table_id, rows, _ids = read_movies
     r = api.get(rows, {"queries": [Q.select(["title", "releaseYear"])]})
     assert r.status == 200
     for row in r["rows"]:
@@ -331,16 +355,16 @@ def test_select_queries(api, movie_rows):
     ],
     ids=["notContains", "notBetween", "notStartsWith", "notEndsWith", "notSearch"],
 )
-def test_not_queries(api, movie_rows, query, expected):
-    _database, _table_id, rows, _ids = movie_rows
+def test_not_queries(api, read_movies, query, expected):
+    _database, _table_id, rows, _ids = read_movies
     r = api.get(rows, {"queries": [query]})
     assert r.status == 200
     assert sorted(row["releaseYear"] for row in r["rows"]) == expected
 
 
 @appwrite(f"{BASE}::testCreatedBefore")
-def test_created_and_updated_before_after(api, movie_rows):
-    _database, _table_id, rows, ids = movie_rows
+def test_created_and_updated_before_after(api, read_movies):
+    _database, _table_id, rows, ids = read_movies
     first = api.get(f"{rows}/{ids[0]}")
     far_past, far_future = "1970-01-01T00:00:00.000+00:00", "2999-01-01T00:00:00.000+00:00"
     for attribute in ("$createdAt", "$updatedAt"):
