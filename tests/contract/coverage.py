@@ -27,11 +27,11 @@ DOC = ROOT / "docs" / "emulator.md"
 START = "<!-- contract-coverage:start (python -m tests.contract.coverage --write) -->"
 END = "<!-- contract-coverage:end -->"
 SERVICES = {
-    "test_tablesdb_": "TablesDB",
-    "test_users": "Users",
-    "test_teams": "Teams",
-    "test_account": "Account",
-    "test_functions_domain": "Functions (domains)",
+    "test_ported_tablesdb_": "TablesDB",
+    "test_ported_users": "Users",
+    "test_ported_teams": "Teams",
+    "test_ported_account": "Account",
+    "test_ported_functions_domain": "Functions (domains)",
 }
 
 

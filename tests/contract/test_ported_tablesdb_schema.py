@@ -2,7 +2,7 @@
 
 Ported from appwrite/appwrite `tests/e2e/Services/Databases/TablesDB/DatabasesCustomServerTest.php`
 and `TablesDB/DatabasesBase.php` at 1.8.1 (the TablesDB variants, removed later when the suites
-were merged). Indexes and string types are in `test_tablesdb_indexes.py`. The PHP suite polls
+were merged). Indexes and string types are in `test_ported_tablesdb_indexes.py`. The PHP suite polls
 until columns are `available`; the emulator makes them usable at once.
 """
 
@@ -85,7 +85,9 @@ def test_list_databases_order_desc_without_attribute(api, uid):
     assert [d["$id"] for d in r["databases"]] == ids[::-1]
 
 
-@appwrite("fuzz: spec-driven run (tests/contract/test_fuzz.py); PHP drops empty parameter names")
+@appwrite(
+    "fuzz: spec-driven run (tests/contract/test_ported_fuzz.py); PHP drops empty parameter names"
+)
 @raw_only("the SDK cannot send a parameter without a name")
 @gap(
     "a query parameter with an empty name (GET /v1/tablesdb?=0, also /users, /teams, rows…) → "

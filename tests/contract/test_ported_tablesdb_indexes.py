@@ -3,7 +3,7 @@
 Ported from appwrite/appwrite `tests/e2e/Services/Databases/DatabasesBase.php` (1.9.6, legacy
 routes → TablesDB routes; its Movies table without the relationship column) and
 `TablesDB/DatabasesStringTypesTest.php` (commit 60a0b66). Split from
-`test_tablesdb_schema.py` so the two files run in parallel.
+`test_ported_tablesdb_schema.py` so the two files run in parallel.
 """
 
 from __future__ import annotations
