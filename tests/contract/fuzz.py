@@ -21,7 +21,6 @@ Schemathesis' `not_a_server_error` and `response_schema_conformance`.
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 import pathlib
@@ -375,7 +374,3 @@ def examples_per_operation(long: bool) -> int:
     if os.environ.get("CONTRACT_FUZZ_EXAMPLES"):
         return int(os.environ["CONTRACT_FUZZ_EXAMPLES"])
     return 40 if long else 2
-
-
-def copy_document(doc: dict) -> dict:
-    return copy.deepcopy(doc)
