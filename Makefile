@@ -4,7 +4,8 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.deps-installed
-# A second venv with the newest appwrite SDK; tests/emulator runs there too.
+# A second venv with the newest appwrite SDK; tests/emulator and the SDK half of
+# tests/contract (Appwrite's own suites, ported) run there too.
 VENV27  := .venv-sdk27
 PY27    := $(VENV27)/bin/python
 STAMP27 := $(VENV27)/.deps-installed
@@ -40,7 +41,7 @@ test: $(STAMP) $(STAMP27)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
-	$(PY27) -m pytest -n 2 --dist loadfile -p no:cacheprovider tests/emulator
+	$(PY27) -m pytest -n 2 --dist loadfile -p no:cacheprovider tests/emulator tests/contract --contract-transports=sdk
 
 bench: $(STAMP)
 	$(PY) -m bench

@@ -8,7 +8,7 @@ from pathlib import Path
 # starter project) shares one cache of built function environments.
 os.environ.setdefault("APPWRITE_EMULATOR_CACHE", str(Path(__file__).parent / ".emulator-cache"))
 
-pytest_plugins = ["emulator.testing"]
+pytest_plugins = ["emulator.testing", "tests.contract.options"]
 
 # The projects the tests start, built before any test runs (a fresh checkout builds them
 # once, outside the per-test timeout; later runs find them cached).

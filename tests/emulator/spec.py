@@ -11,6 +11,7 @@ for the operation is an error too. `SPEC` is None when the spec file is absent;
 from __future__ import annotations
 
 import json
+import os
 import pathlib
 import re
 from typing import Any
@@ -18,7 +19,20 @@ from typing import Any
 import jsonschema
 import pytest
 
-SPEC_PATH = pathlib.Path("/work/shared/reference/specs/appwrite-server-openapi3-1.9.3.json")
+SPEC_NAME = "appwrite-server-openapi3-1.9.3.json"
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def spec_path() -> pathlib.Path | None:
+    """Appwrite's 1.9.3 OpenAPI document: in `$NEWSROOM_SPECS_DIR`, else in
+    `../shared/reference/specs/` beside the repository (as CI lays it out); None if absent."""
+    folders = [ROOT.parent / "shared" / "reference" / "specs"]
+    if os.environ.get("NEWSROOM_SPECS_DIR"):
+        folders.insert(0, pathlib.Path(os.environ["NEWSROOM_SPECS_DIR"]))
+    return next((f / SPEC_NAME for f in folders if (f / SPEC_NAME).is_file()), None)
+
+
+SPEC_PATH = spec_path() or ROOT.parent / "shared" / "reference" / "specs" / SPEC_NAME
 
 
 def _json_schema(node: Any) -> Any:

@@ -1,0 +1,22 @@
+"""Function domains: on Appwrite every function has one (`app/controllers/general.php`, the
+router for function and site domains, 1.9.6). Not an SDK API, so this case runs once, over the
+emulator's test client (`appwrite` fixture), not per transport."""
+
+from __future__ import annotations
+
+from tests.contract.conftest import appwrite, gap
+
+
+@appwrite("src: app/controllers/general.php (router, type 'function')")
+@gap(
+    "a function whose execute roles lack any/guests has no URL (the test client raises "
+    "LookupError); on Appwrite its domain answers 401 function_execute_permission_missing "
+    '\'To execute function using domain, execute permissions must include "any" or "guests".\''
+)
+def test_function_domain_without_public_execute(appwrite):
+    response = appwrite.invoke_http("enrich-article", "/")
+    assert response.status_code == 401
+    assert (
+        'To execute function using domain, execute permissions must include "any" or "guests".'
+        in response.text
+    )
