@@ -174,10 +174,6 @@ def test_delete_account(api, account):
 
 
 @appwrite(f"{BASE}::testFallbackForTrustedIp")
-@gap(
-    "sessions ignore X-Forwarded-For: ip is the socket's address; Appwrite (behind its trusted "
-    "proxy) records the forwarded client IP"
-)
 def test_fallback_for_trusted_ip(api, uid):
     forwarded = {"X-Forwarded-For": "191.0.113.195"}
     guest = api.as_guest().with_headers(forwarded)
