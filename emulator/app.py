@@ -30,7 +30,9 @@ from starlette.routing import Mount
 from emulator.core.state import EmulatorState
 from emulator.http.boundary import EXCEPTION_HANDLERS, ErrorBoundary, ProjectGuard
 from emulator.http.clock import ExecutionClock
+from emulator.http.traffic import Traffic, TrafficCounter
 from emulator.services.executions import routes as executions
+from emulator.services.executions import routes_stats as execution_stats
 from emulator.services.executions.records import ExecutionRecords
 from emulator.services.identity import routes as identity
 from emulator.services.identity import store as identity_store
@@ -46,10 +48,13 @@ def create_app(state: EmulatorState, *, runner: Runner | None = None) -> Starlet
     routes answer function_not_found."""
     identity_store.init_schema(state.db)
     routes = identity.routes() + tablesdb.routes() + executions.routes()
+    routes += execution_stats.routes()
+    traffic = Traffic()
     app = Starlette(
         routes=[Mount("/v1", routes=routes)],
         middleware=[
             Middleware(ErrorBoundary),
+            Middleware(TrafficCounter, traffic=traffic, secret=state.secret),
             Middleware(ProjectGuard, project_id=state.project_id),
             Middleware(ExecutionClock, secret=state.secret),
         ],
@@ -59,4 +64,5 @@ def create_app(state: EmulatorState, *, runner: Runner | None = None) -> Starlet
     app.state.tablesdb = TablesDB(state.db)
     app.state.executions = ExecutionRecords(state.db)
     app.state.runner = runner
+    app.state.traffic = traffic  # emulator-only counters (http/traffic.py)
     return app

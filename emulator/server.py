@@ -5,6 +5,8 @@
     running.stop()
 
 Binds 127.0.0.1; `port=0` picks a free port (read it back from `running.port`).
+`tls=` (an `emulator.http.tls.TLSFiles`) serves HTTPS; `keep_alive` is how long an idle
+connection stays open (seconds; Appwrite closes idle connections too).
 """
 
 from __future__ import annotations
@@ -18,6 +20,10 @@ from starlette.applications import Starlette
 
 from emulator.app import create_app
 from emulator.core.state import EmulatorState
+from emulator.http.tls import TLSFiles
+from emulator.http.traffic import counting_protocol
+
+KEEP_ALIVE = 5  # seconds an idle connection stays open (uvicorn's default)
 
 
 @dataclass
@@ -28,11 +34,16 @@ class RunningServer:
     port: int
     _server: uvicorn.Server
     _thread: threading.Thread
+    tls: TLSFiles | None = None
+
+    @property
+    def scheme(self) -> str:
+        return "https" if self.tls else "http"
 
     @property
     def endpoint(self) -> str:
         """The SDK endpoint, `/v1` included."""
-        return f"http://{self.host}:{self.port}/v1"
+        return f"{self.scheme}://{self.host}:{self.port}/v1"
 
     def stop(self, timeout: float = 10.0) -> None:
         self._server.should_exit = True
@@ -44,6 +55,9 @@ def start(
     host: str = "127.0.0.1",
     port: int = 0,
     app: Starlette | None = None,
+    *,
+    tls: TLSFiles | None = None,
+    keep_alive: int = KEEP_ALIVE,
 ) -> RunningServer:
     """Start serving and return once the socket accepts connections.
 
@@ -57,7 +71,7 @@ def start(
     sock.listen(128)
     bound_port = sock.getsockname()[1]
     app = app if app is not None else create_app(state)
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+    config = uvicorn_config(app, tls=tls, keep_alive=keep_alive)
     server = uvicorn.Server(config)
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name="emulator-api", daemon=True
@@ -69,5 +83,28 @@ def start(
     if not server.started:
         raise RuntimeError("the emulator API server failed to start")
     return RunningServer(
-        state=state, app=app, host=host, port=bound_port, _server=server, _thread=thread
+        state=state, app=app, host=host, port=bound_port, _server=server, _thread=thread, tls=tls
+    )
+
+
+def uvicorn_config(
+    app, *, tls: TLSFiles | None = None, keep_alive: int = KEEP_ALIVE
+) -> uvicorn.Config:
+    """How the emulator runs an ASGI app: quiet, over TLS if asked, and with each connection
+    reported to `app.state.traffic` when the app has one (http/traffic.py)."""
+    options: dict = {}
+    traffic = getattr(getattr(app, "state", None), "traffic", None)
+    if traffic is not None:
+        from uvicorn.protocols.http.auto import AutoHTTPProtocol
+
+        options["http"] = counting_protocol(AutoHTTPProtocol, traffic)
+    if tls is not None:
+        options.update(ssl_certfile=str(tls.cert), ssl_keyfile=str(tls.key))
+    return uvicorn.Config(
+        app,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        timeout_keep_alive=keep_alive,
+        **options,
     )

@@ -9,6 +9,9 @@ where the pieces are put together: the state, the provisioned database, the API 
 executions service attached to it, and the function URLs. Everything binds 127.0.0.1 by
 default. The API is `http://127.0.0.1:<port>/v1`; function URLs are the following ports,
 one per function that `execute`s for `any` or `guests` — or free ports when `port` is 0.
+With `tls=True` both are served over HTTPS with a certificate generated into
+`<data>/tls/` (`emulator/http/tls.py`), which the functions' workers trust through
+`REQUESTS_CA_BUNDLE`/`SSL_CERT_FILE`.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import uvicorn
 from emulator import server
 from emulator.app import create_app
 from emulator.core.state import EmulatorState
+from emulator.http.tls import TLSFiles, ensure_certificates
 from emulator.manifest import Manifest, load_manifest
 from emulator.services.executions.domains import FunctionURLs
 from emulator.services.executions.fanout import DEFAULT_LOOP_LIMIT
@@ -46,6 +50,7 @@ class Stack:
     _gateway: uvicorn.Server | None
     _gateway_thread: threading.Thread | None
     _own_data_dir: bool = False
+    tls: TLSFiles | None = None
 
     @property
     def endpoint(self) -> str:
@@ -70,6 +75,8 @@ class Stack:
         reset: bool = False,
         realtime_cron: bool = True,
         loop_limit: int = DEFAULT_LOOP_LIMIT,
+        tls: bool = False,
+        keep_alive: int = server.KEEP_ALIVE,
     ) -> Stack:
         manifest = load_manifest(manifest_path)
         own = data_dir is None
@@ -82,7 +89,10 @@ class Stack:
         state = EmulatorState.open(data / "db", project_id=manifest.project_id)
         provision(state, manifest)
         app = create_app(state)
-        api = server.start(state, host=host, port=port, app=app)
+        certificates = ensure_certificates(data / "tls", hosts=[host]) if tls else None
+        api = server.start(
+            state, host=host, port=port, app=app, tls=certificates, keep_alive=keep_alive
+        )
         executions = ExecutionsService.start(
             state,
             manifest,
@@ -90,6 +100,7 @@ class Stack:
             endpoint=api.endpoint,
             loop_limit=loop_limit,
             realtime_cron=realtime_cron,
+            extra_env=certificates.env() if certificates else None,
         )
         app.state.executions = executions
         public = [f.id for f in manifest.functions if {"any", "guests"} & set(f.execute)]
@@ -104,11 +115,8 @@ class Stack:
             ports[sock.getsockname()[1]] = function_id
         gateway = gateway_thread = None
         if sockets:
-            config = uvicorn.Config(
-                FunctionURLs(executions.runner, ports),
-                log_level="warning",
-                access_log=False,
-                lifespan="off",
+            config = server.uvicorn_config(
+                FunctionURLs(executions.runner, ports), tls=certificates, keep_alive=keep_alive
             )
             gateway = uvicorn.Server(config)
             gateway_thread = threading.Thread(
@@ -117,18 +125,23 @@ class Stack:
             gateway_thread.start()
             while not gateway.started and gateway_thread.is_alive():
                 threading.Event().wait(0.01)
-        urls = {fid: f"http://{host}:{p}" for p, fid in ports.items()}
-        stack = cls(state, manifest, api, executions, urls, data, gateway, gateway_thread, own)
+        urls = {fid: f"{api.scheme}://{host}:{p}" for p, fid in ports.items()}
+        stack = cls(
+            state, manifest, api, executions, urls, data, gateway, gateway_thread, own, certificates
+        )
         stack.write_credentials()
         return stack
 
     def credentials(self) -> dict:
-        return {
+        found = {
             "endpoint": self.endpoint,
             "projectId": self.project_id,
             "apiKey": self.api_key,
             "functions": dict(self.function_urls),
         }
+        if self.tls is not None:
+            found["tls"] = {"ca": str(self.tls.ca), "trust": str(self.tls.trust)}
+        return found
 
     def write_credentials(self) -> pathlib.Path:
         path = self.data_dir / CREDENTIALS_FILE

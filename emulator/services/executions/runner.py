@@ -56,6 +56,7 @@ class Runner:
         endpoint: str = "",
         python: pathlib.Path | None = None,
         max_parallel: int = 4,
+        extra_env: dict[str, str] | None = None,
     ):
         self.state = state
         self.manifest = manifest
@@ -63,6 +64,9 @@ class Runner:
         self.endpoint = endpoint
         self.python = python or pathlib.Path(sys.executable)
         self.sync_limit = SYNC_LIMIT
+        # Set in every worker on top of Appwrite's variables: the emulator's own, e.g. the
+        # CA bundle that makes the functions trust its TLS certificate (serve --tls).
+        self.extra_env = dict(extra_env or {})
         self.workdir = pathlib.Path(workdir)
         self.executor = Executor(self.workdir / "workers")
         self._deployments: dict[str, Deployment] = {}
@@ -97,6 +101,7 @@ class Runner:
                     runtime=spec.runtime,
                     function_variables=dict(spec.vars),
                 )
+                env.update(self.extra_env)
                 self._deployments[spec.id] = Deployment(
                     spec.id,
                     root=root,
