@@ -33,6 +33,7 @@ from emulator.http.tls import TLSFiles, ensure_certificates
 from emulator.manifest import Manifest, load_manifest
 from emulator.services.executions.domains import FunctionURLs
 from emulator.services.executions.fanout import DEFAULT_LOOP_LIMIT
+from emulator.services.executions.locator import WorkerLocator
 from emulator.services.executions.service import ExecutionsService
 from emulator.services.tablesdb.provision import provision
 
@@ -103,6 +104,7 @@ class Stack:
             extra_env=certificates.env() if certificates else None,
         )
         app.state.executions = executions
+        app.state.traffic.locator = WorkerLocator(executions.runner)
         public = [f.id for f in manifest.functions if {"any", "guests"} & set(f.execute)]
         sockets, ports = [], {}
         for index, function_id in enumerate(public, 1):

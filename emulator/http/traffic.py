@@ -13,7 +13,10 @@ project's secret, `core/keys.py`). Per execution:
 Connections are seen by `counting_protocol`, a subclass of uvicorn's HTTP protocol that
 registers each connection by its peer address for as long as it is open (a peer address
 is unique among open connections); `TrafficCounter` (ASGI middleware) attributes each
-request to the execution whose key it carries.
+request to the execution whose key it carries. A request without an execution's key (a
+call made with a user's JWT, say) is attributed through `Traffic.locator`, when the
+composition root sets one: which worker process holds the connection, and which single
+execution that worker is running.
 """
 
 from __future__ import annotations
@@ -21,20 +24,35 @@ from __future__ import annotations
 import collections
 import dataclasses
 import threading
+from typing import Protocol
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from emulator.core import keys
 
 KEEP_EXECUTIONS = 10_000  # the newest executions whose counters are kept
+_UNRESOLVED = -1
+
+
+class Locator(Protocol):
+    def pid(self, client_port: int, server_port: int) -> int | None:
+        """The local process that opened this connection (None: not a worker's)."""
+
+    def execution(self, pid: int) -> str:
+        """The one execution that process is running now ("" if none or several)."""
+
+    def busy(self) -> bool:
+        """Whether any execution is running (if not, no lookup is worth its cost)."""
 
 
 @dataclasses.dataclass
 class _Connection:
     serial: int
     tls: bool
+    server_port: int = 0
     first_execution: str | None = None
     requests: int = 0
+    pid: int | None = _UNRESOLVED
 
 
 @dataclasses.dataclass
@@ -65,14 +83,15 @@ class Traffic:
         self._serial = 0
         self.accepted = 0
         self.handshakes = 0
+        self.locator: Locator | None = None
 
     # -- connections (called by the protocol, on the server's loop) ------------------------
-    def opened(self, peer, tls: bool) -> None:
+    def opened(self, peer, tls: bool, server_port: int = 0) -> None:
         with self._lock:
             self._serial += 1
             self.accepted += 1
             self.handshakes += int(tls)
-            self._open[_peer_key(peer)] = _Connection(self._serial, tls)
+            self._open[_peer_key(peer)] = _Connection(self._serial, tls, server_port)
 
     def closed(self, peer) -> None:
         with self._lock:
@@ -101,6 +120,21 @@ class Traffic:
             connection.requests += 1
             stats.connections.add(connection.serial)
 
+    def locate(self, peer) -> str:
+        """The execution a request without a key belongs to, through the locator."""
+        locator = self.locator
+        if locator is None or not peer or not locator.busy():
+            return ""
+        with self._lock:
+            connection = self._open.get(_peer_key(peer))
+            if connection is None:
+                return ""
+            pid = connection.pid
+        if pid == _UNRESOLVED:
+            pid = locator.pid(peer[1], connection.server_port)
+            connection.pid = pid
+        return locator.execution(pid) if pid else ""
+
     def first_request(self, peer) -> None:
         """A request without an execution's key: the connection is no longer new."""
         with self._lock:
@@ -125,7 +159,9 @@ def counting_protocol(base: type, traffic: Traffic) -> type:
     class CountingProtocol(base):
         def connection_made(self, transport) -> None:
             self._counted_peer = transport.get_extra_info("peername")
-            traffic.opened(self._counted_peer, transport.get_extra_info("sslcontext") is not None)
+            server = transport.get_extra_info("sockname") or ("", 0)
+            tls = transport.get_extra_info("sslcontext") is not None
+            traffic.opened(self._counted_peer, tls, server[1])
             super().connection_made(transport)
 
         def connection_lost(self, exc) -> None:
@@ -156,6 +192,8 @@ class TrafficCounter:
                     execution_id = keys.decode_dynamic_key(self.secret, text).get("executionId")
                 except keys.InvalidToken:
                     execution_id = ""  # the route answers the bad key itself
+            else:
+                execution_id = self.traffic.locate(peer)
             if execution_id and isinstance(execution_id, str):
                 self.traffic.request(peer, execution_id)
             else:

@@ -75,6 +75,7 @@ class Runner:
         )
         self._pending: set[concurrent.futures.Future] = set()
         self._lock = threading.Lock()
+        self._running: dict[str, list[str]] = {}  # function id → executions in its worker
 
     # -- lookup ------------------------------------------------------------------------------
     def spec(self, function_id: str) -> FunctionSpec:
@@ -186,15 +187,21 @@ class Runner:
             execution.request_headers = header_list(headers, STORED_REQUEST_HEADERS)
             execution.status = Status.PROCESSING
             self.records.save(execution)
-            result = self.executor.execute(
-                self.deployment(spec),
-                method=inv.method,
-                path=inv.path,
-                headers=headers,
-                body=inv.body,
-                timeout=spec.timeout,
-                now=inv.at,
-            )
+            with self._lock:
+                self._running.setdefault(spec.id, []).append(execution.id)
+            try:
+                result = self.executor.execute(
+                    self.deployment(spec),
+                    method=inv.method,
+                    path=inv.path,
+                    headers=headers,
+                    body=inv.body,
+                    timeout=spec.timeout,
+                    now=inv.at,
+                )
+            finally:
+                with self._lock:
+                    self._running[spec.id].remove(execution.id)
             response = Response(result.status_code, result.headers, result.body)
             return self._finish(execution, response, result.logs, result.errors, result.duration)
         except Exception as e:  # a worker that cannot start: a failed execution, not a crash
@@ -227,6 +234,13 @@ class Runner:
         self.records.save(execution)
         execution.response = response
         return execution
+
+    def running(self, function_id: str | None = None) -> list[str]:
+        """The executions now in a worker (of one function, or of all)."""
+        with self._lock:
+            if function_id is not None:
+                return list(self._running.get(function_id, ()))
+            return [e for ids in self._running.values() for e in ids]
 
     # -- waiting and shutdown ----------------------------------------------------------------------
     def wait_idle(self, timeout: float = 60.0) -> None:
