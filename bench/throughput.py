@@ -48,6 +48,25 @@ def _load(call, clients: int, per_client: int) -> dict:
     }
 
 
+def _interleaved(calls: dict, rounds: int) -> dict:
+    """One client: each round calls every path once, in turn."""
+    made = {name: make() for name, make in calls.items()}
+    samples: dict[str, list[float]] = {name: [] for name in calls}
+    for _ in range(rounds):
+        for name, call in made.items():
+            started = time.perf_counter()
+            call()
+            samples[name].append(time.perf_counter() - started)
+    return {
+        f"{name}_1": {
+            "per_s": len(values) / sum(values),
+            "p50_ms": statistics.median(values) * 1000,
+            "p99_ms": percentile(values, 99) * 1000,
+        }
+        for name, values in samples.items()
+    }
+
+
 def measure(requests_per_client: int = 100, concurrencies: tuple[int, ...] = (1, 4)) -> dict:
     import httpx
 
@@ -92,8 +111,11 @@ def measure(requests_per_client: int = 100, concurrencies: tuple[int, ...] = (1,
         via_url()()  # warm the worker
         for clients in concurrencies:
             n = requests_per_client if clients == 1 else requests_per_client // 2
+            print(f"  {clients} client(s) …", flush=True)
+            if clients == 1:  # interleaved: a burst of load hits the anchor and the paths alike
+                out.update(_interleaved({"empty": empty, "url": via_url, "rest": via_rest}, n))
+                continue
             for name, call in (("empty", empty), ("url", via_url), ("rest", via_rest)):
-                print(f"  {name} with {clients} client(s) …", flush=True)
                 out[f"{name}_{clients}"] = _load(call, clients, n)
         for clients in concurrencies:
             floor = out[f"empty_{clients}"]["p50_ms"]
