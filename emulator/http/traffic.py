@@ -192,7 +192,7 @@ class TrafficCounter:
                     execution_id = keys.decode_dynamic_key(self.secret, text).get("executionId")
                 except keys.InvalidToken:
                     execution_id = ""  # the route answers the bad key itself
-            else:
+            elif not key:  # no key at all: maybe a worker's call with its user's JWT
                 execution_id = self.traffic.locate(peer)
             if execution_id and isinstance(execution_id, str):
                 self.traffic.request(peer, execution_id)
