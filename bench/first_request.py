@@ -1,6 +1,6 @@
 """First-request cost of each Newsroom function against the floor measured in the same
 run (issue 13, item 4): a function that only imports `appwrite.client` and `jsonschema`
-and makes the same number of API calls (`bench/floor`).
+and makes the same number of API calls on one kept-alive connection (`bench/floor`).
 
 For each function and `--runs` times (after one discarded round that compiles bytecode):
 stop its worker, start a fresh one (not timed), time its first execution — module import,

@@ -28,11 +28,14 @@ def machine() -> dict:
     }
 
 
-def run_all(quick: bool) -> dict:
-    """Run every benchmark; `quick` = fewer runs and rows (CI)."""
+def run_all(quick: bool, only: list[str] | None = None) -> dict:
+    """Run every benchmark (or `only` these, keeping the others from bench/results.json);
+    `quick` = fewer runs and rows (CI)."""
     from . import emulator_ops, first_request, scaling, throughput, traffic
 
     results: dict = {"quick": quick, "machine_before": machine()}
+    if only:
+        results = json.loads(RESULTS.read_text()) | {"machine_before": machine()}
     steps = [
         (
             "emulator",
@@ -44,6 +47,8 @@ def run_all(quick: bool) -> dict:
         ("scaling", lambda: scaling.measure([1000, 10_000] if quick else [1000, 10_000, 100_000])),
     ]
     for name, step in steps:
+        if only and name not in only:
+            continue
         print(f"== {name}", flush=True)
         started = time.perf_counter()
         results[name] = step()
@@ -94,7 +99,7 @@ def markdown(results: dict) -> str:
         "",
         f"`python -m bench first-request --runs {results['first_request']['runs']}` — the floor "
         "(`bench/floor`) imports only `appwrite.client` and `jsonschema` and makes the same "
-        "number of API calls the SDK's way; target: within 15 ms of it.",
+        "number of API calls on one kept-alive connection; target: within 15 ms of it.",
         "",
         first_request.table(results["first_request"]),
         "",
@@ -135,8 +140,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--quick", action="store_true", help="fewer runs and rows (CI)")
     parser.add_argument("--no-write", action="store_true", help="print, do not write the files")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=["emulator", "throughput", "traffic", "first_request", "scaling"],
+        help="re-run these only; the others are kept from bench/results.json",
+    )
     args = parser.parse_args(argv)
-    results = run_all(args.quick)
+    results = run_all(args.quick, args.only)
     if args.no_write:
         print(markdown(results))
     else:

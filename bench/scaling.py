@@ -104,15 +104,12 @@ def run_one(function_id: str, rows: int, budget: int) -> dict:
 
 
 def _purged(answer: dict) -> int:
-    for key in ("purgedArticles", "articles", "purged"):
-        value = answer.get(key)
-        if isinstance(value, int):
-            return value
-        if isinstance(value, list):
-            return len(value)
-        if isinstance(value, dict):
-            return _purged(value)
-    return 0
+    """Articles purged by the run: `purged.articles` (`purgedArticles` lists at most 100)."""
+    purged = answer.get("purged")
+    if isinstance(purged, dict) and isinstance(purged.get("articles"), int):
+        return purged["articles"]
+    listed = answer.get("purgedArticles")
+    return len(listed) if isinstance(listed, list) else 0
 
 
 def measure(sizes: list[int], budget: int = 15) -> dict:
