@@ -3,6 +3,9 @@ per-execution traffic counters, and the workers' connection reuse (no timings he
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 import uuid
 
@@ -130,3 +133,17 @@ def test_the_certificate_is_reused_across_restarts(secure, tmp_path):
         before = files.cert.read_bytes(), files.ca.read_bytes()
     with AppwriteTestClient.start(MANIFEST, data_dir=tmp_path, tls=True) as again:
         assert (again.stack.tls.cert.read_bytes(), again.stack.tls.ca.read_bytes()) == before
+
+
+def test_the_cli_client_commands_trust_the_emulator(secure):
+    env = {k: v for k, v in os.environ.items() if k != "REQUESTS_CA_BUNDLE"}
+    done = subprocess.run(
+        [sys.executable, "-m", "emulator", "invoke", "articles", "--path", "/health"]
+        + ["--method", "GET", "--data", str(secure.stack.data_dir)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "completed, HTTP 200" in done.stdout
