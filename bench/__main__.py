@@ -14,6 +14,7 @@ from . import (
     inprocess,
     report,
     scaling,
+    sdk_pool,
     throughput,
     traffic,
 )
@@ -27,6 +28,7 @@ BENCHMARKS = {
     "functions": functions.main,
     "inprocess": inprocess.main,
     "scaling": scaling.main,
+    "sdk-pool": sdk_pool.main,
     "throughput": throughput.main,
     "traffic": traffic.main,
 }
