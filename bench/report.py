@@ -51,10 +51,20 @@ def run_all(quick: bool, only: list[str] | None = None) -> dict:
             continue
         print(f"== {name}", flush=True)
         started = time.perf_counter()
+        at = machine()
         results[name] = step()
         results[name]["_seconds"] = round(time.perf_counter() - started, 1)
+        results[name]["_machine"] = at
     results["machine_after"] = machine()
     return results
+
+
+def _when(step: dict) -> str:
+    at = step.get("_machine")
+    if not at:
+        return ""
+    load = "not recorded" if at.get("load_1min") is None else at["load_1min"]
+    return f" Measured {at['date']}, load {load}."
 
 
 def markdown(results: dict) -> str:
@@ -67,12 +77,14 @@ def markdown(results: dict) -> str:
         "",
         f"## Latest `make bench` ({m['date']})",
         "",
-        f"Python {m['python']}, {m['cpus']} CPUs, load {m['load_1min']} at the start and "
-        f"{results['machine_after']['load_1min']} at the end (the machine is shared: compare "
-        "ratios, not milliseconds). Machine-readable: `bench/results.json`. "
+        f"Python {m['python']}, {m['cpus']} CPUs; the machine is shared (compare ratios, not "
+        "milliseconds; each section gives its moment and load). Machine-readable: "
+        "`bench/results.json`. "
         f"Command: `make bench` (= `.venv/bin/python -m bench all{quick}`).",
         "",
         "### Emulator operations (item 6)",
+        "",
+        _when(results["emulator"]).strip(),
         "",
         f"`python -m bench emulator --rows {results['emulator']['rows']}` — through the SDK on a "
         "table of that many rows, interleaved with their floors; floor = the same operation on "
@@ -82,11 +94,15 @@ def markdown(results: dict) -> str:
         "",
         "### Synchronous executions per second (item 6)",
         "",
+        _when(results["throughput"]).strip(),
+        "",
         "`python -m bench throughput` — `articles GET /health` (no API call).",
         "",
         throughput.table(results["throughput"]),
         "",
         "### Round trips, handshakes and warm latency per operation, over TLS (items 1–3)",
+        "",
+        _when(results["traffic"]).strip(),
         "",
         f"`python -m bench traffic --runs {results['traffic']['runs']}` — medians; "
         "counted by the emulator (`GET /v1/emulator/executions/{id}/stats`). Round trips are "
@@ -97,6 +113,8 @@ def markdown(results: dict) -> str:
         "",
         "### First request against its floor (item 4)",
         "",
+        _when(results["first_request"]).strip(),
+        "",
         f"`python -m bench first-request --runs {results['first_request']['runs']}` — the floor "
         "(`bench/floor`) imports only `appwrite.client` and `jsonschema` and makes the same "
         "number of API calls on one kept-alive connection; target: within 15 ms of it.",
@@ -104,6 +122,8 @@ def markdown(results: dict) -> str:
         first_request.table(results["first_request"]),
         "",
         "### Scaling (item 5)",
+        "",
+        _when(results["scaling"]).strip(),
         "",
         "`python -m bench scaling"
         + (" --quick" if results["quick"] else "")
@@ -141,12 +161,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer runs and rows (CI)")
     parser.add_argument("--no-write", action="store_true", help="print, do not write the files")
     parser.add_argument(
+        "--render", action="store_true", help="only rewrite the tables from bench/results.json"
+    )
+    parser.add_argument(
         "--only",
         action="append",
         choices=["emulator", "throughput", "traffic", "first_request", "scaling"],
         help="re-run these only; the others are kept from bench/results.json",
     )
     args = parser.parse_args(argv)
+    if args.render:
+        write(json.loads(RESULTS.read_text()))
+        return 0
     results = run_all(args.quick, args.only)
     if args.no_write:
         print(markdown(results))
