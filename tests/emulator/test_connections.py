@@ -23,8 +23,16 @@ from tests.emulator.conftest import PROJECT_ID, as_dict
 
 
 @pytest.fixture
-def pooled():
-    """The SDK's calls go through one keep-alive session for the test (as in a worker)."""
+def unpooled():
+    """The SDK's own transport, whatever an earlier test of this process installed
+    (`shared.client` installs the pool on first use)."""
+    connections.uninstall()
+    yield
+
+
+@pytest.fixture
+def pooled(unpooled):
+    """The SDK's calls go through one fresh keep-alive session (as in a worker)."""
     assert connections.install()
     yield
     connections.uninstall()
@@ -34,7 +42,7 @@ def _traffic(emulator):
     return emulator.running.app.state.traffic
 
 
-def test_without_the_pool_every_call_opens_a_connection(emulator, admin_client):
+def test_without_the_pool_every_call_opens_a_connection(emulator, admin_client, unpooled):
     traffic = _traffic(emulator)
     before = traffic.accepted
     for _ in range(3):
@@ -164,7 +172,7 @@ def test_a_post_on_a_connection_closed_mid_request_is_not_repeated(closing_serve
     assert closing_server.connections == 1
 
 
-def test_requests_are_counted_per_execution_key(emulator):
+def test_requests_are_counted_per_execution_key(emulator, unpooled):
     traffic = _traffic(emulator)
     first, second = secrets.token_hex(10), secrets.token_hex(10)
 
