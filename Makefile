@@ -10,12 +10,13 @@ VENV27  := .venv-sdk27
 PY27    := $(VENV27)/bin/python
 STAMP27 := $(VENV27)/.deps-installed
 
-.PHONY: run test venv bench clean help
+.PHONY: run test venv bench bench-check clean help
 
 help:
 	@echo "make run    start the local stack (emulator + all functions)"
 	@echo "make test   run the whole test suite"
-	@echo "make bench  run the benchmarks (results: docs/benchmarks.md)"
+	@echo "make bench  run the benchmarks (results: docs/benchmarks.md, bench/results.json)"
+	@echo "make bench-check  fail if a benchmark ratio regressed >25% (bench/baseline.json)"
 	@echo "make clean  remove the venv, data and caches"
 
 $(PY):
@@ -44,7 +45,10 @@ test: $(STAMP) $(STAMP27)
 	$(PY27) -m pytest -n 2 --dist loadfile -p no:cacheprovider tests/emulator tests/contract --contract-transports=sdk
 
 bench: $(STAMP)
-	$(PY) -m bench
+	$(PY) -m bench all $(BENCH_ARGS)
+
+bench-check: $(STAMP)
+	$(PY) -m bench check $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(VENV27) .data .pytest_cache .emulator-cache

@@ -1,32 +1,53 @@
-"""`python -m bench [NAME] [options]`: run one benchmark, or all of them."""
+"""`python -m bench [NAME] [options]`: run one benchmark, all of them (`all`, what
+`make bench` runs: writes bench/results.json and docs/benchmarks.md), or the guard
+(`check`, what `make bench-check` runs)."""
 
 import argparse
 import sys
 
-from . import cold_start, environments, functions, reset
+from . import (
+    check,
+    cold_start,
+    emulator_ops,
+    environments,
+    first_request,
+    functions,
+    inprocess,
+    report,
+    reset,
+    scaling,
+    sdk_pool,
+    throughput,
+    traffic,
+)
 
 BENCHMARKS = {
+    "all": report.main,
+    "check": check.main,
     "cold-start": cold_start.main,
+    "emulator": emulator_ops.main,
     "environments": environments.main,
+    "first-request": first_request.main,
     "functions": functions.main,
+    "inprocess": inprocess.main,
     "reset": reset.main,
+    "scaling": scaling.main,
+    "sdk-pool": sdk_pool.main,
+    "throughput": throughput.main,
+    "traffic": traffic.main,
 }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m bench", description="Newsroom benchmarks (results: docs/benchmarks.md)"
+        prog="python -m bench",
+        description="Newsroom benchmarks (results: docs/benchmarks.md, bench/results.json)",
     )
     parser.add_argument(
-        "name", nargs="?", choices=sorted(BENCHMARKS), help="one benchmark (default: all)"
+        "name", nargs="?", default="all", choices=sorted(BENCHMARKS), help="default: all"
     )
     args, rest = parser.parse_known_args()
-    names = [args.name] if args.name else sorted(BENCHMARKS)
-    for name in names:
-        code = BENCHMARKS[name](rest)
-        if code:
-            return code
-    return 0
+    return BENCHMARKS[args.name](rest)
 
 
 if __name__ == "__main__":

@@ -21,8 +21,6 @@ permissions, `who.user_id` is "" for keys.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Mount
@@ -31,8 +29,9 @@ from emulator.core.state import EmulatorState
 from emulator.http.boundary import EXCEPTION_HANDLERS, ErrorBoundary, ProjectGuard
 from emulator.http.clock import ExecutionClock
 from emulator.http.limits import BodyLimit
+from emulator.http.traffic import Traffic, TrafficCounter
 from emulator.services.executions import routes as executions
-from emulator.services.executions.records import ExecutionRecords
+from emulator.services.executions import routes_stats as execution_stats
 from emulator.services.identity import routes as identity
 from emulator.services.identity import store as identity_store
 from emulator.services.storage import routes as storage
@@ -40,19 +39,20 @@ from emulator.services.storage.backend import Storage
 from emulator.services.tablesdb import routes as tablesdb
 from emulator.services.tablesdb.backend import TablesDB
 
-if TYPE_CHECKING:
-    from emulator.services.executions.runner import Runner
 
-
-def create_app(state: EmulatorState, *, runner: Runner | None = None) -> Starlette:
-    """The API of one emulator. Without a `runner` (an API-only server) the executions
-    routes answer function_not_found."""
+def create_app(state: EmulatorState) -> Starlette:
+    """The API of one emulator. `emulator.stack` attaches the executions service
+    (`app.state.executions`); without one (an API-only server) the executions routes answer
+    function_not_found."""
     identity_store.init_schema(state.db)
     routes = identity.routes() + tablesdb.routes() + executions.routes() + storage.routes()
+    routes += execution_stats.routes()
+    traffic = Traffic()
     app = Starlette(
         routes=[Mount("/v1", routes=routes), *identity.page_routes()],
         middleware=[
             Middleware(ErrorBoundary),
+            Middleware(TrafficCounter, traffic=traffic, secret=state.secret),
             Middleware(BodyLimit),  # Appwrite's 12 MiB request cap → 413
             Middleware(ProjectGuard, project_id=state.project_id),
             Middleware(ExecutionClock, secret=state.secret),
@@ -62,6 +62,6 @@ def create_app(state: EmulatorState, *, runner: Runner | None = None) -> Starlet
     app.state.emulator = state
     app.state.tablesdb = TablesDB(state.db)
     app.state.storage = Storage(state)
-    app.state.executions = ExecutionRecords(state.db)
-    app.state.runner = runner
+    app.state.executions = None  # the ExecutionsService, attached by emulator.stack
+    app.state.traffic = traffic  # emulator-only counters (http/traffic.py)
     return app

@@ -6,7 +6,8 @@
 
 Binds 127.0.0.1; `port=0` picks a free port (read it back from `running.port`). The app
 is served inside `FaultInjection` (emulator-only fault injection, off until the admin key
-adds a rule).
+adds a rule). `tls=` (an `emulator.http.tls.TLSFiles`) serves HTTPS; `keep_alive` is how
+long an idle connection stays open (seconds; Appwrite closes idle connections too).
 """
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ from starlette.applications import Starlette
 from emulator.app import create_app
 from emulator.core.state import EmulatorState
 from emulator.http.faults import FaultInjection, FaultTable
+from emulator.http.tls import TLSFiles
+from emulator.http.traffic import counting_protocol
+
+KEEP_ALIVE = 5  # seconds an idle connection stays open (uvicorn's default)
 
 
 @dataclass
@@ -31,12 +36,17 @@ class RunningServer:
     port: int
     _server: uvicorn.Server
     _thread: threading.Thread
+    tls: TLSFiles | None = None
     faults: FaultTable | None = None  # the injected faults (`POST /v1/emulator/faults`)
+
+    @property
+    def scheme(self) -> str:
+        return "https" if self.tls else "http"
 
     @property
     def endpoint(self) -> str:
         """The SDK endpoint, `/v1` included."""
-        return f"http://{self.host}:{self.port}/v1"
+        return f"{self.scheme}://{self.host}:{self.port}/v1"
 
     def stop(self, timeout: float = 10.0) -> None:
         self._server.should_exit = True
@@ -48,6 +58,9 @@ def start(
     host: str = "127.0.0.1",
     port: int = 0,
     app: Starlette | None = None,
+    *,
+    tls: TLSFiles | None = None,
+    keep_alive: int = KEEP_ALIVE,
 ) -> RunningServer:
     """Start serving and return once the socket accepts connections.
 
@@ -63,7 +76,8 @@ def start(
     app = app if app is not None else create_app(state)
     # Outermost, so an injected "drop" can close the connection itself (emulator/http/faults.py).
     faults = FaultInjection(app, admin_key=state.admin_key, project_id=state.project_id)
-    config = uvicorn.Config(faults, log_level="warning", access_log=False, lifespan="off")
+    traffic = getattr(app.state, "traffic", None)
+    config = uvicorn_config(faults, tls=tls, keep_alive=keep_alive, traffic=traffic)
     server = uvicorn.Server(config)
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name="emulator-api", daemon=True
@@ -81,5 +95,30 @@ def start(
         port=bound_port,
         _server=server,
         _thread=thread,
+        tls=tls,
         faults=faults.table,
+    )
+
+
+def uvicorn_config(
+    app, *, tls: TLSFiles | None = None, keep_alive: int = KEEP_ALIVE, traffic=None
+) -> uvicorn.Config:
+    """How the emulator runs an ASGI app: quiet, over TLS if asked, and with each connection
+    reported to `traffic` (default: `app.state.traffic` when the app has one; http/traffic.py)."""
+    options: dict = {}
+    if traffic is None:
+        traffic = getattr(getattr(app, "state", None), "traffic", None)
+    if traffic is not None:
+        from uvicorn.protocols.http.auto import AutoHTTPProtocol
+
+        options["http"] = counting_protocol(AutoHTTPProtocol, traffic)
+    if tls is not None:
+        options.update(ssl_certfile=str(tls.cert), ssl_keyfile=str(tls.key))
+    return uvicorn.Config(
+        app,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        timeout_keep_alive=keep_alive,
+        **options,
     )

@@ -9,6 +9,9 @@ where the pieces are put together: the state, the provisioned database, the API 
 executions service attached to it, and the function URLs. Everything binds 127.0.0.1 by
 default. The API is `http://127.0.0.1:<port>/v1`; function URLs are the following ports,
 one per function that `execute`s for `any` or `guests` — or free ports when `port` is 0.
+With `tls=True` both are served over HTTPS with a certificate generated into
+`<data>/tls/` (`emulator/http/tls.py`), which the functions' workers trust through
+`REQUESTS_CA_BUNDLE`/`SSL_CERT_FILE`.
 """
 
 from __future__ import annotations
@@ -30,9 +33,11 @@ from emulator import server
 from emulator.app import create_app
 from emulator.core.sqlite import private_folder
 from emulator.core.state import EmulatorState
+from emulator.http.tls import TLSFiles, ensure_certificates
 from emulator.manifest import Manifest, load_manifest
 from emulator.services.executions.domains import FunctionURLs
 from emulator.services.executions.fanout import DEFAULT_LOOP_LIMIT
+from emulator.services.executions.locator import WorkerLocator
 from emulator.services.executions.service import ExecutionsService
 from emulator.services.storage.provision import provision as provision_buckets
 from emulator.services.tablesdb.provision import provision
@@ -51,13 +56,14 @@ class Stack:
     _gateway: uvicorn.Server | None
     _gateway_thread: threading.Thread | None
     _own_data_dir: bool = False
+    tls: TLSFiles | None = None
     console: console_ui.Console | None = None
     _on_close: list[Callable[[], None]] = dataclasses.field(default_factory=list)
 
     @property
     def console_url(self) -> str:
         """The browser console (`/console/` on the API's host and port)."""
-        return f"http://{self.api.host}:{self.api.port}{console_ui.PATH}/"
+        return f"{self.api.scheme}://{self.api.host}:{self.api.port}{console_ui.PATH}/"
 
     @property
     def endpoint(self) -> str:
@@ -82,6 +88,8 @@ class Stack:
         reset: bool = False,
         realtime_cron: bool = True,
         loop_limit: int = DEFAULT_LOOP_LIMIT,
+        tls: bool = False,
+        keep_alive: int = server.KEEP_ALIVE,
     ) -> Stack:
         manifest = load_manifest(manifest_path)
         own = data_dir is None
@@ -98,7 +106,10 @@ class Stack:
         requests = console_ui.RequestLog()
         app.add_middleware(console_ui.RequestMonitor, log=requests)
         state.subscribe(console_ui.EventRecorder())
-        api = server.start(state, host=host, port=port, app=app)
+        certificates = ensure_certificates(data / "tls", hosts=[host]) if tls else None
+        api = server.start(
+            state, host=host, port=port, app=app, tls=certificates, keep_alive=keep_alive
+        )
         executions = ExecutionsService.start(
             state,
             manifest,
@@ -106,9 +117,11 @@ class Stack:
             endpoint=api.endpoint,
             loop_limit=loop_limit,
             realtime_cron=realtime_cron,
+            extra_env=certificates.env() if certificates else None,
         )
         app.state.executions = executions
         executions.runner.prepare_all()  # every function's runtime-env, as Appwrite builds it
+        app.state.traffic.locator = WorkerLocator(executions.runner)
         public = [f.id for f in manifest.functions if {"any", "guests"} & set(f.execute)]
         sockets, ports = [], {}
         for index, function_id in enumerate(public, 1):
@@ -121,11 +134,8 @@ class Stack:
             ports[sock.getsockname()[1]] = function_id
         gateway = gateway_thread = None
         if sockets:
-            config = uvicorn.Config(
-                FunctionURLs(executions.runner, ports),
-                log_level="warning",
-                access_log=False,
-                lifespan="off",
+            config = server.uvicorn_config(
+                FunctionURLs(executions.runner, ports), tls=certificates, keep_alive=keep_alive
             )
             gateway = uvicorn.Server(config)
             gateway_thread = threading.Thread(
@@ -134,7 +144,7 @@ class Stack:
             gateway_thread.start()
             while not gateway.started and gateway_thread.is_alive():
                 threading.Event().wait(0.01)
-        urls = {fid: f"http://{host}:{p}" for p, fid in ports.items()}
+        urls = {fid: f"{api.scheme}://{host}:{p}" for p, fid in ports.items()}
         console = console_ui.Console(
             state,
             manifest,
@@ -147,17 +157,21 @@ class Stack:
         )
         console_ui.mount(app, console)
         stack = cls(state, manifest, api, executions, urls, data, gateway, gateway_thread, own)
+        stack.tls = certificates
         stack.console = console
         stack.write_credentials()
         return stack
 
     def credentials(self) -> dict:
-        return {
+        found = {
             "endpoint": self.endpoint,
             "projectId": self.project_id,
             "apiKey": self.api_key,
             "functions": dict(self.function_urls),
         }
+        if self.tls is not None:
+            found["tls"] = {"ca": str(self.tls.ca), "trust": str(self.tls.trust)}
+        return found
 
     def write_credentials(self) -> pathlib.Path:
         """Write credentials.json atomically (a reader never sees half of it), mode 600: it

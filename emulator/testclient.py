@@ -70,11 +70,19 @@ class AppwriteTestClient:
 
     @classmethod
     def start(
-        cls, manifest: str | pathlib.Path, data_dir: str | pathlib.Path | None = None
+        cls,
+        manifest: str | pathlib.Path,
+        data_dir: str | pathlib.Path | None = None,
+        *,
+        tls: bool = False,
+        **options: Any,
     ) -> AppwriteTestClient:
         """A fresh emulator for the project of `manifest` (a temporary data dir by default),
-        with cron driven only by this client (`tick`, `advance_clock`, `run_schedule`)."""
-        return cls(Stack.start(manifest, data_dir=data_dir, realtime_cron=False))
+        with cron driven only by this client (`tick`, `advance_clock`, `run_schedule`).
+        `tls=True` serves the API and function URLs over HTTPS (`Stack.start` options)."""
+        return cls(
+            Stack.start(manifest, data_dir=data_dir, realtime_cron=False, tls=tls, **options)
+        )
 
     def close(self) -> None:
         self.stack.close()
@@ -96,20 +104,24 @@ class AppwriteTestClient:
 
     def admin_client(self):
         """An SDK client with the admin API key (every scope, permissions bypassed)."""
-        from appwrite.client import Client
-
-        return (
-            Client()
-            .set_endpoint(self.endpoint)
-            .set_project(self.project_id)
-            .set_key(self.stack.api_key)
-        )
+        return self.guest_client().set_key(self.stack.api_key)
 
     def guest_client(self):
-        """An SDK client with no credentials (role `guests`)."""
+        """An SDK client with no credentials (role `guests`). Over TLS it is marked
+        `set_self_signed()`: the SDK has no per-client CA option; a script that wants the
+        certificate verified sets REQUESTS_CA_BUNDLE to `stack.tls.trust` instead."""
         from appwrite.client import Client
 
-        return Client().set_endpoint(self.endpoint).set_project(self.project_id)
+        client = Client().set_endpoint(self.endpoint).set_project(self.project_id)
+        return client.set_self_signed(True) if self.stack.tls else client
+
+    def _verify(self):
+        """What httpx verifies the emulator's certificate with (its own CA over TLS)."""
+        if self.stack.tls is None:
+            return True
+        import ssl
+
+        return ssl.create_default_context(cafile=str(self.stack.tls.ca))
 
     def create_user(
         self,
@@ -173,7 +185,13 @@ class AppwriteTestClient:
         if user is not None:
             headers["authorization"] = f"Bearer {self.jwt_for(user)}"
         return httpx.request(
-            method, url + path, json=json, content=body, headers=headers, timeout=60
+            method,
+            url + path,
+            json=json,
+            content=body,
+            headers=headers,
+            timeout=60,
+            verify=self._verify(),
         )
 
     def execute(
@@ -387,6 +405,12 @@ class AppwriteTestClient:
         """Skip these functions' stored executions in the run's secret scan (for probes that
         echo their credentials on purpose); the report lists them with `reason`."""
         secretscan.REGISTRY.exempt(self.stack, function_ids, reason)
+
+    def execution_stats(self, execution_id: str) -> dict:
+        """Emulator-only: the API traffic an execution caused — `requests` (round trips
+        made with its dynamic key), `connections`, `newConnections`, `tlsHandshakes`
+        (`emulator/http/traffic.py`; also `GET /v1/emulator/executions/{id}/stats`)."""
+        return self.stack.api.app.state.traffic.stats(execution_id)
 
     def executions(self, function_id: str) -> list[dict]:
         """Every stored execution of a function, oldest first (with logs)."""

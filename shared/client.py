@@ -5,6 +5,9 @@ Endpoint and project come from the runtime's env (`APPWRITE_FUNCTION_API_ENDPOIN
 `x-appwrite-key` request header — there is no key env var at run time — with
 `APPWRITE_API_KEY` as a fallback for scripts. Build a client per execution: the
 dynamic key expires with it. The SDK is imported here, on first use only.
+
+Every client of a worker shares one keep-alive connection pool (`connections.py`): a warm
+worker makes its API calls on connections (and TLS sessions) it already has.
 """
 
 from __future__ import annotations
@@ -60,6 +63,9 @@ def resolve_settings(
 def _client(settings: Settings) -> Any:
     from appwrite.client import Client
 
+    from . import connections
+
+    connections.install()
     return Client().set_endpoint(settings.endpoint).set_project(settings.project)
 
 

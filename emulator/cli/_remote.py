@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import pathlib
 import sys
 
@@ -38,6 +39,9 @@ def credentials(args: argparse.Namespace) -> dict:
 
 def admin_client(creds: dict):
     from appwrite.client import Client
+
+    if "tls" in creds:  # serve --tls: the SDK verifies through requests' standard variable
+        os.environ["REQUESTS_CA_BUNDLE"] = creds["tls"]["trust"]
 
     return (
         Client()

@@ -64,6 +64,12 @@ def register(subcommands) -> None:
         help="do not print a line (and the logs) of each finished execution",
     )
     parser.add_argument(
+        "--tls",
+        action="store_true",
+        help="serve the API and function URLs over HTTPS, as Appwrite does (a certificate for "
+        "127.0.0.1/localhost is generated into DIR/tls/ and reused; functions trust it)",
+    )
+    parser.add_argument(
         "--loop-limit",
         type=int,
         default=3,
@@ -101,6 +107,7 @@ def run(args: argparse.Namespace) -> int:
             port=args.port,
             reset=args.reset,
             loop_limit=args.loop_limit,
+            tls=args.tls,
         )
     except ManifestError as e:
         print(f"error: {e}")
@@ -139,6 +146,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"  API key     {stack.api_key}")
         print(f"  data        {stack.data_dir}/  (credentials.json has all of this)")
         print(f"  console     {stack.console_url}  (log in with the API key)")
+        if stack.tls is not None:
+            print(f"  TLS         trust {stack.tls.ca} (or REQUESTS_CA_BUNDLE={stack.tls.trust})")
         print("  functions:")
         for function in stack.manifest.functions:
             how = []

@@ -273,6 +273,12 @@ class Executor:
         worker = self._workers.get(function_id)
         return worker.process.pid if worker and worker.alive() else None
 
+    def worker_pids(self) -> dict[int, str]:
+        """Process id → function id of every running worker."""
+        with self._guard:
+            workers = list(self._workers.items())
+        return {w.process.pid: fid for fid, w in workers if w.alive()}
+
     def stop(self, function_id: str) -> None:
         """Stop a function's worker (the next execution cold-starts)."""
         self._discard(function_id)

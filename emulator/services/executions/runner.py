@@ -62,6 +62,7 @@ class Runner:
         endpoint: str = "",
         python: pathlib.Path | None = None,
         max_parallel: int = 4,
+        extra_env: dict[str, str] | None = None,
     ):
         self.state = state
         self.manifest = manifest
@@ -69,6 +70,9 @@ class Runner:
         self.endpoint = endpoint
         self.python = python or pathlib.Path(sys.executable)
         self.sync_limit = SYNC_LIMIT
+        # Set in every worker on top of Appwrite's variables: the emulator's own, e.g. the
+        # CA bundle that makes the functions trust its TLS certificate (serve --tls).
+        self.extra_env = dict(extra_env or {})
         self.workdir = pathlib.Path(workdir)
         self.executor = Executor(self.workdir / "workers")
         # Each function runs on its own runtime-env, built from its requirements.txt (cached).
@@ -82,6 +86,7 @@ class Runner:
         self._finish_listeners: list[FinishListener] = []
         self._submitting = threading.Lock()
         self._closing = False  # once set, new executions stay queued in the store
+        self._running: dict[str, list[str]] = {}  # function id → executions in its worker
 
     # -- lookup ------------------------------------------------------------------------------
     def spec(self, function_id: str) -> FunctionSpec:
@@ -109,6 +114,7 @@ class Runner:
                     project_variables=project_variables(self.manifest),
                     function_variables=function_variables(spec),
                 )
+                env.update(self.extra_env)
                 self._deployments[spec.id] = Deployment(
                     spec.id,
                     root=root,
@@ -232,15 +238,21 @@ class Runner:
             execution.status = Status.PROCESSING
             execution.held = None  # running: a restart marks it failed, never runs it again
             self.records.save(execution)
-            result = self.executor.execute(
-                self.deployment(spec),
-                method=inv.method,
-                path=inv.path,
-                headers=headers,
-                body=inv.body,
-                timeout=spec.timeout,
-                now=inv.at,
-            )
+            with self._lock:
+                self._running.setdefault(spec.id, []).append(execution.id)
+            try:
+                result = self.executor.execute(
+                    self.deployment(spec),
+                    method=inv.method,
+                    path=inv.path,
+                    headers=headers,
+                    body=inv.body,
+                    timeout=spec.timeout,
+                    now=inv.at,
+                )
+            finally:
+                with self._lock:
+                    self._running[spec.id].remove(execution.id)
             response = Response(result.status_code, result.headers, result.body)
             return self._finish(execution, response, result.logs, result.errors, result.duration)
         except Exception as e:  # a worker that cannot start: a failed execution, not a crash
@@ -274,6 +286,13 @@ class Runner:
         self.records.save(execution)
         execution.response = response
         return execution
+
+    def running(self, function_id: str | None = None) -> list[str]:
+        """The executions now in a worker (of one function, or of all)."""
+        with self._lock:
+            if function_id is not None:
+                return list(self._running.get(function_id, ()))
+            return [e for ids in self._running.values() for e in ids]
 
     # -- waiting and shutdown ----------------------------------------------------------------------
     def wait_idle(self, timeout: float = 60.0) -> None:

@@ -35,9 +35,12 @@ class ExecutionsService:
         endpoint: str,
         loop_limit: int = DEFAULT_LOOP_LIMIT,
         realtime_cron: bool = True,
+        extra_env: dict[str, str] | None = None,
     ) -> ExecutionsService:
         records = ExecutionRecords(state.db)
-        runner = Runner(state, manifest, records, workdir=workdir, endpoint=endpoint)
+        runner = Runner(
+            state, manifest, records, workdir=workdir, endpoint=endpoint, extra_env=extra_env
+        )
         fanout = EventFanOut(runner, manifest, records, loop_limit)
         schedules = Schedules(runner, manifest, records)
         state.subscribe(fanout)

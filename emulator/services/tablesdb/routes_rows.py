@@ -236,13 +236,20 @@ async def get_row(request: Request):
 def _new_row(
     who: Caller, store, table: TableMeta, row_id: str, data: dict, permissions: list[str] | None
 ) -> dict:
+    prepared, permissions = _prepared_row(who, store, table, data, permissions)
+    return store.insert(table, row_id, prepared, permissions)
+
+
+def _prepared_row(
+    who: Caller, store, table: TableMeta, data: dict, permissions: list[str] | None
+) -> tuple[dict, list[str]]:
+    """A new row's validated values and its permissions (the default ones when None)."""
     if permissions is None:
         permissions = perms.default_row_permissions(
             who.user_id if who.kind == CallerKind.USER else None
         )
     _check_grants(who, permissions)
-    prepared = store.prepare(table, data, None, allow_dates=who.is_privileged)
-    return store.insert(table, row_id, prepared, permissions)
+    return store.prepare(table, data, None, allow_dates=who.is_privileged), permissions
 
 
 def _create_rows(request, who: Caller, table: TableMeta, args: p.Params, store) -> Outcome:
@@ -296,15 +303,21 @@ def _create_many(who: Caller, table: TableMeta, args: p.Params, store) -> Outcom
             f"({json.dumps(list(WRITE), separators=(',', ':'))})",
         )
     items = args.required("rows", _rows_param)
-    created, staged = [], []
+    pending, seen = [], set()
     with store.db.transaction():
+        # Each row checked in order (its id, then its data), then all written at once.
         for item in items:
             row_id, permissions = _bulk_item(item)
-            if store.get(table, row_id) is not None:
+            if row_id in seen or store.exists(table, row_id):
                 raise AppwriteError("row_already_exists", id="")
-            row = _new_row(who, store, table, row_id, item, permissions)
-            created.append(row)
-            staged.append(dict(_staged_data(who, item, row["$permissions"]), **{"$id": row_id}))
+            seen.add(row_id)
+            prepared, permissions = _prepared_row(who, store, table, item, permissions)
+            pending.append((row_id, prepared, permissions))
+        created = store.insert_many(table, pending)
+    staged = [
+        dict(_staged_data(who, item, row["$permissions"]), **{"$id": row["$id"]})
+        for item, row in zip(items, created, strict=True)
+    ]
     body = {"total": len(created), "rows": [row_model(table, r) for r in created[:MAX_BATCH]]}
     return Outcome(
         json_response(body, 201),

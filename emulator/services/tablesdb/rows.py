@@ -236,6 +236,58 @@ class Rows:
             self._write_permissions(conn, table, cursor.lastrowid, permissions)
         return self.get(table, row_id)
 
+    def insert_many(self, table: TableMeta, items: list[tuple[str, dict, list[str]]]) -> list[dict]:
+        """Insert rows `(row_id, prepared, permissions)` checked beforehand (ids free and
+        distinct) in one statement; returns them as stored, in order."""
+        if not items:
+            return []
+        stamp = clock.iso()
+        records = []
+        for row_id, prepared, permissions in items:
+            dates, given = prepared["dates"], prepared["values"]
+            values = [
+                row_id,
+                dates.get("$createdAt", stamp),
+                dates.get("$updatedAt", stamp),
+                json.dumps(permissions),
+            ]
+            values += [col.to_sql(spec, given[spec["key"]]) for spec in table.columns]
+            records.append(values)
+        names = ["_uid", "_createdAt", "_updatedAt", "_permissions"]
+        names += [quote_identifier(spec["key"]) for spec in table.columns]
+        insert = (
+            f"INSERT INTO {table.sql} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+        )
+        ids = [row_id for row_id, _, _ in items]
+        stored: dict[str, sqlite3.Row] = {}
+        with self.db.transaction() as conn:
+            try:
+                conn.executemany(insert, records)
+            except sqlite3.IntegrityError:
+                raise AppwriteError("row_unique_constraint_violation") from None
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                marks = ", ".join("?" * len(chunk))
+                for record in conn.execute(
+                    f"SELECT * FROM {table.sql} WHERE _uid IN ({marks})", chunk
+                ):
+                    stored[record["_uid"]] = record
+            entries = [
+                (stored[row_id]["_id"], action, role)
+                for row_id, _, permissions in items
+                for action, role in sorted({parse_permission(p) for p in permissions})
+            ]
+            if entries:
+                conn.executemany(
+                    f"INSERT OR IGNORE INTO {table.perms_sql} (_document, _type, _permission) "
+                    "VALUES (?, ?, ?)",
+                    entries,
+                )
+        return [self._decode(table, stored[row_id]) for row_id in ids]
+
+    def exists(self, table: TableMeta, row_id: str) -> bool:
+        return bool(self.db.query(f"SELECT 1 FROM {table.sql} WHERE _uid = ?", (row_id,)))
+
     def update(
         self, table: TableMeta, row: dict, prepared: dict, permissions: list[str] | None
     ) -> dict:

@@ -1,0 +1,208 @@
+"""The emulator's own speed (issue 13, item 6): `get_row`, `list_rows` with two filters and
+an order on a large table, and bulk create of 100 rows — through the official SDK over
+real HTTP — against their floors measured in the same run:
+
+* SQLite floor: the same operation on the same SQLite file with the `sqlite3` module
+  (lookup by id; the filtered, ordered page plus its count; 100 inserts in a transaction);
+* HTTP floor: an empty request's round trip (a request the API answers at once, sent the
+  SDK's way: `requests`, a new connection per call, as SDK 15.3 does).
+
+floor = SQLite floor + HTTP floor; each operation is reported as its p50 / floor.
+A bare API server (no functions) on a generic table: the emulator knows nothing of
+Newsroom, nor does this benchmark.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pathlib
+import random
+import sqlite3
+import tempfile
+import time
+
+from .common import summary
+
+DB, TABLE = "bench", "items"
+CATEGORIES = [f"c{i}" for i in range(50)]
+STATUSES = ["draft", "live", "gone"]
+
+
+def _row(i: int) -> dict:
+    rnd = random.Random(i)
+    return {
+        "$id": f"r{i:07d}",
+        "category": rnd.choice(CATEGORIES),
+        "status": rnd.choice(STATUSES),
+        "score": rnd.randrange(1_000_000),
+        "body": "lorem ipsum " * 8,
+    }
+
+
+def _setup(tables, rows: int, batch: int = 100) -> float:
+    """The table, its index and `rows` rows (through bulk create); returns seconds taken."""
+    from appwrite.enums.index_type import IndexType
+
+    tables.create(DB, "Bench")
+    tables.create_table(DB, TABLE, "Items")
+    tables.create_varchar_column(DB, TABLE, "category", 32, True)
+    tables.create_varchar_column(DB, TABLE, "status", 16, True)
+    tables.create_integer_column(DB, TABLE, "score", True)
+    tables.create_varchar_column(DB, TABLE, "body", 200, False)
+    tables.create_index(DB, TABLE, "by_cat", IndexType.KEY, ["category", "status", "score"])
+    started = time.perf_counter()
+    for first in range(0, rows, batch):
+        tables.create_rows(DB, TABLE, [_row(i) for i in range(first, min(first + batch, rows))])
+    return time.perf_counter() - started
+
+
+def measure(rows: int, runs: int) -> dict:
+    from appwrite.client import Client
+    from appwrite.query import Query
+    from appwrite.services.tables_db import TablesDB
+
+    from emulator.app import create_app
+    from emulator.core.state import EmulatorState
+    from emulator.server import start
+
+    with tempfile.TemporaryDirectory(prefix="newsroom-bench-emu-") as tmp:
+        state = EmulatorState.open(pathlib.Path(tmp) / "db", project_id="bench")
+        running = start(state, app=create_app(state))
+        try:
+            client = Client().set_endpoint(running.endpoint).set_project("bench")
+            tables = TablesDB(client.set_key(state.admin_key))
+            print(f"  filling {rows} rows …", flush=True)
+            fill_seconds = _setup(tables, rows)
+            raw = sqlite3.connect(state.db.path)
+            raw.execute("PRAGMA synchronous=NORMAL")  # as the emulator's connection
+            sql = running.app.state.tablesdb.registry.get_table(DB, TABLE).sql
+            ids = [f"r{random.randrange(rows):07d}" for _ in range(runs + 10)]
+            pick = iter(ids * 3)
+            queries = [
+                Query.equal("category", ["c7"]),
+                Query.equal("status", ["live"]),
+                Query.order_desc("score"),
+                Query.limit(25),
+            ]
+            results: dict = {"rows": rows, "fill_rows_per_s": rows / fill_seconds}
+
+            # the HTTP floor: an empty request (the API answers 404 project_not_found at once)
+            import requests
+
+            empty = running.endpoint + "/"
+
+            def sqlite_list():
+                where = "category = ? AND status = ?"
+                raw.execute(
+                    f"SELECT * FROM {sql} WHERE {where} ORDER BY score DESC LIMIT 25",
+                    ("c7", "live"),
+                ).fetchall()
+                raw.execute(f"SELECT COUNT(*) FROM {sql} WHERE {where}", ("c7", "live")).fetchone()
+
+            counter = iter(range(10_000_000, 20_000_000, 100))
+
+            def bulk():
+                first = next(counter)
+                tables.create_rows(DB, TABLE, [_row(i) for i in range(first, first + 100)])
+
+            columns = ["_uid", "_createdAt", "_updatedAt", "_permissions", "category", "status"]
+            columns += ["score", "body"]
+            insert = (
+                f"INSERT INTO {sql} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+            )
+            stamp = "2026-01-01T00:00:00.000+00:00"
+
+            def sqlite_bulk():
+                first = next(counter)
+                rows = [_row(i) for i in range(first, first + 100)]
+                with raw:
+                    raw.executemany(
+                        insert,
+                        [
+                            (r["$id"], stamp, stamp, "[]", r["category"], r["status"])
+                            + (r["score"], r["body"])
+                            for r in rows
+                        ],
+                    )
+
+            # Interleaved: each round runs every operation and its floors once, so a burst
+            # of load on the machine hits an operation and its floor alike.
+            probes = {
+                "http_floor": lambda: requests.request("GET", empty, headers={}),
+                "get_row": lambda: tables.get_row(DB, TABLE, next(pick)),
+                "sqlite_get": lambda: raw.execute(
+                    f"SELECT * FROM {sql} WHERE _uid = ?", (next(pick),)
+                ).fetchall(),
+                "list_rows": lambda: tables.list_rows(DB, TABLE, queries),
+                "sqlite_list": sqlite_list,
+                "bulk_create": bulk,
+                "sqlite_bulk": sqlite_bulk,
+            }
+            samples: dict[str, list[float]] = {name: [] for name in probes}
+            for round_ in range(runs + 3):
+                for name, probe in probes.items():
+                    if name in ("bulk_create", "sqlite_bulk") and round_ % 4:
+                        continue  # bulk writes every 4th round: the table grows slowly
+                    started = time.perf_counter()
+                    probe()
+                    if round_ >= 3:
+                        samples[name].append(time.perf_counter() - started)
+            for name, values in samples.items():
+                results[name] = summary(values)
+            raw.close()
+        finally:
+            running.stop()
+    http = results["http_floor"]["p50_ms"]
+    for op, floor in (
+        ("get_row", "sqlite_get"),
+        ("list_rows", "sqlite_list"),
+        ("bulk_create", "sqlite_bulk"),
+    ):
+        results[op]["floor_ms"] = results[floor]["p50_ms"] + http
+        results[op]["ratio"] = results[op]["p50_ms"] / results[op]["floor_ms"]
+    results["bulk_create"]["rows_per_s"] = 100 / (results["bulk_create"]["p50_ms"] / 1000)
+    return results
+
+
+def table(results: dict) -> str:
+    lines = [
+        "| operation | p50 (ms) | p99 (ms) | floor (ms) = SQLite + HTTP | ratio to floor |",
+        "|---|---|---|---|---|",
+    ]
+    http = results["http_floor"]["p50_ms"]
+    for op, floor, label in (
+        ("get_row", "sqlite_get", "`get_row`"),
+        ("list_rows", "sqlite_list", "`list_rows` (2 filters, order, limit 25, total)"),
+        ("bulk_create", "sqlite_bulk", "bulk create, 100 rows"),
+    ):
+        r = results[op]
+        lines.append(
+            f"| {label} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} "
+            f"| {r['floor_ms']:.2f} = {results[floor]['p50_ms']:.2f} + {http:.2f} "
+            f"| **{r['ratio']:.2f}×** |"
+        )
+    lines.append("")
+    lines.append(
+        f"Bulk create: {results['bulk_create']['rows_per_s']:,.0f} rows/s "
+        f"(filling the table: {results['fill_rows_per_s']:,.0f} rows/s). "
+        f"HTTP floor p99 {results['http_floor']['p99_ms']:.2f} ms."
+    )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench emulator", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=200)
+    args = parser.parse_args(argv)
+    results = measure(args.rows, args.runs)
+    print(table(results))
+    print(json.dumps(results, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
