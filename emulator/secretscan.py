@@ -32,6 +32,17 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 MIN_PASSWORD = 8  # Appwrite refuses shorter ones: a shorter "password" is no secret
+
+
+def scannable_password(password: object) -> bool:
+    """Whether a test's password can be looked for in texts: 8 characters or more (Appwrite's
+    minimum) and not a single plain word (`password`, `appwrite`), which ordinary messages
+    contain without leaking anything."""
+    return (
+        isinstance(password, str)
+        and len(password) >= MIN_PASSWORD
+        and not (password.isalpha() and password.isascii())
+    )
 LOG_LIMIT = 20_000_000  # characters of emulator log kept for the scan
 # Shapes of credentials (the stack's own key and secret are also matched exactly).
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -88,7 +99,7 @@ class Snapshot:
 
     def findings(self, passwords: Iterable[str]) -> list[Finding]:
         exact = dict(self.secrets)
-        exact.update({p: "password" for p in passwords if len(p) >= MIN_PASSWORD})
+        exact.update({p: "password" for p in passwords if scannable_password(p)})
         found: list[Finding] = []
         for doc in self.executions:
             if doc.get("functionId") in self.exempt:
@@ -206,7 +217,7 @@ class Registry:
 
     def remember(self, password: str) -> None:
         """A password a test used: it must never show up anywhere."""
-        if isinstance(password, str) and len(password) >= MIN_PASSWORD:
+        if scannable_password(password):
             with self._lock:
                 self.passwords.add(password)
 

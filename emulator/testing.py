@@ -75,7 +75,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 # Every stack the test client drives registers itself with `emulator.secretscan`; at the
 # end of the run (per xdist worker, gathered by the controller) its findings fail the run.
 _SCAN_KEY = "appwrite_secret_scan"
-_PASSWORD_NAMES = re.compile(r"password", re.I)
+_PASSWORD_NAMES = re.compile(r"password$", re.I)  # `password`, `newPassword`, not `passwordSalt`
 
 
 def _scan_enabled(config: pytest.Config) -> bool:
@@ -112,7 +112,7 @@ def password_literals(paths: list[pathlib.Path]) -> set[str]:
                         and isinstance(value.value, str)
                     ):
                         found.add(value.value)
-    return {p for p in found if len(p) >= secretscan.MIN_PASSWORD}
+    return {p for p in found if secretscan.scannable_password(p)}
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from unittest import mock
 
+import appwrite.client as appwrite_client_module
 import httpx
 import requests
 from appwrite.client import Client
@@ -400,15 +401,21 @@ class SdkApi(Api):
                 target = (op, kwargs)
                 break
         seen: list[requests.Response] = []
-        real_request = requests.request
+        # What `appwrite.client` calls: the `requests` module, or the keep-alive stand-in
+        # that `shared.client` installs in its place (shared/connections.py).
+        sdk_transport = appwrite_client_module.requests
 
-        def observe(*args: Any, **kwargs: Any) -> requests.Response:
-            response = real_request(*args, **kwargs)
-            seen.append(response)
-            return response
+        class Observed:
+            def __getattr__(self, name: str) -> Any:
+                return getattr(sdk_transport, name)
+
+            def request(self, *args: Any, **kwargs: Any) -> requests.Response:
+                response = sdk_transport.request(*args, **kwargs)
+                seen.append(response)
+                return response
 
         via = "sdk:Client.call"
-        with mock.patch.object(requests, "request", observe):
+        with mock.patch.object(appwrite_client_module, "requests", Observed()):
             try:
                 result = _NOT_SENT
                 if target is not None:
