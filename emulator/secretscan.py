@@ -43,6 +43,8 @@ def scannable_password(password: object) -> bool:
         and len(password) >= MIN_PASSWORD
         and not (password.isalpha() and password.isascii())
     )
+
+
 LOG_LIMIT = 20_000_000  # characters of emulator log kept for the scan
 # Shapes of credentials (the stack's own key and secret are also matched exactly).
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
