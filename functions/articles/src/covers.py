@@ -2,8 +2,9 @@
 
 The file is `covers/<article id>` (shared.covers); its permissions are the article's read
 permissions. Round trips: storing is one upload (plus a delete when a cover is replaced)
-and one row update; answering is one download or preview. What the row records about
-the cover (type, size, dimensions) spares asking Storage.
+and one row update; answering is one download or preview (and, rarely, the download after
+a preview that came out larger). What the row records about the cover (type, size,
+dimensions) spares asking Storage.
 
 * `store` — upload, then record the cover on the row. An article changed meanwhile (say,
   archived by someone else) is answered by the row update, and the file is given the
@@ -53,19 +54,28 @@ def parse_query(query: dict[str, str]) -> int | None:
     return list_params(query, QUERY_SCHEMA, integers=("width",)).get("width")
 
 
-def _upload(files: Any, row: dict[str, Any], image: Image, permissions: list[str], req) -> None:
+def _upload(
+    req: Request, files: Any, row: dict[str, Any], image: Image, permissions: list[str]
+) -> None:
     from appwrite.input_file import InputFile
 
     article_id = row["$id"]
     name = f"cover.{EXTENSIONS[image.mime_type]}"
-    # A cover of exactly 5 MiB goes up in (one) chunk; the SDK then resumes an existing file
-    # of that id instead of replacing it, so the old file must be gone first.
-    if has_cover(row) or image.size >= CHUNK_SIZE:
-        delete_cover(files, article_id, deadline=req.deadline)
+    chunked = image.size >= CHUNK_SIZE
+    attempts = 0
 
     def create() -> Any:
+        # A cover of exactly 5 MiB goes up as one chunk, and the SDK *resumes* an existing
+        # file of that id instead of replacing it: the file must be gone before each try.
+        nonlocal attempts
+        attempts += 1
+        if attempts > 1 and chunked:
+            delete_cover(files, article_id, deadline=req.deadline)
         source = InputFile.from_bytes(image.data, name, image.mime_type)
         return files.create_file(COVERS, article_id, source, permissions)
+
+    if has_cover(row) or chunked:
+        delete_cover(files, article_id, deadline=req.deadline)
 
     try:
         retry(create, deadline=req.deadline)
@@ -80,7 +90,7 @@ def store(req: Request, row: dict[str, Any], image: Image) -> dict[str, Any]:
     """Upload the cover (replacing any) and record it on the row; the updated row."""
     files = storage(req)
     permissions = read_permissions(row)
-    _upload(files, row, image, permissions, req)
+    _upload(req, files, row, image, permissions)
     data = cover_data(image.mime_type, image.size, image.width, image.height)
     db = rows.tables(req)
     updated = fetch_or_none(
