@@ -1,7 +1,7 @@
 """Standing figure: fuzzing (issue 9). Hypothesis-generated paths, methods, headers, query
 strings and bodies against every HTTP route of every function that has a URL (`accounts`,
-`articles`), through the function's own URL (`invoke_http`), at least 2,000 requests per
-function in every run. Every answer must have:
+`articles` with its cover routes, `session`), through the function's own URL
+(`invoke_http`), at least 2,000 requests per function in every run. Every answer must have:
 
 * no 5xx;
 * no traceback text;
@@ -55,6 +55,16 @@ ROUTES = {  # route → its methods (what the function serves)
         "/articles/{id}/schedule": ["POST"],
         "/articles/{id}/publish": ["POST"],
         "/articles/{id}/archive": ["POST"],
+        "/articles/{id}/cover": ["PUT", "GET", "DELETE"],
+        "/health": ["GET"],
+    },
+    "session": {
+        "/login": ["POST"],
+        "/me": ["GET"],
+        "/logout": ["POST"],
+        "/oauth/{id}": ["GET"],
+        "/oauth/success": ["GET"],
+        "/oauth/failure": ["GET"],
         "/health": ["GET"],
     },
 }
@@ -77,7 +87,10 @@ FIELDS = [
     "$id",
     "$permissions",
 ]
-QUERY_KEYS = ["status", "tag", "authorId", "teamId", "q", "cursor", "limit", "order", "search"]
+QUERY_KEYS = [
+    *("status", "tag", "authorId", "teamId", "q", "cursor", "limit", "order", "search"),
+    *("width", "userId", "secret", "error", "state"),
+]
 JWT = re.compile(r"eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}")
 TRACEBACK = re.compile(r"Traceback \(most recent call last\)|File \"[^\"]+\", line \d+")
 PASSWORD = "fuzz-password-Zq81"
@@ -133,6 +146,8 @@ def target(tmp_path_factory):
         {"authorization": "Bearer eyJhbGciOiJIUzI1NiJ9.eyJ1c2VySWQiOiJ4In0.c2lnbmF0dXJl"},
         {"authorization": "Basic dXNlcjpwYXNz"},
         {"x-appwrite-user-id": writer["$id"]},
+        {"cookie": f"a_session_{stack.project_id}={sessions[0]['secret']}"},
+        {"cookie": f"a_session_{stack.project_id}=garbage"},
     ]
     secrets = {stack.api_key, PASSWORD, anonymous["secret"], *jwts, anonymous_jwt}
     secrets |= {s["secret"] for s in sessions if s.get("secret")}
