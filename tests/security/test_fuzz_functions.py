@@ -200,60 +200,69 @@ JSON_VALUES = st.recursive(
         st.lists(children, max_size=4)
         | st.dictionaries(st.sampled_from(FIELDS) | texts(12), children, max_size=6)
     ),
-    max_leaves=12,
+    max_leaves=6,
 )
 
 
-@st.composite
-def requests(draw, function: str, target: Target):
-    template = draw(st.sampled_from(sorted(ROUTES[function])))
+CONTENT_TYPES = st.sampled_from(
+    [
+        None,
+        "application/json",
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "application/json; charset=latin-1",
+        "multipart/form-data",
+    ]
+)
+ODD_HEADERS = st.tuples(
+    st.sampled_from(["x-appwrite-trigger", "x-appwrite-event", "x-forwarded-for", "accept"]),
+    st.text(st.characters(min_codepoint=33, max_codepoint=126), max_size=40),
+)
+ELSEWHERE = st.lists(texts(20).map(lambda t: quote(t, safe="")), max_size=4)
+QUERIES = st.dictionaries(st.sampled_from(QUERY_KEYS) | texts(10), texts(), max_size=4)
+BODIES = {
+    "none": st.none(),
+    "json": JSON_VALUES.map(lambda value: json.dumps(value).encode()),
+    "object": st.dictionaries(st.sampled_from(FIELDS), JSON_VALUES, max_size=6).map(
+        lambda value: json.dumps(value).encode()
+    ),
+    "bytes": st.binary(max_size=200),
+    "text": texts(200).map(str.encode),
+}
+
+
+def requests(function: str, target: Target) -> st.SearchStrategy:
+    """One request to `function`: (method, path, headers, body). The strategies are built
+    once here, not inside each draw (building them cost more than drawing from them)."""
+    templates = sorted(ROUTES[function])
     # mostly a method the route serves (to get past routing), else any method
-    method = draw(st.sampled_from(ROUTES[function][template]) | st.sampled_from(METHODS))
-    segment = draw(st.sampled_from(target.ids) | texts(60).map(lambda t: quote(t, safe="")))
-    path = template.replace("{id}", segment or "x")
-    if draw(st.integers(0, 5)) == 0:  # somewhere else entirely
-        path = "/" + "/".join(
-            draw(st.lists(texts(20).map(lambda t: quote(t, safe="")), max_size=4))
-        )
-    if draw(st.booleans()):
-        query = draw(st.dictionaries(st.sampled_from(QUERY_KEYS) | texts(10), texts(), max_size=4))
-        path += "?" + urlencode(query)
-    headers = dict(draw(st.sampled_from(target.auths)))
-    kind = draw(st.sampled_from(["none", "json", "object", "bytes", "text"]))
-    body: bytes | None = None
-    if kind == "json":
-        body = json.dumps(draw(JSON_VALUES)).encode()
-    elif kind == "object":
-        body = json.dumps(
-            draw(st.dictionaries(st.sampled_from(FIELDS), JSON_VALUES, max_size=6))
-        ).encode()
-    elif kind == "bytes":
-        body = draw(st.binary(max_size=200))
-    elif kind == "text":
-        body = draw(texts(200)).encode()
-    content_type = draw(
-        st.sampled_from(
-            [
-                None,
-                "application/json",
-                "text/plain",
-                "application/x-www-form-urlencoded",
-                "application/json; charset=latin-1",
-                "multipart/form-data",
-            ]
-        )
-    )
-    if content_type:
-        headers["content-type"] = content_type
-    if draw(st.integers(0, 9)) == 0:
-        headers[
-            draw(
-                st.sampled_from(
-                    ["x-appwrite-trigger", "x-appwrite-event", "x-forwarded-for", "accept"]
-                )
-            )
-        ] = draw(st.text(st.characters(min_codepoint=33, max_codepoint=126), max_size=40))
-    return method, path[:2000], headers, body
+    methods = {
+        t: st.sampled_from(ROUTES[function][t]) | st.sampled_from(METHODS) for t in templates
+    }
+    segments = st.sampled_from(target.ids) | texts(60).map(lambda t: quote(t, safe=""))
+    auths = st.sampled_from(target.auths)
+    body_kinds = st.sampled_from(list(BODIES))
+
+    @st.composite
+    def request(draw):
+        template = draw(st.sampled_from(templates))
+        method = draw(methods[template])
+        path = template.replace("{id}", draw(segments) or "x")
+        if draw(st.integers(0, 5)) == 0:  # somewhere else entirely
+            path = "/" + "/".join(draw(ELSEWHERE))
+        if draw(st.booleans()):
+            path += "?" + urlencode(draw(QUERIES))
+        headers = dict(draw(auths))
+        body = draw(BODIES[draw(body_kinds)])
+        content_type = draw(CONTENT_TYPES)
+        if content_type:
+            headers["content-type"] = content_type
+        if draw(st.integers(0, 9)) == 0:
+            name, value = draw(ODD_HEADERS)
+            headers[name] = value
+        return method, path[:2000], headers, body
+
+    return request()
 
 
 def execution_errors(target: Target, function: str, response) -> str:
