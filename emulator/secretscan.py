@@ -29,7 +29,7 @@ import pathlib
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 MIN_PASSWORD = 8  # Appwrite refuses shorter ones: a shorter "password" is no secret
@@ -219,6 +219,7 @@ class Registry:
         self.exempted: set[str] = set()
         self.scanned = 0  # stacks and data dirs scanned
         self.passwords: set[str] = set()
+        self._password_sources: list[Callable[[], Iterable[str]]] = []
         self.extra_files: list[pathlib.Path] = []
         self.data_dirs: list[pathlib.Path] = []
         self.logs = LogCapture()
@@ -244,6 +245,21 @@ class Registry:
             with self._lock:
                 self.passwords.add(password)
 
+    def remember_later(self, source: Callable[[], Iterable[str]]) -> None:
+        """Passwords to look for, read from `source` only when there is something to scan
+        (a process that drives no emulator never pays for it)."""
+        with self._lock:
+            self._password_sources.append(source)
+
+    def _known_passwords(self) -> set[str]:
+        with self._lock:
+            sources, self._password_sources = self._password_sources, []
+        for source in sources:
+            for password in source():
+                self.remember(password)
+        with self._lock:
+            return set(self.passwords)
+
     def watch_data_dir(self, data_dir: pathlib.Path) -> None:
         """A data dir of an emulator run outside this process (`serve`), read at the end."""
         with self._lock:
@@ -263,9 +279,7 @@ class Registry:
 
     def _scan(self, snap: Snapshot) -> None:
         """Scanned at once (with the passwords known by then): only findings are kept."""
-        with self._lock:
-            passwords = set(self.passwords)
-        found = snap.findings(passwords)
+        found = snap.findings(self._known_passwords())
         with self._lock:
             self.found += found
             self.secrets.update(snap.secrets)
@@ -282,8 +296,10 @@ class Registry:
             self._scan(take(stack, exempt))
         for data_dir in data_dirs:
             self._scan(snapshot_data_dir(data_dir, name=f"serve {data_dir}"))
-        exact = dict(self.secrets) | dict.fromkeys(self.passwords, "password")
         found = list(self.found)
+        if not (self.logs.records or self.extra_files):
+            return sorted(set(found), key=lambda f: (f.where, f.kind))
+        exact = dict(self.secrets) | dict.fromkeys(self._known_passwords(), "password")
         for index, text in enumerate(self.logs.records):
             found += scan_text(text, f"emulator log record {index + 1}", exact)
         for path in self.extra_files:

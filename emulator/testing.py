@@ -120,8 +120,8 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     secretscan.capture_logs()
     roots = [config.rootpath / p for p in config.getini("testpaths")] or [config.rootpath]
-    for password in password_literals([r for r in roots if r.exists()]):
-        secretscan.REGISTRY.remember(password)
+    # read only if this process scans something (parsing every test file costs ~1 s)
+    secretscan.REGISTRY.remember_later(lambda: password_literals([r for r in roots if r.exists()]))
     config.stash[_FINDINGS] = []
 
 
