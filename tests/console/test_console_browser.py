@@ -152,6 +152,14 @@ def test_a_walk_through_the_newsroom_console(browser, newsroom):
     assert "teamInvite" in page.inner_text("article.mail")
     shoot(page, "mail")
 
+    # storage: the covers bucket, the welcome article's cover with its preview
+    page.click("[data-nav=storage]")
+    page.click("a:text-is('Article covers')")
+    preview = page.locator("img[src*='/welcome-to-newsroom/preview']")
+    preview.wait_for()
+    assert page.evaluate("(img) => img.complete && img.naturalWidth > 0", preview.element_handle())
+    shoot(page, "storage")
+
     # the requests monitor, live
     page.click("[data-nav=requests]")
     page.wait_for_selector("#live-state:text('live')")

@@ -43,6 +43,11 @@ def test_the_newsroom_seed_file(tmp_path):
             "The desk style guide",
             "Welcome to Newsroom",
         ]
+        # The welcome article's cover is in Storage, served to guests like the article.
+        cover = httpx.get(articles_url + "/articles/welcome-to-newsroom/cover")
+        assert cover.status_code == 200 and cover.headers["content-type"].startswith("image/png")
+        assert cover.content == (ROOT / "seed" / "files" / "welcome-to-newsroom.png").read_bytes()
+        assert "1 files" in summary
         # Bob, editor of carol's team, reads her team draft; the seeded password works.
         session = Account(client.guest_client()).create_email_password_session(
             "bob@newsroom.test", "bob-password-1"
