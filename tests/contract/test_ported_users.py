@@ -312,7 +312,6 @@ def test_list_users_cursors(api, user):
 
 
 @appwrite(f"{BASE}::testListUsers")
-@gap("select queries on users.list are accepted (200); Appwrite answers 400")
 def test_list_users_select_rejected(api):
     r = api.get("/users", {"queries": [Q.select(["name"])]})
     assert r.status == 400
@@ -331,14 +330,7 @@ def test_search_users(api, user, uid):
     assert r["users"] == []
 
 
-SEARCH_WORDS = (
-    "search makes every word a prefix (`co` matches `com`); Appwrite's MySQL boolean search "
-    "makes only the last word a prefix (and skips words under 3 characters)"
-)
-
-
 @appwrite(f"{BASE}::testListUsers")
-@gap(SEARCH_WORDS)
 def test_search_users_by_email(api, user, uid):
     token = uid("")
     # every word of length ≥ 3 is this user's own, so on Appwrite only this user matches
@@ -406,7 +398,6 @@ def test_list_user_memberships(api, user):
 
 
 @appwrite(f"{BASE}::testListUserMemberships")
-@gap("equal on the array attribute roles is accepted; Appwrite: 400 general_argument_invalid")
 def test_list_user_memberships_equal_on_roles(api, user):
     me = user()
     r = api.get(f"/users/{me['$id']}/memberships", {"queries": [Q.equal("roles", ["x"])]})
@@ -473,10 +464,6 @@ def test_update_user_email(api, user, uid):
 
 
 @appwrite(f"{BASE}::testUpdateUserEmailSearch")
-@gap(
-    'a quoted search ("a@b.com") is not an exact phrase: its words match as prefixes '
-    "(Appwrite: MySQL exact-phrase match)"
-)
 def test_update_user_email_search(api, user, uid):
     me = user()
     new_email = f"users.service.{uid('')}@updated.com"
@@ -666,10 +653,6 @@ def test_get_logs(api, user):
 
 
 @appwrite(f"{BASE}::testGetLogs")
-@gap(
-    "users.listLogs does not validate its queries: limit(-1), offset(-1), equal and orderAsc "
-    "on $id and an unknown method (cursorAsc) answer 200; Appwrite 400"
-)
 def test_get_logs_invalid_queries(api, user):
     me = user()
     bad = (

@@ -28,7 +28,14 @@ from emulator.triggers import events
 SESSION_DURATION_SECONDS = 31_536_000  # Appwrite's default auth duration: one year
 MAX_SESSIONS = 10  # Appwrite's default sessions limit per user (APP_LIMIT_USER_SESSIONS_DEFAULT)
 MEMBERSHIP_ATTRIBUTES = ("userId", "teamId", "invited", "joined", "confirm", "roles")
-MEMBERSHIP_TYPES = {"invited": "datetime", "joined": "datetime", "confirm": "boolean"}
+MEMBERSHIP_TYPES = {
+    "invited": "datetime",
+    "joined": "datetime",
+    "confirm": "boolean",
+    "roles": "array",
+}
+# Logs lists take only limit and offset (Appwrite: `new Queries([new Limit(), new Offset()])`).
+LOG_QUERY_METHODS = frozenset({"limit", "offset"})
 
 
 def new_target(user_id: str, provider_type: str, identifier: str, now: str) -> dict:

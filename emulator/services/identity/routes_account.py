@@ -24,6 +24,7 @@ from emulator.services.identity import models
 from emulator.services.identity import store as identity
 from emulator.services.identity.callers import caller
 from emulator.services.identity.operations import (
+    LOG_QUERY_METHODS,
     MEMBERSHIP_ATTRIBUTES,
     MEMBERSHIP_TYPES,
     SESSION_DURATION_SECONDS,
@@ -156,8 +157,11 @@ async def update_status(request: Request):
 
 
 async def list_logs(request: Request):
-    """The emulator records no activity logs: always an empty list."""
+    """The emulator records no activity logs: always an empty list (its queries are checked)."""
     account_caller(request)
+    args = await p.params_of(request)
+    listing.parse(args.optional("queries", lambda v: v), (), methods=LOG_QUERY_METHODS)
+    args.optional("total", p.boolean, True)
     return json_response({"total": 0, "logs": []})
 
 

@@ -16,6 +16,7 @@ from emulator.services.identity import models
 from emulator.services.identity import store as identity
 from emulator.services.identity.callers import caller
 from emulator.services.identity.operations import (
+    LOG_QUERY_METHODS,
     MEMBERSHIP_ATTRIBUTES,
     MEMBERSHIP_TYPES,
     create_user,
@@ -58,6 +59,7 @@ LIST_TYPES = {
     "status": "boolean",
     "emailVerification": "boolean",
     "phoneVerification": "boolean",
+    "labels": "array",
 }
 
 
@@ -384,9 +386,12 @@ async def delete_target(request: Request):
 
 
 async def list_logs(request: Request):
-    """The emulator records no activity logs: always an empty list."""
+    """The emulator records no activity logs: always an empty list (its queries are checked)."""
     _read(request)
     load_user(state_of(request), p.path_id(request, "userId"))
+    args = await p.params_of(request)
+    listing.parse(args.optional("queries", lambda v: v), (), methods=LOG_QUERY_METHODS)
+    args.optional("total", p.boolean, True)
     return json_response({"total": 0, "logs": []})
 
 
