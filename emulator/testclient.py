@@ -79,7 +79,10 @@ class AppwriteTestClient:
     ) -> AppwriteTestClient:
         """A fresh emulator for the project of `manifest` (a temporary data dir by default),
         with cron driven only by this client (`tick`, `advance_clock`, `run_schedule`).
-        `tls=True` serves the API and function URLs over HTTPS (`Stack.start` options)."""
+        `tls=True` serves the API and function URLs over HTTPS (`Stack.start` options). Each
+        function is packed and built on its first execution (`build_now=True` does all at
+        start, as `serve` does)."""
+        options.setdefault("build_now", False)
         return cls(
             Stack.start(manifest, data_dir=data_dir, realtime_cron=False, tls=tls, **options)
         )

@@ -19,6 +19,7 @@ from .errors import (
     PayloadTooLarge,
     TooManyRequests,
     Unauthorized,
+    UnsupportedMediaType,
     UpstreamUnavailable,
     from_appwrite,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "TooManyRequests",
     "Trigger",
     "Unauthorized",
+    "UnsupportedMediaType",
     "UpstreamUnavailable",
     "authenticate",
     "authenticate_optional",

@@ -17,8 +17,9 @@
 
 `handle` parses the trigger, dispatches (HTTP by method + path, events by subscription
 pattern, schedules to the schedule handler), turns whatever the handler returns or
-raises into a JSON response (errors through `errors.to_http`/`expose` only), and logs
-one line per execution. Every app answers `GET /health` unless `health_route=None`.
+raises into a JSON response (errors through `errors.to_http`/`expose` only; a
+`Response` with a `bytes` body is sent as binary), and logs one line per execution.
+Every app answers `GET /health` unless `health_route=None`.
 
 Whatever the method (`PROPFIND`, `get`, anything) and path, an HTTP execution is answered
 by the router: a route, or a JSON `404 route_not_found` / `405 method_not_allowed`.
@@ -58,7 +59,8 @@ def json_text(body: Any) -> str:
 
 @dataclass
 class Response:
-    """What a handler returns for anything but a plain 200 JSON answer."""
+    """What a handler returns for anything but a plain 200 JSON answer. A `bytes` body is sent
+    as it is (`context.res.binary`): give its `content-type` (lower-case key) in `headers`."""
 
     body: Any = None
     status: int = 200
@@ -193,6 +195,8 @@ class App:
     def _send(context: Any, body: Any, status: int, headers: dict[str, str]) -> dict:
         if body is None:
             return context.res.text("", status, dict(headers))
+        if isinstance(body, (bytes, bytearray)):  # as it is, with the handler's content-type
+            return context.res.binary(bytes(body), status, dict(headers))
         return context.res.text(json_text(body), status, {**headers, "content-type": JSON})
 
     @staticmethod

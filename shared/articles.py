@@ -18,7 +18,8 @@ included, so one call applies the whole transition:
 
 What callers see: a list answers each article in the summary shape (`SUMMARY_FIELDS`,
 `summary_of`: no `body`, so a page's size is bounded whatever the articles hold); a single
-read answers the article with its body (`public_article`).
+read answers the article with its body (`public_article`). Both say whether the article
+has a cover (`cover`, from the row's cover columns: `shared.covers`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from .covers import COVER_COLUMNS, cover_of
 from .errors import BadRequest, Conflict
 from .permissions import article_permissions
 from .tables import ARTICLES
@@ -57,10 +59,15 @@ SUMMARY_FIELDS = (
     "tags",
     "wordCount",
     "readingMinutes",
+    "cover",
 )
 ARTICLE_FIELDS = (*SUMMARY_FIELDS, "body", "enrichedAt")
-# Columns a list fetches (`Query.select`): Appwrite adds the `$` attributes itself.
-SUMMARY_COLUMNS = [name for name in SUMMARY_FIELDS if not name.startswith("$")]
+# Columns a list fetches (`Query.select`): Appwrite adds the `$` attributes itself; `cover`
+# is made of the row's cover columns (shared.covers.cover_of).
+SUMMARY_COLUMNS = [
+    *(name for name in SUMMARY_FIELDS if not name.startswith("$") and name != "cover"),
+    *COVER_COLUMNS,
+]
 
 Changes = dict[str, Any]
 """`{"data": {...}, "permissions": [...]}` — keyword arguments of `update_row`/`create_row`."""
@@ -77,14 +84,19 @@ def appwrite_datetime(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
+def _answer(row: Mapping[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    return {name: cover_of(row) if name == "cover" else row.get(name) for name in fields}
+
+
 def summary_of(row: Mapping[str, Any]) -> dict[str, Any]:
-    """An article as a list answers it: `SUMMARY_FIELDS`, no body, no permissions."""
-    return {name: row.get(name) for name in SUMMARY_FIELDS}
+    """An article as a list answers it: `SUMMARY_FIELDS`, no body, no permissions; `cover`
+    is `{fileId, mimeType, sizeOriginal, width, height}` or null."""
+    return _answer(row, SUMMARY_FIELDS)
 
 
 def public_article(row: Mapping[str, Any]) -> dict[str, Any]:
     """An article as a single read answers it: the summary fields, `body` and `enrichedAt`."""
-    return {name: row.get(name) for name in ARTICLE_FIELDS}
+    return _answer(row, ARTICLE_FIELDS)
 
 
 def parse_datetime(text: str) -> datetime:
@@ -126,6 +138,11 @@ def _with_status(row: Mapping[str, Any], status: str, data: dict[str, Any]) -> C
         "data": {"status": status, **data},
         "permissions": article_permissions(row["authorId"], row.get("teamId"), status),
     }
+
+
+def require_editable(row: Mapping[str, Any], action: str = "edited") -> None:
+    """409 `invalid_transition` for an archived (read-only) article."""
+    _require(row, EDITABLE, action)
 
 
 def _require(row: Mapping[str, Any], allowed: tuple[str, ...], action: str) -> None:

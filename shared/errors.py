@@ -85,6 +85,11 @@ class PayloadTooLarge(HTTPError):
     status, code, message = 413, "payload_too_large", "The request body is too large."
 
 
+class UnsupportedMediaType(HTTPError):
+    status, code = 415, "unsupported_media_type"
+    message = "The request body's format is not supported."
+
+
 class TooManyRequests(HTTPError):
     status, code, message = 429, "too_many_requests", "Too many requests. Try again later."
 

@@ -22,13 +22,16 @@ def decode_query_value(value: str) -> str:
     return _LEFT_ENCODED.sub(lambda m: chr(int(m.group(1), 16)), value)
 
 
-def list_params(query: Mapping[str, str], schema: Any) -> dict[str, Any]:
-    """Non-empty parameters, fully decoded, `limit` as an int, validated against `schema`
-    (a `shared.Schema`); every problem is reported with its JSON pointer."""
+def list_params(
+    query: Mapping[str, str], schema: Any, integers: Sequence[str] = ("limit",)
+) -> dict[str, Any]:
+    """Non-empty parameters, fully decoded, the `integers` (all digits) as ints, validated
+    against `schema` (a `shared.Schema`); every problem is reported with its JSON pointer."""
     values: dict[str, Any] = {k: decode_query_value(v) for k, v in query.items() if v != ""}
-    limit = values.get("limit")
-    if isinstance(limit, str) and limit.isascii() and limit.isdigit():
-        values["limit"] = int(limit)
+    for name in integers:
+        number = values.get(name)
+        if isinstance(number, str) and number.isascii() and number.isdigit():
+            values[name] = int(number)
     details = schema.errors(values)
     if details:
         raise BadRequest(

@@ -3,8 +3,9 @@
 Two faces of one rule, kept side by side so they cannot drift apart:
 
 - `article_permissions(author_id, team_id, status)` — the Appwrite permission strings
-  written on an article row: **read only**, so direct SDK reads (and realtime) obey the
-  matrix's read column, and nobody can write a row directly;
+  written on an article row and on its cover file (`read_permissions(row)`): **read only**,
+  so direct SDK reads (and realtime, and Storage downloads) obey the matrix's read column,
+  and nobody can write a row or a cover directly;
 - `can_read / can_update / can_delete(caller, row, roles)` — the whole matrix in code,
   for the functions, whose API key bypasses row permissions. Every write goes through them.
 
@@ -68,6 +69,18 @@ def article_permissions(author_id: str, team_id: str | None, status: str) -> lis
         readers.append(f"team:{team_id}")
     readers.append(f"label:{ADMIN_LABEL}")
     return [_perm("read", role) for role in readers]
+
+
+def read_permissions(article: Mapping[str, Any]) -> list[str]:
+    """The permissions an article's row **and its cover file** carry: `article_permissions` of
+    its author, team and status. The one rule for both, so a cover is readable by exactly
+    those who may read its article (directly from Storage too)."""
+    return article_permissions(article["authorId"], article.get("teamId"), article["status"])
+
+
+def is_public(permissions: Iterable[str]) -> bool:
+    """Whether these permissions let anyone (guests too) read."""
+    return _perm("read", "any") in set(permissions)
 
 
 def same_permissions(stored: Iterable[str], wanted: Iterable[str]) -> bool:

@@ -1,5 +1,5 @@
-"""The ids of Newsroom's database and tables, as `appwrite.json` declares them: the one place
-a function names a table.
+"""The ids of Newsroom's database, tables and Storage bucket, as `appwrite.json` declares
+them: the one place a function names a table or a bucket.
 
     from ..shared.tables import ARTICLES, DATABASE_ID
     tables.get_row(DATABASE_ID, ARTICLES, row_id)
@@ -16,3 +16,6 @@ AUDIT_LOG = "audit_log"
 DAILY_STATS = "daily_stats"
 
 ALL = (PROFILES, ARTICLES, AUDIT_LOG, DAILY_STATS)
+
+COVERS = "covers"  # the bucket of article covers (shared.covers)
+BUCKETS = (COVERS,)

@@ -67,9 +67,11 @@ def _open(args: argparse.Namespace, *, provision_it: bool):
     manifest = load_manifest(path)
     state = EmulatorState.open(args.data / STATE_FOLDER, project_id=manifest.project_id)
     if provision_it:
+        from emulator.services.storage.provision import provision as provision_buckets
         from emulator.services.tablesdb.provision import provision
 
         provision(state, manifest)
+        provision_buckets(state, manifest)  # an export's files go into the manifest's buckets
     return state
 
 

@@ -444,7 +444,12 @@ def test_a_user_deletes_their_account_profile_and_unpublished_articles(
     deleted = call("DELETE", f"/users/{user['$id']}", user=user["$id"])
 
     assert deleted.status_code == 200, deleted.text
-    assert deleted.json() == {"userId": user["$id"], "profileDeleted": True, "articlesDeleted": 3}
+    assert deleted.json() == {
+        "userId": user["$id"],
+        "profileDeleted": True,
+        "articlesDeleted": 3,
+        "coversDeleted": 0,  # covers: tests/functions/test_articles_covers.py
+    }
     with pytest.raises(AppwriteException) as gone:
         users_api.get(user["$id"])
     assert gone.value.code == 404
@@ -466,6 +471,7 @@ def test_an_admin_deletes_another_user_even_without_a_profile(
         "userId": victim["$id"],
         "profileDeleted": False,
         "articlesDeleted": 0,
+        "coversDeleted": 0,
     }
     again = call("DELETE", f"/users/{victim['$id']}", user=site_admin)
     assert (again.status_code, error(again)["code"]) == (404, "user_not_found")
@@ -517,10 +523,18 @@ def accounts_scopes():
     return next(f for f in manifest["functions"] if f["$id"] == FUNCTION)["scopes"]
 
 
-def test_scopes_are_the_four_it_needs():
+def test_scopes_are_the_five_it_needs():
     # users.read: list/get; users.write: create/status/delete; rows.write: profile and articles;
-    # rows.read: reading the profile provision-profile created first (the race below)
-    assert sorted(accounts_scopes()) == ["rows.read", "rows.write", "users.read", "users.write"]
+    # rows.read: reading the profile provision-profile created first (the race below), and
+    # the articles with a cover of a user being deleted; files.write: deleting those covers
+    # (test_articles_covers.py shows the deletion fails without it)
+    assert sorted(accounts_scopes()) == [
+        "files.write",
+        "rows.read",
+        "rows.write",
+        "users.read",
+        "users.write",
+    ]
 
 
 def test_signup_keeps_the_profile_provision_profile_made_first(appwrite, tables, unique_email):

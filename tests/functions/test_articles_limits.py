@@ -113,6 +113,13 @@ def worst_item() -> dict:
         "tags": [astral * 64] * 20,
         "wordCount": 2147483647,
         "readingMinutes": 2147483647,
+        "cover": {
+            "fileId": "i" * 36,
+            "mimeType": "image/webp",
+            "sizeOriginal": 5 * 1024 * 1024,
+            "width": 2147483647,
+            "height": 2147483647,
+        },
     }
 
 

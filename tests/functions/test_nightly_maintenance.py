@@ -303,7 +303,8 @@ def test_a_run_out_of_time_stops_and_the_next_runs_finish(project, tables):
 
     runs = [run(project, at + dt.timedelta(minutes=i), "nightly-small") for i in range(6)]
     assert [r["purged"] for r in runs] == [
-        {"articles": a, "users": u} for a, u in ((2, 0), (2, 0), (1, 0), (0, 2), (0, 1), (0, 0))
+        {"articles": a, "users": u, "covers": 0}
+        for a, u in ((2, 0), (2, 0), (1, 0), (0, 2), (0, 1), (0, 0))
     ]
     assert [r["finished"] for r in runs] == [False, False, False, False, True, True]
     assert sorted([a for r in runs for a in r["purgedArticles"]]) == sorted(old)

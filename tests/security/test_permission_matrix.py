@@ -9,9 +9,11 @@ are chosen by clients: the new team must inherit nothing of the old one's articl
 
 Operations: read (`GET /articles/{id}`), list (is it in `GET /articles`?), update
 (`PATCH`), the state's transition (draft → schedule, scheduled → publish, published →
-archive, archived → archive again), delete; and directly: `get_row`, `list_rows`,
-`update_row`, `delete_row`. Run with `-s` to see the matrix; it is also written to
-`permission-matrix.txt` in the test's tmp dir.
+archive, archived → archive again), delete, the cover (`GET` and `PUT
+/articles/{id}/cover`); and directly: `get_row`, `list_rows`, `update_row`, `delete_row`,
+and on the article's cover in Storage `get_file_view`, `update_file` + `delete_file`. Run
+with `-s` to see the matrix; it is also written to `permission-matrix.txt` in the test's
+tmp dir.
 """
 
 from __future__ import annotations
@@ -21,10 +23,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from appwrite.exception import AppwriteException
 from appwrite.query import Query
+from appwrite.services.storage import Storage
 from appwrite.services.teams import Teams
 
 from shared.permissions import article_permissions
-from shared.tables import ARTICLES, DATABASE_ID
+from shared.tables import ARTICLES, COVERS, DATABASE_ID
 from tests.security.people import People, unique
 
 STATES = ("draft", "scheduled", "published", "archived")
@@ -50,8 +53,8 @@ TRANSITION = {  # state → (path suffix, body, status once done)
     "published": ("archive", None, "archived"),
     "archived": ("archive", None, None),  # archived is final: 409 for those allowed
 }
-FUNCTION_OPS = ("read", "list", "update", "transition", "delete")
-SDK_OPS = ("get_row", "list_rows", "update_row", "delete_row")
+FUNCTION_OPS = ("read", "list", "update", "transition", "delete", "cover", "cover_put")
+SDK_OPS = ("get_row", "list_rows", "update_row", "delete_row", "file_view", "file_write")
 
 
 def expected(role: str, state: str) -> dict[str, bool]:
@@ -63,11 +66,28 @@ def expected(role: str, state: str) -> dict[str, bool]:
         "update": role in UPDATERS,
         "transition": role in UPDATERS,
         "delete": role in DELETERS,
+        "cover": read,
+        "cover_put": role in UPDATERS,
         "get_row": read,
         "list_rows": read,
         "update_row": False,
         "delete_row": False,
+        "file_view": read,  # the cover carries the article's read permissions
+        "file_write": False,  # and nothing else: no one but the functions writes it
     }
+
+
+def _picture() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 32), "teal").save(out, "PNG")
+    return out.getvalue()
+
+
+COVER = _picture()  # every base article has this cover
 
 
 def future() -> str:
@@ -109,6 +129,14 @@ class World:
         created = p.call("author", "articles", "POST", "/articles", body)
         assert created.status_code == 201, created.text
         row = created.json()
+        cover = p.appwrite.invoke_http(
+            "articles",
+            f"/articles/{row['$id']}/cover",
+            method="PUT",
+            body=COVER,
+            headers=p.headers("author"),
+        )
+        assert cover.status_code == 201, cover.text
         step = {"published": "publish", "archived": "archive"}.get(state)
         if step:
             done = p.call("author", "articles", "POST", f"/articles/{row['$id']}/{step}")
@@ -190,6 +218,11 @@ def through_function(world: World, role: str, state: str) -> dict[str, bool]:
     seen["delete"] = http_outcome(
         p.call(role, "articles", "DELETE", f"/articles/{target['$id']}"), {204}
     )
+    seen["cover"] = http_outcome(p.call(role, "articles", "GET", f"{path}/cover"), {200})
+    replaced = p.appwrite.invoke_http(
+        "articles", f"{path}/cover", method="PUT", body=COVER, headers=p.headers(role)
+    )  # the same picture again: a replacement changes nothing the next role sees
+    seen["cover_put"] = http_outcome(replaced, {409} if archived else {200})
     return seen
 
 
@@ -200,6 +233,7 @@ def sdk_allowed(call) -> bool:
         assert (exc.code, exc.type) in {
             (401, "user_unauthorized"),
             (404, "row_not_found"),
+            (404, "storage_file_not_found"),
         }, exc
         return False
     return True
@@ -208,8 +242,14 @@ def sdk_allowed(call) -> bool:
 def through_sdk(world: World, role: str, state: str) -> dict[str, bool]:
     row = world.article(role, state)
     sdk = world.people.tables(role)
+    files = Storage(world.people.client(role))
     found = sdk.list_rows(DATABASE_ID, ARTICLES, [Query.equal("$id", [row["$id"]])])
     return {
+        "file_view": sdk_allowed(lambda: files.get_file_view(COVERS, row["$id"])),
+        "file_write": sdk_allowed(
+            lambda: files.update_file(COVERS, row["$id"], permissions=['read("any")'])
+        )
+        or sdk_allowed(lambda: files.delete_file(COVERS, row["$id"])),
         "get_row": sdk_allowed(lambda: sdk.get_row(DATABASE_ID, ARTICLES, row["$id"])),
         "list_rows": found["total"] == 1,
         "update_row": sdk_allowed(
@@ -227,17 +267,21 @@ def render(observed: dict, leaks: list) -> str:
         "update": "up",
         "transition": "tr",
         "delete": "dl",
+        "cover": "cv",
+        "cover_put": "cp",
         "get_row": "Gr",
         "list_rows": "Ls",
         "update_row": "Up",
         "delete_row": "Dl",
+        "file_view": "Fv",
+        "file_write": "Fw",
     }
-    head = "".join(f"| {state:<27}" for state in STATES)
+    head = "".join(f"| {state:<{3 * len(ops)}}" for state in STATES)
     sub = "".join("| " + " ".join(abbreviations[o] for o in ops) + " " for _ in STATES)
     lines = [
-        "Permission matrix (Y allowed, . refused; rd ls up tr dl through the articles "
-        "function, Gr Ls Up Dl through the SDK as the caller; on archived articles an "
-        "allowed up/tr is the 409 of a read-only status)",
+        "Permission matrix (Y allowed, . refused; rd ls up tr dl cv cp through the articles "
+        "function, Gr Ls Up Dl on the row and Fv Fw on its cover through the SDK as the "
+        "caller; on archived articles an allowed up/tr/cp is the 409 of a read-only status)",
         f"{'role':<11}{head}",
         f"{'':<11}{sub}",
     ]

@@ -298,3 +298,17 @@ def test_json_is_sent_as_utf8_and_survives_a_lone_surrogate():
     assert json_text({"t": "é📰"}) == '{"t":"é📰"}'
     assert json_text({"t": "a\ud800"}) == '{"t":"a\\ud800"}'
     json_text({"t": "a\ud800"}).encode("utf-8")  # sendable
+
+
+def test_a_bytes_body_is_sent_as_it_is_with_the_handlers_content_type():
+    app = App("pictures")
+    picture = b"\x89PNG\r\n\x1a\n\x00\xff not UTF-8"
+
+    @app.route("GET", "/picture")
+    def get_picture(req):
+        return Response(picture, 200, {"content-type": "image/png"})
+
+    ctx = make_context("GET", "/picture", {"x-appwrite-execution-id": "ex1"}, b"")
+    out = app.handle(ctx)
+    assert (out["statusCode"], out["body"]) == (200, picture)
+    assert out["headers"] == {"content-type": "image/png"}

@@ -155,3 +155,12 @@ def test_team_roles_only_count_in_the_articles_team():
 def test_an_empty_caller_id_is_never_the_author():
     nobody = Identity(id="", email="", name="")
     assert not can_update(nobody, {"authorId": "", "status": "draft"}, {})
+
+
+@pytest.mark.parametrize("status", ["draft", "scheduled", "published", "archived"])
+def test_an_article_and_its_cover_carry_the_same_read_permissions(status):
+    from shared.permissions import is_public, read_permissions
+
+    row = {"authorId": "u1", "teamId": "t1", "status": status, "title": "ignored"}
+    assert read_permissions(row) == article_permissions("u1", "t1", status)
+    assert is_public(read_permissions(row)) == (status == "published")

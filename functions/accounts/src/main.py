@@ -20,6 +20,7 @@ from ..shared import (
     require_writer,
     server_client,
 )
+from ..shared.covers import storage_service
 from ..shared.profiles import public_profile
 from ..shared.user_cleanup import delete_user_and_data
 from . import profile, signup
@@ -105,7 +106,8 @@ def delete_user(req):
     check_user_id(user_id)
     users, tables = services(req)
     fetch_user(users, user_id, deadline=req.deadline)
-    deleted = delete_user_and_data(tables, users, user_id, deadline=req.deadline)
+    storage = storage_service(server_client(req.headers))
+    deleted = delete_user_and_data(tables, users, storage, user_id, deadline=req.deadline)
     req.log.info("user deleted", **deleted, by=who.id)
     return deleted
 

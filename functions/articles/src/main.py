@@ -1,10 +1,12 @@
-"""Articles (HTTP): create, list/search, get, update, schedule/publish/archive, delete.
+"""Articles (HTTP): create, list/search, get, update, schedule/publish/archive, delete; and
+each article's cover image (put, get — or a preview —, delete).
 
 Guests may read published articles; every write needs a verified JWT of a user with an
 e-mail address (anonymous sessions only read). Who may do what is the access matrix of
-shared.permissions, checked here because the key bypasses row permissions; rows carry
-only its read column, so nobody can write them directly. An article the caller may not
-read is a 404, as if it did not exist. Lists answer the summary shape (no body).
+shared.permissions, checked here because the key bypasses row permissions; rows (and cover
+files) carry only its read column, so nobody can write them directly. An article the caller
+may not read is a 404, as if it did not exist. Lists answer the summary shape (no body).
+A cover follows its article: the same readers, the same editors (shared.covers).
 """
 
 from __future__ import annotations
@@ -25,13 +27,16 @@ from ..shared.articles import (
     new_article,
     public_article,
     publish_changes,
+    require_editable,
     schedule_changes,
     update_changes,
 )
+from ..shared.covers import has_cover
 from ..shared.errors import echo
 from ..shared.permissions import can_delete, can_read, can_update
-from . import rows
+from . import covers, rows
 from .access import my_team_ids, roles_in_team
+from .images import parse_cover
 from .listing import list_queries, page, parse_list_query
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
@@ -101,7 +106,7 @@ def get_article(req):
 def update_article(req):
     row = _updatable(req)
     fields = UPDATE.validate(req.json())
-    return public_article(rows.update(req, row["$id"], update_changes(row, fields, now())))
+    return public_article(rows.change(req, row, update_changes(row, fields, now())))
 
 
 @app.route("POST", "/articles/{id}/schedule")
@@ -109,21 +114,21 @@ def schedule_article(req):
     row = _updatable(req)
     fields = SCHEDULE.validate(req.json())
     changes = schedule_changes(row, fields["publishAt"], now())
-    return public_article(rows.update(req, row["$id"], changes))
+    return public_article(rows.change(req, row, changes))
 
 
 @app.route("POST", "/articles/{id}/publish")
 def publish_article(req):
     row = _updatable(req)
     EMPTY.validate(req.json(default={}))
-    return public_article(rows.update(req, row["$id"], publish_changes(row, now())))
+    return public_article(rows.change(req, row, publish_changes(row, now())))
 
 
 @app.route("POST", "/articles/{id}/archive")
 def archive_article(req):
     row = _updatable(req)
     EMPTY.validate(req.json(default={}))
-    return public_article(rows.update(req, row["$id"], archive_changes(row, now())))
+    return public_article(rows.change(req, row, archive_changes(row, now())))
 
 
 @app.route("DELETE", "/articles/{id}")
@@ -134,7 +139,31 @@ def delete_article(req):
         raise Forbidden(
             "Only the author, the team's admins and site admins may delete this article."
         )
-    rows.delete(req, row["$id"])
+    rows.delete(req, row)
+    return Response.no_content()
+
+
+@app.route("PUT", "/articles/{id}/cover")
+def put_cover(req):
+    row = _updatable(req)
+    require_editable(row)
+    image = parse_cover(req.body)
+    stored = covers.store(req, row, image)
+    return Response(public_article(stored), 200 if has_cover(row) else 201)
+
+
+@app.route("GET", "/articles/{id}/cover")
+def get_cover(req):
+    width = covers.parse_query(req.query)
+    caller = authenticate_optional(req.headers, deadline=req.deadline)
+    return covers.answer(req, _readable(req, caller)[0], width)
+
+
+@app.route("DELETE", "/articles/{id}/cover")
+def delete_cover(req):
+    row = _updatable(req)
+    require_editable(row)
+    covers.remove(req, row)
     return Response.no_content()
 
 

@@ -3,7 +3,9 @@
 Every call is retried on transient failures (503 when they persist). Writes are made
 idempotent first: a new row gets its id here, so a retried create that had in fact
 succeeded is recognised; a retried delete that finds the row gone is done. Lists fetch
-only the summary columns (`Query.select`): a page never carries article bodies.
+only the summary columns (`Query.select`): a page never carries article bodies. A change
+of an article's read permissions, and its deletion, take its cover along (`change`,
+`delete`; Storage with `files.write`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from appwrite.services.tables_db import TablesDB
 
 from ..shared import BadRequest, NotFound, Request, retry, server_client
 from ..shared.articles import Changes
+from ..shared.covers import change_article, delete_cover, has_cover, storage_service
 from ..shared.errors import echo
 from ..shared.gone import delete_if_present, fetch_or_none
 from ..shared.tables import ARTICLES, DATABASE_ID
@@ -70,13 +73,32 @@ def update(req: Request, row_id: str, changes: Changes) -> dict[str, Any]:
     )
 
 
-def delete(req: Request, row_id: str) -> None:
-    """Delete the row; 404 when someone else deleted it since it was read."""
+def change(req: Request, row: dict[str, Any], changes: Changes) -> dict[str, Any]:
+    """Apply `changes` to the article read as `row`; when they change its read permissions,
+    its cover follows (`shared.covers.change_article`: never readable by more people than
+    the article)."""
+    if "permissions" not in changes:
+        return update(req, row["$id"], changes)
+    return change_article(
+        storage_service(server_client(req.headers)),
+        row,
+        changes["permissions"],
+        lambda: update(req, row["$id"], changes),
+        deadline=req.deadline,
+        log=req.log,
+    )
+
+
+def delete(req: Request, row: dict[str, Any]) -> None:
+    """Delete the article: its cover first (shared.covers), then the row; 404 when someone
+    else deleted the row since it was read."""
+    if has_cover(row):
+        delete_cover(storage_service(server_client(req.headers)), row["$id"], deadline=req.deadline)
     db = tables(req)
     if not delete_if_present(
-        lambda: db.delete_row(DATABASE_ID, ARTICLES, row_id), deadline=req.deadline
+        lambda: db.delete_row(DATABASE_ID, ARTICLES, row["$id"]), deadline=req.deadline
     ):
-        raise not_found(row_id)
+        raise not_found(row["$id"])
 
 
 def cursor_not_found(cursor: str) -> BadRequest:

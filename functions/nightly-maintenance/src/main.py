@@ -2,26 +2,33 @@
 
 1. Migrates row permissions: every article and profile gets the read-only `$permissions`
    of the current rule (rows written by older versions granted their users writes).
-2. Purges archived articles archived more than `ARCHIVE_RETENTION_DAYS` ago.
+2. Purges archived articles archived more than `ARCHIVE_RETENTION_DAYS` ago, with their
+   covers.
 3. Purges users who never verified their email, registered more than `UNVERIFIED_USER_DAYS`
-   ago, as a user deletion does (unpublished articles, profile, user).
-4. Upserts the `daily_stats` row of the day that just ended.
+   ago, as a user deletion does (covers and unpublished articles, profile, user).
+4. Walks the `covers` bucket: removes covers whose article is gone (at most
+   `MAINTENANCE_BATCH_SIZE` per run, audited) and gives every other cover its article's
+   read permissions where they differ (covers.py).
+5. Upserts the `daily_stats` row of the day that just ended.
 
-Migrating and purging go in batches and stop before the timeout (or the time budget); the
-next run carries on. The stats are written at the end of every run and are recomputed,
-not added to, so running it twice in a day changes nothing more.
+Migrating, purging and the covers' walk go in batches and stop before the timeout (or the
+time budget); the next run carries on. The stats are written at the end of every run and
+are recomputed, not added to, so running it twice in a day changes nothing more.
 
 `POST /migrations/permissions` (an HTTP execution; `execute` is empty, so API keys and the
-Console only) runs step 1 alone: right after deploying a new version, without waiting
-for 03:00.
+Console only) runs step 1 and the permission half of step 4 alone: right after deploying
+a new version, without waiting for 03:00.
 """
 
 import time
 from datetime import UTC, datetime
 
 from ..shared import App, server_client
+from ..shared.covers import storage_service
 from ..shared.settings import int_setting
+from ..shared.tables import COVERS
 from . import stats
+from .covers import sweep_covers
 from .permissions import migrate_permissions
 from .purge import purge_archived_articles, purge_unverified_users
 from .schedule import Budget, ReportDay, cutoff, run_batches, stop_at
@@ -48,34 +55,43 @@ def maintain(req):
     from appwrite.services.users import Users
 
     client = server_client(req.headers)
-    tables, users = TablesDB(client), Users(client)
+    tables, users, storage = TablesDB(client), Users(client), storage_service(client)
     migrated, migrated_all = migrate_permissions(tables, Budget(stop), req.deadline)
     steps = [
         (
             "articles",
-            lambda: purge_archived_articles(tables, cutoff(now, archive_days), size, req.deadline),
+            lambda: purge_archived_articles(
+                tables, storage, cutoff(now, archive_days), size, req.deadline
+            ),
         ),
         (
             "users",
             lambda: purge_unverified_users(
-                tables, users, cutoff(now, unverified_days), size, req.deadline
+                tables, users, storage, cutoff(now, unverified_days), size, req.deadline
             ),
         ),
     ]
     purged, finished = run_batches(steps, Budget(stop), size)
+    orphans, repaired, walked = sweep_covers(tables, storage, Budget(stop), size, req.deadline)
 
     row = stats.collect(tables, users, ReportDay.before(now), req.deadline)
     stats.write(tables, row, req.deadline)
     summary = {
         "now": now.isoformat(),
-        "finished": finished,
+        "finished": finished and walked,
         "permissions": {
             **{table: len(ids) for table, ids in migrated.items()},
-            "finished": migrated_all,
+            COVERS: len(repaired),
+            "finished": migrated_all and walked,
         },
-        "purged": {"articles": len(purged["articles"]), "users": len(purged["users"])},
+        "purged": {
+            "articles": len(purged["articles"]),
+            "users": len(purged["users"]),
+            COVERS: len(orphans),
+        },
         "purgedArticles": purged["articles"][:MAX_IDS],
         "purgedUsers": purged["users"][:MAX_IDS],
+        "purgedCovers": orphans[:MAX_IDS],
         "stats": row,
     }
     req.log.info("nightly maintenance", **summary)
@@ -86,10 +102,16 @@ def maintain(req):
 def migrate_now(req):
     from appwrite.services.tables_db import TablesDB
 
-    tables = TablesDB(server_client(req.headers))
+    client = server_client(req.headers)
+    tables, storage = TablesDB(client), storage_service(client)
     stop = stop_at(time.monotonic(), req.deadline, TIMEOUT, 0.0)
     migrated, finished = migrate_permissions(tables, Budget(stop), req.deadline)
-    summary = {**{table: len(ids) for table, ids in migrated.items()}, "finished": finished}
+    _, repaired, walked = sweep_covers(tables, storage, Budget(stop), 0, req.deadline)
+    summary = {
+        **{table: len(ids) for table, ids in migrated.items()},
+        COVERS: len(repaired),
+        "finished": finished and walked,
+    }
     req.log.info("permissions migrated", **summary)
     return summary
 

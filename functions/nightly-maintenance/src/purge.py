@@ -13,6 +13,7 @@ from typing import Any
 
 from ..shared import audit, retry
 from ..shared.articles import ARCHIVED, appwrite_datetime
+from ..shared.covers import delete_covers
 from ..shared.tables import ARTICLES, DATABASE_ID
 from ..shared.user_cleanup import delete_user_and_data
 
@@ -21,10 +22,10 @@ USER_PURGED = "user.purged"
 
 
 def purge_archived_articles(
-    tables: Any, older_than: datetime, size: int, deadline: float
+    tables: Any, storage: Any, older_than: datetime, size: int, deadline: float
 ) -> list[str]:
     """Delete up to `size` archived articles archived before `older_than` (by `archivedAt`,
-    or `$updatedAt` when it is empty); their ids."""
+    or `$updatedAt` when it is empty), and their covers; their ids."""
     from appwrite.query import Query
 
     moment = appwrite_datetime(older_than)
@@ -62,12 +63,14 @@ def purge_archived_articles(
                 details={
                     "title": (row.get("title") or "")[:120],
                     "archivedAt": row.get("archivedAt") or row["$updatedAt"],
+                    "cover": bool(row.get("coverMimeType")),
                 },
             )
             for row in found
         ],
         deadline=deadline,
     )
+    delete_covers(storage, found, deadline=deadline)  # before their rows: none outlives them
     ids = [row["$id"] for row in found]
     retry(
         lambda: tables.delete_rows(
@@ -84,11 +87,11 @@ def purge_archived_articles(
 
 
 def purge_unverified_users(
-    tables: Any, users: Any, older_than: datetime, size: int, deadline: float
+    tables: Any, users: Any, storage: Any, older_than: datetime, size: int, deadline: float
 ) -> list[str]:
     """Delete up to `size` users who never verified their email and registered before
     `older_than`, as `DELETE /users/{id}` of accounts does (`shared.user_cleanup`):
-    unpublished articles, profile, then the user."""
+    covers and unpublished articles, profile, then the user."""
     from appwrite.query import Query
 
     found = retry(
@@ -113,6 +116,6 @@ def purge_unverified_users(
             details={"registration": user.get("registration") or user["$createdAt"]},
             deadline=deadline,
         )
-        delete_user_and_data(tables, users, user_id, deadline=deadline)
+        delete_user_and_data(tables, users, storage, user_id, deadline=deadline)
         purged.append(user_id)
     return purged

@@ -1,14 +1,15 @@
 """Publish scheduled (cron `*/5 * * * *`): publishes the scheduled articles whose
-`publishAt` has passed — status `published`, `publishedAt` = now, public read — earliest
-first, at most `PUBLISH_BATCH_LIMIT` per run; the rest go next run. Each article is
-re-read before it is published, so one published (or rescheduled) by someone else in the
-meantime is skipped. Logs the counts and the ids.
+`publishAt` has passed — status `published`, `publishedAt` = now, public read (of its cover
+too) — earliest first, at most `PUBLISH_BATCH_LIMIT` per run; the rest go next run. Each
+article is re-read before it is published, so one published (or rescheduled) by someone else
+in the meantime is skipped. Logs the counts and the ids.
 """
 
 import time
 from datetime import UTC, datetime
 
 from ..shared import App, server_client
+from ..shared.covers import storage_service
 from ..shared.errors import to_http
 from ..shared.settings import int_setting
 from .publishing import due_articles, publish_if_due
@@ -24,7 +25,8 @@ def publish_due(req):
 
     from appwrite.services.tables_db import TablesDB
 
-    tables = TablesDB(server_client(req.headers))
+    client = server_client(req.headers)
+    tables, storage = TablesDB(client), storage_service(client)
     due, total_due = due_articles(tables, now, limit, req.deadline)
     published, skipped, failed, postponed = [], [], [], []
     for row in due:
@@ -32,7 +34,7 @@ def publish_due(req):
             postponed.append(row["$id"])
             continue
         try:
-            done = publish_if_due(tables, row["$id"], now, req.deadline)
+            done = publish_if_due(tables, storage, row["$id"], now, req.deadline, req.log)
         except Exception as exc:  # one bad article must not hold back the others
             failed.append(row["$id"])
             req.log.error("could not publish", row=row["$id"], error=to_http(exc).code)

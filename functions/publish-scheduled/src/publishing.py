@@ -1,5 +1,6 @@
 """Finding due articles and publishing one of them, as `POST /articles/{id}/publish` does
-(`shared.articles.publish_changes`: status, `publishedAt`, public read)."""
+(`shared.articles.publish_changes`: status, `publishedAt`, public read — for its cover too,
+`shared.covers`, with scope `files.write`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 from ..shared import retry
 from ..shared.articles import SCHEDULED, appwrite_datetime, is_due, publish_changes
+from ..shared.covers import change_article
 from ..shared.gone import fetch_or_none
 from ..shared.tables import ARTICLES, DATABASE_ID
 
@@ -34,13 +36,23 @@ def due_articles(tables: Any, now: datetime, limit: int, deadline: float) -> tup
     return found["rows"], int(found["total"])
 
 
-def publish_if_due(tables: Any, row_id: str, now: datetime, deadline: float) -> dict | None:
+def publish_if_due(
+    tables: Any, storage: Any, row_id: str, now: datetime, deadline: float, log: Any = None
+) -> dict | None:
     """Publish the article if it is still due when re-read; the published row, or None when
-    it was published, rescheduled, archived or deleted by someone else meanwhile."""
+    it was published, rescheduled, archived or deleted by someone else meanwhile. Its cover,
+    if it has one, becomes public with it (row first: `shared.covers.change_article`)."""
     row = fetch_or_none(lambda: tables.get_row(DATABASE_ID, ARTICLES, row_id), deadline=deadline)
     if row is None or not is_due(row, now):
         return None
     changes = publish_changes(row, now)
-    return retry(
-        lambda: tables.update_row(DATABASE_ID, ARTICLES, row_id, **changes), deadline=deadline
+    return change_article(
+        storage,
+        row,
+        changes["permissions"],
+        lambda: retry(
+            lambda: tables.update_row(DATABASE_ID, ARTICLES, row_id, **changes), deadline=deadline
+        ),
+        deadline=deadline,
+        log=log,
     )

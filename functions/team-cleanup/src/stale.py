@@ -7,7 +7,8 @@ new team that reused the id (team ids are chosen by clients), and inherits nothi
 
 Taking the team off an article: `teamId` cleared and the row's permissions recomputed
 without the team (`shared.permissions.article_permissions`); the article stays its
-author's, with its status. One `update_row` per article.
+author's, with its status. One `update_row` per article, and one `update_file` before it
+when the article has a cover (`shared.covers`: the cover loses the team first).
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ from typing import Any
 
 from ..shared import retry
 from ..shared.articles import appwrite_datetime, parse_datetime
+from ..shared.covers import change_article
 from ..shared.permissions import article_permissions
 from ..shared.tables import ARTICLES, DATABASE_ID
 
 PAGE = 100
-COLUMNS = ["authorId", "teamId", "status"]
+COLUMNS = ["authorId", "teamId", "status", "coverMimeType"]  # the rule's inputs; a cover?
 
 
 def team_counts(article: Mapping[str, Any], team: Mapping[str, Any] | None) -> bool:
@@ -32,17 +34,27 @@ def team_counts(article: Mapping[str, Any], team: Mapping[str, Any] | None) -> b
     return parse_datetime(team["$createdAt"]) <= parse_datetime(article["$createdAt"])
 
 
-def strip_row(tables: Any, row: Mapping[str, Any], deadline: float) -> dict:
-    """Clear the article's team and its team permissions."""
+def strip_row(tables: Any, storage: Any, row: Mapping[str, Any], deadline: float) -> dict:
+    """Clear the article's team and its team permissions — its cover's first (a failure then
+    leaves the row with its team, for the next sweep to strip again)."""
     permissions = article_permissions(row["authorId"], None, row["status"])
-    return retry(
-        lambda: tables.update_row(DATABASE_ID, ARTICLES, row["$id"], {"teamId": None}, permissions),
+    return change_article(
+        storage,
+        row,
+        permissions,
+        lambda: retry(
+            lambda: tables.update_row(
+                DATABASE_ID, ARTICLES, row["$id"], {"teamId": None}, permissions
+            ),
+            deadline=deadline,
+        ),
         deadline=deadline,
     )
 
 
 def strip_team(
     tables: Any,
+    storage: Any,
     team_id: str,
     created_before: str | None,
     deadline: float,
@@ -64,7 +76,7 @@ def strip_team(
         ]
         fresh = [row for row in page if row["$id"] not in done]
         for row in fresh:
-            strip_row(tables, row, deadline)
+            strip_row(tables, storage, row, deadline)
             done.append(row["$id"])
         if len(page) < PAGE or not fresh:
             return done, True

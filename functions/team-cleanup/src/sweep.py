@@ -17,7 +17,7 @@ from .stale import COLUMNS, PAGE, strip_row, team_counts
 
 
 def sweep_team_articles(
-    tables: Any, teams: Any, deadline: float, margin: float
+    tables: Any, teams: Any, storage: Any, deadline: float, margin: float
 ) -> tuple[dict[str, Any], list[str], bool]:
     """(teams looked up → exists?, article ids stripped, whether every article was seen)."""
     from appwrite.query import Query
@@ -44,7 +44,7 @@ def sweep_team_articles(
                     lambda team_id=team_id: teams.get(team_id), deadline=deadline
                 )
             if not team_counts(row, known[team_id]):
-                strip_row(tables, row, deadline)
+                strip_row(tables, storage, row, deadline)
                 stripped.append(row["$id"])
         if len(page) < PAGE:
             return {t: team is not None for t, team in known.items()}, stripped, True
