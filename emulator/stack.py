@@ -7,8 +7,10 @@
 Used by `python -m emulator serve` and by the test client (`emulator.testclient`). This is
 where the pieces are put together: the state, the provisioned database, the API app, the
 executions service attached to it, and the function URLs. Everything binds 127.0.0.1 by
-default. The API is `http://127.0.0.1:<port>/v1`; function URLs are the following ports,
-one per function that `execute`s for `any` or `guests` — or free ports when `port` is 0.
+default. The API is `http://127.0.0.1:<port>/v1`; every function has a URL (its Appwrite
+domain) on the following ports, in `url_order` — or free ports when `port` is 0, and a free
+port for a function whose neighbour port is taken (`moved_ports`). A function whose `execute`
+allows neither `any` nor `guests` answers its URL with Appwrite's 401.
 With `tls=True` both are served over HTTPS with a certificate generated into
 `<data>/tls/` (`emulator/http/tls.py`), which the functions' workers trust through
 `REQUESTS_CA_BUNDLE`/`SSL_CERT_FILE`.
@@ -21,7 +23,6 @@ import json
 import os
 import pathlib
 import shutil
-import socket
 import tempfile
 import threading
 from collections.abc import Callable
@@ -33,6 +34,7 @@ from emulator import server
 from emulator.app import create_app
 from emulator.core.sqlite import private_folder
 from emulator.core.state import EmulatorState
+from emulator.http.ports import listen_near
 from emulator.http.tls import TLSFiles, ensure_certificates
 from emulator.manifest import Manifest, load_manifest
 from emulator.services.executions.domains import FunctionURLs
@@ -58,6 +60,8 @@ class Stack:
     _own_data_dir: bool = False
     tls: TLSFiles | None = None
     console: console_ui.Console | None = None
+    # function id → the port next to the API's it wanted and found taken
+    moved_ports: dict[str, int] = dataclasses.field(default_factory=dict)
     _on_close: list[Callable[[], None]] = dataclasses.field(default_factory=list)
 
     @property
@@ -127,16 +131,14 @@ class Stack:
         if build_now:
             executions.runner.prepare_all()  # every function's runtime-env, as Appwrite builds it
         app.state.traffic.locator = WorkerLocator(executions.runner)
-        public = [f.id for f in manifest.functions if {"any", "guests"} & set(f.execute)]
-        sockets, ports = [], {}
-        for index, function_id in enumerate(public, 1):
-            # an explicit IPPROTO_TCP: asyncio sets TCP_NODELAY only then
-            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            sock.bind((host, api.port + index if port else 0))
-            sock.listen(128)
+        sockets, ports, moved = [], {}, {}
+        for index, function_id in enumerate(url_order(manifest), 1):
+            wanted = api.port + index if port else 0
+            sock = listen_near(host, wanted)
             sockets.append(sock)
             ports[sock.getsockname()[1]] = function_id
+            if wanted and sock.getsockname()[1] != wanted:
+                moved[function_id] = wanted
         gateway = gateway_thread = None
         if sockets:
             config = server.uvicorn_config(
@@ -164,6 +166,7 @@ class Stack:
         stack = cls(state, manifest, api, executions, urls, data, gateway, gateway_thread, own)
         stack.tls = certificates
         stack.console = console
+        stack.moved_ports = moved
         stack.write_credentials()
         return stack
 
@@ -215,6 +218,14 @@ class Stack:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def url_order(manifest: Manifest) -> list[str]:
+    """The functions in the order their URLs take the ports after the API's: first those a
+    guest may call (`execute` has `any` or `guests`), then the others, each in `appwrite.json`
+    order — so adding the others kept the public functions' ports."""
+    public = [f.id for f in manifest.functions if {"any", "guests"} & set(f.execute)]
+    return public + [f.id for f in manifest.functions if f.id not in public]
 
 
 def _loopback(host: str) -> bool:

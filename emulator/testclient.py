@@ -205,9 +205,7 @@ class AppwriteTestClient:
         """A raw request to the function's own URL (`Authorization: Bearer <jwt>` for `user`)."""
         url = self.stack.function_urls.get(function_id)
         if url is None:
-            raise LookupError(
-                f"{function_id} has no URL: its execute roles include neither 'any' nor 'guests'"
-            )
+            raise LookupError(f"no function {function_id!r} in appwrite.json")
         headers = dict(headers or {})
         if user is not None:
             headers["authorization"] = f"Bearer {self.jwt_for(user)}"

@@ -150,14 +150,16 @@ def run(args: argparse.Namespace) -> int:
             print(f"  TLS         trust {stack.tls.ca} (or REQUESTS_CA_BUNDLE={stack.tls.trust})")
         print("  functions:")
         for function in stack.manifest.functions:
-            how = []
-            if function.id in stack.function_urls:
-                how.append(stack.function_urls[function.id])
+            how = [stack.function_urls[function.id]]
+            if function.id in stack.moved_ports:
+                how[0] += f" (port {stack.moved_ports[function.id]} was taken)"
+            if not {"any", "guests"} & set(function.execute):
+                how[0] += " (401: execute has no any/guests)"
             if function.events:
                 how.append("events: " + ", ".join(function.events))
             if function.schedule:
                 how.append(f"cron: {function.schedule} (UTC)")
-            print(f"    {function.id:<22} {'; '.join(how) or 'REST executions only'}")
+            print(f"    {function.id:<22} {'; '.join(how)}")
         if not args.quiet:
             from emulator.services.executions.livelog import LiveLog
 

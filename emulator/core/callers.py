@@ -71,6 +71,7 @@ class Caller:
     project_id: str = ""
     claims: dict = field(default_factory=dict)  # dynamic key payload (executionId, now, …)
     via_jwt: bool = False  # a user authenticated by a JWT rather than by the session itself
+    impersonator_id: str = ""  # the impersonating user when `user` is the impersonated one
 
     @property
     def user_id(self) -> str:

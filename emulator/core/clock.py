@@ -15,6 +15,8 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as dt
+import re
+import zoneinfo
 from collections.abc import Iterator
 
 UTC = dt.UTC
@@ -54,6 +56,27 @@ def parse_iso(value: str) -> dt.datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+_ZONE_NAME = re.compile(
+    r"^(?P<moment>.*\S)\s+(?P<zone>[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+)*)$"
+)
+
+
+def _with_zone_name(text: str) -> dt.datetime | None:
+    """`1975-06-12 14:12:55 America/New_York`: a local time and an IANA zone name, as PHP's
+    `new DateTime()` reads it (daylight saving time of that date applies)."""
+    match = _ZONE_NAME.match(text)
+    if not match:
+        return None
+    try:
+        zone = zoneinfo.ZoneInfo(match["zone"])
+        local = dt.datetime.fromisoformat(match["moment"])
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+    if local.tzinfo is not None:
+        return None
+    return local.replace(tzinfo=zone)
+
+
 def parse_datetime(value: object) -> dt.datetime | None:
     """A date string as Appwrite accepts it → aware UTC datetime; None when it is not valid."""
     if not isinstance(value, str) or not value.strip():
@@ -64,7 +87,9 @@ def parse_datetime(value: object) -> dt.datetime | None:
     try:
         parsed = dt.datetime.fromisoformat(text)
     except ValueError:
-        return None
+        parsed = _with_zone_name(text)
+        if parsed is None:
+            return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     try:

@@ -9,12 +9,11 @@ filters, order, cursor, offset, limit, and `total` (filter-only count, capped at
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from emulator.core import clock, strictjson
+from emulator.core import clock, fulltext, strictjson
 from emulator.core.errors import AppwriteError
 from emulator.core.ids import is_valid_id
 from emulator.core.query import (
@@ -50,7 +49,11 @@ FILTERS = {
     "and",
     "or",
 }
-OTHERS = {"orderAsc", "orderDesc", "limit", "offset", "cursorAfter", "cursorBefore", "select"}
+OTHERS = {"orderAsc", "orderDesc", "limit", "offset", "cursorAfter", "cursorBefore"}
+# `select` is absent on purpose: Appwrite's list validators take it only for deployments and
+# projects; elsewhere it answers "Invalid query method: select".
+# Filters an array attribute accepts (utopia Filter: other methods "… because it is an array.")
+ARRAY_FILTERS = {"contains", "notContains", "isNull", "isNotNull"}
 
 
 @dataclass
@@ -66,11 +69,19 @@ def _invalid(message: str) -> AppwriteError:
     return AppwriteError("general_argument_invalid", f"Invalid `queries` param: {message}")
 
 
-def parse(raw: Any, allowed: tuple[str, ...], types: dict[str, str] | None = None) -> ListQuery:
+def parse(
+    raw: Any,
+    allowed: tuple[str, ...],
+    types: dict[str, str] | None = None,
+    *,
+    methods: frozenset[str] | None = None,
+) -> ListQuery:
     """Validate the `queries` param against `allowed` attributes (plus system ones).
 
     `types` names the attributes whose filter values are checked and normalised:
-    "datetime" (any ISO-8601 → Appwrite's UTC format), "boolean", "integer".
+    "datetime" (any ISO-8601 → Appwrite's UTC format), "boolean", "integer"; "array"
+    marks an array attribute (only contains/notContains/isNull/isNotNull apply).
+    `methods` limits the query methods (logs lists take only `limit` and `offset`).
     """
     if raw is None:
         raw = []
@@ -84,6 +95,10 @@ def parse(raw: Any, allowed: tuple[str, ...], types: dict[str, str] | None = Non
             query = strictjson.loads(text, constants=True)
         except ValueError as exc:
             raise _invalid(f"Invalid query: {exc}") from None
+        if methods is not None and isinstance(query, dict):
+            method = query.get("method")
+            if method not in methods:
+                raise _invalid(f"Invalid query method: {method}")
         _apply_one(result, _checked(query, attributes, types))
     return result
 
@@ -109,6 +124,9 @@ def _checked(query: Any, attributes: set[str], types: dict[str, str]) -> dict:
     method = query.get("method")
     if method not in FILTERS and method not in OTHERS:
         raise _invalid(f"Invalid query method: {method}")
+    if method in ("orderAsc", "orderDesc") and not query.get("attribute"):
+        # utopia's Query: an order without an attribute orders by `$sequence`
+        query = dict(query, attribute="$sequence")
     values = query.get("values", [])
     if not isinstance(values, list):
         raise _invalid("Invalid query: values must be an array")
@@ -129,6 +147,11 @@ def _checked(query: Any, attributes: set[str], types: dict[str, str]) -> dict:
         "notSearch",
     ):  # these lists have no fulltext index: use the `search` param
         raise _invalid(f'Searching by attribute "{attribute}" requires a fulltext index.')
+    if types.get(attribute) == "array" and method in FILTERS and method not in ARRAY_FILTERS:
+        raise _invalid(
+            f'Invalid query: Cannot query {method} on attribute "{attribute}" because it is an '
+            "array."
+        )
     if method in ("equal", "contains", "notContains") and not values:
         raise _invalid(
             f"Invalid query: {method[0].upper() + method[1:]} queries require at least one value."
@@ -230,14 +253,9 @@ def _same(value: Any, other: Any) -> bool:
     return value == other
 
 
-_WORD = re.compile(r"[\w]+", re.UNICODE)
-
-
 def fulltext_match(haystack: str, needle: str) -> bool:
-    """MySQL boolean-mode full text as Appwrite uses it: any search word as a word prefix."""
-    words = {w.lower() for w in _WORD.findall(haystack)}
-    terms = [t.lower() for t in _WORD.findall(needle)]
-    return any(word.startswith(term) for term in terms for word in words)
+    """MySQL boolean-mode full text as Appwrite uses it (`emulator.core.fulltext`)."""
+    return fulltext.matches(haystack, needle)
 
 
 def _sort_key(value: Any) -> tuple:

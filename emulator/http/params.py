@@ -66,10 +66,15 @@ _KEY_PART = re.compile(r"\[([^\[\]]*)\]")
 
 def parse_query_string(items: Iterable[tuple[str, str]]) -> dict[str, Any]:
     """Unflatten PHP-style keys: `q[0]=a&q[1]=b` → `{"q": ["a", "b"]}`,
-    `a[b]=c` → `{"a": {"b": "c"}}`."""
+    `a[b]=c` → `{"a": {"b": "c"}}`.
+
+    A key with an empty name (`?=0`, `?[a]=1`) is dropped, as PHP drops it; the result is
+    always a dict of names, even when every name is a number (`?0=a` → `{"0": "a"}`)."""
     result: dict[str, Any] = {}
     for key, value in items:
         base, _, rest = key.partition("[")
+        if not base:
+            continue
         parts = _KEY_PART.findall("[" + rest) if rest else []
         node = result
         path = [base, *parts]
@@ -85,7 +90,7 @@ def parse_query_string(items: Iterable[tuple[str, str]]) -> dict[str, Any]:
                     child = {}
                     node[part] = child
                 node = child
-    return _listify(result)
+    return {name: _listify(value) for name, value in result.items()}
 
 
 def _listify(node: Any) -> Any:

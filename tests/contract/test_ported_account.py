@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tests.contract.conftest import appwrite, deliberate, gap, raw_only
+from tests.contract.conftest import appwrite, deliberate, raw_only
 
 BASE = "Account/AccountBase.php"
 SERVER = "Account/AccountCustomServerTest.php"
@@ -64,7 +64,6 @@ def test_create_account(api, uid):
 
 
 @appwrite(f"{BASE}::testCreateAccount")
-@gap("account.create leaves accessedAt empty; Appwrite sets it (the request's own access)")
 def test_create_account_sets_accessed_at(api, uid):
     email = f"{uid('')}user@localhost.test"
     r = api.as_guest().post(
@@ -76,10 +75,6 @@ def test_create_account_sets_accessed_at(api, uid):
 
 
 @appwrite(f"{BASE}::testCreateAccount")
-@gap(
-    "the Account model lacks emailCanonical/emailIsFree/emailIsDisposable/emailIsCorporate/"
-    "emailIsCanonical"
-)
 def test_create_account_email_insights(api, uid):
     email = f"{uid('')}user@localhost.test"
     r = api.as_guest().post(
@@ -133,7 +128,6 @@ def test_email_otp_session(api, raw, uid):
 
 
 @appwrite(f"{BASE}::testEmailOTPSession")
-@gap("account.createEmailToken with phrase=true answers an empty phrase; Appwrite returns it")
 def test_email_otp_phrase(api, raw, uid):
     guest = api.as_guest()
     email = f"otpuser-{uid('')}@appwrite.io"
@@ -164,7 +158,6 @@ def test_email_otp_invalid(api, body):
 
 
 @appwrite(f"{BASE}::testDeleteAccount")
-@gap("DELETE /account is not routed (404 general_route_not_found); Appwrite deletes it (204)")
 def test_delete_account(api, account):
     _user, email, password = account()
     session = api.as_guest().post("/account/sessions/email", {"email": email, "password": password})

@@ -4,15 +4,10 @@ emulator's test client (`appwrite` fixture), not per transport."""
 
 from __future__ import annotations
 
-from tests.contract.conftest import appwrite, gap
+from tests.contract.conftest import appwrite
 
 
 @appwrite("src: app/controllers/general.php (router, type 'function')")
-@gap(
-    "a function whose execute roles lack any/guests has no URL (the test client raises "
-    "LookupError); on Appwrite its domain answers 401 function_execute_permission_missing "
-    '\'To execute function using domain, execute permissions must include "any" or "guests".\''
-)
 def test_function_domain_without_public_execute(appwrite):
     response = appwrite.invoke_http("enrich-article", "/")
     assert response.status_code == 401

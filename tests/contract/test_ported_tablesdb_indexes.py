@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.contract.conftest import appwrite, deliberate, gap, raw_only
+from tests.contract.conftest import appwrite, deliberate, raw_only
 from tests.contract.harness import Q
 
 BASE = "Databases/DatabasesBase.php"
@@ -59,7 +59,6 @@ def test_list_columns(api, movies):
 
 
 @appwrite(f"{BASE}::testListAttributes")
-@gap("select queries on list columns are accepted (200); Appwrite: 400 general_argument_invalid")
 def test_list_columns_select_rejected(api, movies):
     database, table_id = movies
     r = api.get(f"/tablesdb/{database}/tables/{table_id}/columns", {"queries": [Q.select(["key"])]})
@@ -106,10 +105,6 @@ def test_create_indexes(api, movies):
 
 
 @appwrite(f"{BASE}::testCreateIndexes")
-@gap(
-    "a key index over columns wider than MariaDB's 768-byte index limit (description+tagline, "
-    "2×512 chars) is accepted (202); Appwrite: 400 'Index length is longer than the maximum…'"
-)
 def test_create_index_too_long(api, movies):
     database, table_id = movies
     r = api.post(
@@ -139,11 +134,6 @@ def test_create_index_on_array_column(api, movies):
 
 
 @appwrite(f"{BASE}::testCreateIndexes")
-@gap(
-    'a fulltext index on an array column: message \'Attribute "actors" cannot be part of a '
-    "fulltext index, must be of type string'; Appwrite checks arrays first: 'Creating indexes "
-    "on array attributes is not currently supported.'"
-)
 def test_create_fulltext_index_on_array_column(api, movies):
     database, table_id = movies
     r = api.post(
@@ -182,7 +172,6 @@ def test_get_index_by_key_with_lengths(api, movies):
 
 
 @appwrite(f"{BASE}::testGetIndexByKeyWithLengths")
-@gap("more index lengths than columns is accepted (202); Appwrite: 400")
 def test_index_more_lengths_than_columns(api, movies):
     database, table_id = movies
     r = api.post(
@@ -220,7 +209,6 @@ def test_list_indexes(api, movies):
 
 
 @appwrite(f"{BASE}::testListIndexes")
-@gap("select queries on list indexes are accepted (200); Appwrite: 400 general_argument_invalid")
 def test_list_indexes_select_rejected(api, movies):
     database, table_id = movies
     r = api.get(f"/tablesdb/{database}/tables/{table_id}/indexes", {"queries": [Q.select(["key"])]})
@@ -229,11 +217,6 @@ def test_list_indexes_select_rejected(api, movies):
 
 
 @appwrite(f"{BASE}::testCreateIndexes")
-@gap(
-    "an index on an unknown column: message 'Unknown column: <c>. Verify the column name or "
-    "create the column.'; Appwrite: \"The column '<c>' required for the index could not be "
-    'found. Please confirm all your columns are in the available state."'
-)
 def test_index_on_unknown_column(api, movies):
     database, table_id = movies
     r = api.post(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.contract.conftest import appwrite, deliberate, gap
+from tests.contract.conftest import appwrite, deliberate
 from tests.contract.harness import Q
 
 BASE = "Databases/DatabasesBase.php"
@@ -139,10 +139,6 @@ def test_create_row(api, movies):
 
 
 @appwrite(f"{BASE}::testCreateDocument")
-@gap(
-    "a datetime with a time-zone name ('1975-06-12 14:12:55 America/New_York') is refused "
-    "(400 row_invalid_structure); Appwrite parses it and stores 1975-06-12T18:12:55.000+00:00"
-)
 def test_create_row_datetime_with_zone_name(api, movies):
     _database, _table_id, rows = movies
     r = api.post(
@@ -704,7 +700,6 @@ def test_bulk_create_on_table_with_relationship(api):
 
 
 @appwrite("src: Databases/Http/Databases/Collections/Documents/Create.php (no data, no documents)")
-@gap('bulk create with {"rows": []} answers 201 with no rows; Appwrite: 400 row_missing_data')
 def test_bulk_create_empty(api, numbers):
     rows, _table_id, _database = numbers
     r = api.post(rows, {"rows": []})
@@ -742,7 +737,6 @@ def test_bulk_update(api, numbers):
 
 
 @appwrite(f"{SERVER18}::testBulkUpdate", V18)
-@gap("bulk update ignores data.$permissions; Appwrite sets them on every updated row")
 def test_bulk_update_permissions(api, numbers):
     rows, _table_id, _database = numbers
     _ten(api, rows)
@@ -786,10 +780,6 @@ def test_bulk_upsert(api, numbers):
 
 
 @appwrite(f"{SERVER18}::testBulkUpsert", V18)
-@gap(
-    "bulk upsert answers every row it was sent (11, status 201); Appwrite skips unchanged rows "
-    "and answers only the changed ones (200, 2 rows: the updated, then the inserted)"
-)
 def test_bulk_upsert_returns_changed_rows_only(api, numbers):
     rows, _table_id, _database = numbers
     items = [{"$id": str(n), "number": n} for n in range(1, 11)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.contract.conftest import appwrite, deliberate, gap, raw_only
+from tests.contract.conftest import appwrite, deliberate, raw_only
 from tests.contract.harness import Q
 
 BASE = "Teams/TeamsBase.php"
@@ -224,10 +224,6 @@ def test_create_team_membership(api, team, uid):
 
 
 @appwrite(f"{SERVER}::testCreateTeamMembership")
-@gap(
-    "a membership url whose host is not a registered platform (http://example.com/…) is "
-    "accepted (201); Appwrite answers 400"
-)
 def test_create_team_membership_url_host_not_a_platform(api, team, uid):
     made = team()
     r = api.post(

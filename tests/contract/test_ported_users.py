@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.contract.conftest import appwrite, deliberate, gap, raw_only
+from tests.contract.conftest import appwrite, deliberate, raw_only
 from tests.contract.harness import Q
 
 BASE = "Users/UsersBase.php"
@@ -83,10 +83,6 @@ def test_create_user(api, uid):
 
 
 @appwrite(f"{BASE}::testCreateUser")
-@gap(
-    "the User model lacks emailCanonical/emailIsFree/emailIsDisposable/emailIsCorporate/"
-    "emailIsCanonical (Appwrite 1.9 fills them from the e-mail address)"
-)
 def test_create_user_email_insights(api, uid):
     email = f"cristiano.{uid('')}@manchester-united.co.uk"
     r = api.post("/users", {"userId": "unique()", "email": email, "password": "password"})
@@ -134,7 +130,6 @@ def test_create_user_hashed(api, uid, path, body, hash_name, options):
 
 
 @appwrite(f"{BASE}::testCreateUser")
-@gap("sha import: hashOptions.version is not returned as given (Appwrite: 'sha512')")
 def test_create_user_sha(api, uid):
     token = uid("")
     r = api.post(
@@ -153,10 +148,6 @@ def test_create_user_sha(api, uid):
 
 
 @appwrite(f"{BASE}::testCreateUser")
-@gap(
-    "scrypt import: hashOptions (salt, costCpu, costMemory, costParallel, length) are not "
-    "returned as given"
-)
 def test_create_user_scrypt(api, uid):
     token = uid("")
     r = api.post(
@@ -312,7 +303,6 @@ def test_list_users_cursors(api, user):
 
 
 @appwrite(f"{BASE}::testListUsers")
-@gap("select queries on users.list are accepted (200); Appwrite answers 400")
 def test_list_users_select_rejected(api):
     r = api.get("/users", {"queries": [Q.select(["name"])]})
     assert r.status == 400
@@ -331,14 +321,7 @@ def test_search_users(api, user, uid):
     assert r["users"] == []
 
 
-SEARCH_WORDS = (
-    "search makes every word a prefix (`co` matches `com`); Appwrite's MySQL boolean search "
-    "makes only the last word a prefix (and skips words under 3 characters)"
-)
-
-
 @appwrite(f"{BASE}::testListUsers")
-@gap(SEARCH_WORDS)
 def test_search_users_by_email(api, user, uid):
     token = uid("")
     # every word of length ≥ 3 is this user's own, so on Appwrite only this user matches
@@ -406,7 +389,6 @@ def test_list_user_memberships(api, user):
 
 
 @appwrite(f"{BASE}::testListUserMemberships")
-@gap("equal on the array attribute roles is accepted; Appwrite: 400 general_argument_invalid")
 def test_list_user_memberships_equal_on_roles(api, user):
     me = user()
     r = api.get(f"/users/{me['$id']}/memberships", {"queries": [Q.equal("roles", ["x"])]})
@@ -419,11 +401,6 @@ def test_list_user_memberships_equal_on_roles(api, user):
 
 
 @appwrite("src: app/controllers/shared/api.php (API-key branch: Key::decode, keys lookup)")
-@gap(
-    "an unknown standard key (X-Appwrite-Key: not-a-key) is treated as no key: 401 "
-    "general_unauthorized_scope 'User (role: guests) missing scopes…'; Appwrite: 401 "
-    "user_unauthorized 'The current user is not authorized to perform the requested action.'"
-)
 def test_unknown_api_key(api):
     r = api.as_key("not-a-key").get("/users")
     assert r.status == 401
@@ -473,10 +450,6 @@ def test_update_user_email(api, user, uid):
 
 
 @appwrite(f"{BASE}::testUpdateUserEmailSearch")
-@gap(
-    'a quoted search ("a@b.com") is not an exact phrase: its words match as prefixes '
-    "(Appwrite: MySQL exact-phrase match)"
-)
 def test_update_user_email_search(api, user, uid):
     me = user()
     new_email = f"users.service.{uid('')}@updated.com"
@@ -488,10 +461,6 @@ def test_update_user_email_search(api, user, uid):
 
 
 @appwrite(f"{BASE}::testUpdateUserPassword")
-@gap(
-    'updatePassword with "" is rejected (400); Appwrite answers 200 and clears the password '
-    "(the user can no longer sign in with it)"
-)
 def test_update_user_password_empty_clears_it(api, user):
     me = user()
     assert _session(api, me["email"], "password").status == 201
@@ -503,10 +472,6 @@ def test_update_user_password_empty_clears_it(api, user):
 
 
 @appwrite(f"{BASE}::testUpdateUserPassword")
-@gap(
-    "changing a user's password keeps their sessions; Appwrite (invalidateSessions, the "
-    "project default) deletes them"
-)
 def test_update_user_password_invalidates_sessions(api, user):
     me = user()
     assert _session(api, me["email"], "password").status == 201
@@ -583,10 +548,6 @@ def test_update_user_number(api, user, uid):
 
 
 @appwrite(f"{BASE}::testUpdateUserNumber")
-@gap(
-    "a phone number another user has: emulator answers 409 user_phone_already_exists; "
-    "Appwrite 409 user_target_already_exists"
-)
 def test_update_user_number_taken(api, user, uid):
     me, other = user(), user()
     number = "+91" + str(int(uid(""), 16))[:10].rjust(10, "2")
@@ -666,10 +627,6 @@ def test_get_logs(api, user):
 
 
 @appwrite(f"{BASE}::testGetLogs")
-@gap(
-    "users.listLogs does not validate its queries: limit(-1), offset(-1), equal and orderAsc "
-    "on $id and an unknown method (cursorAsc) answer 200; Appwrite 400"
-)
 def test_get_logs_invalid_queries(api, user):
     me = user()
     bad = (
@@ -762,10 +719,6 @@ def test_user_jwt(api, user):
 
 
 @appwrite(f"{BASE}::testUserJWT")
-@gap(
-    "users.createJWT with a sessionId the user does not have ('current') → 404 "
-    "user_session_not_found; Appwrite issues a JWT without a session (201) that works"
-)
 def test_user_jwt_unknown_session_id(api, user):
     me = user()
     _session(api, me["email"], "password")
@@ -775,12 +728,6 @@ def test_user_jwt_unknown_session_id(api, user):
 
 
 # ------------------------------------------------------------------ impersonation
-
-IMPERSONATION = (
-    "impersonation: the X-Appwrite-Impersonate-User-Id/-Email/-Phone headers of a session "
-    "whose user has impersonator=true are ignored (Appwrite acts as the target and returns "
-    "impersonatorUserId); the Account model has no impersonatorUserId"
-)
 
 
 def _impersonator_session(api, user, **target_fields):
@@ -807,7 +754,6 @@ def test_update_user_impersonator(api, user):
 
 
 @appwrite(f"{BASE}::testImpersonateByUserId")
-@gap(IMPERSONATION)
 def test_impersonate_by_user_id(api, user):
     actor, target, secret = _impersonator_session(api, user)
     as_actor = api.as_session(secret)
@@ -822,7 +768,6 @@ def test_impersonate_by_user_id(api, user):
 
 
 @appwrite(f"{BASE}::testImpersonateByEmail")
-@gap(IMPERSONATION)
 def test_impersonate_by_email(api, user):
     actor, target, secret = _impersonator_session(api, user)
     r = (
@@ -836,7 +781,6 @@ def test_impersonate_by_email(api, user):
 
 
 @appwrite(f"{BASE}::testImpersonateByPhone")
-@gap(IMPERSONATION)
 def test_impersonate_by_phone(api, user, uid):
     phone = "+1555" + str(int(uid(""), 16))[:7].rjust(7, "0")
     actor, target, secret = _impersonator_session(api, user, phone=phone)
@@ -851,7 +795,6 @@ def test_impersonate_by_phone(api, user, uid):
 
 
 @appwrite(f"{BASE}::testImpersonationRequiresCapability")
-@gap("the Account model has no impersonatorUserId (Appwrite: present, null)")
 def test_impersonation_requires_capability(api, user):
     actor, target = user(name="Non Impersonator"), user()
     secret = api.post(f"/users/{actor['$id']}/sessions")["secret"]
@@ -880,7 +823,6 @@ def test_impersonation_header_grants_no_scope(api, user):
 
 
 @appwrite(f"{BASE}::testImpersonatorUsersReadScopeWithoutActiveImpersonation")
-@gap("a session of a user with impersonator=true has no users.read scope (Appwrite grants it)")
 def test_impersonator_reads_users(api, user):
     _actor, _target, secret = _impersonator_session(api, user)
     r = api.as_session(secret).get("/users")
@@ -905,7 +847,6 @@ def test_update_user_impersonator_not_found(api):
 
 
 @appwrite(f"{BASE}::testImpersonationUsersReadScope")
-@gap(IMPERSONATION)
 def test_impersonation_users_read_scope(api, user):
     _actor, target, secret = _impersonator_session(api, user)
     r = (
@@ -918,7 +859,6 @@ def test_impersonation_users_read_scope(api, user):
 
 
 @appwrite(f"{BASE}::testImpersonationByEmailAndPhoneRequireCapability")
-@gap("the Account model has no impersonatorUserId (Appwrite: present, null)")
 def test_impersonation_by_email_and_phone_require_capability(api, user, uid):
     phone = "+1555" + str(int(uid(""), 16))[:7].rjust(7, "1")
     actor = user(name="Non Impersonator Headers")

@@ -5,6 +5,7 @@ import json
 import os
 import pathlib
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -14,6 +15,7 @@ import pytest
 
 LAB = pathlib.Path(__file__).parent / "lab" / "appwrite.json"
 ROOT = pathlib.Path(__file__).resolve().parents[2]
+LAB_FUNCTIONS = [f["$id"] for f in json.loads(LAB.read_text())["functions"]]
 
 
 def cli(*args, data, check=True):
@@ -68,10 +70,80 @@ def test_serve_writes_credentials_with_the_endpoint_key_and_function_urls(served
     assert creds["projectId"] == "lab"
     assert creds["endpoint"].startswith("http://127.0.0.1:") and creds["endpoint"].endswith("/v1")
     assert creds["apiKey"]
-    assert sorted(creds["functions"]) == ["echo"]
+    # every function has a URL, as every function has a domain on Appwrite
+    assert sorted(creds["functions"]) == sorted(LAB_FUNCTIONS)
     assert oct((data / "credentials.json").stat().st_mode)[-3:] == "600"
     response = httpx.get(creds["functions"]["echo"] + "/from-curl")
     assert response.status_code == 200 and response.json()["path"] == "/from-curl"
+
+
+def test_a_function_guests_may_not_execute_answers_its_url_with_401(served):
+    _, creds, _ = served
+    response = httpx.get(creds["functions"]["members-only"] + "/")
+    assert response.status_code == 401
+    assert response.headers["content-type"].startswith("text/html")
+    assert (
+        'To execute function using domain, execute permissions must include "any" or "guests".'
+        in response.text
+    )
+    assert "function_execute_permission_missing" in response.text
+
+
+def _free_run(length: int) -> int:
+    """A port P with P..P+length-1 free now."""
+    for _ in range(50):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            start = probe.getsockname()[1]
+        if start + length >= 65535:
+            continue
+        try:
+            for port in range(start, start + length):
+                with socket.socket() as taken:
+                    taken.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        return start
+    raise RuntimeError("no run of free ports")
+
+
+def test_serve_moves_a_function_off_a_taken_port(tmp_path):
+    port = _free_run(len(LAB_FUNCTIONS) + 1)
+    squatter = socket.socket()
+    squatter.bind(("127.0.0.1", port + 2))  # the second function's port
+    squatter.listen(1)
+    data = tmp_path / "data"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "emulator", "serve", "--manifest", str(LAB)]
+        + ["--data", str(data), "--port", str(port), "--quiet"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        banner = []
+        for line in process.stdout:
+            banner.append(line)
+            if line.startswith("Ctrl-C"):
+                break
+        text = "".join(banner)
+        creds = json.loads((data / "credentials.json").read_text())
+        urls = creds["functions"]
+        assert creds["endpoint"] == f"http://127.0.0.1:{port}/v1", text
+        # the public function first, then the others in appwrite.json order
+        order = ["echo"] + [f for f in LAB_FUNCTIONS if f != "echo"]
+        moved = order[1]
+        assert urls[order[0]] == f"http://127.0.0.1:{port + 1}"
+        assert urls[moved] != f"http://127.0.0.1:{port + 2}"
+        assert urls[order[2]] == f"http://127.0.0.1:{port + 3}"
+        assert f"{urls[moved]} (port {port + 2} was taken)" in text
+        response = httpx.get(urls[moved] + "/")  # the moved URL serves that function
+        assert response.status_code == 401 and "Execution not permitted" in response.text
+    finally:
+        squatter.close()
+        process.terminate()
+        process.wait(30)
 
 
 def test_invoke_prints_the_response_and_logs(served):

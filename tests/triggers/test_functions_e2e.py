@@ -213,10 +213,15 @@ def test_function_url_replaces_an_empty_error_body_with_an_html_page(lab):
     assert response.headers["content-type"].startswith("text/html")
 
 
-def test_a_function_without_any_or_guests_has_no_url(lab):
-    assert "members-only" not in lab.stack.function_urls
+def test_a_function_without_any_or_guests_answers_its_url_with_401(lab):
+    # every function has a URL (its Appwrite domain); guests may not execute this one
+    before = len(lab.executions("members-only"))
+    response = lab.invoke_http("members-only", "/")
+    assert response.status_code == 401
+    assert "function_execute_permission_missing" in response.text
+    assert len(lab.executions("members-only")) == before  # refused before any execution
     with pytest.raises(LookupError):
-        lab.invoke_http("members-only", "/")
+        lab.invoke_http("no-such-function", "/")
 
 
 # -- events ----------------------------------------------------------------------------------------

@@ -146,7 +146,12 @@ def test_cursor_condition_pages_through_in_order(conn):
 
 
 def test_fulltext_expression_mirrors_boolean_mode():
-    assert sql.fulltext_expression("hello wor") == '"hello"* OR "wor"*'
+    # Appwrite appends `*` to the term: only the last word is a prefix
+    assert sql.fulltext_expression("hello wor") == '"hello" OR "wor"*'
     assert sql.fulltext_expression('"exact phrase"') == '"exact phrase"'
-    assert sql.fulltext_expression('a"b') == '"a"* OR "b"*'
+    # words under 3 characters and InnoDB stopwords match nothing, unless they are the prefix
+    assert sql.fulltext_expression('a"b') == '"b"*'
+    assert sql.fulltext_expression("the cat sat on") == '"cat" OR "sat" OR "on"*'
+    assert sql.fulltext_expression("cat.") == '"cat"'
     assert sql.fulltext_expression("  ") is None
+    assert sql.fulltext_expression("@+-") is None

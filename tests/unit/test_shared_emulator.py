@@ -11,7 +11,7 @@ from appwrite.services.users import Users
 from emulator.core.state import EmulatorState
 from emulator.server import start
 from shared.client import server_client
-from shared.errors import Unauthorized, from_appwrite
+from shared.errors import Unauthorized
 from shared.identity import authenticate, authenticate_optional
 
 
@@ -90,7 +90,5 @@ def test_server_client_uses_the_key_from_the_request_header(server, env, users):
     assert listed["$id"] == user["$id"]
     with pytest.raises(AppwriteException) as info:
         Users(server_client({"x-appwrite-key": "standard_wrong"}, env)).get(user["$id"])
-    # Appwrite treats an unknown key as a guest: 401 general_unauthorized_scope, which is
-    # the function's misconfiguration, so the caller gets a 500, not a 401.
-    assert info.value.type == "general_unauthorized_scope"
-    assert from_appwrite(info.value).code == "configuration_error"
+    # Appwrite refuses a key the project does not have: 401 user_unauthorized
+    assert (info.value.code, info.value.type) == (401, "user_unauthorized")

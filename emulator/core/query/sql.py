@@ -7,15 +7,12 @@ lookup key into the schema.
 
 from __future__ import annotations
 
-import re
-
+from emulator.core import fulltext
 from emulator.core.clock import canonical_datetime
 from emulator.core.query.ast import Query
 from emulator.core.query.schema import Attribute, Schema
 
 _COMPARE = {"lessThan": "<", "lessThanEqual": "<=", "greaterThan": ">", "greaterThanEqual": ">="}
-_FULLTEXT_OPERATORS = re.compile(r'[@+\-*()<>~"]')
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def sql_value(kind: str, value: object) -> object:
@@ -114,15 +111,17 @@ def _contains(attribute: Attribute, values: list, require_all: bool, params: lis
 def fulltext_expression(text: str) -> str | None:
     """MySQL boolean-mode search as an FTS5 MATCH expression (a bound parameter).
 
-    `"a phrase"` matches the exact phrase; otherwise operators are dropped and each
-    word matches as a prefix, any word sufficing (boolean mode without `+`).
+    The query words are MariaDB's (`emulator.core.fulltext.terms`): `"a phrase"` matches the
+    exact phrase; otherwise any word suffices, the last one as a prefix, and other words
+    shorter than 3 characters or InnoDB stopwords are dropped.
     """
-    stripped = _CONTROL.sub(" ", text).strip()
-    if len(stripped) >= 2 and stripped.startswith('"') and stripped.endswith('"'):
-        words = _FULLTEXT_OPERATORS.sub(" ", stripped[1:-1]).split()
-        return '"' + " ".join(words) + '"' if words else None
-    words = _FULLTEXT_OPERATORS.sub(" ", stripped).split()
-    return " OR ".join(f'"{w}"*' for w in words) if words else None
+    wanted = fulltext.terms(text)
+    if wanted.phrase:
+        return '"' + " ".join(wanted.phrase) + '"'
+    parts = [f'"{w}"' for w in wanted.words]
+    if wanted.prefix:
+        parts.append(f'"{wanted.prefix}"*')
+    return " OR ".join(parts) if parts else None
 
 
 def order_terms(plan_orders: list[tuple[Attribute, str]]) -> list[tuple[Attribute, str]]:

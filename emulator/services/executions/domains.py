@@ -2,9 +2,10 @@
 (reference appwrite-runtime.md §3.1 "domain", §6).
 
 Locally every function listens on its own loopback port, so it sees the whole path
-space as it does on its Appwrite domain. The function must allow `any` or `guests` in
-`execute`; the caller's headers are forwarded, `x-appwrite-user-id`/`-jwt` are always
-empty (identity comes from `Authorization: Bearer <jwt>`, verified by the function).
+space as it does on its Appwrite domain. Every function has one, as on Appwrite; one whose
+`execute` allows neither `any` nor `guests` answers 401 `function_execute_permission_missing`
+(Appwrite's HTML error page). The caller's headers are forwarded, `x-appwrite-user-id`/`-jwt`
+are always empty (identity comes from `Authorization: Bearer <jwt>`, verified by the function).
 An empty body with a status ≥ 400 is replaced by an HTML error page, as Appwrite does.
 A request larger than Appwrite's 12 MiB cap is answered 413 in Appwrite's JSON error shape
 without reaching the function, read in bounded pieces (`emulator.http.limits`).
@@ -12,6 +13,7 @@ without reaching the function, read in bounded pieces (`emulator.http.limits`).
 
 from __future__ import annotations
 
+import html
 import json
 
 from starlette.concurrency import run_in_threadpool
@@ -29,6 +31,32 @@ ERROR_PAGE = """<!DOCTYPE html>
 """
 
 
+# Appwrite's router renders its own errors (not a function's) as an HTML page
+# (app/views/general/error.phtml) with a label per type; the message and type are in it.
+ROUTER_ERROR_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="UTF-8"><title>Error</title></head>
+<body><h1>{label}</h1><p>{message}</p><p><small>{type} ({code})</small></p></body></html>
+"""
+ROUTER_LABELS = {"function_execute_permission_missing": "Execution not permitted"}
+
+
+def _error_answer(error: AppwriteError) -> tuple[int, dict[str, str], bytes]:
+    """The emulator's 413 keeps Appwrite's JSON error shape (Swoole's bare 413 has no body,
+    docs/emulator.md); the router's errors are its HTML page."""
+    if error.code == 413:
+        return 413, {"content-type": "application/json"}, json.dumps(error.body()).encode()
+    body = error.body()
+    text = {  # element content only: quotes need no escaping
+        "label": ROUTER_LABELS.get(body["type"], f"Error {error.code}"),
+        "message": body["message"],
+        "type": body["type"],
+    }
+    page = ROUTER_ERROR_PAGE.format(
+        code=error.code, **{name: html.escape(value, quote=False) for name, value in text.items()}
+    )
+    return error.code, {"content-type": "text/html; charset=utf-8"}, page.encode()
+
+
 class FunctionURLs:
     """One ASGI app serving every function; the local port picks the function."""
 
@@ -44,8 +72,7 @@ class FunctionURLs:
             body = await limits.read_body(scope, receive)  # Appwrite's 12 MiB cap → 413
             status, headers, payload = await self._execute(function_id, scope, body)
         except AppwriteError as error:
-            status, payload = error.code, json.dumps(error.body()).encode()
-            headers = {"content-type": "application/json"}
+            status, headers, payload = _error_answer(error)
         await send(
             {
                 "type": "http.response.start",

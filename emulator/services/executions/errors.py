@@ -16,7 +16,7 @@ ERRORS: dict[str, tuple[int, str]] = {
     ),
     "function_execute_permission_missing": (
         401,
-        'To execute function using domain, execute permissions must include "any" or "guests"',
+        'To execute function using domain, execute permissions must include "any" or "guests".',
     ),
 }
 

@@ -8,6 +8,7 @@ the signed tokens in `emulator.core.keys`.
 from __future__ import annotations
 
 import hmac
+from collections.abc import Mapping
 from datetime import timedelta
 
 from starlette.requests import Request
@@ -26,12 +27,22 @@ def caller(request: Request) -> Caller:
     """The request's caller, resolved once."""
     cached = getattr(request.state, "caller", None)
     if cached is None:
-        cached = resolve(state_of(request), request.headers, request.cookies)
+        cached = resolve(state_of(request), request.headers, request.cookies, request.query_params)
         request.state.caller = cached
     return cached
 
 
-def resolve(state: EmulatorState, headers, cookies: dict[str, str]) -> Caller:
+def resolve(
+    state: EmulatorState, headers, cookies: dict[str, str], query: Mapping[str, str] | None = None
+) -> Caller:
+    """Key, JWT, session or guest — then impersonation, when the user may impersonate."""
+    who = _authenticate(state, headers, cookies)
+    if who.user is not None and who.user.get("impersonator"):
+        return _impersonating(state, who, headers, query or {}) or who
+    return who
+
+
+def _authenticate(state: EmulatorState, headers, cookies: dict[str, str]) -> Caller:
     key = headers.get("x-appwrite-key", "")
     token = headers.get("x-appwrite-jwt", "")
     session_secret = headers.get("x-appwrite-session", "") or cookies.get(
@@ -70,12 +81,60 @@ def user_caller(
     return Caller(
         kind=CallerKind.USER,
         roles=tuple(user_roles(state, user)),
-        scopes=USER_SCOPES,
+        scopes=_user_scopes(user),
         user=user,
         session=session,
         project_id=state.project_id,
         via_jwt=via_jwt,
     )
+
+
+def _user_scopes(user: dict, impersonating: bool = False) -> frozenset[str]:
+    """A user's scopes; an impersonator also reads users, to find a target (Appwrite's
+    shared/api.php grants `users.read` to impersonators and while impersonating)."""
+    if impersonating or user.get("impersonator"):
+        return USER_SCOPES | {"users.read"}
+    return USER_SCOPES
+
+
+IMPERSONATION = (
+    ("x-appwrite-impersonate-user-id", "impersonateUserId", "id"),
+    ("x-appwrite-impersonate-user-email", "impersonateEmail", "email"),
+    ("x-appwrite-impersonate-user-phone", "impersonatePhone", "phone"),
+)
+
+
+def _impersonating(
+    state: EmulatorState, actor: Caller, headers, query: Mapping[str, str]
+) -> Caller | None:
+    """The caller acting as the user the impersonation headers (or query parameters) name;
+    None when none is named or no such user exists. The target's `accessedAt` is left alone."""
+    for header, param, field in IMPERSONATION:
+        value = headers.get(header, "") or query.get(param.lower(), "") or query.get(param, "")
+        if not value:
+            continue
+        if field == "id":
+            target = identity.get(state.db, identity.USERS, value)
+        elif field == "email":
+            target = identity.find_user_by_email(state.db, value.lower())
+        else:
+            found = identity.select(state.db, identity.USERS, "phone = ?", (value,))
+            target = found[0] if found else None
+        if target is None:
+            return None
+        if not target.get("status", True):
+            raise AppwriteError("user_blocked")
+        return Caller(
+            kind=CallerKind.USER,
+            roles=tuple(user_roles(state, target)),
+            scopes=_user_scopes(target, impersonating=True),
+            user=target,
+            session=None,
+            project_id=state.project_id,
+            via_jwt=actor.via_jwt,
+            impersonator_id=actor.user_id,
+        )
+    return None
 
 
 def _touch(state: EmulatorState, user: dict) -> None:
@@ -96,7 +155,8 @@ def _key_caller(state: EmulatorState, key: str) -> Caller:
     if keys.same_secret(key, state.admin_key):
         return Caller(kind=CallerKind.KEY, roles=("any",), scopes=None, project_id=state.project_id)
     if not keys.is_dynamic_key(key):
-        return guest(state)  # an unknown standard key is no key at all (Appwrite: guest role)
+        # Appwrite decodes it as a standard key of this project and finds no such key
+        raise AppwriteError("user_unauthorized")
     try:
         claims = keys.decode_dynamic_key(state.secret, key)
     except keys.InvalidToken:

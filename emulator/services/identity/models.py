@@ -8,6 +8,7 @@ the User model (the Users API is key-only), never on Account.
 
 from __future__ import annotations
 
+from emulator.services.identity import emails
 from emulator.services.identity.passwords import HASH_OPTIONS
 
 USER_FIELDS = (
@@ -25,11 +26,18 @@ USER_FIELDS = (
     "email",
     "phone",
     "emailVerification",
+    "emailCanonical",
+    "emailIsFree",
+    "emailIsDisposable",
+    "emailIsCorporate",
+    "emailIsCanonical",
     "phoneVerification",
     "mfa",
     "prefs",
     "targets",
     "accessedAt",
+    "impersonator",
+    "impersonatorUserId",
 )
 HIDDEN_FROM_ACCOUNT = ("password", "hash", "hashOptions")
 SESSION_STRINGS = (
@@ -56,33 +64,33 @@ SESSION_STRINGS = (
 )
 
 
-# Fields of Appwrite's Algo* models; other stored options (salts, sha version) stay private.
-HASH_OPTION_FIELDS = {
-    "argon2": ("type", "memoryCost", "timeCost", "threads"),
-    "scrypt": ("type", "costCpu", "costMemory", "costParallel", "length"),
-}
-
-
 def hash_options(options: dict | None) -> dict:
-    options = options or dict(HASH_OPTIONS)
-    fields = HASH_OPTION_FIELDS.get(options.get("type", ""), ("type",))
-    return {name: options[name] for name in fields if name in options}
+    """The stored options as given (Appwrite outputs the stored array: a sha `version`, a
+    scrypt `salt` and costs); argon2's defaults for users without a password."""
+    return dict(options or HASH_OPTIONS)
 
 
-def user(doc: dict) -> dict:
+def user(doc: dict, impersonator_id: str | None = None) -> dict:
+    """Appwrite's User model. `impersonatorUserId` is set only on the answer to a request
+    that impersonates this user (null otherwise, as Appwrite outputs an unset optional key)."""
     out = {name: doc.get(name) for name in USER_FIELDS}
     out["hash"] = doc.get("hash") or "argon2"
     out["hashOptions"] = hash_options(doc.get("hashOptions"))
     out["prefs"] = doc.get("prefs") or {}
     for name in ("email", "phone", "passwordUpdate", "accessedAt", "name"):
         out[name] = out[name] or ""
-    if "impersonator" in doc:
-        out["impersonator"] = bool(doc["impersonator"])
+    out.update(emails.insights(doc.get("email")))
+    out["impersonator"] = bool(doc.get("impersonator", False))
+    out["impersonatorUserId"] = impersonator_id or None
     return out
 
 
-def account(doc: dict) -> dict:
-    return {name: value for name, value in user(doc).items() if name not in HIDDEN_FROM_ACCOUNT}
+def account(doc: dict, impersonator_id: str | None = None) -> dict:
+    return {
+        name: value
+        for name, value in user(doc, impersonator_id).items()
+        if name not in HIDDEN_FROM_ACCOUNT
+    }
 
 
 def user_list(total: int, docs: list[dict]) -> dict:

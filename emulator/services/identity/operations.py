@@ -28,7 +28,14 @@ from emulator.triggers import events
 SESSION_DURATION_SECONDS = 31_536_000  # Appwrite's default auth duration: one year
 MAX_SESSIONS = 10  # Appwrite's default sessions limit per user (APP_LIMIT_USER_SESSIONS_DEFAULT)
 MEMBERSHIP_ATTRIBUTES = ("userId", "teamId", "invited", "joined", "confirm", "roles")
-MEMBERSHIP_TYPES = {"invited": "datetime", "joined": "datetime", "confirm": "boolean"}
+MEMBERSHIP_TYPES = {
+    "invited": "datetime",
+    "joined": "datetime",
+    "confirm": "boolean",
+    "roles": "array",
+}
+# Logs lists take only limit and offset (Appwrite: `new Queries([new Limit(), new Offset()])`).
+LOG_QUERY_METHODS = frozenset({"limit", "offset"})
 
 
 def new_target(user_id: str, provider_type: str, identifier: str, now: str) -> dict:
@@ -56,8 +63,10 @@ def create_user(
     password_hash: str | None = None,
     hash_algorithm: str = "argon2",
     hash_options: dict | None = None,
+    accessed: bool = False,
 ) -> dict:
-    """Insert a new user (409 user_already_exists on a taken id, email or phone)."""
+    """Insert a new user (409 user_already_exists on a taken id, email or phone).
+    `accessed`: the user made this request (account sign-ups: Appwrite sets `accessedAt`)."""
     now = clock.iso()
     email = email.lower() if email else None
     if password is not None:
@@ -87,7 +96,7 @@ def create_user(
         "mfa": False,
         "prefs": {},
         "targets": targets,
-        "accessedAt": "",
+        "accessedAt": now if accessed else "",
     }
     try:
         return identity.insert(state.db, identity.USERS, doc, email=email, phone=phone or None)
@@ -165,13 +174,29 @@ def user_sessions(state: EmulatorState, user_id: str) -> list[dict]:
 
 
 def issue_jwt(state: EmulatorState, user: dict, session_id: str, duration: int) -> str:
-    """`recent` = the user's latest session (or none); an unknown session → 404."""
+    """`recent` = the user's latest session (or none); a session the user does not have
+    gives a JWT without a session, as Appwrite's `users.createJWT` does."""
     sessions = user_sessions(state, user["$id"])
     if session_id == "recent":
         session_id = sessions[-1]["$id"] if sessions else ""
     elif not any(s["$id"] == session_id for s in sessions):
-        raise AppwriteError("user_session_not_found")
+        session_id = ""
     return mint_user_jwt(state.secret, user["$id"], session_id, duration)
+
+
+def end_sessions(state: EmulatorState, user_id: str, keep: str = "") -> None:
+    """Delete a user's sessions but `keep` (a password change with the project's default
+    `invalidateSessions`)."""
+    state.db.execute(
+        f"DELETE FROM {identity.SESSIONS} WHERE user_id = ? AND id != ?", (user_id, keep)
+    )
+
+
+def require_free_target(state: EmulatorState, identifier: str) -> None:
+    """Appwrite refuses an e-mail or phone that is already any user's messaging target
+    (the user's own included): 409 user_target_already_exists."""
+    if identifier and identity.target_taken(state.db, identifier):
+        raise AppwriteError("user_target_already_exists")
 
 
 def emit(request: Request, pattern: str, params: dict[str, str], payload: dict) -> None:
@@ -257,10 +282,15 @@ def set_phone(user: dict, phone: str) -> None:
 
 
 def set_password(user: dict, password: str) -> None:
+    """A new argon2 password; `""` clears it (the Users API allows that: no password then
+    signs in)."""
+    user["passwordUpdate"] = clock.iso()
+    if password == "":
+        user["password"] = ""
+        return
     user["password"] = hash_password(password)
     user["hash"] = "argon2"
     user["hashOptions"] = dict(HASH_OPTIONS)
-    user["passwordUpdate"] = clock.iso()
 
 
 PRIVATE_TOKEN_FIELDS = ("kind", "via", "secretHash")
@@ -276,6 +306,7 @@ def issue_token(
     via: str = "token",
     digits: bool = False,
     extra: dict[str, str] | None = None,
+    phrase: str = "",
 ) -> tuple[dict, str]:
     """A one-time token of `kind` ("session", "verification") for `user`: (Token model, secret).
     `via` is how a session token was delivered (token, email, magic-url, phone); `digits` makes
@@ -290,7 +321,7 @@ def issue_token(
         "$createdAt": clock.iso(now),
         "userId": user["$id"],
         "expire": clock.iso(now + timedelta(seconds=seconds)),
-        "phrase": "",
+        "phrase": phrase,
     }
     user.setdefault("tokens", []).append(
         dict(token, kind=kind, via=via, secretHash=token_digest(secret), **(extra or {}))

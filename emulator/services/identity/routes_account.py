@@ -24,6 +24,7 @@ from emulator.services.identity import models
 from emulator.services.identity import store as identity
 from emulator.services.identity.callers import caller
 from emulator.services.identity.operations import (
+    LOG_QUERY_METHODS,
     MEMBERSHIP_ATTRIBUTES,
     MEMBERSHIP_TYPES,
     SESSION_DURATION_SECONDS,
@@ -31,9 +32,11 @@ from emulator.services.identity.operations import (
     emit,
     emit_session,
     emit_user,
+    end_sessions,
     issue_jwt,
     membership_list,
     redeem_token,
+    require_free_target,
     save_user,
     set_email,
     set_password,
@@ -63,7 +66,18 @@ def _current_session_id(who: Caller) -> str:
 
 
 async def get(request: Request):
-    return json_response(models.account(account_caller(request).user))
+    who = account_caller(request)
+    return json_response(models.account(who.user, who.impersonator_id))
+
+
+async def delete(request: Request):
+    """The caller deletes their own account (Appwrite 1.9.6: sessions, memberships and
+    targets go with it; event `users.ID.delete` with the User model)."""
+    who = account_caller(request)
+    state = state_of(request)
+    identity.delete(state.db, identity.USERS, who.user_id)
+    emit_user(request, "delete", who.user)
+    return no_content()
 
 
 async def create(request: Request):
@@ -76,6 +90,7 @@ async def create(request: Request):
         email=args.required("email", p.email),
         password=args.required("password", p.password),
         name=args.optional("name", p.text(128), ""),
+        accessed=True,
     )
     emit_user(request, "create", doc, models.account)
     return json_response(models.account(doc), 201)
@@ -113,7 +128,10 @@ async def update_password(request: Request):
     ):
         raise AppwriteError("user_invalid_credentials")
     set_password(user, new_password)
-    return json_response(models.account(save_account(request, user, "password")))
+    saved = save_account(request, user, "password")
+    if who.session is not None:  # invalidateSessions: the other sessions end
+        end_sessions(state_of(request), user["$id"], keep=who.session["$id"])
+    return json_response(models.account(saved))
 
 
 async def update_email(request: Request):
@@ -126,6 +144,7 @@ async def update_email(request: Request):
         user["password"], password, user.get("hashOptions")
     ):
         raise AppwriteError("user_invalid_credentials")
+    require_free_target(state_of(request), email.lower())
     set_email(user, email)
     return json_response(
         models.account(save_account(request, user, "email", "user_email_already_exists"))
@@ -142,6 +161,7 @@ async def update_phone(request: Request):
         user["password"], password, user.get("hashOptions")
     ):
         raise AppwriteError("user_invalid_credentials")
+    require_free_target(state_of(request), phone)
     set_phone(user, phone)
     return json_response(
         models.account(save_account(request, user, "phone", "user_phone_already_exists"))
@@ -156,8 +176,11 @@ async def update_status(request: Request):
 
 
 async def list_logs(request: Request):
-    """The emulator records no activity logs: always an empty list."""
+    """The emulator records no activity logs: always an empty list (its queries are checked)."""
     account_caller(request)
+    args = await p.params_of(request)
+    listing.parse(args.optional("queries", lambda v: v), (), methods=LOG_QUERY_METHODS)
+    args.optional("total", p.boolean, True)
     return json_response({"total": 0, "logs": []})
 
 
@@ -285,7 +308,7 @@ async def create_anonymous_session(request: Request):
     who = caller(request)
     may_start_session(who)
     state = state_of(request)
-    user = create_user(state, user_id=ids.unique_id())
+    user = create_user(state, user_id=ids.unique_id(), accessed=True)
     emit_user(request, "create", user, models.account)
     return _session_response(
         request,
@@ -365,6 +388,7 @@ def routes() -> list[Route]:
     return [
         Route("/account", get, methods=["GET"]),
         Route("/account", create, methods=["POST"]),
+        Route("/account", delete, methods=["DELETE"]),
         Route("/account/name", update_name, methods=["PATCH"]),
         Route("/account/email", update_email, methods=["PATCH"]),
         Route("/account/phone", update_phone, methods=["PATCH"]),

@@ -5,6 +5,8 @@ e-mail verification. The emulator puts each message in its outbox (see `outbox.p
 
 from __future__ import annotations
 
+import secrets
+
 from starlette.requests import Request
 from starlette.routing import Route
 
@@ -20,12 +22,14 @@ from emulator.services.identity.operations import (
     create_user,
     emit,
     emit_user,
+    end_sessions,
     issue_token,
     redeem_token,
     save_user,
     send_message,
     set_password,
 )
+from emulator.services.identity.platforms import redirect_param
 from emulator.services.identity.routes_account import (
     account_caller,
     may_start_session,
@@ -34,7 +38,15 @@ from emulator.services.identity.routes_account import (
 from emulator.triggers import events
 
 OTP_SECONDS = 15 * 60  # Appwrite's TOKEN_EXPIRATION_OTP
+# Words of the security phrase (Appwrite's `Phrase::generate`: an adjective and a noun)
+PHRASE_ADJECTIVES = ("Brave", "Calm", "Clever", "Gentle", "Happy", "Lucky", "Quiet", "Swift")
+PHRASE_NOUNS = ("Badger", "Falcon", "Harbor", "Lantern", "Meadow", "Otter", "River", "Willow")
 MAGIC_URL_SECONDS = 3600
+
+
+def security_phrase() -> str:
+    """A phrase shown in the app and in the e-mail, so the user can match them."""
+    return f"{secrets.choice(PHRASE_ADJECTIVES)} {secrets.choice(PHRASE_NOUNS)}"
 
 
 def _token_user(request: Request, state, user_id: str, email: str = "", phone: str = "") -> dict:
@@ -43,7 +55,9 @@ def _token_user(request: Request, state, user_id: str, email: str = "", phone: s
     found = identity.select(state.db, identity.USERS, f"{column} = ?", (value,))
     if found:
         return found[0]
-    user = create_user(state, user_id=user_id, email=email or None, phone=phone or None)
+    user = create_user(
+        state, user_id=user_id, email=email or None, phone=phone or None, accessed=True
+    )
     emit_user(request, "create", user, models.account)
     return user
 
@@ -55,11 +69,14 @@ async def create_email_token(request: Request):
     args = await p.params_of(request)
     user_id = args.required("userId", p.custom_id)
     email = args.required("email", p.email)
-    args.optional("phrase", p.boolean, False)
+    phrase = security_phrase() if args.optional("phrase", p.boolean, False) else ""
     state = state_of(request)
     user = _token_user(request, state, user_id, email=email)
-    token, secret = issue_token(state, user, "session", OTP_SECONDS, 6, via="email", digits=True)
-    send_message(state, "emailOtp", user["email"], "", {"userId": user["$id"], "secret": secret})
+    token, secret = issue_token(
+        state, user, "session", OTP_SECONDS, 6, via="email", digits=True, phrase=phrase
+    )
+    message = {"userId": user["$id"], "secret": secret}
+    send_message(state, "emailOtp", user["email"], "", dict(message, phrase=phrase))
     return json_response(dict(token, secret=secret if who.is_privileged else ""), 201)
 
 
@@ -70,11 +87,13 @@ async def create_magic_url_token(request: Request):
     args = await p.params_of(request)
     user_id = args.required("userId", p.custom_id)
     email = args.required("email", p.email)
-    url = args.optional("url", p.url, "")
-    args.optional("phrase", p.boolean, False)
+    url = args.optional("url", redirect_param(state_of(request).project_id), "")
+    phrase = security_phrase() if args.optional("phrase", p.boolean, False) else ""
     state = state_of(request)
     user = _token_user(request, state, user_id, email=email)
-    token, secret = issue_token(state, user, "session", MAGIC_URL_SECONDS, via="magic-url")
+    token, secret = issue_token(
+        state, user, "session", MAGIC_URL_SECONDS, via="magic-url", phrase=phrase
+    )
     send_message(
         state,
         "magicUrl",
@@ -108,7 +127,7 @@ async def create_recovery(request: Request):
     require_scope(who, "sessions.write")
     args = await p.params_of(request)
     email = args.required("email", p.email).lower()
-    url = args.required("url", p.url)
+    url = args.required("url", redirect_param(state_of(request).project_id))
     state = state_of(request)
     user = identity.find_user_by_email(state.db, email)
     if user is None:
@@ -138,6 +157,7 @@ async def update_recovery(request: Request):
     set_password(user, password)
     user["emailVerification"] = True  # the link reached the mailbox
     save_account(request, user, "password")
+    end_sessions(state, user["$id"])  # invalidateSessions, the project default
     return json_response(dict(token, secret=""))
 
 
@@ -147,7 +167,7 @@ VERIFICATION_SECONDS = 7 * 24 * 3600  # Appwrite's TOKEN_EXPIRATION_CONFIRM
 async def create_email_verification(request: Request):
     """Appwrite e-mails `url?userId=…&secret=…&expire=…`; the emulator puts it in its outbox."""
     who = account_caller(request)
-    url = (await p.params_of(request)).required("url", p.url)
+    url = (await p.params_of(request)).required("url", redirect_param(state_of(request).project_id))
     state = state_of(request)
     user = dict(who.user)
     if user.get("emailVerification"):

@@ -42,6 +42,7 @@ from emulator.services.identity import store as identity
 from emulator.services.identity.callers import caller
 from emulator.services.identity.operations import create_user, emit, emit_user, issue_token
 from emulator.services.identity.operations import save_user as _save_user
+from emulator.services.identity.platforms import redirect_param, redirect_problem
 
 # app/config/oAuthProviders.php (Appwrite 1.9.6): id → display name ("mock" ones included).
 PROVIDERS = {
@@ -96,7 +97,6 @@ FAKE_IDENTITIES = (
     ("Grace Hopper", "grace@example.com"),
     ("Alan Turing", "alan@example.com"),
 )
-LOCAL_HOSTNAMES = ("localhost", "*.localhost", "127.0.0.1", "[::1]", "::1")
 STATE_SECONDS = 15 * 60  # how long the consent page stays usable
 SECRET_SECONDS = 60  # Appwrite's JWT around an OAuth2 secret lives 60 s
 CONSOLE_SUCCESS = "/console/auth/oauth2/success"
@@ -117,43 +117,6 @@ def _provider(value):
     if value not in PROVIDERS:
         raise p.Invalid(f"Value must be one of ({', '.join(PROVIDERS)})")
     return value
-
-
-def redirect_problem(url: str, project_id: str) -> str | None:
-    """Appwrite's Redirect validator text when `url` is not allowed, else None."""
-    parts = urlsplit(url)
-    scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
-    if scheme in ("http", "https"):
-        if host and any(_host_matches(host, allowed) for allowed in LOCAL_HOSTNAMES):
-            return None
-        where = f"({host}) " if host else ""
-        return (
-            f"Invalid URI. Register your new client {where}as a new Web platform on your "
-            "project console dashboard"
-        )
-    if scheme and scheme == f"appwrite-callback-{project_id}".lower():
-        return None
-    if not scheme and not host:
-        return "Invalid URI."
-    return (
-        f"Invalid URI. Register your new client ({host}) as a new  platform on your project "
-        "console dashboard"
-    )
-
-
-def _host_matches(host: str, allowed: str) -> bool:
-    if allowed.startswith("*."):
-        return host.endswith(allowed[1:])
-    return host == allowed.strip("[]") or host == allowed
-
-
-def _redirect_param(project_id: str):
-    def check(value):
-        if not isinstance(value, str) or (problem := redirect_problem(value, project_id)):
-            raise p.Invalid(problem or "Invalid URI.")
-        return value
-
-    return check
 
 
 # ---------------------------------------------------------------- signed state
@@ -185,8 +148,8 @@ async def create_oauth2_token(request: Request):
     project_id = state_of(request).project_id
     provider = p.Params._check("provider", request.path_params["provider"], _provider)
     args = await p.params_of(request)
-    success = args.optional("success", _redirect_param(project_id), "")
-    failure = args.optional("failure", _redirect_param(project_id), "")
+    success = args.optional("success", redirect_param(project_id), "")
+    failure = args.optional("failure", redirect_param(project_id), "")
     scopes = args.optional(
         "scopes",
         p.array_of(p.text(4096), 100, "Value must be a valid string and no longer than 4096 chars"),

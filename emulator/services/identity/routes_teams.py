@@ -36,6 +36,7 @@ from emulator.services.identity.operations import (
     send_message,
     start_session,
 )
+from emulator.services.identity.platforms import redirect_param
 from emulator.triggers import events
 
 TEAM_ATTRIBUTES = ("name", "total", "billingPlan")
@@ -296,7 +297,7 @@ async def create_membership(request: Request):
     user_id = args.optional("userId", p.uid, "")
     phone = args.optional("phone", p.phone, "")
     roles = args.required("roles", _roles)
-    url = args.optional("url", p.url, "")
+    url = args.optional("url", redirect_param(state_of(request).project_id), "")
     name = args.optional("name", p.text(128), "")
     membership_id = args.optional("membershipId", p.custom_id)
     if not (email or user_id or phone):

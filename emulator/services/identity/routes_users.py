@@ -16,17 +16,20 @@ from emulator.services.identity import models
 from emulator.services.identity import store as identity
 from emulator.services.identity.callers import caller
 from emulator.services.identity.operations import (
+    LOG_QUERY_METHODS,
     MEMBERSHIP_ATTRIBUTES,
     MEMBERSHIP_TYPES,
     create_user,
     emit,
     emit_session,
     emit_user,
+    end_sessions,
     issue_jwt,
     issue_token,
     load_user,
     membership_list,
     new_target,
+    require_free_target,
     save_user,
     search_text,
     set_email,
@@ -58,6 +61,7 @@ LIST_TYPES = {
     "status": "boolean",
     "emailVerification": "boolean",
     "phoneVerification": "boolean",
+    "labels": "array",
 }
 
 
@@ -181,16 +185,29 @@ async def delete(request: Request):
     return no_content()
 
 
-def _updater(param: str, validator, apply, event: str, conflict: str = "user_already_exists"):
-    """A PATCH/PUT endpoint that changes one user attribute (event `users.ID.update.<event>`)."""
+def _updater(
+    param: str,
+    validator,
+    apply,
+    event: str,
+    conflict: str = "user_already_exists",
+    before=None,
+    after=None,
+):
+    """A PATCH/PUT endpoint that changes one user attribute (event `users.ID.update.<event>`);
+    `before(state, value)` may refuse the value, `after(state, user)` follows the write."""
 
     async def endpoint(request: Request):
         _write(request)
         state = state_of(request)
         user = load_user(state, p.path_id(request, "userId"))
         value = (await p.params_of(request)).required(param, validator)
+        if before is not None:
+            before(state, value)
         apply(user, value)
         saved = save_user(state, user, conflict)
+        if after is not None:
+            after(state, saved)
         emit(
             request,
             events.USER_ATTRIBUTE.format(attribute=event),
@@ -208,6 +225,19 @@ def _optional_phone(value):
 
 def _optional_email(value):
     return "" if value == "" else p.email(value)
+
+
+def _optional_password(value):
+    """Appwrite's users.updatePassword takes `""` (it clears the password)."""
+    return "" if value == "" else p.password(value)
+
+
+def _free_target(state, value: str) -> None:
+    require_free_target(state, value.lower() if "@" in value else value)
+
+
+def _end_sessions(state, user: dict) -> None:
+    end_sessions(state, user["$id"])  # invalidateSessions, the project default
 
 
 async def get_prefs(request: Request):
@@ -384,9 +414,12 @@ async def delete_target(request: Request):
 
 
 async def list_logs(request: Request):
-    """The emulator records no activity logs: always an empty list."""
+    """The emulator records no activity logs: always an empty list (its queries are checked)."""
     _read(request)
     load_user(state_of(request), p.path_id(request, "userId"))
+    args = await p.params_of(request)
+    listing.parse(args.optional("queries", lambda v: v), (), methods=LOG_QUERY_METHODS)
+    args.optional("total", p.boolean, True)
     return json_response({"total": 0, "logs": []})
 
 
@@ -412,12 +445,26 @@ def routes() -> list[Route]:
         Route("/users/{userId}", delete, methods=["DELETE"]),
         Route(
             "/users/{userId}/email",
-            _updater("email", _optional_email, set_email, "email", "user_email_already_exists"),
+            _updater(
+                "email",
+                _optional_email,
+                set_email,
+                "email",
+                "user_email_already_exists",
+                before=_free_target,
+            ),
             methods=["PATCH"],
         ),
         Route(
             "/users/{userId}/phone",
-            _updater("number", _optional_phone, set_phone, "phone", "user_phone_already_exists"),
+            _updater(
+                "number",
+                _optional_phone,
+                set_phone,
+                "phone",
+                "user_phone_already_exists",
+                before=_free_target,
+            ),
             methods=["PATCH"],
         ),
         Route(
@@ -427,7 +474,7 @@ def routes() -> list[Route]:
         ),
         Route(
             "/users/{userId}/password",
-            _updater("password", p.password, set_password, "password"),
+            _updater("password", _optional_password, set_password, "password", after=_end_sessions),
             methods=["PATCH"],
         ),
         Route(

@@ -127,6 +127,16 @@ def find_user_by_email(db: Database, email: str) -> dict | None:
     )
 
 
+def target_taken(db: Database, identifier: str) -> bool:
+    """Whether any user has a messaging target (e-mail, phone, push) with this identifier."""
+    rows = db.query(
+        f"SELECT 1 FROM {USERS}, json_each(json_extract({USERS}.doc, '$.targets')) "
+        "WHERE json_extract(json_each.value, '$.identifier') = ? LIMIT 1",
+        (identifier,),
+    )
+    return bool(rows)
+
+
 def membership_of(db: Database, team_id: str, user_id: str) -> dict | None:
     rows = db.query(
         f"SELECT seq, doc FROM {MEMBERSHIPS} WHERE team_id = ? AND user_id = ?", (team_id, user_id)

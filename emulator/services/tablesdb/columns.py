@@ -23,6 +23,7 @@ FLOAT_MAX = 1.7976931348623157e308
 VARCHAR_MAX = 16381
 ROW_WIDTH_LIMIT = 65535
 ROW_WIDTH_BASE = 1067
+ENCRYPT_SIZE_MIN = 150  # APP_DATABASE_ENCRYPT_SIZE_MIN
 TEXT_SIZES = {"text": 65535, "mediumtext": 16777215, "longtext": 4294967295}
 FORMAT_SIZES = {"email": 254, "url": 2000, "ip": 39, "enum": 255}
 STRING_TYPES = ("varchar", "string", "text", "mediumtext", "longtext")
@@ -104,6 +105,17 @@ def build_spec(type_path: str, params: dict, existing: dict | None = None) -> di
     `default`, `array`, `min`, `max`, `elements`, `encrypt`). Raises `AppwriteError`.
     """
     stored_type, fmt = CREATE_TYPES[type_path]
+    if (
+        existing is None
+        and stored_type in ("varchar", "string")
+        and params.get("encrypt")
+        and (params.get("size") or 0) < ENCRYPT_SIZE_MIN
+    ):
+        raise AppwriteError(
+            "general_bad_request",
+            "Size too small. Encrypted strings require a minimum size of "
+            f"{ENCRYPT_SIZE_MIN} characters.",
+        )
     spec = (
         dict(existing)
         if existing

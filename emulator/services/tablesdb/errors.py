@@ -74,7 +74,14 @@ ERRORS: dict[str, tuple[int, str]] = {
         "Index with the requested key '{}' already exists. Try again with a different key.",
     ),
     "column_index_invalid": (400, "Index invalid."),
-    "column_index_limit_exceeded": (400, "The maximum number of indexes has been reached."),
+    "column_index_limit_exceeded": (
+        400,
+        "The maximum number of indexes for table '{}' has been reached.",
+    ),
+    "column_invalid_resize": (
+        400,
+        "Existing data is too large for new size, truncate your existing data then try again.",
+    ),
     "transaction_not_found": (404, "Transaction with the requested ID '{}' could not be found."),
     "transaction_expired": (
         410,

@@ -10,6 +10,7 @@ indexes; fulltext indexes are FTS5 tables kept in sync by triggers.
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass, field
 
 from emulator.core import clock
@@ -17,6 +18,7 @@ from emulator.core.errors import AppwriteError
 from emulator.core.query import Attribute, Schema
 from emulator.core.sqlite import Database, quote_identifier
 from emulator.services.tablesdb import columns as col
+from emulator.services.tablesdb import index_rules
 
 SYSTEM_SQL = {
     "$id": "_uid",
@@ -356,23 +358,45 @@ class Registry:
         return {**stored, "$createdAt": stamp, "$updatedAt": stamp}
 
     def update_column(self, table: TableMeta, key: str, spec: dict, new_key: str | None) -> dict:
+        """Change a column (Appwrite's `updateAttribute`): the row width, then — when the
+        size or the key changes — every index against the new definition (400
+        column_index_invalid), then the stored values against a smaller size (400
+        column_invalid_resize); a rename carries the indexes along."""
         stored = {k: v for k, v in spec.items() if not k.startswith("$")}
+        old = {k: v for k, v in (table.column(key) or {}).items() if not k.startswith("$")}
+        renaming = bool(new_key) and new_key != key
         stamp = clock.iso()
+        if renaming:
+            if any(c["key"].lower() == new_key.lower() and c["key"] != key for c in table.columns):
+                raise AppwriteError("column_already_exists", id=new_key)
+            stored["key"] = new_key
+        others = [c for c in table.columns if c["key"] != key]
+        if col.row_width(others + [stored]) >= col.ROW_WIDTH_LIMIT:
+            raise AppwriteError("column_limit_exceeded", id=table.id)
+        indexes = [
+            dict(i, columns=[stored["key"] if c == key else c for c in i["columns"]])
+            for i in table.indexes
+        ]
+        if renaming or stored.get("size") != old.get("size"):
+            for index in indexes:
+                message = index_rules.problem(others + [stored], index)
+                if message:
+                    raise AppwriteError("column_index_invalid", message)
         with self.db.transaction() as conn:
-            if new_key and new_key != key:
-                if any(
-                    c["key"].lower() == new_key.lower() and c["key"] != key for c in table.columns
-                ):
-                    raise AppwriteError("column_already_exists", id=new_key)
-                self._check_not_indexed(table, key)
+            if self._truncates(conn, table, old, stored):
+                raise AppwriteError("column_invalid_resize")
+            if renaming:
+                touched = [i for i in table.indexes if key in i["columns"]]
+                for index in touched:
+                    self._drop_sql_index(conn, table, index)
                 conn.execute(
                     f"ALTER TABLE {table.sql} RENAME COLUMN {quote_identifier(key)} TO "
                     f"{quote_identifier(new_key)}"
                 )
-                stored["key"] = new_key
-            others = [c for c in table.columns if c["key"] != key]
-            if col.row_width(others + [stored]) >= col.ROW_WIDTH_LIMIT:
-                raise AppwriteError("column_limit_exceeded", id=table.id)
+                for index in indexes:
+                    if key in table.index(index["key"])["columns"]:
+                        self._create_sql_index(conn, table, index)
+                        self._store_index(conn, table, index)
             conn.execute(
                 "UPDATE tablesdb_columns SET key = ?, spec = ?, updated = ? "
                 "WHERE table_seq = ? AND key = ?",
@@ -382,31 +406,73 @@ class Registry:
         created = table.column(key)["$createdAt"]
         return {**stored, "$createdAt": created, "$updatedAt": stamp}
 
+    @staticmethod
+    def _truncates(conn, table: TableMeta, old: dict, new: dict) -> bool:
+        """Whether MariaDB would refuse the new size: a stored value longer than a VARCHAR(n)
+        in characters, or than a TEXT type in bytes (strings above 16,381 are TEXT types)."""
+        if new.get("array") or new["type"] not in ("varchar", "string"):
+            return False
+        size, before = new.get("size") or 0, old.get("size") or 0
+        if size >= before:
+            return False
+        column = quote_identifier(old["key"])
+        if size <= col.VARCHAR_MAX:
+            measure, limit = f"length({column})", size
+        else:
+            measure = f"length(CAST({column} AS BLOB))"
+            limit = next(n for n in (65535, 16777215, 4294967295) if size <= n)
+        found = conn.execute(
+            f"SELECT 1 FROM {table.sql} WHERE {measure} > ? LIMIT 1", (limit,)
+        ).fetchone()
+        return found is not None
+
     def delete_column(self, table: TableMeta, key: str) -> None:
-        self._check_not_indexed(table, key)
+        """Drop a column; the indexes that used it lose it, and an index left empty, or
+        left identical to another, is dropped (Appwrite's databases worker)."""
+        kept, dropped = index_rules.without_column(table.indexes, key)
         with self.db.transaction() as conn:
+            touched = [i for i in table.indexes if key in i["columns"]]
+            for index in touched:
+                self._drop_sql_index(conn, table, index)
             conn.execute(f"ALTER TABLE {table.sql} DROP COLUMN {quote_identifier(key)}")
             conn.execute(
                 "DELETE FROM tablesdb_columns WHERE table_seq = ? AND key = ?", (table.seq, key)
             )
+            for index in dropped:
+                conn.execute(
+                    "DELETE FROM tablesdb_indexes WHERE table_seq = ? AND key = ?",
+                    (table.seq, index["key"]),
+                )
+            for index in kept:
+                if index["key"] in {i["key"] for i in touched}:
+                    self._create_sql_index(conn, table, index)
+                    self._store_index(conn, table, index)
             self._touch(conn, table)
-
-    @staticmethod
-    def _check_not_indexed(table: TableMeta, key: str) -> None:
-        if any(key in index["columns"] for index in table.indexes):
-            raise AppwriteError("column_index_dependency", id=key)
 
     # ------------------------------------------------------------ indexes
 
     def add_index(
         self, table: TableMeta, key: str, kind: str, columns: list[str], orders: list, lengths: list
     ) -> dict:
+        """Create an index, checked in Appwrite's order: the table's index limit, each column
+        (unknown, array), utopia's index validator, then the key (409)."""
+        if len(table.indexes) >= MAX_INDEXES:
+            raise AppwriteError("column_index_limit_exceeded", id=table.id)
+        found = index_rules.lookup_problem(table.columns, columns)
+        if found is not None:
+            error, detail = found
+            if error == "column_unknown":
+                raise AppwriteError(error, id=detail)
+            raise AppwriteError(error, detail)
+        lengths = index_rules.normalized_lengths(columns, lengths)
+        spec = {"key": key, "type": kind, "columns": columns, "orders": orders, "lengths": lengths}
+        message = index_rules.problem(table.columns, spec)
+        if message:
+            raise AppwriteError("column_index_invalid", message)
         if table.key_taken(key, "indexes"):
             raise AppwriteError("column_index_already_exists", id=key)
-        if len(table.indexes) >= MAX_INDEXES:
-            raise AppwriteError("column_index_limit_exceeded")
-        self._check_index(table, kind, columns, orders)
-        spec = {"key": key, "type": kind, "columns": columns, "orders": orders, "lengths": lengths}
+        # Appwrite keeps a null per column without a length; shown as [] when none has one
+        stored = dict(spec, lengths=lengths if any(n is not None for n in lengths) else [])
         stamp = clock.iso()
         with self.db.transaction() as conn:
             position = conn.execute(
@@ -416,54 +482,52 @@ class Registry:
             conn.execute(
                 "INSERT INTO tablesdb_indexes (table_seq, key, position, spec, created, updated) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
-                (table.seq, key, position, json.dumps(spec), stamp, stamp),
+                (table.seq, key, position, json.dumps(stored), stamp, stamp),
             )
-            if kind == "fulltext":
-                self._create_fulltext(conn, table, key, columns)
-            else:
-                unique = "UNIQUE " if kind == "unique" else ""
-                terms = ", ".join(
-                    f"{_column_sql(c)} {orders[i] if i < len(orders) and orders[i] else 'ASC'}"
-                    for i, c in enumerate(columns)
-                )
-                name = quote_identifier(f"tdb_{table.seq}_ix_{key}")
-                try:
-                    conn.execute(f"CREATE {unique}INDEX {name} ON {table.sql} ({terms})")
-                except Exception as exc:
-                    if "UNIQUE" in str(exc):
-                        raise AppwriteError(
-                            "column_index_invalid",
-                            "Unique index cannot be created: existing rows have duplicates.",
-                        ) from None
-                    raise
+            self._create_sql_index(conn, table, stored)
             self._touch(conn, table)
-        return {**spec, "$createdAt": stamp, "$updatedAt": stamp}
+        return {**stored, "$createdAt": stamp, "$updatedAt": stamp}
+
+    def _create_sql_index(self, conn, table: TableMeta, spec: dict) -> None:
+        """The SQLite side of an index: an index, or an FTS5 table kept in sync."""
+        key, columns, orders = spec["key"], spec["columns"], spec.get("orders") or []
+        if spec["type"] == "fulltext":
+            self._create_fulltext(conn, table, key, columns)
+            return
+        unique = "UNIQUE " if spec["type"] == "unique" else ""
+        terms = ", ".join(
+            f"{_column_sql(c)} {orders[i] if i < len(orders) and orders[i] else 'ASC'}"
+            for i, c in enumerate(columns)
+        )
+        name = quote_identifier(f"tdb_{table.seq}_ix_{key}")
+        try:
+            conn.execute(f"CREATE {unique}INDEX {name} ON {table.sql} ({terms})")
+        except sqlite3.IntegrityError as exc:
+            if "UNIQUE" in str(exc):
+                raise AppwriteError(
+                    "column_index_invalid",
+                    "Unique index cannot be created: existing rows have duplicates.",
+                ) from None
+            raise
 
     @staticmethod
-    def _check_index(table: TableMeta, kind: str, columns: list[str], orders: list) -> None:
-        if not columns:
-            raise AppwriteError("column_index_invalid", "No attributes provided for index")
-        if len(set(columns)) != len(columns):
-            raise AppwriteError("column_index_invalid", "Duplicate attributes provided")
-        for key in columns:
-            spec = table.column(key)
-            if spec is None and key not in SYSTEM_SQL:
-                raise AppwriteError(
-                    "column_unknown",
-                    f"Unknown column: {key}. Verify the column name or create the column.",
-                )
-            if spec is not None and spec.get("array") and kind != "fulltext":
-                raise AppwriteError(
-                    "column_index_invalid",
-                    "Creating indexes on array attributes is not currently supported.",
-                )
-            if kind == "fulltext" and (
-                spec is None or col.query_kind(spec) != "string" or spec.get("array")
-            ):
-                raise AppwriteError(
-                    "column_index_invalid",
-                    f'Attribute "{key}" cannot be part of a fulltext index, must be of type string',
-                )
+    def _drop_sql_index(conn, table: TableMeta, spec: dict) -> None:
+        key = spec["key"]
+        if spec["type"] == "fulltext":
+            conn.execute(f"DROP TABLE IF EXISTS {table.fulltext_sql(key)}")
+            base = f"tdb_{table.seq}_ft_{key}_sync"
+            for suffix in ("_i", "_d", "_u"):
+                conn.execute(f"DROP TRIGGER IF EXISTS {quote_identifier(base + suffix)}")
+        else:
+            conn.execute(f"DROP INDEX IF EXISTS {quote_identifier(f'tdb_{table.seq}_ix_{key}')}")
+
+    @staticmethod
+    def _store_index(conn, table: TableMeta, spec: dict) -> None:
+        stored = {k: v for k, v in spec.items() if not k.startswith("$")}
+        conn.execute(
+            "UPDATE tablesdb_indexes SET spec = ?, updated = ? WHERE table_seq = ? AND key = ?",
+            (json.dumps(stored), clock.iso(), table.seq, spec["key"]),
+        )
 
     def _create_fulltext(self, conn, table: TableMeta, key: str, columns: list[str]) -> None:
         fts = table.fulltext_sql(key)
@@ -498,15 +562,7 @@ class Registry:
         if index is None:
             raise AppwriteError("column_index_not_found", id=key)
         with self.db.transaction() as conn:
-            if index["type"] == "fulltext":
-                conn.execute(f"DROP TABLE IF EXISTS {table.fulltext_sql(key)}")
-                base = f"tdb_{table.seq}_ft_{key}_sync"
-                for suffix in ("_i", "_d", "_u"):
-                    conn.execute(f"DROP TRIGGER IF EXISTS {quote_identifier(base + suffix)}")
-            else:
-                conn.execute(
-                    f"DROP INDEX IF EXISTS {quote_identifier(f'tdb_{table.seq}_ix_{key}')}"
-                )
+            self._drop_sql_index(conn, table, index)
             conn.execute(
                 "DELETE FROM tablesdb_indexes WHERE table_seq = ? AND key = ?", (table.seq, key)
             )

@@ -383,9 +383,10 @@ def _order(value):
 
 
 def _length(value):
+    """Appwrite's `Nullable(Integer())`: any integer; the index validator judges it."""
     if value is None:
         return None
-    return p.integer_range(0, 65535)(value)
+    return p.integer_range(col.INT_MIN, col.INT_MAX)(value)
 
 
 async def create_index(request: Request):

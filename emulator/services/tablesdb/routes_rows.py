@@ -253,21 +253,21 @@ def _prepared_row(
 
 
 def _create_rows(request, who: Caller, table: TableMeta, args: p.Params, store) -> Outcome:
-    has_data, has_rows = args.has("data"), args.has("rows")
-    if has_data and has_rows:
+    """One row (`rowId` + `data`) or many (`rows`), as Appwrite tells them apart: by which
+    of `data` and `rows` is non-empty (neither: 400 row_missing_data)."""
+    data = args.optional("data", _data_param, {})
+    items = args.optional("rows", _rows_param, [])
+    if not data and not items:
+        raise AppwriteError("row_missing_data")
+    if data and items:
         raise AppwriteError(
             "general_bad_request", "You can only send one of the following parameters: data, rows"
         )
-    if has_rows:
-        return _create_many(who, table, args, store)
-    data = args.optional("data", _data_param, {})
+    if items:
+        return _create_many(who, table, args, store, items)
     if not args.has("rowId"):
-        raise AppwriteError(
-            "row_missing_data", "Row ID is required when creating a single row." if data else None
-        )
+        raise AppwriteError("row_missing_data", "Row ID is required when creating a single row.")
     row_id = args.required("rowId", p.custom_id)
-    if not data:
-        raise AppwriteError("row_missing_data")
     permissions = args.optional("permissions", _row_permissions)
     if permissions is None and "$permissions" in data:
         permissions = _check_param("permissions", data["$permissions"], _row_permissions)
@@ -284,17 +284,19 @@ def _check_param(name, value, validator):
     return p.Params._check(name, value, validator)
 
 
-def _create_many(who: Caller, table: TableMeta, args: p.Params, store) -> Outcome:
-    if args.has("rowId"):
+def _create_many(
+    who: Caller, table: TableMeta, args: p.Params, store, items: list[dict]
+) -> Outcome:
+    if args.data.get("rowId"):
         raise AppwriteError(
             "general_bad_request",
             'Param "rowId" is not allowed when creating multiple rows, set "$id" on each instead.',
         )
-    if args.has("permissions"):
+    if args.data.get("permissions"):
         raise AppwriteError(
             "general_bad_request",
-            'Param "permissions" is not allowed when creating multiple rows, '
-            'set "$permissions" on each instead.',
+            'Param "permissions" is disallowed when creating multiple rows, '
+            'set "$permissions" on each instead',
         )
     if not who.is_privileged:  # bulk create is for API keys only
         raise AppwriteError(
@@ -302,7 +304,6 @@ def _create_many(who: Caller, table: TableMeta, args: p.Params, store) -> Outcom
             f"{who.actor} (role: {who.role_label}) missing scopes "
             f"({json.dumps(list(WRITE), separators=(',', ':'))})",
         )
-    items = args.required("rows", _rows_param)
     pending, seen = [], set()
     with store.db.transaction():
         # Each row checked in order (its id, then its data), then all written at once.
@@ -397,20 +398,39 @@ def _bulk_item(item: dict) -> tuple[str, list[str] | None]:
 
 
 def _upsert_rows(request, who: Caller, table: TableMeta, args: p.Params, store) -> Outcome:
+    """PUT many rows: Appwrite writes (and answers, with 200) only the rows that are new or
+    changed — a row whose every column and permissions would stay the same is skipped."""
     items = args.required("rows", _rows_param)
     results, staged = [], []
     with store.db.transaction():
         for item in items:
             row_id, permissions = _bulk_item(item)
+            existing = store.get(table, row_id)
+            if existing is not None and _unchanged(who, store, table, existing, item, permissions):
+                staged.append(dict(_staged_data(who, item, permissions), **{"$id": row_id}))
+                continue
             result, data = _upsert_one(who, store, table, row_id, item, permissions)
             results.append(result)
             staged.append(dict(data, **{"$id": row_id}))
     body = {"total": len(results), "rows": [row_model(table, r) for r in results[:MAX_BATCH]]}
     return Outcome(
-        json_response(body, 201),
+        json_response(body),
         [("upsert", True, results)],
         [_op(table, "bulkUpsert", data=staged)],
     )
+
+
+def _unchanged(
+    who: Caller, store, table: TableMeta, row: dict, item: dict, permissions: list[str] | None
+) -> bool:
+    """utopia's `upsertDocuments` skip rule: same permissions (when given), every column
+    given and equal (a column the row has but the item leaves out counts as a change)."""
+    if permissions is not None and sorted(permissions) != sorted(row["$permissions"]):
+        return False
+    if any(spec["key"] not in item for spec in table.columns):
+        return False
+    prepared = store.prepare(table, item, row, allow_dates=who.is_privileged)
+    return all(prepared["values"][k] == row.get(k) for k in prepared["values"])
 
 
 def _by_queries(
@@ -432,11 +452,19 @@ def _by_queries(
 
 
 def _update_rows(request, who: Caller, table: TableMeta, args: p.Params, store) -> Outcome:
+    """PATCH the rows the queries select; `data.$permissions` replaces their permissions."""
     data = args.optional("data", _data_param, {})
     raw = args.optional("queries", queries_param, [])
     plan = _plan(table, raw)
     if not data:
         raise AppwriteError("row_missing_payload")
+    permissions = None
+    if data.get("$permissions") is not None:
+        try:
+            permissions = _row_permissions(data["$permissions"])
+        except p.Invalid as exc:
+            raise AppwriteError("general_bad_request", str(exc)) from None
+        _check_grants(who, permissions)
     restriction = _read_restriction(who, table, "update")
     with store.db.transaction():
         _, rows = store.find(
@@ -444,7 +472,7 @@ def _update_rows(request, who: Caller, table: TableMeta, args: p.Params, store) 
         )
         updated = [
             store.update(
-                table, r, store.prepare(table, data, r, allow_dates=who.is_privileged), None
+                table, r, store.prepare(table, data, r, allow_dates=who.is_privileged), permissions
             )
             for r in rows
         ]
@@ -452,7 +480,7 @@ def _update_rows(request, who: Caller, table: TableMeta, args: p.Params, store) 
     return Outcome(
         json_response(body),
         [("update", True, updated)],
-        _by_queries(who, table, raw, "update", rows, _staged_data(who, data, None)),
+        _by_queries(who, table, raw, "update", rows, _staged_data(who, data, permissions)),
     )
 
 
