@@ -24,7 +24,7 @@ import re
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, unquote_plus, urlencode
 
 import httpx
 import pytest
@@ -95,15 +95,17 @@ QUERY_KEYS = [
 JWT = re.compile(r"eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}")
 
 
-def credential_shaped(text: str) -> bool:
-    """A key or a JWT in `text`: any JWT shape except the public ones the secret scan knows
-    (the emulator's OAuth2 state in a sign-in redirect grants nothing), or a key prefix."""
-    jwts = [m.group() for m in JWT.finditer(text)]
-    return (
-        any(not secretscan.public_jwt(token) for token in jwts)
-        or "ephemeral_" in text
-        or "standard_" in text
-    )
+KEY_PREFIX = re.compile(r"(?:ephemeral|dynamic|standard)_[\w.-]{8,}")
+
+
+def credential_shaped(text: str, sent: str = "") -> bool:
+    """A key or a JWT in `text` that the request did not carry itself (`sent`: an answer may
+    quote the path it was asked for, and Hypothesis draws strings from the project's source):
+    any JWT shape except the public ones the secret scan knows (the emulator's OAuth2 state
+    in a sign-in redirect grants nothing), or a key prefix followed by a key's characters."""
+    found = [m.group() for m in JWT.finditer(text) if not secretscan.public_jwt(m.group())]
+    found += [m.group() for m in KEY_PREFIX.finditer(text)]
+    return any(shape not in sent for shape in found)
 
 
 TRACEBACK = re.compile(r"Traceback \(most recent call last\)|File \"[^\"]+\", line \d+")
@@ -278,12 +280,18 @@ def problems(target: Target, method: str, response) -> list[str]:
     found = []
     head = "\n".join(f"{k}: {v}" for k, v in response.headers.items())
     text = response.content.decode("utf-8", "replace")
+    request = response.request
+    raw_url = str(request.url)
+    sent = "\n".join(
+        [raw_url, unquote_plus(raw_url), *request.headers.values()]
+        + [request.content.decode("utf-8", "replace")]
+    )
     if response.status_code >= 500:
         found.append(f"status {response.status_code}")
     for where, content in (("body", text), ("headers", head)):
         if TRACEBACK.search(content):
             found.append(f"traceback in {where}")
-        if credential_shaped(content):
+        if credential_shaped(content, sent):
             found.append(f"key or JWT in {where}")
         found += [f"secret {s[:6]}… in {where}" for s in target.secrets if s and s in content]
     if response.status_code >= 400 and method != "HEAD":
@@ -389,6 +397,35 @@ def test_a_sign_in_redirect_is_not_taken_for_a_leak(target):
     assert "state=eyJ" in response.headers["location"]
     assert problems(target, "GET", response) == []
     leaked = httpx.Response(
-        302, headers={"location": "http://x/?jwt=" + next(s for s in target.secrets if "." in s)}
+        302,
+        headers={"location": "http://x/?jwt=" + next(s for s in target.secrets if "." in s)},
+        request=httpx.Request("GET", url),
     )
     assert "key or JWT in headers" in problems(target, "GET", leaked)
+
+
+def test_an_answer_quoting_the_request_is_not_a_leak(target):
+    """A 404 that names the path it was asked for (`No route for '/ephemeral_abcdefgh.x'`,
+    the path sent percent-encoded) repeats what the caller sent: not a finding. The same
+    text unrequested is one, and so is a known secret even when the request carried it."""
+    message = "No route for '/ephemeral_abcdefgh.x'"
+    body = json.dumps({"error": {"code": "x", "message": message, "details": []}}).encode()
+    asked = httpx.Request("GET", "http://127.0.0.1:1/ephemeral_abcdefgh%2Ex")
+    echo = httpx.Response(
+        404, content=body, headers={"content-type": "application/json"}, request=asked
+    )
+    assert problems(target, "GET", echo) == []
+    unasked = httpx.Response(
+        404,
+        content=body,
+        headers={"content-type": "application/json"},
+        request=httpx.Request("GET", "http://127.0.0.1:1/nothing"),
+    )
+    assert problems(target, "GET", unasked) == ["key or JWT in body"]
+    jwt = next(s for s in target.secrets if "." in s)
+    mirrored = httpx.Response(
+        200,
+        content=jwt.encode(),
+        request=httpx.Request("GET", "http://127.0.0.1:1/", headers={"authorization": jwt}),
+    )
+    assert problems(target, "GET", mirrored) == [f"secret {jwt[:6]}… in body"]

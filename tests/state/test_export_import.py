@@ -32,7 +32,7 @@ def test_export_import_export_gives_identical_files(tmp_path):
         "teams": 1,
         "memberships": 2,
         "rows": 9,
-        "files": 0,
+        "files": 1,  # the welcome article's cover, bytes included
         "executions": 1,
     }
     header = json.loads((tmp_path / "first" / "export.json").read_text())
