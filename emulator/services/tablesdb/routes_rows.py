@@ -431,12 +431,29 @@ def _by_queries(
     return [_op(table, action, r["$id"], data) for r in rows]
 
 
+def _bulk_permissions(data: dict) -> list[str] | None:
+    """The `$permissions` a bulk update gives every row it matches (None: left as they are).
+    Appwrite validates them with its generic permissions validator: 400
+    `general_bad_request` naming the problem."""
+    value = data.get("$permissions")
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        raise AppwriteError("general_bad_request", "Permissions must be an array of strings.")
+    try:
+        return perms.normalize(value, perms.TABLE_ACTIONS, table_level=False)
+    except perms.PermissionInvalid as exc:
+        raise AppwriteError("general_bad_request", exc.message) from None
+
+
 def _update_rows(request, who: Caller, table: TableMeta, args: p.Params, store) -> Outcome:
     data = args.optional("data", _data_param, {})
     raw = args.optional("queries", queries_param, [])
     plan = _plan(table, raw)
     if not data:
         raise AppwriteError("row_missing_payload")
+    permissions = _bulk_permissions(data)
+    _check_grants(who, permissions)
     restriction = _read_restriction(who, table, "update")
     with store.db.transaction():
         _, rows = store.find(
@@ -444,7 +461,7 @@ def _update_rows(request, who: Caller, table: TableMeta, args: p.Params, store) 
         )
         updated = [
             store.update(
-                table, r, store.prepare(table, data, r, allow_dates=who.is_privileged), None
+                table, r, store.prepare(table, data, r, allow_dates=who.is_privileged), permissions
             )
             for r in rows
         ]
@@ -452,7 +469,7 @@ def _update_rows(request, who: Caller, table: TableMeta, args: p.Params, store) 
     return Outcome(
         json_response(body),
         [("update", True, updated)],
-        _by_queries(who, table, raw, "update", rows, _staged_data(who, data, None)),
+        _by_queries(who, table, raw, "update", rows, _staged_data(who, data, permissions)),
     )
 
 

@@ -111,8 +111,9 @@ def apply(tables: TablesDB, operation: dict) -> list[tuple[str, bool, object, di
                 rows.delete(table, existing)
                 affected.append(existing)
             else:
-                prepared = rows.prepare(table, data.get("data", {}), existing, allow_dates=True)
-                affected.append(rows.update(table, existing, prepared, None))
+                changes = data.get("data", {})
+                prepared = rows.prepare(table, changes, existing, allow_dates=True)
+                affected.append(rows.update(table, existing, prepared, changes.get("$permissions")))
     return [(event, legacy, table, row) for row in affected]
 
 
