@@ -12,6 +12,12 @@ STAMP27 := $(VENV27)/.deps-installed
 
 .PHONY: run test venv bench bench-check clean help
 
+# Compiled bytecode is kept in the venv, never beside the sources, and kept even when the
+# shell sets PYTHONDONTWRITEBYTECODE: without it every process of the suite (pytest's
+# workers, each emulator and function worker it starts) compiles the same sources again.
+export PYTHONPYCACHEPREFIX := $(CURDIR)/$(VENV)/pycache
+unexport PYTHONDONTWRITEBYTECODE
+
 help:
 	@echo "make run    start the local stack (emulator + all functions)"
 	@echo "make test   run the whole test suite"

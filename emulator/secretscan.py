@@ -21,6 +21,7 @@ exempted per stack with a reason (`exempt`), and listed as such in the report.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import json
 import logging
@@ -71,6 +72,24 @@ def cut(secret: str) -> str:
     return repr(secret[:keep] + "…")
 
 
+PUBLIC_JWT_TYPES = frozenset({"oauth2-state"})  # signed values a browser carries by design
+
+
+def public_jwt(token: str) -> bool:
+    """Whether a JWT-shaped text is a signed value that grants nothing: the emulator's OAuth2
+    state (`typ: oauth2-state`), which rides in the provider URL a browser is sent to, as
+    Appwrite's own state does. Anything unreadable counts as a credential."""
+    parts = token.split(".")
+    if len(parts) != 3:
+        return False
+    try:
+        payload = parts[1] + "=" * (-len(parts[1]) % 4)
+        claims = json.loads(base64.urlsafe_b64decode(payload))
+    except ValueError:
+        return False
+    return isinstance(claims, dict) and claims.get("typ") in PUBLIC_JWT_TYPES
+
+
 def scan_text(text: str, where: str, exact: dict[str, str]) -> list[Finding]:
     """Findings in one text: the `exact` secrets (value → kind) and the known shapes."""
     found: list[Finding] = []
@@ -84,6 +103,8 @@ def scan_text(text: str, where: str, exact: dict[str, str]) -> list[Finding]:
         for match in pattern.finditer(text):
             if any(a <= match.start() < b for a, b in spans):
                 continue  # already reported as something more precise
+            if kind == "JWT" and public_jwt(match.group()):
+                continue
             found.append(Finding(where, kind, cut(match.group())))
             spans.append(match.span())
     return found

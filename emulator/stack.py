@@ -90,7 +90,11 @@ class Stack:
         loop_limit: int = DEFAULT_LOOP_LIMIT,
         tls: bool = False,
         keep_alive: int = server.KEEP_ALIVE,
+        build_now: bool = True,
     ) -> Stack:
+        """Start everything. `build_now`: pack and build every function at start, as Appwrite
+        builds a deployment when it is created (`serve`); False leaves each to its first
+        execution (the test client: a test usually runs few of a project's functions)."""
         manifest = load_manifest(manifest_path)
         own = data_dir is None
         if data_dir is None:
@@ -120,7 +124,8 @@ class Stack:
             extra_env=certificates.env() if certificates else None,
         )
         app.state.executions = executions
-        executions.runner.prepare_all()  # every function's runtime-env, as Appwrite builds it
+        if build_now:
+            executions.runner.prepare_all()  # every function's runtime-env, as Appwrite builds it
         app.state.traffic.locator = WorkerLocator(executions.runner)
         public = [f.id for f in manifest.functions if {"any", "guests"} & set(f.execute)]
         sockets, ports = [], {}

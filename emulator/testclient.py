@@ -17,6 +17,7 @@ import datetime as dt
 import json
 import pathlib
 import sqlite3
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -66,6 +67,8 @@ class AppwriteTestClient:
 
     def __init__(self, stack: Stack):
         self.stack = stack
+        self._transport: httpx.HTTPTransport | None = None  # kept-alive connections (_http)
+        self._transport_lock = threading.Lock()
         secretscan.REGISTRY.watch(stack)  # its executions are scanned for secrets on close
 
     @classmethod
@@ -79,12 +82,19 @@ class AppwriteTestClient:
     ) -> AppwriteTestClient:
         """A fresh emulator for the project of `manifest` (a temporary data dir by default),
         with cron driven only by this client (`tick`, `advance_clock`, `run_schedule`).
-        `tls=True` serves the API and function URLs over HTTPS (`Stack.start` options)."""
+        `tls=True` serves the API and function URLs over HTTPS (`Stack.start` options). Each
+        function is packed and built on its first execution (`build_now=True` does all at
+        start, as `serve` does)."""
+        options.setdefault("build_now", False)
         return cls(
             Stack.start(manifest, data_dir=data_dir, realtime_cron=False, tls=tls, **options)
         )
 
     def close(self) -> None:
+        with self._transport_lock:
+            if self._transport is not None:
+                self._transport.close()
+                self._transport = None
         self.stack.close()
 
     def __enter__(self) -> AppwriteTestClient:
@@ -122,6 +132,23 @@ class AppwriteTestClient:
         import ssl
 
         return ssl.create_default_context(cafile=str(self.stack.tls.ca))
+
+    def _http(self, method: str, url: str, **options: Any) -> httpx.Response:
+        """One raw request, as `httpx.request` sends it (no cookies kept, no redirects
+        followed), over connections kept alive between calls: a new client per call would
+        load the certificate store each time, which costs more than most executions."""
+        with self._transport_lock:
+            if self._transport is None:
+                self._transport = httpx.HTTPTransport(
+                    verify=self._verify(),
+                    # below the servers' keep-alive (5 s), so an idle connection is never
+                    # reused just as the server closes it
+                    limits=httpx.Limits(keepalive_expiry=2.0),
+                )
+            transport = self._transport
+        options.setdefault("timeout", 60)
+        client = httpx.Client(transport=transport, timeout=options.pop("timeout"))
+        return client.request(method, url, **options)  # not closed: that closes the transport
 
     def create_user(
         self,
@@ -184,15 +211,7 @@ class AppwriteTestClient:
         headers = dict(headers or {})
         if user is not None:
             headers["authorization"] = f"Bearer {self.jwt_for(user)}"
-        return httpx.request(
-            method,
-            url + path,
-            json=json,
-            content=body,
-            headers=headers,
-            timeout=60,
-            verify=self._verify(),
-        )
+        return self._http(method, url + path, json=json, content=body, headers=headers)
 
     def execute(
         self,
@@ -393,7 +412,7 @@ class AppwriteTestClient:
 
     def _faults_call(self, method: str, json: Any = None) -> Any:
         headers = {"x-appwrite-project": self.project_id, "x-appwrite-key": self.stack.api_key}
-        response = httpx.request(
+        response = self._http(
             method, f"{self.endpoint}/emulator/faults", json=json, headers=headers, timeout=30
         )
         if response.status_code >= 400:

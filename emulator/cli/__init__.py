@@ -24,7 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m emulator",
         description=(
-            "Newsroom's offline Appwrite toolkit: check, serve and drive the local emulator."
+            "An offline Appwrite for any appwrite.json project: check, serve and drive the local "
+            "emulator."
         ),
     )
     subcommands = parser.add_subparsers(title="commands", metavar="<command>", required=True)

@@ -3,7 +3,7 @@ in-process with the admin key (through every middleware, route, validator and ev
 any API write — never raw SQL).
 
     api = ConsoleAPI(app, project_id, admin_key)
-    rows = await api.get("/tablesdb/newsroom/tables/articles/rows", queries=[...])
+    rows = await api.get("/tablesdb/main/tables/notes/rows", queries=[...])
     await api.call("PATCH", "/users/ID/status", json={"status": False})
 
 A failed call raises `APIError` with Appwrite's message and type, which the pages show.

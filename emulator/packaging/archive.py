@@ -47,15 +47,15 @@ def extract(archive_bytes: bytes, dest: str | os.PathLike[str]) -> Path:
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise PackagingError(f"Deployment folder is not empty: {target}")
     try:
-        with tarfile.open(fileobj=io.BytesIO(archive_bytes), mode="r:gz") as archive:
+        data = zlib.decompress(archive_bytes, wbits=zlib.MAX_WBITS | 16)  # gunzip once
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r:") as archive:
             members = archive.getmembers()
+            for member in members:
+                _check(member)
+            target.mkdir(parents=True, exist_ok=True)
+            archive.extractall(target, members=members, filter="data")
     except (tarfile.TarError, OSError, EOFError, zlib.error) as error:
         raise PackagingError(f"Not a readable tar.gz archive: {error}") from error
-    for member in members:
-        _check(member)
-    target.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(fileobj=io.BytesIO(archive_bytes), mode="r:gz") as archive:
-        archive.extractall(target, filter="data")
     return target
 
 

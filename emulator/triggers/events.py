@@ -7,9 +7,9 @@ resource prefix — mirrors `collections/documents` ⇄ `tables/rows`, and a fun
 (once) when its `events` list contains any generated string exactly. The first string,
 fully concrete, is the `x-appwrite-event` header.
 
-    generate_events(ROW_CREATE, {"databaseId": "newsroom", "collectionId": "articles",
+    generate_events(ROW_CREATE, {"databaseId": "main", "collectionId": "notes",
                                  "documentId": "a1"})[0]
-    == "databases.newsroom.collections.articles.documents.a1.create"
+    == "databases.main.collections.notes.documents.a1.create"
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import signal
+import time
 import uuid
 
 import pytest
@@ -76,6 +77,10 @@ def killed(tmp_path_factory):
     served.kill(signal.SIGKILL)
     writer.join()
     stored = stored_executions(data, "enrich-article")
+    # a worker notices its emulator is gone (its lifeline closes) and exits within moments
+    deadline = time.monotonic() + 5
+    while worker_processes(data) and time.monotonic() < deadline:
+        time.sleep(0.05)
     orphans = worker_processes(data)
     end_processes(orphans)
     observed = {
@@ -153,20 +158,16 @@ def test_requeued_enrichment_is_what_an_uninterrupted_run_gives(killed, tmp_path
         assert got == {k: uninterrupted[row_id][k] for k in ENRICHED}, row_id
 
 
-@pytest.mark.xfail(strict=True, reason="worker parent-death: runtime branch")
 def test_no_worker_process_outlives_the_killed_emulator(killed):
     assert killed.orphans == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product gap (issue 9 item 8, functions/): no periodic sweep enriches an article "
-    "whose enrichment was interrupted by the kill",
-)
 def test_the_next_cron_runs_repair_what_the_kill_interrupted(killed):
     interrupted = sorted(killed.rows("processing"))
     response = killed.restarted.api(
-        "POST", "/emulator/schedules/tick", json={"at": "2031-01-02T03:00:00Z"}
+        "POST",
+        "/emulator/schedules/tick",
+        json={"at": "2031-01-02T10:05:00Z"},  # the sweep (*/5), not the nightly purge
     )
     assert response.status_code == 200
     killed.restarted.wait_for_queue("enrich-article")

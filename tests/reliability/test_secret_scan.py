@@ -56,6 +56,22 @@ def test_ordinary_text_is_not_a_finding():
     assert kinds(text) == []
 
 
+def test_the_oauth2_state_in_a_sign_in_redirect_is_not_a_credential():
+    """The emulator's OAuth2 state is a signed JWT a browser carries in the provider URL (a
+    session function's 302 holds it); a JWT with any other payload, or an unreadable one,
+    still is a finding."""
+    import jwt as pyjwt
+
+    state = pyjwt.encode({"typ": "oauth2-state", "success": "http://x/"}, "k" * 32, "HS256")
+    location = f"http://127.0.0.1:1/emulator/oauth2/x?state={state}"
+    assert kinds(location) == []
+    assert secretscan.public_jwt(state)
+    forged = pyjwt.encode({"typ": "oauth2-state-not", "userId": "u1"}, "k" * 32, "HS256")
+    assert kinds(f"x {forged} x") == ["JWT"]
+    head, _, tail = state.partition(".")
+    assert not secretscan.public_jwt(head + ".eyJ!!!!!!!!!!." + tail.split(".")[1])
+
+
 def test_password_literals_of_the_tests_are_collected(tmp_path):
     (tmp_path / "test_x.py").write_text(
         textwrap.dedent(

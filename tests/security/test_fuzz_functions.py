@@ -1,7 +1,7 @@
 """Standing figure: fuzzing (issue 9). Hypothesis-generated paths, methods, headers, query
 strings and bodies against every HTTP route of every function that has a URL (`accounts`,
-`articles`), through the function's own URL (`invoke_http`), at least 2,000 requests per
-function in every run. Every answer must have:
+`articles` with its cover routes, `session`), through the function's own URL
+(`invoke_http`), at least 2,000 requests per function in every run. Every answer must have:
 
 * no 5xx;
 * no traceback text;
@@ -34,6 +34,7 @@ from appwrite.services.users import Users
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from emulator import secretscan
 from emulator.stack import Stack
 from emulator.testing import AppwriteTestClient
 from tests.functions.scheduled_support import ROOT
@@ -55,6 +56,16 @@ ROUTES = {  # route → its methods (what the function serves)
         "/articles/{id}/schedule": ["POST"],
         "/articles/{id}/publish": ["POST"],
         "/articles/{id}/archive": ["POST"],
+        "/articles/{id}/cover": ["PUT", "GET", "DELETE"],
+        "/health": ["GET"],
+    },
+    "session": {
+        "/login": ["POST"],
+        "/me": ["GET"],
+        "/logout": ["POST"],
+        "/oauth/{id}": ["GET"],
+        "/oauth/success": ["GET"],
+        "/oauth/failure": ["GET"],
         "/health": ["GET"],
     },
 }
@@ -77,8 +88,24 @@ FIELDS = [
     "$id",
     "$permissions",
 ]
-QUERY_KEYS = ["status", "tag", "authorId", "teamId", "q", "cursor", "limit", "order", "search"]
+QUERY_KEYS = [
+    *("status", "tag", "authorId", "teamId", "q", "cursor", "limit", "order", "search"),
+    *("width", "userId", "secret", "error", "state"),
+]
 JWT = re.compile(r"eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}")
+
+
+def credential_shaped(text: str) -> bool:
+    """A key or a JWT in `text`: any JWT shape except the public ones the secret scan knows
+    (the emulator's OAuth2 state in a sign-in redirect grants nothing), or a key prefix."""
+    jwts = [m.group() for m in JWT.finditer(text)]
+    return (
+        any(not secretscan.public_jwt(token) for token in jwts)
+        or "ephemeral_" in text
+        or "standard_" in text
+    )
+
+
 TRACEBACK = re.compile(r"Traceback \(most recent call last\)|File \"[^\"]+\", line \d+")
 PASSWORD = "fuzz-password-Zq81"
 
@@ -133,6 +160,8 @@ def target(tmp_path_factory):
         {"authorization": "Bearer eyJhbGciOiJIUzI1NiJ9.eyJ1c2VySWQiOiJ4In0.c2lnbmF0dXJl"},
         {"authorization": "Basic dXNlcjpwYXNz"},
         {"x-appwrite-user-id": writer["$id"]},
+        {"cookie": f"a_session_{stack.project_id}={sessions[0]['secret']}"},
+        {"cookie": f"a_session_{stack.project_id}=garbage"},
     ]
     secrets = {stack.api_key, PASSWORD, anonymous["secret"], *jwts, anonymous_jwt}
     secrets |= {s["secret"] for s in sessions if s.get("secret")}
@@ -245,7 +274,7 @@ def problems(target: Target, method: str, response) -> list[str]:
     for where, content in (("body", text), ("headers", head)):
         if TRACEBACK.search(content):
             found.append(f"traceback in {where}")
-        if JWT.search(content) or "ephemeral_" in content or "standard_" in content:
+        if credential_shaped(content):
             found.append(f"key or JWT in {where}")
         found += [f"secret {s[:6]}… in {where}" for s in target.secrets if s and s in content]
     if response.status_code >= 400 and method != "HEAD":
@@ -339,3 +368,18 @@ def test_no_secret_in_any_stored_execution(target):
             if "ephemeral_" in stored or JWT.search(stored.replace("\\", "")):
                 leaks.append((function, execution["$id"], "key or JWT"))
     assert not leaks, leaks[:5]
+
+
+def test_a_sign_in_redirect_is_not_taken_for_a_leak(target):
+    """`GET /oauth/x` answers 302 to the emulator's provider page with a signed OAuth2 state
+    (JWT-shaped, public by design): not a finding; the same answer with a user JWT in it is
+    (the fuzzer once reported the state as a leaked JWT)."""
+    url = target.appwrite.stack.function_urls["session"] + "/oauth/x"
+    response = httpx.get(url, timeout=60)
+    assert response.status_code == 302
+    assert "state=eyJ" in response.headers["location"]
+    assert problems(target, "GET", response) == []
+    leaked = httpx.Response(
+        302, headers={"location": "http://x/?jwt=" + next(s for s in target.secrets if "." in s)}
+    )
+    assert "key or JWT in headers" in problems(target, "GET", leaked)

@@ -120,3 +120,37 @@ def test_default_row_permissions():
         'delete("user:u1")',
     ]
     assert p.default_row_permissions(None) == []
+
+
+# The manifest check and the API use one validator (emulator.core.permissions): a string
+# `emulator check` accepts is one the API accepts, and the other way round.
+AGREEMENT = [
+    'read("any")',
+    'read("team:t1/editor")',
+    'read("team:t1/' + "e" * 36 + '")',
+    'read("team:t1/' + "e" * 40 + '")',  # found accepted by `check`, refused by the API
+    'read("user:u1/verified")',
+    'read("users/unverified")',
+    'read("member:m1")',
+    'read("label:admin")',
+    'read("user:-u1")',
+    'read("guests/x")',
+    'read("role:all")',
+    'update("any")',
+    'write("team:t1")',
+    "read(any)",
+]
+
+
+@pytest.mark.parametrize("permission", AGREEMENT)
+def test_emulator_check_and_the_api_agree(permission):
+    from emulator.manifest.roles import FORBIDDEN_FOR_ANY
+    from emulator.manifest.roles import permission_problem as manifest_problem
+
+    try:
+        p.normalize([permission], p.TABLE_ACTIONS, table_level=True)
+        api_accepts = True
+    except p.PermissionInvalid:
+        api_accepts = False
+    lint_only = permission.split("(")[0] in FORBIDDEN_FOR_ANY and '"any"' in permission
+    assert (manifest_problem(permission) is None) == (api_accepts and not lint_only)

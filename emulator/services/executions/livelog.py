@@ -2,7 +2,7 @@
 
     runner.on_finish(LiveLog(print))      # what `serve` does unless --quiet
 
-    12:04:31 enrich-article        event     completed  200   84 ms  databases.newsroom.…create
+    12:04:31 on-note               event     completed  200   84 ms  databases.main.…create
         enriched article 6a1f… (412 words)
 
 The line holds the function, the trigger, the status, the response status code, the
