@@ -742,7 +742,6 @@ def test_bulk_update(api, numbers):
 
 
 @appwrite(f"{SERVER18}::testBulkUpdate", V18)
-@gap("bulk update ignores data.$permissions; Appwrite sets them on every updated row")
 def test_bulk_update_permissions(api, numbers):
     rows, _table_id, _database = numbers
     _ten(api, rows)
