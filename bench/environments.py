@@ -22,7 +22,7 @@ import statistics
 import tempfile
 import time
 
-from emulator.functions import Invocation
+from emulator.services.executions.model import Invocation
 from emulator.stack import Stack
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent

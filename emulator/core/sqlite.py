@@ -69,6 +69,7 @@ class Database:
         self._conn.row_factory = sqlite3.Row
         self._lock = threading.RLock()
         self._depth = 0
+        self._restores = 0
         if path is not None:
             self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA foreign_keys=ON")
@@ -94,6 +95,17 @@ class Database:
                 if outer:
                     self._conn.execute("COMMIT")
 
+    def change_token(self) -> tuple[int, int, int] | None:
+        """A value that differs whenever the database may have changed since it was taken: a
+        write on this connection (committed or not), a commit by another connection (another
+        process on the same file), a `restore`. None inside a transaction, whose reads must not
+        outlive it. For caches of what rarely changes (e.g. table definitions)."""
+        with self._lock:
+            if self._depth or self._conn.in_transaction:
+                return None
+            version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+            return (self._conn.total_changes, version, self._restores)
+
     def execute(self, sql: str, params: tuple | list | dict = ()) -> sqlite3.Cursor:
         with self._lock:
             return self._conn.execute(sql, params)
@@ -115,6 +127,7 @@ class Database:
             if self._depth:
                 raise RuntimeError("cannot restore a snapshot inside a transaction")
             snapshot.backup(self._conn)
+            self._restores += 1
 
     def close(self) -> None:
         with self._lock:

@@ -216,6 +216,30 @@ def test_bulk_operations(tdb, table):
     assert total(tdb.list_rows(*table)) == 0
 
 
+def test_bulk_update_by_query_sets_the_permissions_given_in_its_data(tdb, table):
+    """As Appwrite's updateRows: `$permissions` in `data` replaces those of every row the
+    queries match (and only those); an invalid one is a 400 naming the problem."""
+    for row_id, n in (("p1", 1), ("p2", 2), ("p3", 3)):
+        tdb.create_row(*table, row_id, {"title": row_id, "n": n}, ['read("user:ann")'])
+    before = plain(tdb.get_row(*table, "p1"))
+    public = {"status": "published", "$permissions": ['read("any")']}
+    changed = plain(tdb.update_rows(*table, public, [Query.less_than_equal("n", 2)]))
+    assert changed["total"] == 2
+    assert {r["$id"]: r["$permissions"] for r in changed["rows"]} == {
+        "p1": ['read("any")'],
+        "p2": ['read("any")'],
+    }
+    assert all(r["status"] == "published" for r in changed["rows"])
+    assert plain(tdb.get_row(*table, "p1"))["$updatedAt"] >= before["$updatedAt"]
+    assert plain(tdb.get_row(*table, "p3"))["$permissions"] == ['read("user:ann")']
+    untouched = plain(tdb.update_rows(*table, {"n": 5}, [Query.equal("$id", ["p1"])]))
+    assert untouched["rows"][0]["$permissions"] == ['read("any")']  # no `$permissions`: kept
+    error = fails(tdb.update_rows, *table, {"$permissions": ['read("nobody")']})
+    assert (error.code, error.type) == (400, "general_bad_request")
+    assert "nobody" in error.message
+    assert plain(tdb.get_row(*table, "p3"))["$permissions"] == ['read("user:ann")']
+
+
 def test_increment_and_decrement(tdb, table):
     tdb.create_row(*table, "r1", {"title": "x", "n": 5, "score": 1.5})
     assert plain(tdb.increment_row_column(*table, "r1", "n", 2))["n"] == 7

@@ -91,7 +91,13 @@ def test_bulk_operations_and_raw_operations(tdb, table):
         [{"$id": "k1", "title": "keep", "n": 1}, {"$id": "k2", "title": "drop", "n": 2}],
     )
     txn = plain(tdb.create_transaction())["$id"]
-    tdb.update_rows(db, table_id, {"n": 50}, [Query.equal("title", "keep")], transaction_id=txn)
+    tdb.update_rows(
+        db,
+        table_id,
+        {"n": 50, "$permissions": ['read("any")']},
+        [Query.equal("title", "keep")],
+        transaction_id=txn,
+    )
     tdb.delete_rows(db, table_id, [Query.equal("title", "drop")], transaction_id=txn)
     result = plain(
         tdb.create_operations(
@@ -117,6 +123,7 @@ def test_bulk_operations_and_raw_operations(tdb, table):
     tdb.update_transaction(txn, commit=True)
     assert ids(tdb.list_rows(db, table_id)) == ["k1", "op1", "op2"]
     assert plain(tdb.get_row(db, table_id, "k1"))["n"] == 50
+    assert plain(tdb.get_row(db, table_id, "k1"))["$permissions"] == ['read("any")']
 
 
 def test_session_users_stage_their_own_writes(tdb, table, make_user, user_client):

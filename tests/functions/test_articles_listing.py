@@ -209,3 +209,23 @@ def test_a_cursor_must_be_an_article_the_caller_may_list(cast, world):
 def test_an_invalid_jwt_is_401_even_for_reading(cast):
     response = cast.call(None, "GET", "/articles", headers={"authorization": "Bearer aaa.bbb.ccc"})
     assert (response.status_code, error_code(response)) == (401, "invalid_jwt")
+
+
+@pytest.mark.parametrize("kind", ["guest", "stranger", "member", "site_admin"])
+def test_a_page_costs_one_round_trip_and_two_with_a_cursor(cast, world, kind):
+    """Counted by the emulator: a signed-in caller's list is one call made with their JWT
+    (which checks the JWT too); a cursor adds one read of the cursor's article."""
+    tag, _ = world
+
+    def requests_of(response):
+        assert response.status_code == 200, response.text
+        stats = cast.appwrite.execution_stats(response.headers["x-appwrite-execution-id"])
+        return stats["requests"]
+
+    first = cast.call(kind, "GET", "/articles", params={"tag": tag, "limit": "1"})
+    assert requests_of(first) == 1
+    cursor = first.json()["articles"][0]["$id"]
+    second = cast.call(
+        kind, "GET", "/articles", params={"tag": tag, "limit": "1", "cursor": cursor}
+    )
+    assert requests_of(second) == 2

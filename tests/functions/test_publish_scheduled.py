@@ -2,9 +2,10 @@
 articles read back through the real SDK, in a private project where only these tests'
 articles live. `publish-scheduled` there has PUBLISH_BATCH_LIMIT=3 (a function variable in
 appwrite.json); `publish-default` is the same code without it, `publish-misconfigured`
-with an invalid value."""
+with an invalid value, `publish-many` with 250."""
 
 import datetime as dt
+import importlib
 import json
 import uuid
 
@@ -34,6 +35,9 @@ def project(tmp_path_factory):
                 vars={"PUBLISH_BATCH_LIMIT": "lots"},
             ),
             function_entry("publish-scheduled", as_id="publish-read-only", scopes=["rows.read"]),
+            function_entry(
+                "publish-scheduled", as_id="publish-many", vars={"PUBLISH_BATCH_LIMIT": "250"}
+            ),
         ],
     )
     yield client
@@ -174,3 +178,76 @@ def test_http_executions_are_not_publishing_runs(project):
     health = project.execute("publish-scheduled", "/health", method="GET")
     assert json.loads(health["responseBody"]) == {"ok": True, "function": "publish-scheduled"}
     assert project.execute("publish-scheduled", "/", method="POST")["responseStatusCode"] == 404
+
+
+def many_scheduled(tables, count, publish_at):
+    author = "au" + uuid.uuid4().hex[:12]
+    for first in range(0, count, 100):
+        rows = [
+            {
+                "title": f"Due {i}",
+                "body": "text",
+                "authorId": author,
+                "status": "scheduled",
+                "publishAt": publish_at.isoformat(),
+                "$permissions": article_permissions(author, None, "scheduled"),
+            }
+            for i in range(first, min(first + 100, count))
+        ]
+        tables.create_rows(DB, "articles", rows)
+
+
+@pytest.mark.parametrize(
+    "function_id, due, published, requests",
+    [
+        ("publish-default", 1, 1, 2),  # one list, one bulk update
+        ("publish-default", 60, 50, 2),  # the batch of 50: still one bulk update
+        ("publish-many", 230, 230, 4),  # one bulk update per 100
+    ],
+)
+def test_round_trips_do_not_grow_with_the_articles_published(
+    project, tables, function_id, due, published, requests
+):
+    many_scheduled(tables, due, T0)
+    execution, body = run(project, function_id, T0 + dt.timedelta(minutes=1))
+    assert (len(body["published"]), body["skipped"], body["failed"]) == (published, [], [])
+    assert project.execution_stats(execution["$id"])["requests"] == requests
+    public = tables.list_rows(
+        DB, "articles", [Query.equal("status", ["published"]), Query.limit(1)]
+    )
+    assert public["total"] == published
+    assert public["rows"][0]["$permissions"] == ['read("any")']
+
+
+def test_an_article_changed_after_the_list_is_skipped_not_published(project, tables):
+    """The bulk update re-checks each listed article: one rescheduled, archived or deleted
+    in between is left as it is (the list and the update through the real SDK)."""
+    from appwrite.services.storage import Storage
+
+    publishing = importlib.import_module("functions.publish-scheduled.src.publishing")
+    rows = [scheduled(tables, T0) for _ in range(4)]
+    at = T0 + dt.timedelta(minutes=1)
+    due, total_due = publishing.due_articles(tables, at, 10, float("inf"))
+    assert total_due == 4
+    later_on = (T0 + dt.timedelta(days=1)).isoformat()
+    tables.update_row(DB, "articles", rows[0]["$id"], {"publishAt": later_on})
+    tables.update_row(DB, "articles", rows[1]["$id"], {"status": "archived"})
+    tables.delete_row(DB, "articles", rows[2]["$id"])
+
+    class Log:
+        def error(self, *args, **kwargs):
+            raise AssertionError((args, kwargs))
+
+    done = publishing.publish_all(
+        tables,
+        Storage(project.admin_client()),
+        due,
+        at,
+        float("inf"),
+        Log(),
+        time_left=lambda: True,
+    )
+    assert done.published == [rows[3]["$id"]]
+    assert sorted(done.skipped) == sorted(r["$id"] for r in rows[:3])
+    assert tables.get_row(DB, "articles", rows[0]["$id"])["status"] == "scheduled"
+    assert tables.get_row(DB, "articles", rows[1]["$id"])["status"] == "archived"

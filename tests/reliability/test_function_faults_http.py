@@ -116,9 +116,9 @@ def run(project, people, operation):
 
 CASES = [
     Case("articles", "create article", "GET", "/v1/account", dynamic_only=False),
-    Case("articles", "list my articles", "GET", "/v1/teams", dynamic_only=False),
     Case("articles", "create team article", "GET", "/v1/teams/*/memberships"),
-    Case("articles", "list my articles", "GET", ARTICLES),
+    # a signed-in caller's list is made with their JWT (the rows' read permissions apply)
+    Case("articles", "list my articles", "GET", ARTICLES, dynamic_only=False),
     Case("articles", "get article", "GET", f"{ARTICLES}/*"),
     Case("articles", "create article", "POST", ARTICLES),
     Case("articles", "update article", "PATCH", f"{ARTICLES}/*"),

@@ -77,7 +77,10 @@ class TableMeta:
         return quote_identifier(f"tdb_{self.seq}_ft_{index_key}")
 
     def column(self, key: str) -> dict | None:
-        return next((c for c in self.columns if c["key"] == key), None)
+        by_key = self.__dict__.get("_by_key")
+        if by_key is None or len(by_key) != len(self.columns):  # built once, after loading
+            by_key = self.__dict__["_by_key"] = {c["key"]: c for c in self.columns}
+        return by_key.get(key)
 
     def index(self, key: str) -> dict | None:
         return next((i for i in self.indexes if i["key"] == key), None)
@@ -156,6 +159,11 @@ class Registry:
 
     def __init__(self, db: Database):
         self.db = db
+        # (database id, table id) → (change token, definition): a definition is read again
+        # whenever anything may have changed (Database.change_token), so writes of any kind,
+        # rollbacks, other processes and restores all invalidate it; never filled in a
+        # transaction. Saves the five small queries of `get_table` on each row request.
+        self._tables: dict[tuple[str, str], tuple[tuple, TableMeta]] = {}
         with db.transaction() as conn:
             for statement in _METADATA:
                 conn.execute(statement)
@@ -257,6 +265,19 @@ class Registry:
         return self.get_table(database_id, table_id)
 
     def get_table(self, database_id: str, table_id: str) -> TableMeta:
+        """The table's definition (shared: callers must not change it)."""
+        token = self.db.change_token()
+        cached = self._tables.get((database_id, table_id))
+        if token is not None and cached is not None and cached[0] == token:
+            return cached[1]
+        table = self._read_table(database_id, table_id)
+        if token is not None:
+            if len(self._tables) > 1000:
+                self._tables.clear()
+            self._tables[(database_id, table_id)] = (token, table)
+        return table
+
+    def _read_table(self, database_id: str, table_id: str) -> TableMeta:
         self.get_database(database_id)
         rows = self.db.query(
             "SELECT * FROM tablesdb_tables WHERE database_id = ? AND id = ?",

@@ -306,10 +306,13 @@ def _create_many(
         )
     pending, seen = [], set()
     with store.db.transaction():
-        # Each row checked in order (its id, then its data), then all written at once.
+        # Each row checked in order (its id, then its data), then all written at once; the
+        # ids taken are looked up together first.
+        given = [i["$id"] for i in items if isinstance(i, dict) and isinstance(i.get("$id"), str)]
+        taken = store.existing(table, given)
         for item in items:
             row_id, permissions = _bulk_item(item)
-            if row_id in seen or store.exists(table, row_id):
+            if row_id in seen or row_id in taken:
                 raise AppwriteError("row_already_exists", id="")
             seen.add(row_id)
             prepared, permissions = _prepared_row(who, store, table, item, permissions)

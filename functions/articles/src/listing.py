@@ -1,9 +1,15 @@
-"""`GET /articles`: query parameters → TablesDB queries returning only readable rows; the page.
+"""`GET /articles`: query parameters → TablesDB queries; the page.
 
 Who may read what is part of the query, never a filter over a fetched page, so `total`
-and cursor pagination stay right: guests see published rows; a user sees published rows,
-their own and their teams'; a site admin sees every row. `nextCursor` is the last row's
-id when more follow (one extra row is fetched to know), else null.
+and cursor pagination stay right. A signed-in caller's list is made **with the caller's
+own JWT**: Appwrite then applies the rows' read permissions, which are the access
+matrix's read column (`shared.permissions.article_permissions`: published → `any`;
+otherwise the author, the article's team — Appwrite evaluates `team:T` against the
+current confirmed memberships — and `label:admin`). So a user sees published rows, their
+own and their teams'; a site admin every row; and the JWT is verified by the same call.
+A guest's list is made with the execution's key and keeps only published rows.
+`nextCursor` is the last row's id when more follow (one extra row is fetched to know),
+else null.
 
 Orders: `newest` ($createdAt, newest first; the default), `oldest` ($createdAt, oldest
 first), `published` (publishedAt, latest first; unpublished rows last).
@@ -15,21 +21,18 @@ around a megabyte whatever the articles hold.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from appwrite.query import Query
 
-from ..shared import Identity, load_schema
+from ..shared import load_schema
 from ..shared.articles import PUBLISHED, SUMMARY_COLUMNS, summary_of
 from ..shared.paging import cursor_page, list_params
 
 QUERY_SCHEMA = load_schema(__file__, "../schemas/list-query.json")
 DEFAULT_LIMIT = 25
-MAX_VALUES_PER_QUERY = (
-    100  # team ids per equal query (Appwrite allows 500 values; 100 keeps queries short)
-)
 ORDERS = {
     "newest": (Query.order_desc("$createdAt"),),
     "oldest": (Query.order_asc("$createdAt"),),
@@ -48,10 +51,6 @@ class ListParams:
     limit: int = DEFAULT_LIMIT
     order: str = "newest"
 
-    @property
-    def published_only(self) -> bool:
-        return self.status == PUBLISHED
-
 
 def parse_list_query(query: Mapping[str, str]) -> ListParams:
     """Validated parameters; 400 `validation_failed` with a pointer per bad parameter."""
@@ -68,26 +67,10 @@ def parse_list_query(query: Mapping[str, str]) -> ListParams:
     )
 
 
-def readable_by(caller: Identity | None, team_ids: Collection[str]) -> list[str]:
-    """The filter that keeps only rows `caller` may read (empty for site admins)."""
-    if caller is not None and caller.is_admin:
-        return []
-    published = Query.equal("status", [PUBLISHED])
-    if caller is None:
-        return [published]
-    teams = sorted(team_ids)
-    scopes = [published, Query.equal("authorId", [caller.id])]
-    scopes += [
-        Query.equal("teamId", teams[i : i + MAX_VALUES_PER_QUERY])
-        for i in range(0, len(teams), MAX_VALUES_PER_QUERY)
-    ]
-    return [Query.or_queries(scopes)]
-
-
-def list_queries(
-    params: ListParams, caller: Identity | None, team_ids: Collection[str]
-) -> list[str]:
-    queries = readable_by(caller, team_ids)
+def list_queries(params: ListParams, guest: bool) -> list[str]:
+    """The list's queries. A guest's list (made with the key) keeps published rows only; a
+    signed-in caller's list is made with their JWT, so the rows' read permissions decide."""
+    queries = [Query.equal("status", [PUBLISHED])] if guest else []
     if params.status is not None:
         queries.append(Query.equal("status", [params.status]))
     if params.tag is not None:

@@ -1,4 +1,5 @@
-"""Article rows in TablesDB with the execution's key (scopes `rows.read`, `rows.write`).
+"""Article rows in TablesDB with the execution's key (scopes `rows.read`, `rows.write`) —
+and, for a signed-in caller's list, with the caller's own JWT (`Reader`).
 
 Every call is retried on transient failures (503 when they persist). Writes are made
 idempotent first: a new row gets its id here, so a retried create that had in fact
@@ -11,17 +12,29 @@ of an article's read permissions, and its deletion, take its cover along (`chang
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from appwrite.exception import AppwriteException
 from appwrite.id import ID
 from appwrite.services.tables_db import TablesDB
 
-from ..shared import BadRequest, NotFound, Request, retry, server_client
+from ..shared import (
+    BadRequest,
+    NotFound,
+    Request,
+    Unauthorized,
+    jwt_from_headers,
+    retry,
+    server_client,
+    user_client,
+)
 from ..shared.articles import Changes
 from ..shared.covers import change_article, delete_cover, has_cover, storage_service
 from ..shared.errors import echo
 from ..shared.gone import delete_if_present, fetch_or_none
+from ..shared.identity import looks_like_jwt
+from ..shared.permissions import can_read
 from ..shared.tables import ARTICLES, DATABASE_ID
 
 _ROW_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,35}$")
@@ -109,20 +122,61 @@ def cursor_not_found(cursor: str) -> BadRequest:
     )
 
 
-def get_cursor(req: Request, cursor: str) -> dict[str, Any]:
-    """The row a cursor names; 400 pointing at `cursor` when there is none."""
-    try:
-        return get(req, cursor)
-    except NotFound:
-        raise cursor_not_found(cursor) from None
+@dataclass(frozen=True)
+class Reader:
+    """Who a list is made as: a guest (the execution's key, published rows only) or the
+    caller (their JWT: Appwrite applies the rows' read permissions and verifies the JWT)."""
+
+    tables: TablesDB
+    guest: bool
 
 
-def list_page(req: Request, queries: list[str], cursor: str | None = None) -> dict[str, Any]:
-    """One page of rows; a cursor row deleted meanwhile is a 400 pointing at `cursor`."""
-    db = tables(req)
+def reader(req: Request) -> Reader:
+    """The caller's reader; 401 `invalid_jwt` for a JWT that cannot be one."""
+    jwt = jwt_from_headers(req.headers)
+    if jwt is None:
+        return Reader(tables(req), guest=True)
+    if not looks_like_jwt(jwt):
+        raise _invalid_jwt()
+    return Reader(TablesDB(user_client(jwt)), guest=False)
+
+
+def _invalid_jwt() -> Unauthorized:
+    return Unauthorized("The JWT is invalid or expired.", code="invalid_jwt")
+
+
+def _as_reader(call):
+    """`call()`, with Appwrite's refusal of a JWT (401/403) answered as 401 `invalid_jwt`."""
     try:
-        return retry(
-            lambda: db.list_rows(DATABASE_ID, ARTICLES, queries=queries), deadline=req.deadline
+        return call()
+    except AppwriteException as exc:
+        if exc.code in (401, 403):
+            raise _invalid_jwt() from None
+        raise
+
+
+def check_cursor(req: Request, by: Reader, cursor: str) -> None:
+    """400 pointing at `cursor` unless it names an article `by` may list (read as them)."""
+    if not _ROW_ID.match(cursor):
+        raise cursor_not_found(cursor)
+    row = _as_reader(
+        lambda: fetch_or_none(
+            lambda: by.tables.get_row(DATABASE_ID, ARTICLES, cursor), deadline=req.deadline
+        )
+    )
+    if row is None or (by.guest and not can_read(None, row)):
+        raise cursor_not_found(cursor)
+
+
+def list_page(req: Request, by: Reader, queries: list[str], cursor: str | None = None) -> dict:
+    """One page of rows read as `by`; a cursor row deleted meanwhile is a 400 pointing at
+    `cursor`."""
+    try:
+        return _as_reader(
+            lambda: retry(
+                lambda: by.tables.list_rows(DATABASE_ID, ARTICLES, queries=queries),
+                deadline=req.deadline,
+            )
         )
     except AppwriteException as exc:
         if exc.type == "general_cursor_not_found":  # deleted since it was checked

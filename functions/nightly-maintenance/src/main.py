@@ -1,7 +1,8 @@
 """Nightly maintenance (cron `0 3 * * *`).
 
 1. Migrates row permissions: every article and profile gets the read-only `$permissions`
-   of the current rule (rows written by older versions granted their users writes).
+   of the current rule (rows written by older versions granted their users writes) — the
+   rows updated since the last complete walk under the same rule (permissions.py).
 2. Purges archived articles archived more than `ARCHIVE_RETENTION_DAYS` ago, with their
    covers.
 3. Purges users who never verified their email, registered more than `UNVERIFIED_USER_DAYS`
@@ -16,8 +17,8 @@ time budget); the next run carries on. The stats are written at the end of every
 are recomputed, not added to, so running it twice in a day changes nothing more.
 
 `POST /migrations/permissions` (an HTTP execution; `execute` is empty, so API keys and the
-Console only) runs step 1 and the permission half of step 4 alone: right after deploying
-a new version, without waiting for 03:00.
+Console only) runs step 1 over every row and the permission half of step 4 alone: right after
+deploying a new version, without waiting for 03:00.
 """
 
 import time
@@ -29,7 +30,7 @@ from ..shared.settings import int_setting
 from ..shared.tables import COVERS
 from . import stats
 from .covers import sweep_covers
-from .permissions import migrate_permissions
+from .permissions import check_permissions
 from .purge import purge_archived_articles, purge_unverified_users
 from .schedule import Budget, ReportDay, cutoff, run_batches, stop_at
 
@@ -56,7 +57,7 @@ def maintain(req):
 
     client = server_client(req.headers)
     tables, users, storage = TablesDB(client), Users(client), storage_service(client)
-    migrated, migrated_all = migrate_permissions(tables, Budget(stop), req.deadline)
+    migrated, migrated_all = check_permissions(tables, Budget(stop), req.deadline, now)
     steps = [
         (
             "articles",
@@ -105,7 +106,9 @@ def migrate_now(req):
     client = server_client(req.headers)
     tables, storage = TablesDB(client), storage_service(client)
     stop = stop_at(time.monotonic(), req.deadline, TIMEOUT, 0.0)
-    migrated, finished = migrate_permissions(tables, Budget(stop), req.deadline)
+    migrated, finished = check_permissions(
+        tables, Budget(stop), req.deadline, datetime.now(UTC), everything=True
+    )
     _, repaired, walked = sweep_covers(tables, storage, Budget(stop), 0, req.deadline)
     summary = {
         **{table: len(ids) for table, ids in migrated.items()},
