@@ -6,15 +6,28 @@ For each function and `--runs` times (after one discarded round that compiles by
 stop its worker, start a fresh one (not timed), time its first execution — module import,
 first `main()` and its API calls — by the execution's duration; count its API calls with
 the emulator's counters; then the same for the floor, in a fresh worker of its own, making
-that many calls. Over TLS, as on Appwrite. Workers use the repo's environment (appwrite
-15.3.0, jsonschema 4.26.0) under this interpreter (the emulator's runtime); the declared
-runtime version is not built here.
+that many calls. Over TLS, as on Appwrite.
+
+Each function runs on its own environment, built from its requirements.txt and `commands`
+under its declared runtime (`python-3.12`, or this interpreter when that version is not
+installed: `emulator/runtime/interpreters.py`); the floor runs on that same environment's
+python, so the two differ only by the function's own code. The figure is the median of the
+paired differences (function − floor, same round), which a burst of load on a shared
+machine moves less than a difference of medians; and the best of each side (the run least
+disturbed by other processes).
+
+`--cold-bytecode` deletes the deployment's own `__pycache__` folders before each first
+request: what a fresh Appwrite container sees when the build does not compile the
+function's sources (the worker, run with `python -I`, writes bytecode beside the sources,
+so a warm emulator otherwise reuses what the previous worker compiled).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import pathlib
+import shutil
 import statistics
 import tempfile
 
@@ -31,9 +44,7 @@ REPRESENTATIVE = {  # function → the operation of bench/traffic.py that is its
 }
 
 
-def _floor_deployment(stack):
-    import sys
-
+def _floor_deployment(stack, python: pathlib.Path):
     from emulator.runtime import Deployment, function_env
 
     env = function_env(
@@ -48,19 +59,28 @@ def _floor_deployment(stack):
         "bench-floor",
         root=ROOT / "bench" / "floor",
         entrypoint="src/main.py",
-        python=pathlib.Path(sys.executable),
+        python=python,
         env=env,
     )
 
 
-def measure(runs: int = 5, due: int = 10) -> dict:
+def _purge_bytecode(root: pathlib.Path) -> None:
+    """Delete the deployment's own `__pycache__` folders (not its runtime-env's)."""
+    for dirpath, dirnames, _ in os.walk(root, followlinks=True):
+        dirnames[:] = [d for d in dirnames if d != "runtime-env"]
+        if "__pycache__" in dirnames:
+            shutil.rmtree(os.path.join(dirpath, "__pycache__"), ignore_errors=True)
+            dirnames.remove("__pycache__")
+
+
+def measure(runs: int = 5, due: int = 10, cold_bytecode: bool = False) -> dict:
     from emulator.core import keys
     from emulator.stack import Stack
 
     from .traffic import Harness
 
     quiet_tls_warnings()
-    out: dict = {"runs": runs, "functions": {}}
+    out: dict = {"runs": runs, "cold_bytecode": cold_bytecode, "functions": {}}
     with (
         tempfile.TemporaryDirectory(prefix="newsroom-bench-first-") as tmp,
         Stack.start(ROOT / "appwrite.json", data_dir=tmp, realtime_cron=False, tls=True) as stack,
@@ -68,23 +88,33 @@ def measure(runs: int = 5, due: int = 10) -> dict:
         harness = Harness(stack, due)
         operations = harness.operations()
         executor = stack.executions.runner.executor
-        floor = _floor_deployment(stack)
+        runner = stack.executions.runner
         for fid, op_name in REPRESENTATIVE.items():
             prepare = next(
                 p for name, (f, p) in operations.items() if f == fid and name.startswith(op_name)
             )
+            deployment = runner.deployment(runner.spec(fid))
+            environment = executor.prepare(deployment)
+            if isinstance(environment, Exception):
+                raise SystemExit(f"{fid}: {environment}")
+            served = pathlib.Path(environment.root or deployment.root)
+            floor = _floor_deployment(stack, environment.python)
             print(f"  first request of {fid} ({op_name}) and its floor …", flush=True)
-            firsts, floors, calls = [], [], []
+            firsts, floors, calls, loads = [], [], [], []
             for i in range(runs + 1):
                 invocation = prepare()
                 stack.executions.wait_idle()
                 executor.stop(fid)
-                executor.warm(stack.executions.runner.deployment(stack.executions.runner.spec(fid)))
+                executor.warm(deployment)
+                if cold_bytecode:
+                    _purge_bytecode(served)
                 model = harness.execute(invocation)
                 stack.executions.wait_idle()
                 n = harness.client.execution_stats(model["$id"])["requests"]
                 executor.stop("bench-floor")
                 executor.warm(floor)
+                if cold_bytecode:
+                    _purge_bytecode(floor.root)
                 key = keys.mint_dynamic_key(
                     stack.project_id, stack.state.secret, ["users.read"], 60
                 )
@@ -100,30 +130,50 @@ def measure(runs: int = 5, due: int = 10) -> dict:
                     firsts.append(model["duration"] * 1000)
                     floors.append(result.duration * 1000)
                     calls.append(n)
+                    loads.append(os.getloadavg()[0])
             executor.stop("bench-floor")
             first, low = statistics.median(firsts), statistics.median(floors)
+            over = statistics.median(f - b for f, b in zip(firsts, floors, strict=True))
             out["functions"][fid] = {
                 "operation": op_name,
+                "python": _version(environment.python),
                 "calls": statistics.median(calls),
                 "first_ms": first,
                 "floor_ms": low,
-                "over_floor_ms": first - low,
+                "over_floor_ms": over,
+                "over_floor_min_ms": min(firsts) - min(floors),
                 "ratio": first / low,
+                "load_1min": statistics.median(loads),
             }
     return out
 
 
+def _version(python: pathlib.Path) -> str:
+    import subprocess
+
+    return subprocess.run(
+        [str(python), "-c", "import platform; print(platform.python_version())"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+
+
 def table(results: dict) -> str:
     lines = [
-        "| function (first request) | API calls | first request (ms) | floor, same calls (ms) "
-        "| over the floor (ms) | ratio |",
-        "|---|---|---|---|---|---|",
+        "| function (first request) | Python | API calls | first request (ms) "
+        "| floor, same calls (ms) | over the floor (ms, median of pairs) "
+        "| over the floor (ms, best − best) | ratio | load |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for fid, r in results["functions"].items():
+        load = r.get("load_1min")
         lines.append(
-            f"| {fid} ({r['operation']}) | {r['calls']:g} | {r['first_ms']:.0f} "
-            f"| {r['floor_ms']:.0f} "
-            f"| {r['over_floor_ms']:+.0f} | {r['ratio']:.2f}× |"
+            f"| {fid} ({r['operation']}) | {r.get('python', '?')} | {r['calls']:g} "
+            f"| {r['first_ms']:.0f} | {r['floor_ms']:.0f} "
+            f"| {r['over_floor_ms']:+.0f} | {r.get('over_floor_min_ms', float('nan')):+.0f} "
+            f"| {r['ratio']:.2f}× "
+            f"| {'—' if load is None else f'{load:.1f}'} |"
         )
     return "\n".join(lines)
 
@@ -133,6 +183,11 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m bench first-request", description=__doc__.splitlines()[0]
     )
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--cold-bytecode",
+        action="store_true",
+        help="delete the deployment's own bytecode before each first request",
+    )
     args = parser.parse_args(argv)
-    print(table(measure(args.runs)))
+    print(table(measure(args.runs, cold_bytecode=args.cold_bytecode)))
     return 0

@@ -116,8 +116,9 @@ def markdown(results: dict) -> str:
         _when(results["first_request"]).strip(),
         "",
         f"`python -m bench first-request --runs {results['first_request']['runs']}` — the floor "
-        "(`bench/floor`) imports only `appwrite.client` and `jsonschema` and makes the same "
-        "number of API calls on one kept-alive connection; target: within 15 ms of it.",
+        "(`bench/floor`), on the same environment, imports only `appwrite.client` and "
+        "`jsonschema` and makes the same number of API calls on one kept-alive connection; "
+        "target: within 15 ms of it.",
         "",
         first_request.table(results["first_request"]),
         "",
