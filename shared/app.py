@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -40,13 +39,14 @@ from typing import Any
 
 from .errors import BadRequest, HTTPError, NotFound, expose, is_appwrite_exception, to_http
 from .logging import Logger
+from .patterns import lazy
 from .request import DEFAULT_MAX_BODY_BYTES, Request
 from .routing import Router
 from .triggers import EVENT, HTTP, SCHEDULE, event_matches, parse_trigger
 
 Handler = Callable[[Request], Any]
 JSON = "application/json"
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = lazy("[\ud800-\udfff]")
 
 
 def json_text(body: Any) -> str:

@@ -13,17 +13,18 @@ Path=/). The runtime sends one value per response header, so a response sets one
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from email.utils import format_datetime
+
+from .patterns import lazy
 
 SAME_SITE = ("Strict", "Lax", "None")
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 # RFC 6265: a cookie name is a token; a value is cookie-octets (no space, quote, comma,
 # semicolon or backslash) — what `set_cookie` refuses to write, `read_cookie` never returns.
-_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
-_VALUE = re.compile(r"^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*$")
-_PATH = re.compile(r"^/[\x20-\x3a\x3c-\x7e]*$")
+_NAME = lazy(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+_VALUE = lazy(r"^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*$")
+_PATH = lazy(r"^/[\x20-\x3a\x3c-\x7e]*$")
 
 
 def read_cookie(headers: Mapping[str, str], name: str) -> str | None:

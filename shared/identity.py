@@ -20,12 +20,13 @@ from typing import Any
 
 from .client import user_client
 from .errors import Forbidden, Unauthorized, from_appwrite
+from .patterns import lazy
 from .retry import retry
 
 ADMIN_LABEL = "admin"
 JWT_HEADER = "x-appwrite-user-jwt"
-_JWT = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
-_BEARER = re.compile(r"^Bearer\s+(\S+)\s*$", re.I)
+_JWT = lazy(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
+_BEARER = lazy(r"^Bearer\s+(\S+)\s*$", re.I)
 
 
 @dataclass(frozen=True)

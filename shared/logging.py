@@ -21,10 +21,12 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from .patterns import lazy
+
 REDACTED = "[REDACTED]"
 MAX_STRING = 4000
-_SECRET_KEY = re.compile(r"key|secret|password|passwd|jwt|token|session|authorization|cookie", re.I)
-_SECRET_VALUE = re.compile(
+_SECRET_KEY = lazy(r"key|secret|password|passwd|jwt|token|session|authorization|cookie", re.I)
+_SECRET_VALUE = lazy(
     r"\b(?:standard|dynamic|ephemeral)_[A-Za-z0-9._~+/=-]+"
     r"|\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"
     r"|\b(?:Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+",

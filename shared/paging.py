@@ -11,10 +11,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .errors import BadRequest
+from .patterns import lazy
 
 # The runtime's `req.query` (open-runtimes, yarl) decodes every `%XX` except the four
 # that would change the query's structure, which reach the function still encoded.
-_LEFT_ENCODED = re.compile(r"%(2B|3D|26|3B)", re.IGNORECASE)
+_LEFT_ENCODED = lazy(r"%(2B|3D|26|3B)", re.IGNORECASE)
 
 
 def decode_query_value(value: str) -> str:

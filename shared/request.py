@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import BadRequest, PayloadTooLarge
 from .logging import Logger
+from .patterns import lazy
 from .triggers import Event, Trigger
 
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
@@ -48,7 +48,7 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = lazy("[\ud800-\udfff]")
 
 
 def _has_surrogate(text: str) -> bool:

@@ -10,15 +10,15 @@ caller sends — `get`, `PROPFIND`, `TRACE` — gets one of these JSON answers.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from .errors import MethodNotAllowed, NotFound, echo
+from .patterns import lazy
 
 METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"})
-_PARAM = re.compile(r"^\{([A-Za-z_][A-Za-z0-9_]*)\}$")
+_PARAM = lazy(r"^\{([A-Za-z_][A-Za-z0-9_]*)\}$")
 
 
 def _segments(path: str) -> list[str]:

@@ -23,12 +23,13 @@ no Appwrite store can hold them (`shared.request` already refuses them in any JS
 
 from __future__ import annotations
 
-import re
 import unicodedata
+
+from .patterns import LazyPattern, lazy
 
 EMAIL_MAX = 254
 EMAIL_LOCAL_MAX = 64
-_EMAIL = re.compile(
+_EMAIL = lazy(
     r"(?P<local>[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*)"
     r"@(?P<domain>[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,63})"
@@ -37,10 +38,8 @@ _EMAIL = re.compile(
 _NAME_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Zl", "Zp"})
 # Bodies run to 2 MB: their rules are regular expressions, not a loop over characters.
 # Cc is U+0000–001F and U+007F–009F, Cs U+D800–DFFF, Zl U+2028, Zp U+2029.
-_LINE_REFUSED = re.compile(
-    "[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\u202a-\u202e\u2066-\u2069]"
-)
-_TEXT_REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_LINE_REFUSED = lazy("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_TEXT_REFUSED = lazy("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def _describe(char: str) -> str:
@@ -73,7 +72,7 @@ def name_problem(text: str) -> str | None:
     return None
 
 
-def _search(pattern: re.Pattern[str], text: str) -> str | None:
+def _search(pattern: LazyPattern, text: str) -> str | None:
     found = pattern.search(text)
     return None if found is None else _refusal(found.group(), found.start())
 

@@ -18,7 +18,6 @@ The SDK is imported on first use only.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -33,6 +32,7 @@ from .errors import (
     Unauthorized,
     from_appwrite,
 )
+from .patterns import lazy
 
 SESSION_COOKIE_PREFIX = "a_session_"
 # The SDK drops Appwrite's X-RateLimit-Reset with the rest of the response headers, so the
@@ -41,12 +41,12 @@ RETRY_AFTER_SECONDS = 60
 MAX_USER_AGENT = 512
 MAX_SECRET = 4096
 NO_STORE = {"cache-control": "no-store"}
-_HOST = re.compile(
+_HOST = lazy(
     r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])"
     r"(?::(\d{1,5}))?$"
 )
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-_REDIRECT_PARAM = re.compile(r"^Invalid `(success|failure)` param")
+_REDIRECT_PARAM = lazy(r"^Invalid `(success|failure)` param")
 
 
 # -- the cookie ------------------------------------------------------------------------------

@@ -10,9 +10,10 @@ summarize(long_body)              → the first ~200 characters, cut at a word b
 from __future__ import annotations
 
 import math
-import re
 import unicodedata
 from collections.abc import Collection, Iterator
+
+from .patterns import lazy
 
 MAX_SLUG = 200
 WORDS_PER_MINUTE = 200
@@ -23,9 +24,9 @@ ELLIPSIS = "…"
 _FOLD = str.maketrans(
     {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ð": "d", "ł": "l", "þ": "th", "ı": "i"}
 )
-_NOT_SLUG = re.compile(r"[^a-z0-9]+")
-_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
-_SPACE = re.compile(r"\s+")
+_NOT_SLUG = lazy(r"[^a-z0-9]+")
+_LETTER_OR_DIGIT = lazy(r"[^\W_]")
+_SPACE = lazy(r"\s+")
 
 
 def slugify(text: str, *, max_length: int = MAX_SLUG) -> str:

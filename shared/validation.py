@@ -23,14 +23,15 @@ import re
 from typing import Any
 
 from .errors import BadRequest
+from .patterns import lazy
 from .safe_text import FORMATS
 
 MAX_MESSAGE = 300
 MAX_DETAILS = 50  # problems listed per answer: a body of 10,000 unknown keys is no 1 MB answer
 _schemas: dict[str, Schema] = {}
 
-_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*$")
+_DATE_TIME = lazy(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+_SCHEME = lazy(r"^[A-Za-z][A-Za-z0-9+.-]*$")
 
 
 def is_date_time(value: object) -> bool:

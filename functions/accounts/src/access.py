@@ -3,11 +3,10 @@ may read and delete their own account. Pure checks on a verified `Identity`."""
 
 from __future__ import annotations
 
-import re
-
 from ..shared import Forbidden, Identity, NotFound
+from ..shared.patterns import lazy
 
-_USER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,35}$")
+_USER_ID = lazy(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,35}$")
 
 
 def require_admin(who: Identity) -> None:

@@ -6,9 +6,6 @@ shared.permissions): the team's memberships filtered by userId, with the executi
 
 from __future__ import annotations
 
-from appwrite.query import Query
-from appwrite.services.teams import Teams
-
 from ..shared import Identity, Request, server_client
 from ..shared.gone import fetch_or_none
 from ..shared.permissions import TeamRoles, team_roles
@@ -20,6 +17,9 @@ def roles_in_team(req: Request, caller: Identity | None, team_id: str | None) ->
     """`{team_id: roles}` when the caller is a confirmed member of `team_id`, else `{}`."""
     if caller is None or not team_id:
         return {}
+    from appwrite.query import Query  # the Teams service only on routes that ask for roles
+    from appwrite.services.teams import Teams
+
     teams = Teams(server_client(req.headers))
     queries = [Query.equal("userId", [caller.id]), Query.limit(PAGE)]
     found = fetch_or_none(

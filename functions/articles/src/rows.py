@@ -11,7 +11,6 @@ of an article's read permissions, and its deletion, take its cover along (`chang
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,10 +33,11 @@ from ..shared.covers import change_article, delete_cover, has_cover, storage_ser
 from ..shared.errors import echo
 from ..shared.gone import delete_if_present, fetch_or_none
 from ..shared.identity import looks_like_jwt
+from ..shared.patterns import lazy
 from ..shared.permissions import can_read
 from ..shared.tables import ARTICLES, DATABASE_ID
 
-_ROW_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,35}$")
+_ROW_ID = lazy(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,35}$")
 
 
 def tables(req: Request) -> TablesDB:

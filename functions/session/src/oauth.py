@@ -12,19 +12,19 @@ from __future__ import annotations
 
 import hmac
 import json
-import re
 import secrets
 from collections.abc import Mapping
 from typing import Any
 
 from ..shared import Forbidden, HTTPError, Response, Unauthorized
 from ..shared.cookies import read_cookie, set_cookie
+from ..shared.patterns import lazy
 from ..shared.ssr import NO_STORE
 
 STATE_COOKIE = "oauth_state"
 STATE_PATH = "/oauth"
 STATE_SECONDS = 600  # time to sign in at the provider
-_ERROR_TYPE = re.compile(r"^[a-z0-9_]{1,64}$")
+_ERROR_TYPE = lazy(r"^[a-z0-9_]{1,64}$")
 
 
 def new_state() -> str:

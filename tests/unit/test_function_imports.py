@@ -1,0 +1,70 @@
+"""What a function's first request pays before its handler runs (issue 13, item 4).
+
+Each function's main module is imported as the worker imports it (`function.src.main`
+with the deployment as `function/`, cwd on sys.path), in a fresh interpreter:
+
+* no regular expression of ours is compiled at import (shared.patterns compiles each on
+  first use), so a route pays only for the expressions it runs — except the router's
+  path-parameter pattern, which registering the routes uses and every request needs;
+* Pillow is never loaded at import (only the cover routes of `articles` need it), and
+  no SDK service is loaded by `articles` at import that its list route does not use.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ROUTE_PARAMETER = r"^\{([A-Za-z_][A-Za-z0-9_]*)\}$"  # shared/routing.py, used by every request
+FUNCTIONS = sorted(p.parent.parent.name for p in (ROOT / "functions").glob("*/src/main.py"))
+
+PROBE = """
+import json, os, re, sys
+ours = (os.path.realpath("function"), os.path.realpath({shared!r}))
+compiled = []
+real_compile = re.compile
+def watched_compile(pattern, flags=0):
+    caller = sys._getframe(1).f_code.co_filename
+    if os.path.realpath(caller).startswith(ours):
+        compiled.append((os.path.basename(caller), str(pattern)[:40]))
+    return real_compile(pattern, flags)
+re.compile = watched_compile
+sys.path.insert(0, os.getcwd())
+import function.src.main
+print(json.dumps({{"compiled": compiled, "modules": sorted(sys.modules)}}))
+"""
+
+
+def _import_main(function_id: str, tmp_path: Path) -> dict:
+    (tmp_path / "function").symlink_to(ROOT / "functions" / function_id)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE.format(shared=str(ROOT / "shared"))],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+@pytest.mark.parametrize("function_id", FUNCTIONS)
+def test_importing_a_function_compiles_no_regular_expression_of_ours(function_id, tmp_path):
+    loaded = _import_main(function_id, tmp_path)
+    assert "function.shared.patterns" in loaded["modules"]  # the probe saw our modules load
+    assert [source for _, source in loaded["compiled"]] in ([], [ROUTE_PARAMETER])
+
+
+@pytest.mark.parametrize("function_id", FUNCTIONS)
+def test_importing_a_function_loads_no_pillow(function_id, tmp_path):
+    modules = _import_main(function_id, tmp_path)["modules"]
+    assert not [m for m in modules if m == "PIL" or m.startswith("PIL.")]
+
+
+def test_articles_loads_the_teams_service_only_when_a_route_asks_for_roles(tmp_path):
+    modules = _import_main("articles", tmp_path)["modules"]
+    assert "appwrite.services.teams" not in modules
+    assert "appwrite.services.tables_db" in modules  # its rows module needs it on every route
