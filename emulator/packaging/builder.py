@@ -22,6 +22,12 @@ from .errors import BuildError
 ENV_DIR = "runtime-env"
 WHEELHOUSE_VARIABLE = "APPWRITE_EMULATOR_WHEELHOUSE"
 BUILD_TIMEOUT = 900  # seconds; Appwrite's default build timeout
+_HOST_PYTHON_SETTINGS = (
+    "PYTHONHOME",
+    "PYTHONPATH",
+    "PYTHONPYCACHEPREFIX",
+    "PYTHONDONTWRITEBYTECODE",
+)
 
 
 def build(
@@ -115,7 +121,11 @@ def build_environment(
 ) -> dict[str, str]:
     """The environment the build commands run in: the venv active, and with a wheelhouse
     (argument or $APPWRITE_EMULATOR_WHEELHOUSE) pip limited to it."""
-    environment = {k: v for k, v in os.environ.items() if k not in ("PYTHONHOME", "PYTHONPATH")}
+    # Nothing of this machine's Python set-up leaks into the build: Appwrite's build
+    # container has none of it. PYTHONPYCACHEPREFIX in particular (the Makefile sets it)
+    # would send the bytecode that pip and `python -m compileall` write to a folder the
+    # worker never reads, instead of beside the sources it serves.
+    environment = {k: v for k, v in os.environ.items() if k not in _HOST_PYTHON_SETTINGS}
     environment["VIRTUAL_ENV"] = os.fspath(venv)
     environment["PATH"] = os.pathsep.join([os.fspath(venv / "bin"), environment.get("PATH", "")])
     environment["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"

@@ -92,3 +92,22 @@ def test_a_wheelhouse_makes_builds_offline(tmp_path, monkeypatch):
     python = build(root, "pip install -r requirements.txt")
     probe = [str(python), "-I", "-c", "import tinypkg; print(tinypkg.VERSION)"]
     assert subprocess.run(probe, capture_output=True, text=True).stdout == "1.0\n"
+
+
+def test_bytecode_compiled_by_the_commands_lands_beside_the_sources(tmp_path, monkeypatch):
+    """`python -m compileall` in `commands` writes where the worker reads (open-runtimes
+    serves the build output), even when this machine redirects or disables bytecode."""
+    monkeypatch.setenv("PYTHONPYCACHEPREFIX", str(tmp_path / "elsewhere"))
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    root = tmp_path / "deployment"
+    (root / "src").mkdir(parents=True)
+    (root / "src" / "main.py").write_text("def main(context):\n    return None\n")
+    python = build(root, "python -m compileall -q src && pip --version > pip.txt")
+    tag = subprocess.run(
+        [str(python), "-c", "import sys; print(sys.implementation.cache_tag)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert (root / "src" / "__pycache__" / f"main.{tag}.pyc").is_file()
+    assert not (tmp_path / "elsewhere").exists()
