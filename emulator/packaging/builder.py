@@ -60,6 +60,25 @@ def build(
     return venv / "bin" / "python"
 
 
+def run_in_environment(
+    deployment_dir: str | os.PathLike[str],
+    commands: str,
+    venv: str | os.PathLike[str],
+    *,
+    wheelhouse: str | os.PathLike[str] | None = None,
+    timeout: float = BUILD_TIMEOUT,
+) -> None:
+    """Run `commands` in a deployment root with an already built `runtime-env` active (as
+    the build step runs them). Raises `BuildError` with their output when they fail."""
+    _run(
+        ["bash", "-c", commands],
+        Path(deployment_dir).resolve(),
+        build_environment(Path(venv), wheelhouse),
+        timeout,
+        f"Build commands failed: {commands!r}",
+    )
+
+
 def _create_venv(python: str, venv: Path, root: Path, timeout: float) -> None:
     """`python -m venv runtime-env`: the venv with what that command puts in it (pip, and
     setuptools before Python 3.12), from the interpreter's own bundled wheels.

@@ -14,6 +14,12 @@ appwrite-runtime.md §2.1); the function then runs on that venv and nothing else
   that points at local files) may read or write any file of the deployment: their key
   also digests every file, and the worker serves that built copy, as Appwrite serves
   the build output;
+* a trailing `python -m compileall …` step after a plain install (bytecode compiled at
+  build time, so a fresh container does not compile the function's sources on its first
+  request) does not make the build depend on every file: the environment is built (or
+  reused) from the install part, and the compile step runs in the deployment that the
+  worker serves, each time it is re-packed — what Appwrite's build leaves, without a
+  reinstall on every edit;
 * a failed build raises `BuildError` with the commands' output; nothing is cached, so
   the next change (or restart) builds again.
 
@@ -40,7 +46,7 @@ from pathlib import Path
 from emulator.runtime.executor import Environment
 from emulator.runtime.interpreters import Interpreter, find_interpreter, host_interpreter
 
-from .builder import ENV_DIR, build, build_environment
+from .builder import ENV_DIR, build, build_environment, run_in_environment
 from .errors import BuildError
 
 CACHE_VARIABLE = "APPWRITE_EMULATOR_CACHE"
@@ -64,6 +70,10 @@ _PLAIN_COMMANDS = re.compile(
     r"(?:\s+(?:-q|--quiet|-U|--upgrade|--no-cache-dir|--prefer-binary|--disable-pip-version-check))*"
     r"\s+(?:-r|--requirement)\s+(?:\./)?requirements\.txt"
     r"(?:\s+(?:-q|--quiet|-U|--upgrade|--no-cache-dir|--prefer-binary|--disable-pip-version-check))*$"
+)
+# A last step that only compiles bytecode: `… && python -m compileall [options] [paths]`.
+_COMPILE_STEP = re.compile(
+    r"^(?P<rest>.*?)\s*&&\s*(?P<step>python3?\s+-m\s+compileall(?:\s+[\w./=-]+)*)$"
 )
 # Requirement lines that make the result depend on other files of the deployment.
 _LOCAL_REFERENCE = re.compile(
@@ -102,6 +112,13 @@ class BuiltEnvironment:
     @property
     def python(self) -> Path:
         return self.place / ENV_DIR / "bin" / "python"
+
+
+def split_compile_step(commands: str) -> tuple[str, str]:
+    """(the commands before it, the trailing `python -m compileall …` step or "")."""
+    text = " ".join(commands.split())
+    found = _COMPILE_STEP.match(text)
+    return (found["rest"], found["step"]) if found else (commands, "")
 
 
 def is_plain(commands: str, requirements: bytes) -> bool:
@@ -176,7 +193,11 @@ class EnvironmentCache:
             else (find_interpreter(runtime) if runtime else host_interpreter())
         )
         label = label or root.name
-        key, plain = environment_key(root, commands, interpreter)
+        install, compile_step = split_compile_step(commands)
+        key, plain = environment_key(root, install, interpreter)
+        if compile_step and not plain:  # the whole commands may touch any file: run them all
+            install, compile_step = commands, ""
+            key, plain = environment_key(root, commands, interpreter)
         place = self.directory / "envs" / key[:20]
         started = time.perf_counter()
         with _locked(place.with_name(place.name + ".lock")):
@@ -187,7 +208,7 @@ class EnvironmentCache:
                 shutil.rmtree(place, ignore_errors=True)  # what a build that failed half-way left
                 shutil.copytree(root, place, ignore=shutil.ignore_patterns(ENV_DIR, "__pycache__"))
                 try:
-                    build(place, commands, interpreter.path, wheelhouse=self.wheelhouse)
+                    build(place, install, interpreter.path, wheelhouse=self.wheelhouse)
                 except BuildError as error:
                     shutil.rmtree(place, ignore_errors=True)
                     self.report(f"build {label}: FAILED\n{_tail(str(error))}")
@@ -202,6 +223,12 @@ class EnvironmentCache:
                         }
                     )
                 )
+        if compile_step:  # in the deployment the worker serves, with the built runtime-env
+            try:
+                run_in_environment(root, compile_step, place / ENV_DIR, wheelhouse=self.wheelhouse)
+            except BuildError as error:
+                self.report(f"build {label}: FAILED\n{_tail(str(error))}")
+                raise
         clock = self.clock_support(interpreter, place / ENV_DIR / "bin" / "python")
         seconds = time.perf_counter() - started
         if not cached:

@@ -111,3 +111,24 @@ def test_bytecode_compiled_by_the_commands_lands_beside_the_sources(tmp_path, mo
     ).stdout.strip()
     assert (root / "src" / "__pycache__" / f"main.{tag}.pyc").is_file()
     assert not (tmp_path / "elsewhere").exists()
+
+
+def test_a_trailing_compile_step_is_told_apart_from_the_install():
+    from emulator.packaging.environments import split_compile_step
+
+    install = "pip install -r requirements.txt"
+    assert split_compile_step(f"{install} && python -m compileall -q .") == (
+        install,
+        "python -m compileall -q .",
+    )
+    assert split_compile_step(f"{install} &&\n  python3 -m compileall -q src shared")[1] == (
+        "python3 -m compileall -q src shared"
+    )
+    assert split_compile_step(install) == (install, "")
+    # Anything that could do more than compile stays part of the whole build.
+    for other in (
+        f"{install} && python -m compileall -q . ; rm -rf src",
+        f"{install} && python -m compileall $(cat dirs)",
+        f"python -m compileall -q . && {install}",
+    ):
+        assert split_compile_step(other) == (other, "")

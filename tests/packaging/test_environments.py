@@ -216,3 +216,56 @@ def test_a_restart_with_nothing_changed_builds_nothing(tmp_path, capfd):
         client.stack.close()
     assert "build versions" not in capfd.readouterr().err
     assert json.loads(execution["responseBody"]) == {"tinypkg": "1.0"}
+
+
+REPORTS_BYTECODE = """
+import os
+import sys
+
+
+def main(context):
+    here = sys.modules[__name__]
+    cached = here.__spec__.cached
+    stat = os.stat(cached) if cached and os.path.exists(cached) else None
+    return context.res.json({"pyc": None if stat is None else stat.st_mtime_ns})
+"""
+
+
+@pytest.mark.slow
+def test_bytecode_compiled_in_commands_is_served_and_used_and_an_edit_needs_no_reinstall(
+    tmp_path, capfd
+):
+    """`… && python -m compileall -q .` after the install: the worker finds its module's
+    bytecode already there and uses it (a stale or ignored .pyc would be rewritten on
+    import: its time would change); an edited source is compiled again, and the
+    environment is not rebuilt for it (the install part did not change)."""
+    wheels = wheels_for("bytecode", tmp_path)
+    write_wheel(wheels, "tinypkg", "1.0")
+    manifest = make_project(
+        tmp_path / "project",
+        {
+            "compiled": {
+                "main": REPORTS_BYTECODE,
+                "requirements": offline_requirements(wheels, "tinypkg==1.0"),
+                "commands": "pip install -r requirements.txt && python -m compileall -q .",
+            }
+        },
+    )
+    source = tmp_path / "project" / "functions" / "compiled" / "src" / "main.py"
+    client = start(manifest, tmp_path / "data")
+    try:
+        runner = client.stack.executions.runner
+        served = Path(runner.deployment(runner.spec("compiled")).root)
+        built = next((served / "src" / "__pycache__").glob("main.*.pyc")).stat().st_mtime_ns
+        first = json.loads(client.execute("compiled", method="GET")["responseBody"])
+        assert first["pyc"] == built  # written by the build before any worker, not rewritten
+        capfd.readouterr()
+        time.sleep(1.1)  # a source time the old .pyc cannot match
+        source.write_text(REPORTS_BYTECODE + "\n# edited\n")
+        second = json.loads(client.execute("compiled", method="GET")["responseBody"])
+        pyc = next((served / "src" / "__pycache__").glob("main.*.pyc"))
+        assert second["pyc"] == pyc.stat().st_mtime_ns
+        assert second["pyc"] != first["pyc"]
+    finally:
+        client.stack.close()
+    assert "build compiled:" not in capfd.readouterr().err  # no reinstall for an edit
