@@ -121,3 +121,27 @@ def verify_jwt(
             raise Unauthorized("The JWT is invalid or expired.", code="invalid_jwt") from None
         raise from_appwrite(exc) from exc
     return Identity.from_user(user)
+
+
+# What callers see of a user or an account (Appwrite's User and Account models): an
+# allow-list, so a field Appwrite adds later never leaks by default — no password hash,
+# hash algorithm or options, no prefs, targets, MFA state or password dates.
+PUBLIC_USER_FIELDS = (
+    "$id",
+    "$createdAt",
+    "$updatedAt",
+    "name",
+    "email",
+    "phone",
+    "emailVerification",
+    "phoneVerification",
+    "status",
+    "labels",
+    "registration",
+    "accessedAt",
+)
+
+
+def public_user(user: Mapping[str, Any]) -> dict[str, Any]:
+    """A User (Users API) or an Account (Account API) as callers may see it."""
+    return {name: user.get(name) for name in PUBLIC_USER_FIELDS}

@@ -12,6 +12,7 @@ its WAL/SHM and its folder are private to the owner (0600/0700, `make_private`).
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import pathlib
 import re
@@ -135,6 +136,28 @@ class Database:
 
 
 META_SCHEMA = "CREATE TABLE IF NOT EXISTS emulator_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+
+
+def create_tables(db: Database, schema: str) -> None:
+    """Run a service's `CREATE TABLE/INDEX IF NOT EXISTS …;` statements in one transaction."""
+    with db.transaction() as conn:
+        for statement in schema.split(";"):
+            if statement.strip():
+                conn.execute(statement)
+
+
+def load_doc(row: sqlite3.Row | None) -> dict | None:
+    """A stored JSON document (`doc` column) with its `$sequence` (the `seq` column)."""
+    if row is None:
+        return None
+    doc = json.loads(row["doc"])
+    doc["$sequence"] = str(row["seq"])
+    return doc
+
+
+def dump_doc(doc: dict) -> str:
+    """A document as stored: JSON without `$sequence` (the row's own `seq` holds it)."""
+    return json.dumps({k: v for k, v in doc.items() if k != "$sequence"})
 
 
 def meta_value(db: Database, key: str, create: Callable[[], str]) -> str:

@@ -15,12 +15,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator.core import permissions
 from emulator.core.ids import ID_RULE, is_valid_id
 
 from ._walk import entries, is_number, strings, text
 from .problems import Problem, field_path
-from .roles import FORBIDDEN_FOR_ANY, role_problem
+from .roles import permission_problem
 
 STORAGE_LIMIT = 30_000_000
 MAX_NAME = 128
@@ -50,25 +49,10 @@ def bucket_problems(data: dict[str, Any]) -> list[Problem]:
         if name is not None and len(name) > MAX_NAME:
             problems.append(Problem(at("name"), f"must be at most {MAX_NAME} chars"))
         for position, permission in strings(bucket, "$permissions"):
-            if (problem := _permission_problem(permission)) is not None:
+            if (problem := permission_problem(permission, noun="files")) is not None:
                 problems.append(Problem(at("$permissions", position), problem))
         problems += _settings(bucket, at)
     return problems
-
-
-def _permission_problem(permission: str) -> str | None:
-    problem = permissions.permission_problem(permission, permissions.TABLE_ACTIONS)
-    if problem is not None:
-        return f"'{permission}': {problem}"
-    action, role = permissions.parse_permission(permission)
-    if (label := role_problem(role)) is not None:
-        return f"'{permission}': {label}"
-    if role == "any" and action in FORBIDDEN_FOR_ANY:
-        return (
-            f"'{permission}' lets anyone {action} files; "
-            "never grant 'any' create/update/delete/write"
-        )
-    return None
 
 
 def _settings(bucket: dict[str, Any], at: Any) -> list[Problem]:

@@ -28,8 +28,9 @@ def role_problem(role: str) -> str | None:
     return None
 
 
-def permission_problem(permission: str) -> str | None:
-    """Why `permission` is malformed or lets anyone change data, or None."""
+def permission_problem(permission: str, noun: str = "rows") -> str | None:
+    """Why `permission` is malformed or lets anyone change data (the `noun`: rows, files),
+    or None."""
     problem = permissions.permission_problem(permission)
     if problem is not None:
         return f"'{permission}': {problem}"
@@ -38,7 +39,7 @@ def permission_problem(permission: str) -> str | None:
         return f"'{permission}': {label}"
     if role == "any" and action in FORBIDDEN_FOR_ANY:
         return (
-            f"'{permission}' lets anyone {action} rows; "
+            f"'{permission}' lets anyone {action} {noun}; "
             "never grant 'any' create/update/delete/write"
         )
     return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from emulator.core.sqlite import Database
+from emulator.core.sqlite import Database, create_tables
 
 from .model import Execution, Status
 
@@ -30,10 +30,7 @@ class ExecutionRecords:
 
     def __init__(self, db: Database):
         self.db = db
-        with db.transaction() as conn:
-            for statement in SCHEMA.split(";"):
-                if statement.strip():
-                    conn.execute(statement)
+        create_tables(db, SCHEMA)
 
     def save(self, execution: Execution) -> None:
         with self.db.transaction() as conn:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from emulator.core.sqlite import Database
+from emulator.core.sqlite import Database, create_tables, dump_doc, load_doc
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS identity_users (
@@ -58,28 +58,13 @@ class Conflict(Exception):
 
 
 def init_schema(db: Database) -> None:
-    with db.transaction() as conn:
-        for statement in SCHEMA.split(";"):
-            if statement.strip():
-                conn.execute(statement)
-
-
-def _load(row: sqlite3.Row | None) -> dict | None:
-    if row is None:
-        return None
-    doc = json.loads(row["doc"])
-    doc["$sequence"] = str(row["seq"])
-    return doc
-
-
-def _dump(doc: dict) -> str:
-    return json.dumps({k: v for k, v in doc.items() if k != "$sequence"})
+    create_tables(db, SCHEMA)
 
 
 def insert(db: Database, table: str, doc: dict, **columns: str | None) -> dict:
     """Insert a document; `columns` are the extra indexed columns (email, user_id, …)."""
     names = ["id", "doc", *columns]
-    values = [doc["$id"], _dump(doc), *columns.values()]
+    values = [doc["$id"], dump_doc(doc), *columns.values()]
     sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
     try:
         with db.transaction() as conn:
@@ -91,7 +76,7 @@ def insert(db: Database, table: str, doc: dict, **columns: str | None) -> dict:
 
 
 def get(db: Database, table: str, id: str) -> dict | None:
-    return _load(next(iter(db.query(f"SELECT seq, doc FROM {table} WHERE id = ?", (id,))), None))
+    return load_doc(next(iter(db.query(f"SELECT seq, doc FROM {table} WHERE id = ?", (id,))), None))
 
 
 def replace(db: Database, table: str, doc: dict, **columns: str | None) -> dict:
@@ -101,7 +86,7 @@ def replace(db: Database, table: str, doc: dict, **columns: str | None) -> dict:
         with db.transaction() as conn:
             conn.execute(
                 f"UPDATE {table} SET {assignments} WHERE id = ?",
-                [_dump(doc), *columns.values(), doc["$id"]],
+                [dump_doc(doc), *columns.values(), doc["$id"]],
             )
     except sqlite3.IntegrityError as exc:
         raise Conflict(str(exc)) from exc
@@ -116,13 +101,13 @@ def delete(db: Database, table: str, id: str) -> bool:
 def select(db: Database, table: str, where: str = "1", params: tuple = ()) -> list[dict]:
     """All documents matching a fixed SQL condition, in `$sequence` order."""
     return [
-        _load(row)
+        load_doc(row)
         for row in db.query(f"SELECT seq, doc FROM {table} WHERE {where} ORDER BY seq", params)
     ]
 
 
 def find_user_by_email(db: Database, email: str) -> dict | None:
-    return _load(
+    return load_doc(
         next(iter(db.query(f"SELECT seq, doc FROM {USERS} WHERE email = ?", (email,))), None)
     )
 
@@ -141,7 +126,7 @@ def membership_of(db: Database, team_id: str, user_id: str) -> dict | None:
     rows = db.query(
         f"SELECT seq, doc FROM {MEMBERSHIPS} WHERE team_id = ? AND user_id = ?", (team_id, user_id)
     )
-    return _load(next(iter(rows), None))
+    return load_doc(next(iter(rows), None))
 
 
 def confirmed_member_count(db: Database, team_id: str) -> int:

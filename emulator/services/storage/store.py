@@ -8,10 +8,9 @@ authorization; the routes do.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 
-from emulator.core.sqlite import Database
+from emulator.core.sqlite import Database, create_tables, dump_doc, load_doc
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS storage_buckets (
@@ -34,44 +33,30 @@ class Conflict(Exception):
     """The id is taken."""
 
 
-def _load(row: sqlite3.Row | None) -> dict | None:
-    if row is None:
-        return None
-    doc = json.loads(row["doc"])
-    doc["$sequence"] = str(row["seq"])
-    return doc
-
-
-def _dump(doc: dict) -> str:
-    return json.dumps({k: v for k, v in doc.items() if k != "$sequence"})
-
-
 class Store:
     """Buckets and file records of one emulator."""
 
     def __init__(self, db: Database):
         self.db = db
-        with db.transaction() as conn:
-            for statement in SCHEMA.split(";"):
-                if statement.strip():
-                    conn.execute(statement)
+        create_tables(db, SCHEMA)
 
     # ---------------------------------------------------------------- buckets
 
     def bucket(self, bucket_id: str) -> dict | None:
         rows = self.db.query("SELECT seq, doc FROM storage_buckets WHERE id = ?", (bucket_id,))
-        return _load(next(iter(rows), None))
+        return load_doc(next(iter(rows), None))
 
     def buckets(self) -> list[dict]:
         return [
-            _load(r) for r in self.db.query("SELECT seq, doc FROM storage_buckets ORDER BY seq")
+            load_doc(r) for r in self.db.query("SELECT seq, doc FROM storage_buckets ORDER BY seq")
         ]
 
     def insert_bucket(self, doc: dict) -> dict:
         try:
             with self.db.transaction() as conn:
                 cursor = conn.execute(
-                    "INSERT INTO storage_buckets (id, doc) VALUES (?, ?)", (doc["$id"], _dump(doc))
+                    "INSERT INTO storage_buckets (id, doc) VALUES (?, ?)",
+                    (doc["$id"], dump_doc(doc)),
                 )
         except sqlite3.IntegrityError as exc:
             raise Conflict(doc["$id"]) from exc
@@ -80,7 +65,7 @@ class Store:
     def replace_bucket(self, doc: dict) -> dict:
         with self.db.transaction() as conn:
             conn.execute(
-                "UPDATE storage_buckets SET doc = ? WHERE id = ?", (_dump(doc), doc["$id"])
+                "UPDATE storage_buckets SET doc = ? WHERE id = ?", (dump_doc(doc), doc["$id"])
             )
         return doc
 
@@ -105,23 +90,25 @@ class Store:
             "SELECT seq, doc FROM storage_files WHERE bucket_id = ? AND id = ?",
             (bucket_id, file_id),
         )
-        return _load(next(iter(rows), None))
+        return load_doc(next(iter(rows), None))
 
     def files(self, bucket_id: str) -> list[dict]:
         rows = self.db.query(
             "SELECT seq, doc FROM storage_files WHERE bucket_id = ? ORDER BY seq", (bucket_id,)
         )
-        return [_load(r) for r in rows]
+        return [load_doc(r) for r in rows]
 
     def all_files(self) -> list[dict]:
-        return [_load(r) for r in self.db.query("SELECT seq, doc FROM storage_files ORDER BY seq")]
+        return [
+            load_doc(r) for r in self.db.query("SELECT seq, doc FROM storage_files ORDER BY seq")
+        ]
 
     def insert_file(self, doc: dict) -> dict:
         try:
             with self.db.transaction() as conn:
                 cursor = conn.execute(
                     "INSERT INTO storage_files (bucket_id, id, doc) VALUES (?, ?, ?)",
-                    (doc["bucketId"], doc["$id"], _dump(doc)),
+                    (doc["bucketId"], doc["$id"], dump_doc(doc)),
                 )
         except sqlite3.IntegrityError as exc:
             raise Conflict(doc["$id"]) from exc
@@ -131,7 +118,7 @@ class Store:
         with self.db.transaction() as conn:
             conn.execute(
                 "UPDATE storage_files SET doc = ? WHERE bucket_id = ? AND id = ?",
-                (_dump(doc), doc["bucketId"], doc["$id"]),
+                (dump_doc(doc), doc["bucketId"], doc["$id"]),
             )
         return doc
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..shared import load_schema
+from ..shared.identity import public_user
 from ..shared.paging import cursor_page, list_params
-from .public import public_user
 
 QUERY_SCHEMA = load_schema(__file__, "../schemas/list-users-query.json")
 DEFAULT_LIMIT = 25

@@ -21,13 +21,13 @@ from ..shared import (
     server_client,
 )
 from ..shared.covers import storage_service
+from ..shared.identity import public_user
 from ..shared.profiles import public_profile
 from ..shared.user_cleanup import delete_user_and_data
 from . import profile, signup
 from .access import check_user_id, require_admin, require_self_or_admin
 from .listing import page, parse_list_query
 from .lookup import fetch_page, fetch_user, on_user
-from .public import public_user
 
 app = App("accounts", timeout=15)
 SIGNUP = load_schema(__file__, "../schemas/signup.json")

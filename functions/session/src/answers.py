@@ -10,28 +10,10 @@ from typing import Any
 
 from ..shared import Response
 from ..shared.cookies import clear_cookie, set_cookie
+from ..shared.identity import public_user
 from ..shared.ssr import NO_STORE
 
-ACCOUNT_FIELDS = (
-    "$id",
-    "$createdAt",
-    "$updatedAt",
-    "name",
-    "email",
-    "phone",
-    "emailVerification",
-    "phoneVerification",
-    "status",
-    "labels",
-    "registration",
-    "accessedAt",
-)
 SESSION_FIELDS = ("$id", "$createdAt", "expire", "provider")
-
-
-def public_account(account: Mapping[str, Any]) -> dict[str, Any]:
-    """Appwrite's Account without prefs, targets, MFA or password dates."""
-    return {name: account.get(name) for name in ACCOUNT_FIELDS}
 
 
 def public_session(session: Mapping[str, Any]) -> dict[str, Any]:
@@ -46,12 +28,12 @@ def expiry(session: Mapping[str, Any]) -> dt.datetime:
 def signed_in(session: Mapping[str, Any], account: Mapping[str, Any], cookie: str) -> Response:
     """201 `{account, session}`, and the cookie holding the secret until the session expires."""
     headers = {"set-cookie": set_cookie(cookie, session["secret"], expires=expiry(session))}
-    body = {"account": public_account(account), "session": public_session(session)}
+    body = {"account": public_user(account), "session": public_session(session)}
     return Response.created(body, {**headers, **NO_STORE})
 
 
 def account_answer(account: Mapping[str, Any]) -> Response:
-    return Response(public_account(account), headers=dict(NO_STORE))
+    return Response(public_user(account), headers=dict(NO_STORE))
 
 
 def signed_out(cookie: str) -> Response:
