@@ -29,6 +29,7 @@ from emulator.core.state import EmulatorState
 from emulator.http.boundary import EXCEPTION_HANDLERS, ErrorBoundary, ProjectGuard
 from emulator.http.clock import ExecutionClock
 from emulator.http.limits import BodyLimit
+from emulator.http.routing import IndexedRouter
 from emulator.http.traffic import Traffic, TrafficCounter
 from emulator.services.executions import routes as executions
 from emulator.services.executions import routes_stats as execution_stats
@@ -49,7 +50,7 @@ def create_app(state: EmulatorState) -> Starlette:
     routes += execution_stats.routes()
     traffic = Traffic()
     app = Starlette(
-        routes=[Mount("/v1", routes=routes), *identity.page_routes()],
+        routes=[Mount("/v1", app=IndexedRouter(routes)), *identity.page_routes()],
         middleware=[
             Middleware(ErrorBoundary),
             Middleware(TrafficCounter, traffic=traffic, secret=state.secret),

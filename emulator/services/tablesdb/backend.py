@@ -69,10 +69,9 @@ def fire(
     Creates and every bulk operation use the legacy collections/documents label; single
     update/upsert/delete and increments use tables/rows.
     """
+    state, who = state_of(request), caller(request)
     for row in rows:
         pattern, params = events.row_event(
             action, table.database_id, table.id, row["$id"], legacy=legacy
         )
-        state_of(request).publish(
-            WriteEvent(pattern, params, row_model(table, row), caller(request))
-        )
+        state.publish(WriteEvent(pattern, params, row_model(table, row), who))

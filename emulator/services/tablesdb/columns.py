@@ -350,6 +350,14 @@ def from_sql(spec: dict, stored: object) -> object:
     return None if stored is None else _scalar_from_sql(spec, stored)
 
 
+def decoder(spec: dict):
+    """`from_sql` for one column as a function of the stored value, or None when it returns
+    the stored value unchanged (most columns: strings, integers, datetimes)."""
+    if spec.get("array") or spec["type"] in ("boolean", "double"):
+        return lambda stored: from_sql(spec, stored)
+    return None
+
+
 def _scalar_from_sql(spec: dict, value: object) -> object:
     kind = spec["type"]
     if kind == "boolean":

@@ -89,7 +89,28 @@ class TableMeta:
         """Keys clash case-insensitively (as MariaDB's and SQLite's names do)."""
         return any(item["key"].lower() == key.lower() for item in getattr(self, kind))
 
+    def _derived(self, name: str, build):
+        """`build()`, kept on this (shared, never changed) definition until its columns or
+        indexes change — the registry hands out the same `TableMeta` between writes."""
+        shape = (len(self.columns), len(self.indexes))
+        cached = self.__dict__.get(name)
+        if cached is None or cached[0] != shape:
+            cached = self.__dict__[name] = (shape, build())
+        return cached[1]
+
+    def columns_by_key(self) -> dict[str, dict]:
+        return self._derived("_columns_by_key", lambda: {c["key"]: c for c in self.columns})
+
+    def decoders(self) -> list[tuple[str, object]]:
+        """(column key, stored value → Appwrite value, or None when the value is kept as is)."""
+        return self._derived(
+            "_decoders", lambda: [(c["key"], col.decoder(c)) for c in self.columns]
+        )
+
     def schema(self) -> Schema:
+        return self._derived("_schema", self._schema)
+
+    def _schema(self) -> Schema:
         attributes = [
             Attribute.for_column(
                 c["key"],

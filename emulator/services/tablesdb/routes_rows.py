@@ -196,9 +196,8 @@ def _op(table: TableMeta, action: str, row_id: str | None = None, data=None) -> 
 
 def _staged_data(who: Caller, data: dict, permissions: list[str] | None) -> dict:
     """Row data as staged: dates only from keys (as when applied directly), permissions resolved."""
-    staged = {
-        k: v for k, v in data.items() if who.is_privileged or k not in ("$createdAt", "$updatedAt")
-    }
+    privileged = who.is_privileged
+    staged = {k: v for k, v in data.items() if privileged or k not in ("$createdAt", "$updatedAt")}
     staged.pop("$permissions", None)
     if permissions is not None:
         staged["$permissions"] = permissions

@@ -61,6 +61,10 @@ def _operated(spec: dict, value: object, current: object) -> object:
         ) from None
 
 
+def _permissions(stored: str) -> list[str]:
+    return [] if stored == "[]" else json.loads(stored)  # most rows: none of their own
+
+
 class Rows:
     def __init__(self, db: Database):
         self.db = db
@@ -73,10 +77,10 @@ class Rows:
             "$sequence": record["_id"],
             "$createdAt": record["_createdAt"],
             "$updatedAt": record["_updatedAt"],
-            "$permissions": json.loads(record["_permissions"]),
+            "$permissions": _permissions(record["_permissions"]),
         }
-        for spec in table.columns:
-            row[spec["key"]] = col.from_sql(spec, record[spec["key"]])
+        for key, decode in table.decoders():
+            row[key] = record[key] if decode is None else decode(record[key])
         return row
 
     def get(self, table: TableMeta, row_id: str) -> dict | None:
@@ -202,8 +206,9 @@ class Rows:
             value = values[spec["key"]]
             if spec["required"] and value is None:
                 raise structure_error(f'Missing required attribute "{spec["key"]}"')
+        known = table.columns_by_key()
         for key in data:
-            if table.column(key) is None:
+            if key not in known:
                 raise structure_error(f'Unknown attribute: "{key}"')
         for spec in table.columns:
             problem = col.structure_problem(spec, values[spec["key"]])
@@ -249,7 +254,7 @@ class Rows:
                 row_id,
                 dates.get("$createdAt", stamp),
                 dates.get("$updatedAt", stamp),
-                json.dumps(permissions),
+                json.dumps(permissions) if permissions else "[]",
             ]
             values += [col.to_sql(spec, given[spec["key"]]) for spec in table.columns]
             records.append(values)
