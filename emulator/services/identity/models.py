@@ -8,7 +8,7 @@ the User model (the Users API is key-only), never on Account.
 
 from __future__ import annotations
 
-from emulator.services.identity import emails
+from emulator.services.identity import emails, useragent
 from emulator.services.identity.passwords import HASH_OPTIONS
 
 USER_FIELDS = (
@@ -47,18 +47,7 @@ SESSION_STRINGS = (
     "providerAccessTokenExpiry",
     "providerRefreshToken",
     "ip",
-    "osCode",
-    "osName",
-    "osVersion",
-    "clientType",
-    "clientCode",
-    "clientName",
-    "clientVersion",
-    "clientEngine",
-    "clientEngineVersion",
-    "deviceName",
-    "deviceBrand",
-    "deviceModel",
+    *useragent.FIELDS,
     "countryCode",
     "countryName",
 )

@@ -82,6 +82,23 @@ def session_client(request: Request, who: Caller) -> dict[str, str]:
     return fields
 
 
+# The Session model's fields read from the user agent (empty when unknown).
+FIELDS = (
+    "osCode",
+    "osName",
+    "osVersion",
+    "clientType",
+    "clientCode",
+    "clientName",
+    "clientVersion",
+    "clientEngine",
+    "clientEngineVersion",
+    "deviceName",
+    "deviceBrand",
+    "deviceModel",
+)
+
+
 def _version(*parts: str | None) -> str:
     return ".".join(p for p in parts if p)
 
@@ -92,23 +109,7 @@ def describe(user_agent: str) -> tuple[tuple[str, str], ...]:
     from ua_parser import parse  # deferred: loading its rules takes about a second
 
     result = parse(user_agent)
-    fields = dict.fromkeys(
-        (
-            "osCode",
-            "osName",
-            "osVersion",
-            "clientType",
-            "clientCode",
-            "clientName",
-            "clientVersion",
-            "clientEngine",
-            "clientEngineVersion",
-            "deviceName",
-            "deviceBrand",
-            "deviceModel",
-        ),
-        "",
-    )
+    fields = dict.fromkeys(FIELDS, "")
     if result.os is not None:
         code, name = _OS.get(result.os.family, ("", result.os.family))
         fields.update(
