@@ -69,7 +69,10 @@ def fire(
     Creates and every bulk operation use the legacy collections/documents label; single
     update/upsert/delete and increments use tables/rows.
     """
-    state, who = state_of(request), caller(request)
+    state = state_of(request)
+    if not state.listeners:  # nobody listens (an API-only server): no event to build
+        return
+    who = caller(request)
     for row in rows:
         pattern, params = events.row_event(
             action, table.database_id, table.id, row["$id"], legacy=legacy
