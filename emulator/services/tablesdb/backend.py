@@ -44,13 +44,14 @@ def load_table(request: Request) -> TableMeta:
     registry = service(request).registry
     database_id = p.path_id(request, "databaseId")
     table_id = p.path_id(request, "tableId")
+    if caller(request).is_privileged:  # get_table answers database_not_found first itself
+        return registry.get_table(database_id, table_id)
     database = registry.get_database(database_id)
     table = registry.get_table(database_id, table_id)
-    if not caller(request).is_privileged:
-        if not database["enabled"]:
-            raise AppwriteError("database_not_found", id=database_id)
-        if not table.enabled:
-            raise AppwriteError("table_not_found", id=table_id)
+    if not database["enabled"]:
+        raise AppwriteError("database_not_found", id=database_id)
+    if not table.enabled:
+        raise AppwriteError("table_not_found", id=table_id)
     return table
 
 
