@@ -41,10 +41,15 @@ def row_model(table: TableMeta, row: dict, select: list[str] | None = None) -> d
         "$updatedAt": row["$updatedAt"],
         "$permissions": row["$permissions"],
     }
-    wanted = None if select is None or "*" in select else set(select)
-    for spec in table.columns:
-        if wanted is None or spec["key"] in wanted:
-            model[spec["key"]] = row.get(spec["key"])
+    get = row.get
+    if select is None or "*" in select:
+        for key in table.column_keys():
+            model[key] = get(key)
+    else:
+        wanted = set(select)
+        for key in table.column_keys():
+            if key in wanted:
+                model[key] = get(key)
     model["$databaseId"] = table.database_id
     model["$tableId"] = table.id
     return model
@@ -71,7 +76,9 @@ class Rows:
 
     # ------------------------------------------------------------ reading
 
-    def _decode(self, table: TableMeta, record: sqlite3.Row) -> dict:
+    def _decode(self, table: TableMeta, record: sqlite3.Row, decoders=None) -> dict:
+        """A stored record as a row dict (`decoders`: `table.decoders()`, when the caller
+        decodes many records and looked them up once)."""
         row = {
             "$id": record["_uid"],
             "$sequence": record["_id"],
@@ -79,7 +86,7 @@ class Rows:
             "$updatedAt": record["_updatedAt"],
             "$permissions": _permissions(record["_permissions"]),
         }
-        for key, decode in table.decoders():
+        for key, decode in table.decoders() if decoders is None else decoders:
             row[key] = record[key] if decode is None else decode(record[key])
         return row
 
@@ -146,7 +153,8 @@ class Rows:
         total = 0
         if count:
             total = self._total(table, clause, params, plan, limit, len(records))
-        rows = [self._decode(table, r) for r in records]
+        decoders = table.decoders()
+        rows = [self._decode(table, r, decoders) for r in records]
         if reverse:
             rows.reverse()
         return total, rows
