@@ -10,17 +10,34 @@ real HTTP — against their floors measured in the same run:
 floor = SQLite floor + HTTP floor; each operation is reported as its p50 / floor.
 A bare API server (no functions) on a generic table: the emulator knows nothing of
 Newsroom, nor does this benchmark.
+
+Where the server runs (`--server`):
+
+* `process` (the default): `emulator.server` in a child process of its own, as Appwrite
+  runs apart from its clients — the SDK and the server do not share an interpreter;
+* `thread`: the server as a thread of the benchmark's own process (what this benchmark
+  measured before): the SDK and the server take turns on one GIL.
+
+Each run also splits every operation's time (`--split`, on by default): CPU of the client
+(the SDK, `requests`, this process's main thread) and of the server (the child process, or
+the server thread), read from the kernel's per-thread run time (`/proc/.../schedstat`)
+around a block of calls; the rest of the wall time is waiting (loopback, scheduling).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import multiprocessing
+import os
 import pathlib
 import random
 import sqlite3
 import tempfile
+import threading
 import time
+from contextlib import contextmanager
 
 from .common import summary
 
@@ -57,26 +74,83 @@ def _setup(tables, rows: int, batch: int = 100) -> float:
     return time.perf_counter() - started
 
 
-def measure(rows: int, runs: int) -> dict:
-    from appwrite.client import Client
-    from appwrite.query import Query
-    from appwrite.services.tables_db import TablesDB
-
+def _serve(data_dir: str, conn) -> None:
+    """The child process of `--server process`: an API-only emulator on a free port."""
     from emulator.app import create_app
     from emulator.core.state import EmulatorState
     from emulator.server import start
 
-    with tempfile.TemporaryDirectory(prefix="newsroom-bench-emu-") as tmp:
-        state = EmulatorState.open(pathlib.Path(tmp) / "db", project_id="bench")
-        running = start(state, app=create_app(state))
+    state = EmulatorState.open(data_dir, project_id="bench")
+    running = start(state, app=create_app(state))
+    conn.send(running.port)
+    with contextlib.suppress(EOFError):  # the parent gone: stop too
+        conn.recv()  # anything: stop
+    running.stop()
+
+
+def _run_ns(pid: int, tids: list[int] | None = None) -> int:
+    """Nanoseconds on a CPU so far: of the threads `tids` of `pid` (default: all of them)."""
+    total = 0
+    for tid in tids if tids is not None else os.listdir(f"/proc/{pid}/task"):
         try:
-            client = Client().set_endpoint(running.endpoint).set_project("bench")
+            with open(f"/proc/{pid}/task/{tid}/schedstat") as stat:
+                total += int(stat.read().split()[0])
+        except FileNotFoundError:  # a thread that ended meanwhile
+            pass
+    return total
+
+
+@contextmanager
+def _server(kind: str, data_dir: pathlib.Path):
+    """(endpoint, reader of the server's CPU ns) of an API-only emulator on `data_dir`."""
+    if kind == "thread":
+        from emulator.app import create_app
+        from emulator.core.state import EmulatorState
+        from emulator.server import start
+
+        state = EmulatorState.open(data_dir, project_id="bench")
+        running = start(state, app=create_app(state))
+        tid = [running._thread.native_id]
+        try:
+            yield running.endpoint, lambda: _run_ns(os.getpid(), tid)
+        finally:
+            running.stop()
+        return
+    context = multiprocessing.get_context("spawn")  # a fresh interpreter, as a server's own
+    parent, child = context.Pipe()
+    process = context.Process(target=_serve, args=(str(data_dir), child), daemon=True)
+    process.start()
+    try:
+        if not parent.poll(60):
+            raise RuntimeError("the emulator server process did not start")
+        port = parent.recv()
+        yield f"http://127.0.0.1:{port}/v1", lambda: _run_ns(process.pid)
+    finally:
+        parent.send("stop")
+        process.join(15)
+        if process.is_alive():
+            process.kill()
+
+
+def measure(rows: int, runs: int, server: str = "process", split: bool = True) -> dict:
+    from appwrite.client import Client
+    from appwrite.query import Query
+    from appwrite.services.tables_db import TablesDB
+
+    from emulator.core.state import EmulatorState
+    from emulator.services.tablesdb.registry import Registry
+
+    with tempfile.TemporaryDirectory(prefix="newsroom-bench-emu-") as tmp:
+        data_dir = pathlib.Path(tmp) / "db"
+        state = EmulatorState.open(data_dir, project_id="bench")  # its keys, for both sides
+        with _server(server, data_dir) as (endpoint, server_ns):
+            client = Client().set_endpoint(endpoint).set_project("bench")
             tables = TablesDB(client.set_key(state.admin_key))
-            print(f"  filling {rows} rows …", flush=True)
+            print(f"  filling {rows} rows ({server} server) …", flush=True)
             fill_seconds = _setup(tables, rows)
             raw = sqlite3.connect(state.db.path)
             raw.execute("PRAGMA synchronous=NORMAL")  # as the emulator's connection
-            sql = running.app.state.tablesdb.registry.get_table(DB, TABLE).sql
+            sql = Registry(state.db).get_table(DB, TABLE).sql
             ids = [f"r{random.randrange(rows):07d}" for _ in range(runs + 10)]
             pick = iter(ids * 3)
             queries = [
@@ -90,7 +164,7 @@ def measure(rows: int, runs: int) -> dict:
             # the HTTP floor: an empty request (the API answers 404 project_not_found at once)
             import requests
 
-            empty = running.endpoint + "/"
+            empty = endpoint + "/"
 
             def sqlite_list():
                 where = "category = ? AND status = ?"
@@ -150,9 +224,11 @@ def measure(rows: int, runs: int) -> dict:
                         samples[name].append(time.perf_counter() - started)
             for name, values in samples.items():
                 results[name] = summary(values)
+            if split:
+                results["split"] = _split(probes, server_ns, max(20, runs // 4))
             raw.close()
-        finally:
-            running.stop()
+        state.db.close()
+    results["server"] = server
     http = results["http_floor"]["p50_ms"]
     for op, floor in (
         ("get_row", "sqlite_get"),
@@ -163,6 +239,63 @@ def measure(rows: int, runs: int) -> dict:
         results[op]["ratio"] = results[op]["p50_ms"] / results[op]["floor_ms"]
     results["bulk_create"]["rows_per_s"] = 100 / (results["bulk_create"]["p50_ms"] / 1000)
     return results
+
+
+def _split(probes: dict, server_ns, calls: int, rounds: int = 3) -> dict:
+    """Per call, in ms: wall, client CPU (this thread), server CPU, and the rest (waiting) —
+    each operation in `rounds` blocks of `calls` calls (bulk: a quarter as many), the
+    operations taking turns; each figure is its best block (the least disturbed by the
+    machine's other work)."""
+    me = [threading.get_native_id()]
+    blocks: dict[str, list[dict]] = {}
+    for _ in range(rounds):
+        for name, probe in probes.items():
+            if name.startswith("sqlite"):
+                continue
+            n = calls if name != "bulk_create" else max(5, calls // 4)
+            probe()
+            wall, client, served = time.perf_counter(), _run_ns(os.getpid(), me), server_ns()
+            for _ in range(n):
+                probe()
+            wall = (time.perf_counter() - wall) * 1000 / n
+            client = (_run_ns(os.getpid(), me) - client) / 1e6 / n
+            served = (server_ns() - served) / 1e6 / n
+            blocks.setdefault(name, []).append(
+                {"wall_ms": wall, "client_cpu_ms": client, "server_cpu_ms": served}
+            )
+    split = {}
+    for name, measured in blocks.items():
+        best = {key: min(b[key] for b in measured) for key in measured[0]}
+        best["waiting_ms"] = max(
+            0.0, best["wall_ms"] - best["client_cpu_ms"] - best["server_cpu_ms"]
+        )
+        split[name] = best
+    return split
+
+
+def split_table(results: dict) -> str:
+    split = results.get("split")
+    if not split:
+        return ""
+    lines = [
+        f"Where the time goes ({results['server']} server; per call, the best of 3 blocks of "
+        "calls; waiting = wall − both CPUs):",
+        "",
+        "| request | wall (ms) | client CPU (ms) | server CPU (ms) | waiting (ms) |",
+        "|---|---|---|---|---|",
+    ]
+    for name, label in (
+        ("http_floor", "empty request (HTTP floor)"),
+        ("get_row", "`get_row`"),
+        ("list_rows", "`list_rows`"),
+        ("bulk_create", "bulk create, 100 rows"),
+    ):
+        r = split[name]
+        lines.append(
+            f"| {label} | {r['wall_ms']:.2f} | {r['client_cpu_ms']:.2f} "
+            f"| {r['server_cpu_ms']:.2f} | {r['waiting_ms']:.2f} |"
+        )
+    return "\n".join(lines)
 
 
 def table(results: dict) -> str:
@@ -184,6 +317,7 @@ def table(results: dict) -> str:
         )
     lines.append("")
     lines.append(
+        f"Server: {results.get('server', 'thread')}. "
         f"Bulk create: {results['bulk_create']['rows_per_s']:,.0f} rows/s "
         f"(filling the table: {results['fill_rows_per_s']:,.0f} rows/s). "
         f"HTTP floor p99 {results['http_floor']['p99_ms']:.2f} ms."
@@ -197,9 +331,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument(
+        "--server",
+        choices=["process", "thread"],
+        default="process",
+        help="the emulator in its own process (default, as in production) or as a thread "
+        "of the benchmark's process",
+    )
+    parser.add_argument("--no-split", action="store_true", help="skip the CPU split")
     args = parser.parse_args(argv)
-    results = measure(args.rows, args.runs)
+    results = measure(args.rows, args.runs, args.server, split=not args.no_split)
     print(table(results))
+    print()
+    print(split_table(results))
     print(json.dumps(results, indent=1))
     return 0
 

@@ -88,9 +88,12 @@ def markdown(results: dict) -> str:
         "",
         f"`python -m bench emulator --rows {results['emulator']['rows']}` — through the SDK on a "
         "table of that many rows, interleaved with their floors; floor = the same operation on "
-        "raw SQLite + an empty request's round trip.",
+        "raw SQLite + an empty request's round trip; the emulator in a process of its own "
+        "(`--server process`, the default).",
         "",
         emulator_ops.table(results["emulator"]),
+        "",
+        emulator_ops.split_table(results["emulator"]),
         "",
         "### Synchronous executions per second (item 6)",
         "",

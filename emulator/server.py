@@ -21,6 +21,7 @@ from starlette.applications import Starlette
 
 from emulator.app import create_app
 from emulator.core.state import EmulatorState
+from emulator.http.coalesce import coalescing_protocol
 from emulator.http.faults import FaultInjection, FaultTable
 from emulator.http.tls import TLSFiles
 from emulator.http.traffic import counting_protocol
@@ -103,15 +104,17 @@ def start(
 def uvicorn_config(
     app, *, tls: TLSFiles | None = None, keep_alive: int = KEEP_ALIVE, traffic=None
 ) -> uvicorn.Config:
-    """How the emulator runs an ASGI app: quiet, over TLS if asked, and with each connection
-    reported to `traffic` (default: `app.state.traffic` when the app has one; http/traffic.py)."""
-    options: dict = {}
+    """How the emulator runs an ASGI app: quiet, over TLS if asked, each response sent in one
+    write (http/coalesce.py), and with each connection reported to `traffic` (default:
+    `app.state.traffic` when the app has one; http/traffic.py)."""
+    from uvicorn.protocols.http.auto import AutoHTTPProtocol
+
+    protocol = coalescing_protocol(AutoHTTPProtocol)  # a response's head and body in one send
     if traffic is None:
         traffic = getattr(getattr(app, "state", None), "traffic", None)
     if traffic is not None:
-        from uvicorn.protocols.http.auto import AutoHTTPProtocol
-
-        options["http"] = counting_protocol(AutoHTTPProtocol, traffic)
+        protocol = counting_protocol(protocol, traffic)
+    options: dict = {"http": protocol}
     if tls is not None:
         options.update(ssl_certfile=str(tls.cert), ssl_keyfile=str(tls.key))
     return uvicorn.Config(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from starlette.requests import Request
@@ -160,7 +161,11 @@ class Outcome:
     events: list[tuple[str, bool, list[dict]]] = field(
         default_factory=list
     )  # (action, legacy label, rows)
-    operations: list[dict] = field(default_factory=list)
+    # the operations, or a function building them (only called inside a transaction)
+    operations: list[dict] | Callable[[], list[dict]] = field(default_factory=list)
+
+    def staged(self) -> list[dict]:
+        return self.operations() if callable(self.operations) else self.operations
 
 
 def _writer(logic):
@@ -179,7 +184,7 @@ def _writer(logic):
         transactions(request).usable(transaction_id)
         with preview(request, transaction_id):
             outcome = logic(request, who, table, args, store)
-        stage(request, transaction_id, outcome.operations)
+        stage(request, transaction_id, outcome.staged())
         return outcome.response
 
     return endpoint
@@ -317,16 +322,16 @@ def _create_many(
             prepared, permissions = _prepared_row(who, store, table, item, permissions)
             pending.append((row_id, prepared, permissions))
         created = store.insert_many(table, pending)
-    staged = [
-        dict(_staged_data(who, item, row["$permissions"]), **{"$id": row["$id"]})
-        for item, row in zip(items, created, strict=True)
-    ]
+
+    def staged() -> list[dict]:
+        data = [
+            dict(_staged_data(who, item, row["$permissions"]), **{"$id": row["$id"]})
+            for item, row in zip(items, created, strict=True)
+        ]
+        return [_op(table, "bulkCreate", data=data)]
+
     body = {"total": len(created), "rows": [row_model(table, r) for r in created[:MAX_BATCH]]}
-    return Outcome(
-        json_response(body, 201),
-        [("create", True, created)],
-        [_op(table, "bulkCreate", data=staged)],
-    )
+    return Outcome(json_response(body, 201), [("create", True, created)], staged)
 
 
 # ---------------------------------------------------------------- updating

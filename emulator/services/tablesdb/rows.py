@@ -113,13 +113,6 @@ class Rows:
                 f"_permission IN ({', '.join('?' * len(roles))}))"
             )
             params += [action] + roles
-        total = 0
-        if count:
-            total = self.db.query(
-                f"SELECT COUNT(*) FROM (SELECT 1 FROM {table.sql} "
-                f"WHERE {clause} LIMIT {COUNT_CAP})",
-                params,
-            )[0][0]
         terms = qsql.order_terms(plan.orders)
         reverse = False
         page_clause, page_params = clause, list(params)
@@ -150,10 +143,24 @@ class Rows:
             f"{order}{limit_sql}{offset_sql}",
             page_params,
         )
+        total = 0
+        if count:
+            total = self._total(table, clause, params, plan, limit, len(records))
         rows = [self._decode(table, r) for r in records]
         if reverse:
             rows.reverse()
         return total, rows
+
+    def _total(self, table: TableMeta, clause: str, params: list, plan: Plan, limit, found: int):
+        """The matching rows' count, capped at COUNT_CAP. A first page (no cursor, no
+        offset) shorter than its limit holds every match: its length is the count, with no
+        second statement."""
+        if plan.cursor is None and not plan.offset and limit is not None and found < limit:
+            return min(found, COUNT_CAP)
+        return self.db.query(
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {table.sql} WHERE {clause} LIMIT {COUNT_CAP})",
+            params,
+        )[0][0]
 
     def explain(self, table: TableMeta, plan: Plan) -> list[str]:
         """SQLite's query plan for a list (used to prove indexes are used)."""
@@ -207,11 +214,15 @@ class Rows:
             if spec["required"] and value is None:
                 raise structure_error(f'Missing required attribute "{spec["key"]}"')
         known = table.columns_by_key()
-        for key in data:
-            if key not in known:
-                raise structure_error(f'Unknown attribute: "{key}"')
+        if not known.keys() >= data.keys():  # the first unknown key, in the data's order
+            for key in data:
+                if key not in known:
+                    raise structure_error(f'Unknown attribute: "{key}"')
         for spec in table.columns:
-            problem = col.structure_problem(spec, values[spec["key"]])
+            value = values[spec["key"]]
+            if value is None:  # unset: nothing to check (required ones were checked above)
+                continue
+            problem = col.structure_problem(spec, value)
             if problem:
                 raise structure_error(problem)
         return {"values": values, "dates": dates}
@@ -243,7 +254,12 @@ class Rows:
 
     def insert_many(self, table: TableMeta, items: list[tuple[str, dict, list[str]]]) -> list[dict]:
         """Insert rows `(row_id, prepared, permissions)` checked beforehand (ids free and
-        distinct) in one statement; returns them as stored, in order."""
+        distinct) in one statement; returns them as stored, in order.
+
+        The rows returned are built from the values written (a validated value reads back
+        from its column unchanged: each column's affinity fits its type), with the
+        `$sequence` SQLite gave each row — the one thing read back.
+        """
         if not items:
             return []
         stamp = clock.iso()
@@ -258,13 +274,14 @@ class Rows:
             ]
             values += [col.to_sql(spec, given[spec["key"]]) for spec in table.columns]
             records.append(values)
-        names = ["_uid", "_createdAt", "_updatedAt", "_permissions"]
-        names += [quote_identifier(spec["key"]) for spec in table.columns]
+        keys = ["_uid", "_createdAt", "_updatedAt", "_permissions"]
+        keys += [spec["key"] for spec in table.columns]
+        names = keys[:4] + [quote_identifier(spec["key"]) for spec in table.columns]
         insert = (
             f"INSERT INTO {table.sql} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
         )
         ids = [row_id for row_id, _, _ in items]
-        stored: dict[str, sqlite3.Row] = {}
+        sequence: dict[str, int] = {}
         with self.db.transaction() as conn:
             try:
                 conn.executemany(insert, records)
@@ -273,12 +290,10 @@ class Rows:
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
                 marks = ", ".join("?" * len(chunk))
-                for record in conn.execute(
-                    f"SELECT * FROM {table.sql} WHERE _uid IN ({marks})", chunk
-                ):
-                    stored[record["_uid"]] = record
+                query = f"SELECT _uid, _id FROM {table.sql} WHERE _uid IN ({marks})"
+                sequence.update((uid, seq) for uid, seq in conn.execute(query, chunk))
             entries = [
-                (stored[row_id]["_id"], action, role)
+                (sequence[row_id], action, role)
                 for row_id, _, permissions in items
                 for action, role in sorted({parse_permission(p) for p in permissions})
             ]
@@ -288,7 +303,10 @@ class Rows:
                     "VALUES (?, ?, ?)",
                     entries,
                 )
-        return [self._decode(table, stored[row_id]) for row_id in ids]
+        return [
+            self._decode(table, dict(zip(keys, values, strict=True), _id=sequence[values[0]]))
+            for values in records
+        ]
 
     def exists(self, table: TableMeta, row_id: str) -> bool:
         return bool(self.db.query(f"SELECT 1 FROM {table.sql} WHERE _uid = ?", (row_id,)))
