@@ -20,7 +20,7 @@ unexport PYTHONDONTWRITEBYTECODE
 
 help:
 	@echo "make run    start the local stack (emulator + all functions)"
-	@echo "make test   run the whole test suite"
+	@echo "make test   run the whole test suite (test-main and test-sdk27 side by side)"
 	@echo "make bench  run the benchmarks (results: docs/benchmarks.md, bench/results.json)"
 	@echo "make bench-check  fail if a benchmark ratio regressed >25% (bench/baseline.json)"
 	@echo "make clean  remove the venv, data and caches"
