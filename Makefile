@@ -46,12 +46,20 @@ run: $(STAMP)
 
 # The two passes run side by side: the main one on two xdist workers, the SDK 27 one in a
 # single process at a lower priority, so it takes the CPU the main pass leaves idle while
-# its tests wait (retries, sub-processes, builds). Each pass's output is printed whole once
-# it ends (--output-sync); either one failing fails `make test`.
+# its tests wait (retries, sub-processes, builds). The SDK 27 pass writes to a log that is
+# printed whole once both have ended; either one failing fails `make test`. (Plain shell
+# job control, so any make — GNU make 3.81 on macOS too — runs it.)
+SDK27_LOG := $(VENV27)/last-test.log
+
 test: $(STAMP) $(STAMP27)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	@$(MAKE) --no-print-directory -j2 --output-sync=target test-main test-sdk27
+	@echo "SDK 27 pass running beside the main pass (its output follows it: $(SDK27_LOG))"
+	@$(MAKE) --no-print-directory test-sdk27 >$(SDK27_LOG) 2>&1 & sdk27=$$!; \
+	$(MAKE) --no-print-directory test-main; main=$$?; \
+	wait $$sdk27; sdk27=$$?; \
+	echo "---- SDK 27 pass (exit $$sdk27) ----"; cat $(SDK27_LOG); \
+	test $$main -eq 0 && test $$sdk27 -eq 0
 
 test-main: $(STAMP)
 	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
