@@ -8,10 +8,12 @@ from pathlib import Path
 # starter project) shares one cache of built function environments.
 os.environ.setdefault("APPWRITE_EMULATOR_CACHE", str(Path(__file__).parent / ".emulator-cache"))
 
-pytest_plugins = ["emulator.testing", "tests.contract.options"]
+pytest_plugins = ["emulator.testing", "tests.contract.options", "tests.scheduling"]
 
 # The projects the tests start, built before any test runs (a fresh checkout builds them
-# once, outside the per-test timeout; later runs find them cached).
+# once, outside the per-test timeout; later runs find them cached). Under xdist the
+# controller builds them before it starts the workers, so the workers skip this: checking
+# a warm cache costs each process ~4 s (a compile step runs again per function).
 PROJECTS = [
     "appwrite.json",
     "tests/triggers/lab/appwrite.json",
@@ -20,6 +22,8 @@ PROJECTS = [
 
 
 def pytest_sessionstart(session):
+    if hasattr(session.config, "workerinput"):  # an xdist worker: the controller built them
+        return
     from emulator.packaging import build_project
 
     for manifest in PROJECTS:

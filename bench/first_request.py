@@ -20,6 +20,16 @@ round also runs the operation and the floor once more on their warm workers: "st
 over the floor's" = median of (first − warm) − (floor first − floor warm), the cost of
 starting alone — imports, schemas, connections — which is what the target is about.
 
+Wall time on a shared machine moves by ±50 ms between runs, so each execution is also
+measured by **the worker's own CPU time** (the sum over its threads of
+`/proc/<pid>/task/*/schedstat`, in ns) and its **minor page faults** (`/proc/<pid>/stat`),
+read just before and just after it: "CPU start-up over the floor's" is the same median of
+paired differences on CPU time, which other processes move far less. Page faults show the
+CPython 3.11+ data-stack effect described in docs/benchmarks.md (a first request whose
+deepest calls keep crossing a 16 KiB frame-stack chunk maps and unmaps that chunk on every
+call: thousands of `mmap`/`munmap` pairs and page faults, 50–100 ms of CPU). Linux only;
+elsewhere those columns are empty.
+
 `--cold-bytecode` deletes the deployment's own `__pycache__` folders before each first
 request: what a fresh Appwrite container sees when the build does not compile the
 function's sources (the worker, run with `python -I`, writes bytecode beside the sources,
@@ -68,6 +78,33 @@ def _floor_deployment(stack, python: pathlib.Path):
     )
 
 
+def worker_usage(pid: int | None) -> tuple[float, int] | None:
+    """(CPU seconds over all threads, minor page faults) of process `pid` so far, from
+    /proc; None where there is no /proc (or the process is gone)."""
+    if pid is None:
+        return None
+    try:
+        cpu_ns = 0
+        for task in os.listdir(f"/proc/{pid}/task"):
+            try:
+                with open(f"/proc/{pid}/task/{task}/schedstat", encoding="ascii") as fh:
+                    cpu_ns += int(fh.read().split()[0])
+            except FileNotFoundError:  # a thread that ended meanwhile
+                continue
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        return cpu_ns / 1e9, int(fields[7])  # minflt is field 10 of stat(5)
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _used(before: tuple[float, int] | None, after: tuple[float, int] | None):
+    """(CPU ms, minor faults) between two `worker_usage` readings, or None."""
+    if before is None or after is None:
+        return None
+    return (after[0] - before[0]) * 1000, after[1] - before[1]
+
+
 def _purge_bytecode(root: pathlib.Path) -> None:
     """Delete the deployment's own `__pycache__` folders (not its runtime-env's)."""
     for dirpath, dirnames, _ in os.walk(root, followlinks=True):
@@ -106,6 +143,7 @@ def measure(runs: int = 5, due: int = 10, cold_bytecode: bool = False) -> dict:
             print(f"  first request of {fid} ({op_name}) and its floor …", flush=True)
             firsts, floors, calls, loads = [], [], [], []
             warms, floor_warms = [], []
+            usage: dict[str, list] = {"first": [], "warm": [], "floor": [], "floor_warm": []}
             for i in range(runs + 1):
                 invocation = prepare()
                 stack.executions.wait_idle()
@@ -113,7 +151,10 @@ def measure(runs: int = 5, due: int = 10, cold_bytecode: bool = False) -> dict:
                 executor.warm(deployment)
                 if cold_bytecode:
                     _purge_bytecode(served)
+                pid = executor.worker_pid(fid)
+                before = worker_usage(pid)
                 model = harness.execute(invocation)
+                first_used = _used(before, worker_usage(pid))
                 stack.executions.wait_idle()
                 n = harness.client.execution_stats(model["$id"])["requests"]
                 executor.stop("bench-floor")
@@ -123,24 +164,33 @@ def measure(runs: int = 5, due: int = 10, cold_bytecode: bool = False) -> dict:
                 key = keys.mint_dynamic_key(
                     stack.project_id, stack.state.secret, ["users.read"], 60
                 )
+                floor_pid = executor.worker_pid("bench-floor")
+                before = worker_usage(floor_pid)
                 result = executor.execute(
                     floor,
                     method="POST",
                     path="/",
                     headers={"x-appwrite-key": key, "x-bench-calls": str(n)},
                 )
+                floor_used = _used(before, worker_usage(floor_pid))
                 if result.status_code != 200:
                     raise SystemExit(f"floor failed: {result.status_code} {result.errors[-500:]}")
                 # The same again on the warm workers: what the server's work costs, so that
                 # first − warm is the start-up cost alone (imports, schemas, connection).
-                again = harness.execute(prepare())
+                again_invocation = prepare()
                 stack.executions.wait_idle()
+                before = worker_usage(pid)
+                again = harness.execute(again_invocation)
+                warm_used = _used(before, worker_usage(pid))
+                stack.executions.wait_idle()
+                before = worker_usage(floor_pid)
                 floor_again = executor.execute(
                     floor,
                     method="POST",
                     path="/",
                     headers={"x-appwrite-key": key, "x-bench-calls": str(n)},
                 )
+                floor_warm_used = _used(before, worker_usage(floor_pid))
                 if i:
                     warms.append(again["duration"] * 1000)
                     floor_warms.append(floor_again.duration * 1000)
@@ -148,6 +198,13 @@ def measure(runs: int = 5, due: int = 10, cold_bytecode: bool = False) -> dict:
                     floors.append(result.duration * 1000)
                     calls.append(n)
                     loads.append(os.getloadavg()[0])
+                    for name, used in (
+                        ("first", first_used),
+                        ("warm", warm_used),
+                        ("floor", floor_used),
+                        ("floor_warm", floor_warm_used),
+                    ):
+                        usage[name].append(used)
             executor.stop("bench-floor")
             first, low = statistics.median(firsts), statistics.median(floors)
             over = statistics.median(f - b for f, b in zip(firsts, floors, strict=True))
@@ -167,8 +224,30 @@ def measure(runs: int = 5, due: int = 10, cold_bytecode: bool = False) -> dict:
                 ),
                 "ratio": first / low,
                 "load_1min": statistics.median(loads),
+                **_cpu_figures(usage),
             }
     return out
+
+
+def _cpu_figures(usage: dict[str, list]) -> dict:
+    """The CPU and page-fault figures of one function's rounds (empty without /proc)."""
+    rounds = [
+        r
+        for r in zip(*(usage[k] for k in ("first", "warm", "floor", "floor_warm")), strict=True)
+        if all(u is not None for u in r)
+    ]
+    if not rounds:
+        return {}
+    return {
+        "cpu_rounds": len(rounds),
+        "cpu_first_ms": statistics.median(f[0] for f, _, _, _ in rounds),
+        "cpu_floor_ms": statistics.median(b[0] for _, _, b, _ in rounds),
+        "cpu_startup_over_floor_ms": statistics.median(
+            (f[0] - w[0]) - (b[0] - bw[0]) for f, w, b, bw in rounds
+        ),
+        "faults_first": statistics.median(f[1] for f, _, _, _ in rounds),
+        "faults_floor": statistics.median(b[1] for _, _, b, _ in rounds),
+    }
 
 
 def _version(python: pathlib.Path) -> str:
@@ -182,12 +261,24 @@ def _version(python: pathlib.Path) -> str:
     ).stdout.strip()
 
 
+def _cpu_cells(r: dict) -> str:
+    if "cpu_first_ms" not in r:
+        return "| — | — | — "
+    return (
+        f"| {r['cpu_first_ms']:.0f} / {r['cpu_floor_ms']:.0f} "
+        f"| {r['cpu_startup_over_floor_ms']:+.0f} "
+        f"| {r['faults_first']:,.0f} / {r['faults_floor']:,.0f} "
+    )
+
+
 def table(results: dict) -> str:
     lines = [
         "| function (first request) | Python | API calls | first request (ms) "
         "| floor, same calls (ms) | over the floor (ms, median of pairs) "
-        "| over the floor (ms, best − best) | ratio | start-up over the floor's (ms) | load |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| over the floor (ms, best − best) | ratio | start-up over the floor's (ms) "
+        "| worker CPU, first / floor (ms) | CPU start-up over the floor's (ms) "
+        "| page faults, first / floor | load |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for fid, r in results["functions"].items():
         load = r.get("load_1min")
@@ -196,6 +287,7 @@ def table(results: dict) -> str:
             f"| {r['first_ms']:.0f} | {r['floor_ms']:.0f} "
             f"| {r['over_floor_ms']:+.0f} | {r.get('over_floor_min_ms', float('nan')):+.0f} "
             f"| {r['ratio']:.2f}× | {r.get('startup_over_floor_ms', float('nan')):+.0f} "
+            f"{_cpu_cells(r)}"
             f"| {'—' if load is None else f'{load:.1f}'} |"
         )
     return "\n".join(lines)

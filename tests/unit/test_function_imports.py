@@ -7,7 +7,11 @@ with the deployment as `function/`, cwd on sys.path), in a fresh interpreter:
   first use), so a route pays only for the expressions it runs — except the router's
   path-parameter pattern, which registering the routes uses and every request needs;
 * Pillow is never loaded at import (only the cover routes of `articles` need it), and
-  no SDK service is loaded by `articles` at import that its list route does not use.
+  no SDK service is loaded by `articles` at import that its list route does not use;
+* the SDK's client (and with it `requests`) is never loaded at import: every function
+  loads it on its first API call (`shared.client`), at the depth of a handler's call, so
+  the heaviest import of a first request does not run at the bottom of a long import
+  chain (see docs/benchmarks.md, "the data-stack effect").
 """
 
 import json
@@ -67,4 +71,12 @@ def test_importing_a_function_loads_no_pillow(function_id, tmp_path):
 def test_articles_loads_the_teams_service_only_when_a_route_asks_for_roles(tmp_path):
     modules = _import_main("articles", tmp_path)["modules"]
     assert "appwrite.services.teams" not in modules
-    assert "appwrite.services.tables_db" in modules  # its rows module needs it on every route
+    assert "function.src.rows" in modules  # the probe did load the module that uses TablesDB
+
+
+@pytest.mark.parametrize("function_id", FUNCTIONS)
+def test_importing_a_function_loads_no_sdk_client(function_id, tmp_path):
+    modules = _import_main(function_id, tmp_path)["modules"]
+    loaded = [m for m in modules if m in ("appwrite.client", "requests", "urllib3")]
+    loaded += [m for m in modules if m.startswith("appwrite.services.")]
+    assert loaded == []

@@ -12,11 +12,10 @@ of an article's read permissions, and its deletion, take its cover along (`chang
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from appwrite.exception import AppwriteException
 from appwrite.id import ID
-from appwrite.services.tables_db import TablesDB
 
 from ..shared import (
     BadRequest,
@@ -37,11 +36,21 @@ from ..shared.patterns import lazy
 from ..shared.permissions import can_read
 from ..shared.tables import ARTICLES, DATABASE_ID
 
+if TYPE_CHECKING:
+    from appwrite.services.tables_db import TablesDB
+
 _ROW_ID = lazy(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,35}$")
 
 
+def _tables_db(client: Any) -> TablesDB:
+    """The TablesDB service of `client` (the SDK's client loads with it, on first use)."""
+    from appwrite.services.tables_db import TablesDB
+
+    return TablesDB(client)
+
+
 def tables(req: Request) -> TablesDB:
-    return TablesDB(server_client(req.headers))
+    return _tables_db(server_client(req.headers))
 
 
 def not_found(row_id: str) -> NotFound:
@@ -138,7 +147,7 @@ def reader(req: Request) -> Reader:
         return Reader(tables(req), guest=True)
     if not looks_like_jwt(jwt):
         raise _invalid_jwt()
-    return Reader(TablesDB(user_client(jwt)), guest=False)
+    return Reader(_tables_db(user_client(jwt)), guest=False)
 
 
 def _invalid_jwt() -> Unauthorized:
