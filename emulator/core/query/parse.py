@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 
 from emulator.core import strictjson
@@ -32,8 +33,29 @@ def parse_query(text: str) -> Query:
     return _from_object(decoded)
 
 
+# Parsed queries, by their exact text. A client lists with the same few query strings again
+# and again (a page of articles, the next page…); decoding and checking each one's JSON is
+# then done once. Only successes are kept (an invalid text raises again, with the same
+# message, every time); a `Query` is frozen and nobody changes its `values`, so sharing one
+# between requests is safe. Texts are at most 4096 characters (the parameter's own limit),
+# so the cache holds at most a few MiB.
+_CACHED_QUERIES = 1024
+_CACHED_TEXT = 4096  # longer texts (none pass the `queries` parameter) are parsed each time
+
+
+@functools.lru_cache(maxsize=_CACHED_QUERIES)
+def _cached_query(text: str) -> Query:
+    return parse_query(text)
+
+
 def parse_queries(texts: list[str]) -> list[Query]:
-    return [parse_query(text) for text in texts]
+    """`parse_query` of each text (each text parsed once per process, see `_cached_query`)."""
+    return [
+        _cached_query(text)
+        if type(text) is str and len(text) <= _CACHED_TEXT
+        else parse_query(text)
+        for text in texts
+    ]
 
 
 def _from_object(obj: dict) -> Query:

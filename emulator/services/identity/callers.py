@@ -27,9 +27,25 @@ def caller(request: Request) -> Caller:
     """The request's caller, resolved once."""
     cached = getattr(request.state, "caller", None)
     if cached is None:
-        cached = resolve(state_of(request), request.headers, request.cookies, request.query_params)
+        query = _QueryParamsWhenAsked(request)
+        cached = resolve(state_of(request), request.headers, request.cookies, query)
         request.state.caller = cached
     return cached
+
+
+class _QueryParamsWhenAsked:
+    """`request.query_params`, decoded only if a lookup needs them (the impersonation
+    parameters, when the caller is a user who may impersonate): a list's long query string
+    is otherwise not decoded a second time just to find out who is calling."""
+
+    def __init__(self, request: Request):
+        self._request = request
+
+    def get(self, name: str, default: str = "") -> str:
+        return self._request.query_params.get(name, default)
+
+    def __bool__(self) -> bool:
+        return True
 
 
 def resolve(

@@ -101,6 +101,10 @@ class TableMeta:
     def columns_by_key(self) -> dict[str, dict]:
         return self._derived("_columns_by_key", lambda: {c["key"]: c for c in self.columns})
 
+    def column_keys(self) -> tuple[str, ...]:
+        """The columns' keys, in their order."""
+        return self._derived("_column_keys", lambda: tuple(c["key"] for c in self.columns))
+
     def decoders(self) -> list[tuple[str, object]]:
         """(column key, stored value → Appwrite value, or None when the value is kept as is)."""
         return self._derived(

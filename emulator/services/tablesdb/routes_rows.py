@@ -219,8 +219,8 @@ async def list_rows(request: Request):
     restriction = _read_restriction(who, table)
     transaction_id = args.optional("transactionId", p.uid)
     with preview(request, transaction_id) if transaction_id else contextlib.nullcontext():
-        total, rows = store.find(table, plan, restriction, count=count)
-    return json_response({"total": total, "rows": [row_model(table, r, plan.select) for r in rows]})
+        total, models = store.find_models(table, plan, restriction, count=count)
+    return json_response({"total": total, "rows": models})
 
 
 async def get_row(request: Request):

@@ -41,10 +41,15 @@ def row_model(table: TableMeta, row: dict, select: list[str] | None = None) -> d
         "$updatedAt": row["$updatedAt"],
         "$permissions": row["$permissions"],
     }
-    wanted = None if select is None or "*" in select else set(select)
-    for spec in table.columns:
-        if wanted is None or spec["key"] in wanted:
-            model[spec["key"]] = row.get(spec["key"])
+    get = row.get
+    if select is None or "*" in select:
+        for key in table.column_keys():
+            model[key] = get(key)
+    else:
+        wanted = set(select)
+        for key in table.column_keys():
+            if key in wanted:
+                model[key] = get(key)
     model["$databaseId"] = table.database_id
     model["$tableId"] = table.id
     return model
@@ -71,7 +76,9 @@ class Rows:
 
     # ------------------------------------------------------------ reading
 
-    def _decode(self, table: TableMeta, record: sqlite3.Row) -> dict:
+    def _decode(self, table: TableMeta, record: sqlite3.Row, decoders=None) -> dict:
+        """A stored record as a row dict (`decoders`: `table.decoders()`, when the caller
+        decodes many records and looked them up once)."""
         row = {
             "$id": record["_uid"],
             "$sequence": record["_id"],
@@ -79,7 +86,7 @@ class Rows:
             "$updatedAt": record["_updatedAt"],
             "$permissions": _permissions(record["_permissions"]),
         }
-        for key, decode in table.decoders():
+        for key, decode in table.decoders() if decoders is None else decoders:
             row[key] = record[key] if decode is None else decode(record[key])
         return row
 
@@ -104,6 +111,48 @@ class Rows:
 
         `read_roles` (None = no restriction) keeps only rows whose permissions grant `action`.
         """
+        total, records = self._find_records(table, plan, read_roles, count, default_limit, action)
+        decoders = table.decoders()
+        return total, [self._decode(table, r, decoders) for r in records]
+
+    def find_models(
+        self, table: TableMeta, plan: Plan, read_roles: set[str] | None = None, count: bool = True
+    ) -> tuple[int, list[dict]]:
+        """`find`, answered as Appwrite's Row models: `row_model(table, row, plan.select)` of
+        each row found. Without a `select`, each model is built straight from its stored
+        record (no decoded row in between to copy from); the same keys, values and order."""
+        total, records = self._find_records(table, plan, read_roles, count)
+        decoders = table.decoders()
+        if plan.select is not None and "*" not in plan.select:
+            rows = (self._decode(table, r, decoders) for r in records)
+            return total, [row_model(table, row, plan.select) for row in rows]
+        database_id, table_id = table.database_id, table.id
+        models = []
+        for record in records:
+            model = {
+                "$id": record["_uid"],
+                "$sequence": str(record["_id"]),
+                "$createdAt": record["_createdAt"],
+                "$updatedAt": record["_updatedAt"],
+                "$permissions": _permissions(record["_permissions"]),
+            }
+            for key, decode in decoders:
+                model[key] = record[key] if decode is None else decode(record[key])
+            model["$databaseId"] = database_id
+            model["$tableId"] = table_id
+            models.append(model)
+        return total, models
+
+    def _find_records(
+        self,
+        table: TableMeta,
+        plan: Plan,
+        read_roles: set[str] | None = None,
+        count: bool = True,
+        default_limit: int | None = DEFAULT_LIMIT,
+        action: str = "read",
+    ) -> tuple[int, list[sqlite3.Row]]:
+        """The stored records `find` answers (in the plan's order) and their capped total."""
         schema = table.schema()
         clause, params = qsql.where(plan.filters, schema)
         if read_roles is not None:
@@ -146,10 +195,9 @@ class Rows:
         total = 0
         if count:
             total = self._total(table, clause, params, plan, limit, len(records))
-        rows = [self._decode(table, r) for r in records]
         if reverse:
-            rows.reverse()
-        return total, rows
+            records.reverse()
+        return total, records
 
     def _total(self, table: TableMeta, clause: str, params: list, plan: Plan, limit, found: int):
         """The matching rows' count, capped at COUNT_CAP. A first page (no cursor, no
