@@ -28,6 +28,7 @@ from starlette.routing import Mount
 from emulator.core.state import EmulatorState
 from emulator.http.boundary import EXCEPTION_HANDLERS, ErrorBoundary, ProjectGuard
 from emulator.http.clock import ExecutionClock
+from emulator.http.gate import AfterResponse
 from emulator.http.limits import BodyLimit
 from emulator.http.routing import IndexedRouter
 from emulator.http.traffic import Traffic, TrafficCounter
@@ -52,6 +53,7 @@ def create_app(state: EmulatorState) -> Starlette:
     app = Starlette(
         routes=[Mount("/v1", app=IndexedRouter(routes)), *identity.page_routes()],
         middleware=[
+            Middleware(AfterResponse),  # events' executions start once the write has answered
             Middleware(ErrorBoundary),
             Middleware(TrafficCounter, traffic=traffic, secret=state.secret),
             Middleware(BodyLimit),  # Appwrite's 12 MiB request cap → 413

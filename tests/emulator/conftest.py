@@ -3,7 +3,7 @@
 - `emulator` (session): the API server on 127.0.0.1 (free port, fresh data dir),
   provisioned from appwrite.json when `emulator.services.tablesdb.provision` exists; has `endpoint`,
   `project_id`, `api_key`, `state`.
-- `admin_client`: SDK `Client` with the admin API key.
+- `admin_client`: SDK `Client` with the admin API key; `tdb`: TablesDB on it.
 - `make_user(**fields)`: creates a user through the Users API → `(user, password)`.
 - `user_client(user)`: a session client — the session is created the SSR way
   (`account.create_email_password_session` by a key client, whose answer carries the
@@ -88,6 +88,14 @@ def emulator(tmp_path_factory) -> EmulatorServer:
 @pytest.fixture
 def admin_client(emulator) -> Client:
     return emulator.client().set_key(emulator.api_key)
+
+
+@pytest.fixture
+def tdb(admin_client):
+    """TablesDB with the admin key."""
+    from appwrite.services.tables_db import TablesDB
+
+    return TablesDB(admin_client)
 
 
 @pytest.fixture

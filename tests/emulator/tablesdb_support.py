@@ -43,3 +43,12 @@ def fails(call, *args, **kwargs) -> AppwriteException:
 
 def new_id(prefix: str) -> str:
     return f"{prefix}{secrets.token_hex(4)}"
+
+
+def new_database(emulator, prefix: str, name: str) -> str:
+    """A new database made with the admin key; its (random) id."""
+    from appwrite.services.tables_db import TablesDB
+
+    database_id = new_id(prefix)
+    TablesDB(emulator.client().set_key(emulator.api_key)).create(database_id, name)
+    return database_id

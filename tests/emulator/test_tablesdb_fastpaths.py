@@ -12,20 +12,12 @@ from appwrite.query import Query
 from appwrite.services.tables_db import TablesDB
 
 from emulator.http.coalesce import CoalescingTransport
-from tests.emulator.tablesdb_support import ids, new_id, plain, total
+from tests.emulator.tablesdb_support import ids, new_database, new_id, plain, total
 
 
 @pytest.fixture(scope="module")
 def db_id(emulator):
-    tdb = TablesDB(emulator.client().set_key(emulator.api_key))
-    database_id = new_id("fast")
-    tdb.create(database_id, "Fast paths")
-    return database_id
-
-
-@pytest.fixture
-def tdb(admin_client) -> TablesDB:
-    return TablesDB(admin_client)
+    return new_database(emulator, "fast", "Fast paths")
 
 
 @pytest.fixture

@@ -13,15 +13,12 @@ from appwrite.services.teams import Teams
 from appwrite.services.users import Users
 
 from emulator.services.identity.callers import mint_dynamic_key
-from tests.emulator.tablesdb_support import fails, ids, new_id, plain
+from tests.emulator.tablesdb_support import fails, ids, new_database, new_id, plain
 
 
 @pytest.fixture(scope="module")
 def db_id(emulator):
-    tdb = TablesDB(emulator.client().set_key(emulator.api_key))
-    database_id = new_id("perm")
-    tdb.create(database_id, "Permission tests")
-    return database_id
+    return new_database(emulator, "perm", "Permission tests")
 
 
 @pytest.fixture

@@ -67,11 +67,6 @@ def table(emulator):
     return t
 
 
-@pytest.fixture
-def tdb(admin_client):
-    return TablesDB(admin_client)
-
-
 @pytest.mark.parametrize(
     "query, expected",
     [

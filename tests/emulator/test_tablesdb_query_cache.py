@@ -10,14 +10,8 @@ from __future__ import annotations
 import httpx
 import pytest
 from appwrite.query import Query
-from appwrite.services.tables_db import TablesDB
 
 from tests.emulator.tablesdb_support import fails, ids, new_id, plain
-
-
-@pytest.fixture
-def tdb(admin_client) -> TablesDB:
-    return TablesDB(admin_client)
 
 
 @pytest.fixture

@@ -11,20 +11,12 @@ from appwrite.services.tables_db import TablesDB
 
 from emulator.core.state import EmulatorState
 from emulator.server import start
-from tests.emulator.tablesdb_support import fails, ids, new_id, plain, total
+from tests.emulator.tablesdb_support import fails, ids, new_database, new_id, plain, total
 
 
 @pytest.fixture(scope="module")
 def db_id(emulator):
-    tdb = TablesDB(emulator.client().set_key(emulator.api_key))
-    database_id = new_id("rows")
-    tdb.create(database_id, "Row tests")
-    return database_id
-
-
-@pytest.fixture
-def tdb(admin_client) -> TablesDB:
-    return TablesDB(admin_client)
+    return new_database(emulator, "rows", "Row tests")
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from appwrite.query import Query
 from appwrite.role import Role
 from appwrite.services.tables_db import TablesDB
 
-from tests.emulator.tablesdb_support import fails, new_id, plain
+from tests.emulator.tablesdb_support import fails, new_database, new_id, plain
 
 
 def _deprecated(call, *args):
@@ -20,15 +20,7 @@ def _deprecated(call, *args):
 
 @pytest.fixture(scope="module")
 def db_id(emulator):
-    tables = TablesDB(emulator.client().set_key(emulator.api_key))
-    database_id = new_id("schema")
-    tables.create(database_id, "Schema tests")
-    return database_id
-
-
-@pytest.fixture
-def tdb(admin_client) -> TablesDB:
-    return TablesDB(admin_client)
+    return new_database(emulator, "schema", "Schema tests")
 
 
 @pytest.fixture

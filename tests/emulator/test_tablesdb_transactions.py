@@ -13,11 +13,6 @@ from tests.emulator.tablesdb_support import fails, ids, new_id, plain, total
 
 
 @pytest.fixture
-def tdb(admin_client) -> TablesDB:
-    return TablesDB(admin_client)
-
-
-@pytest.fixture
 def table(tdb):
     db = new_id("tx")
     tdb.create(db, "Transactions")

@@ -21,7 +21,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from emulator.core import clock
+from emulator.core import after_response, clock
 from emulator.core.callers import CallerKind
 from emulator.core.errors import AppwriteError
 from emulator.core.state import EmulatorState
@@ -183,13 +183,23 @@ class Runner:
                 future: concurrent.futures.Future = concurrent.futures.Future()
                 future.cancel()
                 return future
-            future = self._pool.submit(self._run, spec, execution, invocation)
+            gate = after_response.current() if invocation.asynchronous else None
+            if gate is None:
+                future = self._pool.submit(self._run, spec, execution, invocation)
+            else:  # caused by an API request: it starts once that request has answered
+                future = self._pool.submit(self._run_after, gate, spec, execution, invocation)
         with self._lock:
             self._pending.add(future)
         # listeners first: once `_done` runs, `wait_idle` may return
         future.add_done_callback(functools.partial(self._tell_finished, invocation))
         future.add_done_callback(self._done)
         return future
+
+    def _run_after(self, gate, spec: FunctionSpec, execution: Execution, inv: Invocation):
+        """`_run`, once the API request that queued it has answered (as Appwrite queues a
+        request's events after its response; `core/after_response.py`)."""
+        gate.wait(after_response.LIMIT)
+        return self._run(spec, execution, inv)
 
     def on_finish(self, listener: FinishListener) -> None:
         """Call `listener(execution, invocation)` when an execution finishes (in the thread
