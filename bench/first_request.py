@@ -114,7 +114,9 @@ def _purge_bytecode(root: pathlib.Path) -> None:
             dirnames.remove("__pycache__")
 
 
-def measure(runs: int = 5, due: int = 10, cold_bytecode: bool = False) -> dict:
+def measure(
+    runs: int = 5, due: int = 10, cold_bytecode: bool = False, only: list[str] | None = None
+) -> dict:
     from emulator.core import keys
     from emulator.stack import Stack
 
@@ -131,6 +133,8 @@ def measure(runs: int = 5, due: int = 10, cold_bytecode: bool = False) -> dict:
         executor = stack.executions.runner.executor
         runner = stack.executions.runner
         for fid, op_name in REPRESENTATIVE.items():
+            if only and fid not in only:
+                continue
             prepare = next(
                 p for name, (f, p) in operations.items() if f == fid and name.startswith(op_name)
             )
@@ -303,6 +307,13 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="delete the deployment's own bytecode before each first request",
     )
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=sorted(REPRESENTATIVE),
+        metavar="FUNCTION",
+        help="measure only this function (repeatable); default: all of them",
+    )
     args = parser.parse_args(argv)
-    print(table(measure(args.runs, cold_bytecode=args.cold_bytecode)))
+    print(table(measure(args.runs, cold_bytecode=args.cold_bytecode, only=args.only)))
     return 0

@@ -80,3 +80,55 @@ def test_importing_a_function_loads_no_sdk_client(function_id, tmp_path):
     loaded = [m for m in modules if m in ("appwrite.client", "requests", "urllib3")]
     loaded += [m for m in modules if m.startswith("appwrite.services.")]
     assert loaded == []
+
+
+# What a route does not need is not loaded at import (issue 13, item 4, fourth round): the
+# first request of each of these functions loads only the modules its route uses.
+NOT_LOADED_AT_IMPORT = {
+    # an event's profile needs neither the schedule's sweep nor the article helpers it uses
+    "provision-profile": (
+        "function.src.sweep",
+        "function.shared.articles",
+        "function.shared.covers",
+        "function.shared.identity",  # `shared` loads a module when one of its names is used
+    ),
+    # the cover routes' modules (and Pillow's loader) load on the first cover request
+    "articles": ("function.src.covers", "function.src.images"),
+    # only the deletion removes covers and a user's data
+    "accounts": ("function.shared.user_cleanup", "function.shared.covers"),
+}
+
+
+@pytest.mark.parametrize("function_id", sorted(NOT_LOADED_AT_IMPORT))
+def test_importing_a_function_loads_no_module_its_first_route_does_not_use(function_id, tmp_path):
+    modules = _import_main(function_id, tmp_path)["modules"]
+    assert "function.shared.app" in modules  # the probe saw the function load its helpers
+    assert [m for m in NOT_LOADED_AT_IMPORT[function_id] if m in modules] == []
+
+
+LAZY_NAMES = """
+import json, sys
+import shared
+before = set(sys.modules)
+from shared import Identity, retry, audit
+print(json.dumps({
+    "loaded_first": sorted(m for m in before if m.startswith("shared.")),
+    "loaded_after": sorted(m for m in set(sys.modules) - before if m.startswith("shared.")),
+    "identity": Identity.__module__, "retry_is_function": callable(retry) and retry.__module__,
+    "audit": audit.__name__, "all_resolve": all(hasattr(shared, n) for n in shared.__all__),
+}))
+"""
+
+
+def test_shared_loads_a_module_when_one_of_its_names_is_first_used():
+    result = subprocess.run(
+        [sys.executable, "-c", LAZY_NAMES], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout)
+    assert "shared.identity" not in seen["loaded_first"]
+    assert "shared.identity" in seen["loaded_after"]
+    assert seen["identity"] == "shared.identity"
+    assert seen["retry_is_function"] == "shared.retry"  # the function, not its module
+    assert seen["audit"] == "shared.audit"  # a submodule is still importable by name
+    assert seen["all_resolve"]

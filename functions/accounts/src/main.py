@@ -20,10 +20,8 @@ from ..shared import (
     require_writer,
     server_client,
 )
-from ..shared.covers import storage_service
 from ..shared.identity import public_user
 from ..shared.profiles import public_profile
-from ..shared.user_cleanup import delete_user_and_data
 from . import profile, signup
 from .access import check_user_id, require_admin, require_self_or_admin
 from .listing import page, parse_list_query
@@ -100,6 +98,9 @@ def set_status(req):
 
 @app.route("DELETE", "/users/{id}")
 def delete_user(req):
+    from ..shared.covers import storage_service  # the deletion's own modules: loaded here
+    from ..shared.user_cleanup import delete_user_and_data
+
     user_id = req.params["id"]
     who = authenticate(req.headers, deadline=req.deadline)
     require_self_or_admin(who, user_id)

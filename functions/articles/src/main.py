@@ -34,9 +34,8 @@ from ..shared.articles import (
 from ..shared.covers import has_cover
 from ..shared.errors import echo
 from ..shared.permissions import can_delete, can_read, can_update
-from . import covers, rows
+from . import rows
 from .access import roles_in_team
-from .images import parse_cover
 from .listing import list_queries, page, parse_list_query
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
@@ -143,6 +142,9 @@ def delete_article(req):
 
 @app.route("PUT", "/articles/{id}/cover")
 def put_cover(req):
+    from . import covers  # the cover routes' own modules load on the first cover request
+    from .images import parse_cover
+
     row = _updatable(req)
     require_editable(row)
     image = parse_cover(req.body)
@@ -152,6 +154,8 @@ def put_cover(req):
 
 @app.route("GET", "/articles/{id}/cover")
 def get_cover(req):
+    from . import covers
+
     width = covers.parse_query(req.query)
     caller = authenticate_optional(req.headers, deadline=req.deadline)
     return covers.answer(req, _readable(req, caller)[0], width)
@@ -159,6 +163,8 @@ def get_cover(req):
 
 @app.route("DELETE", "/articles/{id}/cover")
 def delete_cover(req):
+    from . import covers
+
     row = _updatable(req)
     require_editable(row)
     covers.remove(req, row)

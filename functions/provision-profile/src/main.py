@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 
 from ..shared import App, BadRequest, Response, load_schema, server_client
 from ..shared.profiles import create_profile, profile_data, public_profile
-from .sweep import user_pages, without_profile
 
 app = App("provision-profile", timeout=60)
 USER_EVENT = load_schema(__file__, "../schemas/user-event.json")
@@ -48,6 +47,8 @@ def provision(req):
 def sweep(req):
     from appwrite.services.tables_db import TablesDB
     from appwrite.services.users import Users
+
+    from .sweep import user_pages, without_profile  # the schedule's only: not on an event
 
     client = server_client(req.headers)
     tables, users = TablesDB(client), Users(client)
