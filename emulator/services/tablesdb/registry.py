@@ -111,6 +111,20 @@ class TableMeta:
             "_decoders", lambda: [(c["key"], col.decoder(c)) for c in self.columns]
         )
 
+    def value_checks(self) -> list[tuple[str, dict, object]]:
+        """(column key, column, its `columns.quick_accept` test or None), in column order."""
+        return self._derived(
+            "_value_checks",
+            lambda: [(c["key"], c, col.quick_accept(c)) for c in self.columns],
+        )
+
+    def sql_encoders(self) -> list[tuple[str, object]]:
+        """(column key, `columns.sql_encoder`: JSON value → stored value, or None when the
+        value is stored as it is), in column order."""
+        return self._derived(
+            "_sql_encoders", lambda: [(c["key"], col.sql_encoder(c)) for c in self.columns]
+        )
+
     def schema(self) -> Schema:
         return self._derived("_schema", self._schema)
 

@@ -266,9 +266,11 @@ class Rows:
             for key in data:
                 if key not in known:
                     raise structure_error(f'Unknown attribute: "{key}"')
-        for spec in table.columns:
-            value = values[spec["key"]]
+        for key, spec, quick in table.value_checks():
+            value = values[key]
             if value is None:  # unset: nothing to check (required ones were checked above)
+                continue
+            if quick is not None and quick(value):  # plainly valid: no reason to look for
                 continue
             problem = col.structure_problem(spec, value)
             if problem:
@@ -311,6 +313,7 @@ class Rows:
         if not items:
             return []
         stamp = clock.iso()
+        encoders = table.sql_encoders()
         records = []
         for row_id, prepared, permissions in items:
             dates, given = prepared["dates"], prepared["values"]
@@ -320,7 +323,7 @@ class Rows:
                 dates.get("$updatedAt", stamp),
                 json.dumps(permissions) if permissions else "[]",
             ]
-            values += [col.to_sql(spec, given[spec["key"]]) for spec in table.columns]
+            values += [given[k] if enc is None else enc(given[k]) for k, enc in encoders]
             records.append(values)
         keys = ["_uid", "_createdAt", "_updatedAt", "_permissions"]
         keys += [spec["key"] for spec in table.columns]
