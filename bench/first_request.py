@@ -58,6 +58,15 @@ REPRESENTATIVE = {  # function → the operation of bench/traffic.py that is its
 }
 
 
+def _run_floor(executor, floor, pid: int, key: str, calls: int):
+    """One execution of the floor making `calls` API calls, and its worker's usage."""
+    before = worker_usage(pid)
+    done = executor.execute(
+        floor, method="POST", path="/", headers={"x-appwrite-key": key, "x-bench-calls": str(calls)}
+    )
+    return done, _used(before, worker_usage(pid))
+
+
 def _floor_deployment(stack, python: pathlib.Path):
     from emulator.runtime import Deployment, function_env
 
@@ -169,14 +178,7 @@ def measure(
                     stack.project_id, stack.state.secret, ["users.read"], 60
                 )
                 floor_pid = executor.worker_pid("bench-floor")
-                before = worker_usage(floor_pid)
-                result = executor.execute(
-                    floor,
-                    method="POST",
-                    path="/",
-                    headers={"x-appwrite-key": key, "x-bench-calls": str(n)},
-                )
-                floor_used = _used(before, worker_usage(floor_pid))
+                result, floor_used = _run_floor(executor, floor, floor_pid, key, n)
                 if result.status_code != 200:
                     raise SystemExit(f"floor failed: {result.status_code} {result.errors[-500:]}")
                 # The same again on the warm workers: what the server's work costs, so that
@@ -187,14 +189,7 @@ def measure(
                 again = harness.execute(again_invocation)
                 warm_used = _used(before, worker_usage(pid))
                 stack.executions.wait_idle()
-                before = worker_usage(floor_pid)
-                floor_again = executor.execute(
-                    floor,
-                    method="POST",
-                    path="/",
-                    headers={"x-appwrite-key": key, "x-bench-calls": str(n)},
-                )
-                floor_warm_used = _used(before, worker_usage(floor_pid))
+                floor_again, floor_warm_used = _run_floor(executor, floor, floor_pid, key, n)
                 if i:
                     warms.append(again["duration"] * 1000)
                     floor_warms.append(floor_again.duration * 1000)

@@ -30,7 +30,7 @@ def current() -> threading.Event | None:
 
 
 def open_gate() -> tuple[threading.Event, contextvars.Token]:
-    """A closed gate made current for this context; `close` it with the token."""
+    """A closed gate made current for this context; `reset(token)` when the request ends."""
     gate = threading.Event()
     return gate, _GATE.set(gate)
 

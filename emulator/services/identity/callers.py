@@ -44,9 +44,6 @@ class _QueryParamsWhenAsked:
     def get(self, name: str, default: str = "") -> str:
         return self._request.query_params.get(name, default)
 
-    def __bool__(self) -> bool:
-        return True
-
 
 def resolve(
     state: EmulatorState, headers, cookies: dict[str, str], query: Mapping[str, str] | None = None
@@ -54,7 +51,7 @@ def resolve(
     """Key, JWT, session or guest — then impersonation, when the user may impersonate."""
     who = _authenticate(state, headers, cookies)
     if who.user is not None and who.user.get("impersonator"):
-        return _impersonating(state, who, headers, query or {}) or who
+        return _impersonating(state, who, headers, {} if query is None else query) or who
     return who
 
 
