@@ -241,6 +241,13 @@ def _valid_ip(value: str) -> bool:
     return True
 
 
+def _integer_range(spec: dict) -> tuple[int, int, int]:
+    """(bits, lowest, highest) of an integer column: 64-bit when its size is 8, else 32."""
+    if spec.get("size") == 8:
+        return 64, INT_MIN, INT_MAX
+    return 32, -INT32_MAX - 1, INT32_MAX
+
+
 def _type_problem(spec: dict, value: object) -> str | None:
     """The type validator's description when `value` fails it (scalar value)."""
     kind = spec["type"]
@@ -251,8 +258,7 @@ def _type_problem(spec: dict, value: object) -> str | None:
         if not isinstance(value, str) or len(value.encode("utf-8")) > TEXT_SIZES[kind]:
             return f"Value must be a valid string and no longer than {TEXT_SIZES[kind]} bytes"
     elif kind in INTEGER_TYPES:
-        bits = 64 if spec.get("size") == 8 else 32
-        low, high = (INT_MIN, INT_MAX) if bits == 64 else (-2147483648, INT32_MAX)
+        bits, low, high = _integer_range(spec)
         if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
             return f"Value must be a valid signed {bits}-bit integer between {low:,} and {high:,}"
     elif kind == "double":
@@ -332,7 +338,7 @@ def quick_accept(spec: dict):
         size = spec["size"]
         return lambda v: type(v) is str and len(v) <= size
     if kind in INTEGER_TYPES:
-        low, high = (INT_MIN, INT_MAX) if spec.get("size") == 8 else (-2147483648, INT32_MAX)
+        _, low, high = _integer_range(spec)
         low, high = max(low, spec["min"]), min(high, spec["max"])
         return lambda v: type(v) is int and low <= v <= high
     if kind == "double":
