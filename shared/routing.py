@@ -11,11 +11,11 @@ caller sends — `get`, `PROPFIND`, `TRACE` — gets one of these JSON answers.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from .errors import MethodNotAllowed, NotFound, echo
 from .patterns import lazy
+from .records import Frozen, _set
 
 METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"})
 _PARAM = lazy(r"^\{([A-Za-z_][A-Za-z0-9_]*)\}$")
@@ -26,12 +26,20 @@ def _segments(path: str) -> list[str]:
     return trimmed.split("/") if trimmed else []
 
 
-@dataclass(frozen=True)
-class Route:
+class Route(Frozen):
+    __slots__ = ("handler", "method", "pattern", "segments")
     method: str
     pattern: str
     handler: Callable[..., Any]
     segments: tuple[str, ...]
+
+    def __init__(
+        self, method: str, pattern: str, handler: Callable[..., Any], segments: tuple[str, ...]
+    ):
+        _set(self, "method", method)
+        _set(self, "pattern", pattern)
+        _set(self, "handler", handler)
+        _set(self, "segments", segments)
 
     @property
     def specificity(self) -> tuple[bool, ...]:
@@ -53,10 +61,14 @@ class Route:
         return params
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(Frozen):
+    __slots__ = ("params", "route")
     route: Route
     params: dict[str, str]
+
+    def __init__(self, route: Route, params: dict[str, str]):
+        _set(self, "route", route)
+        _set(self, "params", params)
 
 
 class Router:
