@@ -137,8 +137,15 @@ NOT_LOADED_AT_IMPORT = {
     ),
     # the cover routes' modules (and Pillow's loader) load on the first cover request
     "articles": ("function.src.covers", "function.src.images"),
-    # only the deletion removes covers and a user's data
-    "accounts": ("function.shared.user_cleanup", "function.shared.covers"),
+    # only the deletion removes covers and a user's data; a sign-up needs neither the list,
+    # the lookups nor the profile edits (fifth round)
+    "accounts": (
+        "function.shared.user_cleanup",
+        "function.shared.covers",
+        "function.src.listing",
+        "function.src.lookup",
+        "function.src.profile",
+    ),
 }
 
 
