@@ -22,11 +22,27 @@ NO_CONTENT_TYPE = "text/html; charset=UTF-8"
 # check's ValueError was). A 25-row list spends most of its encoding time in that check's
 # bookkeeping otherwise.
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
+# The same with `ensure_ascii=True`: CPython's escaping of pure-ASCII text is about twice as
+# fast as its UTF-8 path (118 → 64 µs for a 25-row list here).
+_ASCII_ENCODER = json.JSONEncoder(separators=(",", ":"), check_circular=False)
+
+
+def json_body(data: Any) -> bytes:
+    """`data` as Appwrite answers it: compact JSON, UTF-8, non-ASCII characters unescaped.
+
+    Encoded first by the faster ASCII encoder, whose output is the same text unless it
+    escaped a character as `\\uXXXX` (a non-ASCII character, DEL, a control character
+    without a short escape) — or unless a string holds a backslash followed by `u`. Either
+    way the text then contains `\\u`, and it is encoded again the UTF-8 way.
+    """
+    text = _ASCII_ENCODER.encode(data)
+    if "\\u" in text:
+        text = _ENCODER.encode(data)
+    return text.encode("utf-8")
 
 
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    body = _ENCODER.encode(data).encode("utf-8")
-    return Response(body, status_code=status, media_type=JSON_TYPE, headers=headers)
+    return Response(json_body(data), status_code=status, media_type=JSON_TYPE, headers=headers)
 
 
 def no_content(headers: dict[str, str] | None = None) -> Response:

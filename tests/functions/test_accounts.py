@@ -72,6 +72,9 @@ def test_signup_creates_the_user_and_exactly_one_profile(
     assert profile["$id"] == user["$id"]
     assert (profile["displayName"], profile["articleCount"]) == ("Ann Lee", 0)
     assert "correct horse" not in response.text
+    # two API calls, whoever wrote the profile first: the user, then the profile's upsert
+    stats = appwrite.execution_stats(response.headers["x-appwrite-execution-id"])
+    assert stats["requests"] == 2
 
     # provision-profile ran for the same user and found (or made) the one profile
     provisioned = [e for e in executions if e["functionId"] == "provision-profile"]
@@ -524,8 +527,8 @@ def accounts_scopes():
 
 
 def test_scopes_are_the_five_it_needs():
-    # users.read: list/get; users.write: create/status/delete; rows.write: profile and articles;
-    # rows.read: reading the profile provision-profile created first (the race below), and
+    # users.read: list/get; users.write: create/status/delete; rows.write: profile (its
+    # upsert at sign-up, whoever created it first: the race below) and articles; rows.read:
     # the articles with a cover of a user being deleted; files.write: deleting those covers
     # (test_articles_covers.py shows the deletion fails without it)
     assert sorted(accounts_scopes()) == [
@@ -546,11 +549,23 @@ def test_signup_keeps_the_profile_provision_profile_made_first(appwrite, tables,
         e["responseStatusCode"] for e in executions if e["functionId"] == "provision-profile"
     ] == [201]
     users, scoped_tables = scoped_services(appwrite, accounts_scopes())
+    made_first = profile_rows(tables, user["$id"])["rows"][0]
 
     profile = ensure_profile(scoped_tables, users, user)
 
     assert (profile["$id"], profile["displayName"]) == (user["$id"], "Racer")
-    assert profile_rows(tables, user["$id"])["total"] == 1
+    rows = profile_rows(tables, user["$id"])
+    assert rows["total"] == 1
+    kept = rows["rows"][0]  # the same row, written again with the same values
+    assert (kept["$createdAt"], kept["$sequence"]) == (
+        made_first["$createdAt"],
+        made_first["$sequence"],
+    )
+    assert (kept["displayName"], kept["articleCount"], kept["$permissions"]) == (
+        made_first["displayName"],
+        made_first["articleCount"],
+        made_first["$permissions"],
+    )
 
 
 def test_signup_removes_the_user_again_when_the_profile_cannot_be_written(

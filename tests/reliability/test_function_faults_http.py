@@ -124,7 +124,7 @@ CASES = [
     Case("articles", "update article", "PATCH", f"{ARTICLES}/*"),
     Case("articles", "delete article", "DELETE", f"{ARTICLES}/*"),
     Case("accounts", "sign up", "POST", "/v1/users"),
-    Case("accounts", "sign up", "POST", f"{DB_PATH}/profiles/rows"),
+    Case("accounts", "sign up", "PUT", f"{DB_PATH}/profiles/rows/*"),
     Case("accounts", "list users", "GET", "/v1/users"),
     Case("accounts", "get user", "GET", "/v1/users/*"),
     Case("accounts", "block user", "PATCH", "/v1/users/*/status"),

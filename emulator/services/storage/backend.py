@@ -3,7 +3,6 @@ bucket, the bucket operations provisioning reuses, and announcing writes."""
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from starlette.requests import Request
@@ -40,10 +39,9 @@ class Storage:
     def __init__(self, state: EmulatorState):
         self.store = Store(state.db)
         if state.data_dir is not None:
-            root = Path(state.data_dir) / STORAGE_FOLDER
-        else:  # an in-memory emulator keeps its bytes in a temporary folder
-            root = Path(tempfile.mkdtemp(prefix="appwrite-emulator-storage-"))
-        self.blobs = Blobs(root)
+            self.blobs = Blobs(Path(state.data_dir) / STORAGE_FOLDER)
+        else:  # an in-memory emulator keeps its bytes in a temporary folder, removed with it
+            self.blobs = Blobs.temporary(prefix="appwrite-emulator-storage-")
 
     # ---------------------------------------------------------------- buckets
 

@@ -23,6 +23,16 @@ UPLOADS = ".uploads"  # bucket ids never start with a dot, so this never names a
 class Blobs:
     def __init__(self, root: Path):
         self.root = root
+        self._scratch: tempfile.TemporaryDirectory | None = None
+
+    @classmethod
+    def temporary(cls, prefix: str) -> Blobs:
+        """Blobs in a new temporary folder, removed when these blobs are collected (or, at
+        the latest, when the process exits)."""
+        scratch = tempfile.TemporaryDirectory(prefix=prefix)
+        blobs = cls(Path(scratch.name))
+        blobs._scratch = scratch
+        return blobs
 
     def path(self, bucket_id: str, file_id: str) -> Path:
         return self.root / bucket_id / file_id

@@ -6,9 +6,10 @@ the same account (409 the second time), and validated strictly before anything i
 written: no control, zero-width, bidi or surrogate characters (`shared.safe_text`).
 
 The profile's id is the user's id. `provision-profile` reacts to the same user's
-`users.*.create` event and may create the row first: then sign-up reads it instead.
-If the profile cannot be written at all, the user is removed again so the caller can
-simply retry the sign-up.
+`users.*.create` event and may create the row first, with the same values: sign-up
+therefore upserts it (one call either way, and its answer is the row — never a second call
+to read what the other writer made). If the profile cannot be written at all, the user is
+removed again so the caller can simply retry the sign-up.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import math
 from typing import Any
 
 from ..shared import Conflict, retry
-from ..shared.profiles import create_profile, profile_data
+from ..shared.profiles import profile_data, profile_permissions
 from ..shared.safe_text import normalize_email, normalize_name
 from ..shared.tables import DATABASE_ID, PROFILES
 
@@ -53,14 +54,15 @@ def create_user(users: Any, email: str, password: str, name: str) -> dict:
 
 
 def ensure_profile(tables: Any, users: Any, user: dict, *, deadline: float = math.inf) -> dict:
-    """The user's profile row, created now or by `provision-profile` a moment ago."""
+    """The user's profile row, written now — whether or not `provision-profile` created it a
+    moment ago (from the same user, so with the same values). An upsert is safe to retry."""
     user_id = user["$id"]
     try:
-        row = create_profile(tables, user_id, profile_data(user), deadline=deadline)
-        return (
-            row
-            if row is not None
-            else retry(lambda: tables.get_row(DATABASE_ID, PROFILES, user_id), deadline=deadline)
+        return retry(
+            lambda: tables.upsert_row(
+                DATABASE_ID, PROFILES, user_id, profile_data(user), profile_permissions(user_id)
+            ),
+            deadline=deadline,
         )
     except Exception:
         _remove_quietly(lambda: users.delete(user_id))
