@@ -52,7 +52,7 @@ _SURROGATE = lazy("[\ud800-\udfff]")
 def json_text(body: Any) -> str:
     """`body` as compact JSON text in UTF-8 characters (escapes only where UTF-8 cannot go)."""
     text = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
-    if _SURROGATE.search(text):
+    if not text.isascii() and _SURROGATE.search(text):  # ASCII holds none (decision 0019)
         return json.dumps(body, separators=(",", ":"))
     return text
 

@@ -52,7 +52,8 @@ _SURROGATE = lazy("[\ud800-\udfff]")
 
 
 def _has_surrogate(text: str) -> bool:
-    return _SURROGATE.search(text) is not None
+    # An ASCII string holds none: most strings never compile the expression (decision 0019).
+    return not text.isascii() and _SURROGATE.search(text) is not None
 
 
 def _surrogate_path(value: Any, path: str = "") -> str | None:
