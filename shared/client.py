@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .errors import ConfigurationError
-from .records import Frozen, _set
+from .records import Frozen, set_field
 
 ENDPOINT_ENV = "APPWRITE_FUNCTION_API_ENDPOINT"
 PROJECT_ENV = "APPWRITE_FUNCTION_PROJECT_ID"
@@ -33,9 +33,9 @@ class Settings(Frozen):
     key: str
 
     def __init__(self, endpoint: str, project: str, key: str = ""):
-        _set(self, "endpoint", endpoint)
-        _set(self, "project", project)
-        _set(self, "key", key)
+        set_field(self, "endpoint", endpoint)
+        set_field(self, "project", project)
+        set_field(self, "key", key)
 
 
 def resolve_settings(

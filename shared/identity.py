@@ -20,7 +20,7 @@ from typing import Any
 from .client import user_client
 from .errors import Forbidden, Unauthorized, from_appwrite
 from .patterns import lazy
-from .records import Frozen, _set
+from .records import Frozen, set_field
 from .retry import retry
 
 ADMIN_LABEL = "admin"
@@ -37,10 +37,10 @@ class Identity(Frozen):
     labels: tuple[str, ...]
 
     def __init__(self, id: str, email: str, name: str, labels: tuple[str, ...] = ()):
-        _set(self, "id", id)
-        _set(self, "email", email)
-        _set(self, "name", name)
-        _set(self, "labels", labels)
+        set_field(self, "id", id)
+        set_field(self, "email", email)
+        set_field(self, "name", name)
+        set_field(self, "labels", labels)
 
     @property
     def is_admin(self) -> bool:

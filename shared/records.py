@@ -9,8 +9,8 @@ the cost of an ordinary class statement:
         __slots__ = ("event", "kind")
 
         def __init__(self, kind: str, event: Event | None = None):
-            _set(self, "kind", kind)
-            _set(self, "event", event)
+            set_field(self, "kind", kind)
+            set_field(self, "event", event)
 
 * `Record`: equality by class and field values (`__slots__`, sorted as ruff wants them),
   unhashable (as a dataclass with `eq=True`), `repr` as a dataclass writes it (the fields
@@ -18,7 +18,7 @@ the cost of an ordinary class statement:
   request context).
 * `Frozen`: the same, immutable (assigning or deleting a field raises
   `FrozenInstanceError`, an `AttributeError`) and hashable by its field values. Its
-  `__init__` sets fields with `_set` (`object.__setattr__`).
+  `__init__` sets fields with `set_field` (`object.__setattr__`).
 
 A subclass names its fields in `__slots__` (no per-instance `__dict__`, so a misspelt
 attribute is an error, not a new field) and writes its own `__init__`.
@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from typing import Any
 
-_set = object.__setattr__
+set_field = object.__setattr__  # how a `Frozen` `__init__` sets its fields
 
 
 class FrozenInstanceError(AttributeError):

@@ -15,7 +15,7 @@ from typing import Any
 
 from .errors import MethodNotAllowed, NotFound, echo
 from .patterns import lazy
-from .records import Frozen, _set
+from .records import Frozen, set_field
 
 METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"})
 _PARAM = lazy(r"^\{([A-Za-z_][A-Za-z0-9_]*)\}$")
@@ -36,10 +36,10 @@ class Route(Frozen):
     def __init__(
         self, method: str, pattern: str, handler: Callable[..., Any], segments: tuple[str, ...]
     ):
-        _set(self, "method", method)
-        _set(self, "pattern", pattern)
-        _set(self, "handler", handler)
-        _set(self, "segments", segments)
+        set_field(self, "method", method)
+        set_field(self, "pattern", pattern)
+        set_field(self, "handler", handler)
+        set_field(self, "segments", segments)
 
     @property
     def specificity(self) -> tuple[bool, ...]:
@@ -67,8 +67,8 @@ class Match(Frozen):
     params: dict[str, str]
 
     def __init__(self, route: Route, params: dict[str, str]):
-        _set(self, "route", route)
-        _set(self, "params", params)
+        set_field(self, "route", route)
+        set_field(self, "params", params)
 
 
 class Router:

@@ -8,7 +8,7 @@ the same `Event`, and `event_matches` compares names across the two spellings.
 
 from __future__ import annotations
 
-from .records import Frozen, _set
+from .records import Frozen, set_field
 
 HTTP, EVENT, SCHEDULE = "http", "event", "schedule"
 KINDS = (HTTP, EVENT, SCHEDULE)
@@ -36,10 +36,10 @@ class Event(Frozen):
         action: str | None,
         attribute: str | None = None,
     ):
-        _set(self, "name", name)
-        _set(self, "resources", resources)
-        _set(self, "action", action)
-        _set(self, "attribute", attribute)
+        set_field(self, "name", name)
+        set_field(self, "resources", resources)
+        set_field(self, "action", action)
+        set_field(self, "attribute", attribute)
 
     def id_of(self, resource_type: str) -> str | None:
         """The id given for a resource type (`rows`, `users`, `teams`, …; legacy names accepted)."""
@@ -83,8 +83,8 @@ class Trigger(Frozen):
     event: Event | None
 
     def __init__(self, kind: str, event: Event | None = None):
-        _set(self, "kind", kind)
-        _set(self, "event", event)
+        set_field(self, "kind", kind)
+        set_field(self, "event", event)
 
 
 class InvalidEventName(ValueError):

@@ -12,7 +12,7 @@ from typing import Any
 from ..shared import load_schema
 from ..shared.identity import public_user
 from ..shared.paging import cursor_page, list_params
-from ..shared.records import Frozen, _set
+from ..shared.records import Frozen, set_field
 
 QUERY_SCHEMA = load_schema(__file__, "../schemas/list-users-query.json")
 DEFAULT_LIMIT = 25
@@ -32,10 +32,10 @@ class ListParams(Frozen):
         cursor: str | None = None,
         limit: int = DEFAULT_LIMIT,
     ):
-        _set(self, "search", search)
-        _set(self, "status", status)
-        _set(self, "cursor", cursor)
-        _set(self, "limit", limit)
+        set_field(self, "search", search)
+        set_field(self, "status", status)
+        set_field(self, "cursor", cursor)
+        set_field(self, "limit", limit)
 
 
 def parse_list_query(query: Mapping[str, str]) -> ListParams:

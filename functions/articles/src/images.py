@@ -19,7 +19,7 @@ import io
 import warnings
 
 from ..shared import BadRequest, PayloadTooLarge, UnsupportedMediaType
-from ..shared.records import Frozen, _set
+from ..shared.records import Frozen, set_field
 
 MAX_COVER_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 25_000_000  # 6000 × 4000 and more: any camera's picture; ≤ 100 MB decoded (RGBA)
@@ -41,10 +41,10 @@ class Image(Frozen):
     height: int
 
     def __init__(self, data: bytes, mime_type: str, width: int, height: int):
-        _set(self, "data", data)
-        _set(self, "mime_type", mime_type)
-        _set(self, "width", width)
-        _set(self, "height", height)
+        set_field(self, "data", data)
+        set_field(self, "mime_type", mime_type)
+        set_field(self, "width", width)
+        set_field(self, "height", height)
 
     @property
     def size(self) -> int:

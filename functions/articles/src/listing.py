@@ -29,7 +29,7 @@ from appwrite.query import Query
 from ..shared import load_schema
 from ..shared.articles import PUBLISHED, SUMMARY_COLUMNS, summary_of
 from ..shared.paging import cursor_page, list_params
-from ..shared.records import Frozen, _set
+from ..shared.records import Frozen, set_field
 
 QUERY_SCHEMA = load_schema(__file__, "../schemas/list-query.json")
 DEFAULT_LIMIT = 25
@@ -62,14 +62,14 @@ class ListParams(Frozen):
         limit: int = DEFAULT_LIMIT,
         order: str = "newest",
     ):
-        _set(self, "status", status)
-        _set(self, "tag", tag)
-        _set(self, "author_id", author_id)
-        _set(self, "team_id", team_id)
-        _set(self, "q", q)
-        _set(self, "cursor", cursor)
-        _set(self, "limit", limit)
-        _set(self, "order", order)
+        set_field(self, "status", status)
+        set_field(self, "tag", tag)
+        set_field(self, "author_id", author_id)
+        set_field(self, "team_id", team_id)
+        set_field(self, "q", q)
+        set_field(self, "cursor", cursor)
+        set_field(self, "limit", limit)
+        set_field(self, "order", order)
 
 
 def parse_list_query(query: Mapping[str, str]) -> ListParams:

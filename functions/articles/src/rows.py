@@ -33,7 +33,7 @@ from ..shared.gone import delete_if_present, fetch_or_none
 from ..shared.identity import looks_like_jwt
 from ..shared.patterns import lazy
 from ..shared.permissions import can_read
-from ..shared.records import Frozen, _set
+from ..shared.records import Frozen, set_field
 from ..shared.tables import ARTICLES, DATABASE_ID
 
 if TYPE_CHECKING:
@@ -140,8 +140,8 @@ class Reader(Frozen):
     guest: bool
 
     def __init__(self, tables: TablesDB, guest: bool):
-        _set(self, "tables", tables)
-        _set(self, "guest", guest)
+        set_field(self, "tables", tables)
+        set_field(self, "guest", guest)
 
 
 def reader(req: Request) -> Reader:
