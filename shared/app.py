@@ -34,12 +34,12 @@ import json
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import BadRequest, HTTPError, NotFound, expose, is_appwrite_exception, to_http
 from .logging import Logger
 from .patterns import lazy
+from .records import Record
 from .request import DEFAULT_MAX_BODY_BYTES, Request
 from .routing import Router
 from .triggers import EVENT, HTTP, SCHEDULE, event_matches, parse_trigger
@@ -52,19 +52,24 @@ _SURROGATE = lazy("[\ud800-\udfff]")
 def json_text(body: Any) -> str:
     """`body` as compact JSON text in UTF-8 characters (escapes only where UTF-8 cannot go)."""
     text = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
-    if _SURROGATE.search(text):
+    if not text.isascii() and _SURROGATE.search(text):  # ASCII holds none (decision 0019)
         return json.dumps(body, separators=(",", ":"))
     return text
 
 
-@dataclass
-class Response:
+class Response(Record):
     """What a handler returns for anything but a plain 200 JSON answer. A `bytes` body is sent
     as it is (`context.res.binary`): give its `content-type` (lower-case key) in `headers`."""
 
-    body: Any = None
-    status: int = 200
-    headers: dict[str, str] = field(default_factory=dict)
+    __slots__ = ("body", "headers", "status")
+    body: Any
+    status: int
+    headers: dict[str, str]
+
+    def __init__(self, body: Any = None, status: int = 200, headers: dict[str, str] | None = None):
+        self.body = body
+        self.status = status
+        self.headers = {} if headers is None else headers
 
     @classmethod
     def created(cls, body: Any, headers: dict[str, str] | None = None) -> Response:

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import ConfigurationError
+from .records import Frozen, set_field
 
 ENDPOINT_ENV = "APPWRITE_FUNCTION_API_ENDPOINT"
 PROJECT_ENV = "APPWRITE_FUNCTION_PROJECT_ID"
@@ -25,11 +25,17 @@ KEY_HEADER = "x-appwrite-key"
 KEY_ENV = "APPWRITE_API_KEY"
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(Frozen):
+    __slots__ = ("endpoint", "key", "project")
+    _hidden = ("key",)  # never in a repr (a log line, a traceback)
     endpoint: str
     project: str
-    key: str = field(default="", repr=False)
+    key: str
+
+    def __init__(self, endpoint: str, project: str, key: str = ""):
+        set_field(self, "endpoint", endpoint)
+        set_field(self, "project", project)
+        set_field(self, "key", key)
 
 
 def resolve_settings(

@@ -15,12 +15,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from .client import user_client
 from .errors import Forbidden, Unauthorized, from_appwrite
 from .patterns import lazy
+from .records import Frozen, set_field
 from .retry import retry
 
 ADMIN_LABEL = "admin"
@@ -29,12 +29,18 @@ _JWT = lazy(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
 _BEARER = lazy(r"^Bearer\s+(\S+)\s*$", re.I)
 
 
-@dataclass(frozen=True)
-class Identity:
+class Identity(Frozen):
+    __slots__ = ("email", "id", "labels", "name")
     id: str
     email: str
     name: str
-    labels: tuple[str, ...] = ()
+    labels: tuple[str, ...]
+
+    def __init__(self, id: str, email: str, name: str, labels: tuple[str, ...] = ()):
+        set_field(self, "id", id)
+        set_field(self, "email", email)
+        set_field(self, "name", name)
+        set_field(self, "labels", labels)
 
     @property
     def is_admin(self) -> bool:

@@ -15,12 +15,12 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import BadRequest, PayloadTooLarge
 from .logging import Logger
 from .patterns import lazy
+from .records import Record
 from .triggers import Event, Trigger
 
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
@@ -52,7 +52,8 @@ _SURROGATE = lazy("[\ud800-\udfff]")
 
 
 def _has_surrogate(text: str) -> bool:
-    return _SURROGATE.search(text) is not None
+    # An ASCII string holds none: most strings never compile the expression (decision 0019).
+    return not text.isascii() and _SURROGATE.search(text) is not None
 
 
 def _surrogate_path(value: Any, path: str = "") -> str | None:
@@ -111,21 +112,60 @@ def parse_json(
     return value
 
 
-@dataclass
-class Request:
+class Request(Record):
     """One execution as a handler sees it. Built by `App` from the runtime context."""
 
+    __slots__ = (
+        "body",
+        "context",
+        "deadline",
+        "headers",
+        "log",
+        "max_body_bytes",
+        "method",
+        "params",
+        "path",
+        "query",
+        "trigger",
+    )
+    _hidden = ("context", "log")
     method: str
     path: str
     headers: Mapping[str, str]
     query: Mapping[str, str]
     body: bytes
     trigger: Trigger
-    params: dict[str, str] = field(default_factory=dict)
-    deadline: float = math.inf
-    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
-    context: Any = field(default=None, repr=False)
-    log: Logger | None = field(default=None, repr=False)
+    params: dict[str, str]
+    deadline: float
+    max_body_bytes: int
+    context: Any
+    log: Logger | None
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        headers: Mapping[str, str],
+        query: Mapping[str, str],
+        body: bytes,
+        trigger: Trigger,
+        params: dict[str, str] | None = None,
+        deadline: float = math.inf,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        context: Any = None,
+        log: Logger | None = None,
+    ):
+        self.method = method
+        self.path = path
+        self.headers = headers
+        self.query = query
+        self.body = body
+        self.trigger = trigger
+        self.params = {} if params is None else params
+        self.deadline = deadline
+        self.max_body_bytes = max_body_bytes
+        self.context = context
+        self.log = log
 
     @classmethod
     def from_context(cls, context: Any, trigger: Trigger, **kwargs: Any) -> Request:

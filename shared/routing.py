@@ -11,14 +11,22 @@ caller sends — `get`, `PROPFIND`, `TRACE` — gets one of these JSON answers.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from .errors import MethodNotAllowed, NotFound, echo
-from .patterns import lazy
+from .records import Frozen, set_field
 
 METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"})
-_PARAM = lazy(r"^\{([A-Za-z_][A-Za-z0-9_]*)\}$")
+
+
+def _param(segment: str) -> str | None:
+    """The name of a `{name}` segment (an ASCII identifier), else None. String tests, not a
+    regular expression: registering routes at import compiles nothing (decision 0019)."""
+    if len(segment) > 2 and segment[0] == "{" and segment[-1] == "}":
+        name = segment[1:-1]
+        if name.isascii() and name.isidentifier():
+            return name
+    return None
 
 
 def _segments(path: str) -> list[str]:
@@ -26,16 +34,24 @@ def _segments(path: str) -> list[str]:
     return trimmed.split("/") if trimmed else []
 
 
-@dataclass(frozen=True)
-class Route:
+class Route(Frozen):
+    __slots__ = ("handler", "method", "pattern", "segments")
     method: str
     pattern: str
     handler: Callable[..., Any]
     segments: tuple[str, ...]
 
+    def __init__(
+        self, method: str, pattern: str, handler: Callable[..., Any], segments: tuple[str, ...]
+    ):
+        set_field(self, "method", method)
+        set_field(self, "pattern", pattern)
+        set_field(self, "handler", handler)
+        set_field(self, "segments", segments)
+
     @property
     def specificity(self) -> tuple[bool, ...]:
-        return tuple(not _PARAM.match(s) for s in self.segments)
+        return tuple(_param(s) is None for s in self.segments)
 
     def match_path(self, path: str) -> dict[str, str] | None:
         parts = _segments(path)
@@ -43,20 +59,24 @@ class Route:
             return None
         params: dict[str, str] = {}
         for want, have in zip(self.segments, parts, strict=True):
-            name = _PARAM.match(want)
-            if name:
+            name = _param(want)
+            if name is not None:
                 if not have:
                     return None
-                params[name.group(1)] = have
+                params[name] = have
             elif want != have:
                 return None
         return params
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(Frozen):
+    __slots__ = ("params", "route")
     route: Route
     params: dict[str, str]
+
+    def __init__(self, route: Route, params: dict[str, str]):
+        set_field(self, "route", route)
+        set_field(self, "params", params)
 
 
 class Router:
@@ -70,10 +90,10 @@ class Router:
         if not pattern.startswith("/"):
             raise ValueError(f"route pattern must start with '/': {pattern!r}")
         segments = tuple(_segments(pattern))
-        names = [m.group(1) for s in segments if (m := _PARAM.match(s))]
+        names = [name for s in segments if (name := _param(s)) is not None]
         if len(names) != len(set(names)):
             raise ValueError(f"duplicate parameter in {pattern!r}")
-        if any(("{" in s or "}" in s) and not _PARAM.match(s) for s in segments):
+        if any(("{" in s or "}" in s) and _param(s) is None for s in segments):
             raise ValueError(f"a parameter must be a whole segment: {pattern!r}")
         for route in self.routes:
             if route.method == method and route.segments == segments:

@@ -8,7 +8,7 @@ the same `Event`, and `event_matches` compares names across the two spellings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .records import Frozen, set_field
 
 HTTP, EVENT, SCHEDULE = "http", "event", "schedule"
 KINDS = (HTTP, EVENT, SCHEDULE)
@@ -19,15 +19,27 @@ ACTIONS = frozenset({"create", "update", "delete", "upsert"})
 _LEGACY = {"collections": "tables", "documents": "rows"}
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(Frozen):
     """A parsed event name, e.g. `users.u1.update.email` → user `u1`, action `update`,
     attribute `email`."""
 
+    __slots__ = ("action", "attribute", "name", "resources")
     name: str
     resources: tuple[tuple[str, str], ...]
     action: str | None
-    attribute: str | None = None
+    attribute: str | None
+
+    def __init__(
+        self,
+        name: str,
+        resources: tuple[tuple[str, str], ...],
+        action: str | None,
+        attribute: str | None = None,
+    ):
+        set_field(self, "name", name)
+        set_field(self, "resources", resources)
+        set_field(self, "action", action)
+        set_field(self, "attribute", attribute)
 
     def id_of(self, resource_type: str) -> str | None:
         """The id given for a resource type (`rows`, `users`, `teams`, …; legacy names accepted)."""
@@ -63,12 +75,16 @@ class Event:
         return normalize_event_name(self.name)
 
 
-@dataclass(frozen=True)
-class Trigger:
+class Trigger(Frozen):
     """`kind` is `http`, `event` or `schedule`; `event` is set for event executions."""
 
+    __slots__ = ("event", "kind")
     kind: str
-    event: Event | None = None
+    event: Event | None
+
+    def __init__(self, kind: str, event: Event | None = None):
+        set_field(self, "kind", kind)
+        set_field(self, "event", event)
 
 
 class InvalidEventName(ValueError):

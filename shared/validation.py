@@ -6,6 +6,10 @@
 `load_schema` reads and parses the file at once (a broken deployment fails at import);
 the validator is compiled on first use and cached per path for the life of the warm
 worker. `jsonschema` is imported only then, so routes without a schema never pay for it.
+The schema itself is not checked against its metaschema at run time (2–9 ms of a cold
+worker's first request): every schema a function ships is checked by the tests
+(`tests/unit/test_function_schemas.py`, decision 0019); `compile_schema(schema)` checks
+it for any other caller.
 Formats are checked; `date-time` and `uri` get stdlib checkers because jsonschema
 checks them only when optional packages the functions do not ship are installed, and
 `email`, `name`, `single-line` and `text` are ours (`shared.safe_text`).
@@ -173,7 +177,7 @@ class Schema:
     @property
     def validator(self) -> Any:
         if self._validator is None:
-            self._validator = compile_schema(self.schema)
+            self._validator = compile_schema(self.schema, check=False)  # checked by the tests
         return self._validator
 
     def errors(self, instance: Any) -> list[dict[str, str]]:
@@ -189,13 +193,17 @@ class Schema:
         return instance
 
 
-def compile_schema(schema: dict) -> Any:
-    """A jsonschema validator for `schema` (draft from `$schema`, default 2020-12) with formats."""
+def compile_schema(schema: dict, *, check: bool = True) -> Any:
+    """A jsonschema validator for `schema` (draft from `$schema`, default 2020-12) with formats.
+
+    `check`: validate `schema` against its draft's metaschema first (`SchemaError` if it is
+    not a schema). `Schema` skips it: the shipped schemas are checked by the tests."""
     from jsonschema import FormatChecker
     from jsonschema.validators import validator_for
 
     cls = validator_for(schema)
-    cls.check_schema(schema)
+    if check:
+        cls.check_schema(schema)
     checker = FormatChecker()
     for name, check in (("date-time", is_date_time), ("uri", is_uri)):
         if name not in checker.checkers:

@@ -4,10 +4,12 @@ Each function's main module is imported as the worker imports it (`function.src.
 with the deployment as `function/`, cwd on sys.path), in a fresh interpreter:
 
 * no regular expression of ours is compiled at import (shared.patterns compiles each on
-  first use), so a route pays only for the expressions it runs — except the router's
-  path-parameter pattern, which registering the routes uses and every request needs;
+  first use; the router tells a `{name}` segment by string tests), so a route pays only
+  for the expressions it runs;
 * Pillow is never loaded at import (only the cover routes of `articles` need it), and
   no SDK service is loaded by `articles` at import that its list route does not use;
+* no dataclass of ours is created at import (creating one runs `exec` for each of its
+  methods, about 1 ms a class): our value classes are plain classes (`shared.records`);
 * the SDK's client (and with it `requests`) is never loaded at import: every function
   loads it on its first API call (`shared.client`), at the depth of a handler's call, so
   the heaviest import of a first request does not run at the bottom of a long import
@@ -22,7 +24,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-ROUTE_PARAMETER = r"^\{([A-Za-z_][A-Za-z0-9_]*)\}$"  # shared/routing.py, used by every request
 FUNCTIONS = sorted(p.parent.parent.name for p in (ROOT / "functions").glob("*/src/main.py"))
 
 PROBE = """
@@ -38,7 +39,16 @@ def watched_compile(pattern, flags=0):
 re.compile = watched_compile
 sys.path.insert(0, os.getcwd())
 import function.src.main
-print(json.dumps({{"compiled": compiled, "modules": sorted(sys.modules)}}))
+from dataclasses import is_dataclass
+dataclasses = sorted(
+    f"{{name}}.{{value.__qualname__}}"
+    for name, module in list(sys.modules.items())
+    if name == "function" or name.startswith("function.")
+    for value in vars(module).values()
+    if isinstance(value, type) and value.__module__ == name and is_dataclass(value)
+)
+modules = sorted(sys.modules)
+print(json.dumps({{"compiled": compiled, "modules": modules, "dataclasses": dataclasses}}))
 """
 
 
@@ -59,7 +69,39 @@ def _import_main(function_id: str, tmp_path: Path) -> dict:
 def test_importing_a_function_compiles_no_regular_expression_of_ours(function_id, tmp_path):
     loaded = _import_main(function_id, tmp_path)
     assert "function.shared.patterns" in loaded["modules"]  # the probe saw our modules load
-    assert [source for _, source in loaded["compiled"]] in ([], [ROUTE_PARAMETER])
+    assert loaded["compiled"] == []
+
+
+@pytest.mark.parametrize("function_id", FUNCTIONS)
+def test_importing_a_function_creates_no_dataclass_of_ours(function_id, tmp_path):
+    loaded = _import_main(function_id, tmp_path)
+    assert "function.shared.triggers" in loaded["modules"]  # the probe saw our classes load
+    assert loaded["dataclasses"] == []
+
+
+def test_the_dataclass_probe_sees_a_dataclass_of_ours(tmp_path):
+    """The check above can fail: a dataclass in a function's module is reported."""
+    function = tmp_path / "functions" / "probe"
+    (function / "src").mkdir(parents=True)
+    (function / "shared").symlink_to(ROOT / "shared")
+    (function / "src" / "__init__.py").write_text("")
+    (function / "src" / "main.py").write_text(
+        "from dataclasses import dataclass\n"
+        "from ..shared import triggers\n\n\n"
+        "@dataclass(frozen=True)\nclass Point:\n    x: int\n"
+    )
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "function").symlink_to(function)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE.format(shared=str(ROOT / "shared"))],
+        cwd=run,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.splitlines()[-1])["dataclasses"] == ["function.src.main.Point"]
 
 
 @pytest.mark.parametrize("function_id", FUNCTIONS)
@@ -94,8 +136,15 @@ NOT_LOADED_AT_IMPORT = {
     ),
     # the cover routes' modules (and Pillow's loader) load on the first cover request
     "articles": ("function.src.covers", "function.src.images"),
-    # only the deletion removes covers and a user's data
-    "accounts": ("function.shared.user_cleanup", "function.shared.covers"),
+    # only the deletion removes covers and a user's data; a sign-up needs neither the list,
+    # the lookups nor the profile edits (fifth round)
+    "accounts": (
+        "function.shared.user_cleanup",
+        "function.shared.covers",
+        "function.src.listing",
+        "function.src.lookup",
+        "function.src.profile",
+    ),
 }
 
 

@@ -91,3 +91,31 @@ def test_a_lone_surrogate_anywhere_is_invalid_json(raw, path):
 
 def test_a_surrogate_pair_is_one_character_and_fine():
     assert parse_json(b'{"e": "\\ud83d\\udcf0"}') == {"e": "\U0001f4f0"}
+
+
+ASCII_ONLY = """
+import json
+from shared import app, request
+request.parse_json(b'{"title": "escaped but \\\\u0041SCII", "n": [1, {"k": "v"}]}')
+app.json_text({"ok": True, "items": ["a", "b"]})
+print(json.dumps([request._SURROGATE._compiled is None, app._SURROGATE._compiled is None]))
+"""
+
+
+def test_ascii_bodies_and_answers_compile_no_surrogate_expression():
+    """An ASCII string cannot hold a surrogate: a cold worker's first request with ASCII JSON
+    in and out never compiles the surrogate expressions (decision 0019)."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    result = subprocess.run(
+        [sys.executable, "-c", ASCII_ONLY],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [True, True]

@@ -82,9 +82,19 @@ def test_percent_decoded_parameter_values_pass_through(router):
         ("GET", "x"),
         ("GET", "/a/{id}/{id}"),
         ("GET", "/a/x{id}"),
+        ("GET", "/a/{1a}"),  # a name is an ASCII identifier
+        ("GET", "/a/{é}"),
+        ("GET", "/a/{}"),
+        ("GET", "/a/{a-b}"),
         ("GET", "/articles"),
     ],
 )
 def test_bad_or_duplicate_routes_are_rejected(router, method, pattern):
     with pytest.raises(ValueError):
         router.add(method, pattern, h_list)
+
+
+def test_a_parameter_name_is_an_ascii_identifier():
+    router = Router()
+    router.add("GET", "/a/{_a1}/{ID_9}", h_list)
+    assert router.match("GET", "/a/x/y").params == {"_a1": "x", "ID_9": "y"}

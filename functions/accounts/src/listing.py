@@ -7,23 +7,35 @@ Cursor pagination: the answer's `nextCursor` is the last user's id when more fol
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from ..shared import load_schema
 from ..shared.identity import public_user
 from ..shared.paging import cursor_page, list_params
+from ..shared.records import Frozen, set_field
 
 QUERY_SCHEMA = load_schema(__file__, "../schemas/list-users-query.json")
 DEFAULT_LIMIT = 25
 
 
-@dataclass(frozen=True)
-class ListParams:
-    search: str | None = None
-    status: str | None = None  # active | blocked
-    cursor: str | None = None
-    limit: int = DEFAULT_LIMIT
+class ListParams(Frozen):
+    __slots__ = ("cursor", "limit", "search", "status")
+    search: str | None
+    status: str | None  # active | blocked
+    cursor: str | None
+    limit: int
+
+    def __init__(
+        self,
+        search: str | None = None,
+        status: str | None = None,
+        cursor: str | None = None,
+        limit: int = DEFAULT_LIMIT,
+    ):
+        set_field(self, "search", search)
+        set_field(self, "status", status)
+        set_field(self, "cursor", cursor)
+        set_field(self, "limit", limit)
 
 
 def parse_list_query(query: Mapping[str, str]) -> ListParams:

@@ -22,10 +22,11 @@ from ..shared import (
 )
 from ..shared.identity import public_user
 from ..shared.profiles import public_profile
-from . import profile, signup
+from . import signup
 from .access import check_user_id, require_admin, require_self_or_admin
-from .listing import page, parse_list_query
-from .lookup import fetch_page, fetch_user, on_user
+
+# The other routes' modules (listing, lookups, profile edits) are imported in their
+# handlers: a cold worker's first sign-up does not load them (decision 0019).
 
 app = App("accounts", timeout=15)
 SIGNUP = load_schema(__file__, "../schemas/signup.json")
@@ -54,6 +55,9 @@ def sign_up(req):
 
 @app.route("GET", "/users")
 def list_users(req):
+    from .listing import page, parse_list_query
+    from .lookup import fetch_page
+
     require_admin(authenticate(req.headers, deadline=req.deadline))
     params = parse_list_query(req.query)
     users, _ = services(req)
@@ -62,6 +66,8 @@ def list_users(req):
 
 @app.route("GET", "/users/{id}")
 def get_user(req):
+    from .lookup import fetch_user
+
     user_id = req.params["id"]
     require_self_or_admin(authenticate(req.headers, deadline=req.deadline), user_id)
     check_user_id(user_id)
@@ -71,6 +77,8 @@ def get_user(req):
 
 @app.route("PATCH", "/users/{id}/profile")
 def update_profile(req):
+    from . import profile
+
     user_id = req.params["id"]
     who = require_writer(authenticate(req.headers, deadline=req.deadline))
     require_self_or_admin(who, user_id)
@@ -84,6 +92,8 @@ def update_profile(req):
 
 @app.route("PATCH", "/users/{id}/status")
 def set_status(req):
+    from .lookup import on_user
+
     who = authenticate(req.headers, deadline=req.deadline)
     require_admin(who)
     user_id = check_user_id(req.params["id"])
@@ -100,6 +110,7 @@ def set_status(req):
 def delete_user(req):
     from ..shared.covers import storage_service  # the deletion's own modules: loaded here
     from ..shared.user_cleanup import delete_user_and_data
+    from .lookup import fetch_user
 
     user_id = req.params["id"]
     who = authenticate(req.headers, deadline=req.deadline)

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import io
 import warnings
-from dataclasses import dataclass, field
 
 from ..shared import BadRequest, PayloadTooLarge, UnsupportedMediaType
+from ..shared.records import Frozen, set_field
 
 MAX_COVER_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 25_000_000  # 6000 × 4000 and more: any camera's picture; ≤ 100 MB decoded (RGBA)
@@ -30,14 +30,21 @@ _JPEG = b"\xff\xd8\xff"
 _IEND = b"\x00\x00\x00\x00IEND\xaeB`\x82"  # the last chunk of every PNG, CRC included
 
 
-@dataclass(frozen=True)
-class Image:
+class Image(Frozen):
     """A checked cover: its bytes, type and dimensions."""
 
-    data: bytes = field(repr=False)
+    __slots__ = ("data", "height", "mime_type", "width")
+    _hidden = ("data",)
+    data: bytes
     mime_type: str
     width: int
     height: int
+
+    def __init__(self, data: bytes, mime_type: str, width: int, height: int):
+        set_field(self, "data", data)
+        set_field(self, "mime_type", mime_type)
+        set_field(self, "width", width)
+        set_field(self, "height", height)
 
     @property
     def size(self) -> int:

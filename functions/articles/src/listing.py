@@ -22,7 +22,6 @@ around a megabyte whatever the articles hold.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from appwrite.query import Query
@@ -30,6 +29,7 @@ from appwrite.query import Query
 from ..shared import load_schema
 from ..shared.articles import PUBLISHED, SUMMARY_COLUMNS, summary_of
 from ..shared.paging import cursor_page, list_params
+from ..shared.records import Frozen, set_field
 
 QUERY_SCHEMA = load_schema(__file__, "../schemas/list-query.json")
 DEFAULT_LIMIT = 25
@@ -40,16 +40,36 @@ ORDERS = {
 }
 
 
-@dataclass(frozen=True)
-class ListParams:
-    status: str | None = None
-    tag: str | None = None
-    author_id: str | None = None
-    team_id: str | None = None
-    q: str | None = None
-    cursor: str | None = None
-    limit: int = DEFAULT_LIMIT
-    order: str = "newest"
+class ListParams(Frozen):
+    __slots__ = ("author_id", "cursor", "limit", "order", "q", "status", "tag", "team_id")
+    status: str | None
+    tag: str | None
+    author_id: str | None
+    team_id: str | None
+    q: str | None
+    cursor: str | None
+    limit: int
+    order: str
+
+    def __init__(
+        self,
+        status: str | None = None,
+        tag: str | None = None,
+        author_id: str | None = None,
+        team_id: str | None = None,
+        q: str | None = None,
+        cursor: str | None = None,
+        limit: int = DEFAULT_LIMIT,
+        order: str = "newest",
+    ):
+        set_field(self, "status", status)
+        set_field(self, "tag", tag)
+        set_field(self, "author_id", author_id)
+        set_field(self, "team_id", team_id)
+        set_field(self, "q", q)
+        set_field(self, "cursor", cursor)
+        set_field(self, "limit", limit)
+        set_field(self, "order", order)
 
 
 def parse_list_query(query: Mapping[str, str]) -> ListParams:

@@ -11,7 +11,6 @@ of an article's read permissions, and its deletion, take its cover along (`chang
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from appwrite.exception import AppwriteException
@@ -34,6 +33,7 @@ from ..shared.gone import delete_if_present, fetch_or_none
 from ..shared.identity import looks_like_jwt
 from ..shared.patterns import lazy
 from ..shared.permissions import can_read
+from ..shared.records import Frozen, set_field
 from ..shared.tables import ARTICLES, DATABASE_ID
 
 if TYPE_CHECKING:
@@ -131,13 +131,17 @@ def cursor_not_found(cursor: str) -> BadRequest:
     )
 
 
-@dataclass(frozen=True)
-class Reader:
+class Reader(Frozen):
     """Who a list is made as: a guest (the execution's key, published rows only) or the
     caller (their JWT: Appwrite applies the rows' read permissions and verifies the JWT)."""
 
+    __slots__ = ("guest", "tables")
     tables: TablesDB
     guest: bool
+
+    def __init__(self, tables: TablesDB, guest: bool):
+        set_field(self, "tables", tables)
+        set_field(self, "guest", guest)
 
 
 def reader(req: Request) -> Reader:

@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 
-@dataclass(frozen=True)
 class ReportDay:
-    """The UTC day a run reports on — the day that ended before the run — and the run's own day."""
+    """The UTC day a run reports on — the day that ended before the run — and the run's own day.
 
+    A plain class, not a dataclass (decision 0019): nothing compares, hashes or prints it, and
+    this module stays free of imports from `shared` (its tests load it on its own)."""
+
+    __slots__ = ("end", "id", "run_day_end", "start")
     id: str  # YYYY-MM-DD of the reported day: the daily_stats row id and `day`
     start: datetime  # reported day 00:00 UTC
     end: datetime  # reported day + 1 = the run's day, 00:00 UTC
     run_day_end: datetime
+
+    def __init__(self, id: str, start: datetime, end: datetime, run_day_end: datetime):
+        self.id = id
+        self.start = start
+        self.end = end
+        self.run_day_end = run_day_end
 
     @classmethod
     def before(cls, now: datetime) -> ReportDay:
@@ -29,15 +37,22 @@ def cutoff(now: datetime, days: int) -> datetime:
     return now - timedelta(days=days)
 
 
-@dataclass
 class Budget:
     """Whether there is time for another batch: always until one batch did some work (so
     every run makes progress), then while the clock is before `stop_at` (a `time.monotonic()`
     instant)."""
 
+    __slots__ = ("batches", "clock", "stop_at")
     stop_at: float
-    clock: Callable[[], float] = time.monotonic
-    batches: int = field(default=0)
+    clock: Callable[[], float]
+    batches: int
+
+    def __init__(
+        self, stop_at: float, clock: Callable[[], float] = time.monotonic, batches: int = 0
+    ):
+        self.stop_at = stop_at
+        self.clock = clock
+        self.batches = batches
 
     def allows_batch(self) -> bool:
         return self.batches == 0 or self.clock() < self.stop_at

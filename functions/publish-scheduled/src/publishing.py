@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -24,17 +23,30 @@ from ..shared.articles import PUBLISHED, SCHEDULED, appwrite_datetime, is_due, p
 from ..shared.covers import change_article, has_cover, set_cover_permissions
 from ..shared.errors import to_http
 from ..shared.gone import fetch_or_none
+from ..shared.records import Record
 from ..shared.tables import ARTICLES, DATABASE_ID
 
 CHUNK = 100  # rows per bulk update (the most Appwrite answers of one)
 
 
-@dataclass
-class Outcome:
-    published: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)
-    postponed: list[str] = field(default_factory=list)
+class Outcome(Record):
+    __slots__ = ("failed", "postponed", "published", "skipped")
+    published: list[str]
+    skipped: list[str]
+    failed: list[str]
+    postponed: list[str]
+
+    def __init__(
+        self,
+        published: list[str] | None = None,
+        skipped: list[str] | None = None,
+        failed: list[str] | None = None,
+        postponed: list[str] | None = None,
+    ):
+        self.published = [] if published is None else published
+        self.skipped = [] if skipped is None else skipped
+        self.failed = [] if failed is None else failed
+        self.postponed = [] if postponed is None else postponed
 
 
 def due_articles(tables: Any, now: datetime, limit: int, deadline: float) -> tuple[list[dict], int]:
