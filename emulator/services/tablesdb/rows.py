@@ -121,23 +121,29 @@ class Rows:
         """`find`, answered as Appwrite's Row models: `row_model(table, row, plan.select)` of
         each row found. Without a `select`, each model is built straight from its stored
         record (no decoded row in between to copy from); the same keys, values and order."""
-        total, records = self._find_records(table, plan, read_roles, count)
         decoders = table.decoders()
         if plan.select is not None and "*" not in plan.select:
+            total, records = self._find_records(table, plan, read_roles, count)
             rows = (self._decode(table, r, decoders) for r in records)
             return total, [row_model(table, row, plan.select) for row in rows]
+        total, records = self._find_records(table, plan, read_roles, count, tuples=True)
+        at = {name: i for i, name in enumerate(records.columns)}
+        uid, seq, created, updated, permissions = (
+            at[name] for name in ("_uid", "_id", "_createdAt", "_updatedAt", "_permissions")
+        )
+        columns = [(key, at[key], decode) for key, decode in decoders]
         database_id, table_id = table.database_id, table.id
         models = []
         for record in records:
             model = {
-                "$id": record["_uid"],
-                "$sequence": str(record["_id"]),
-                "$createdAt": record["_createdAt"],
-                "$updatedAt": record["_updatedAt"],
-                "$permissions": _permissions(record["_permissions"]),
+                "$id": record[uid],
+                "$sequence": str(record[seq]),
+                "$createdAt": record[created],
+                "$updatedAt": record[updated],
+                "$permissions": _permissions(record[permissions]),
             }
-            for key, decode in decoders:
-                model[key] = record[key] if decode is None else decode(record[key])
+            for key, i, decode in columns:
+                model[key] = record[i] if decode is None else decode(record[i])
             model["$databaseId"] = database_id
             model["$tableId"] = table_id
             models.append(model)
@@ -151,8 +157,10 @@ class Rows:
         count: bool = True,
         default_limit: int | None = DEFAULT_LIMIT,
         action: str = "read",
+        tuples: bool = False,
     ) -> tuple[int, list[sqlite3.Row]]:
-        """The stored records `find` answers (in the plan's order) and their capped total."""
+        """The stored records `find` answers (in the plan's order) and their capped total;
+        with `tuples`, as a `Rowset` of plain tuples (`Database.query_tuples`)."""
         schema = table.schema()
         clause, params = qsql.where(plan.filters, schema)
         if read_roles is not None:
@@ -187,7 +195,7 @@ class Rows:
         limit = plan.limit if plan.limit is not None else default_limit
         limit_sql = f" LIMIT {int(limit)}" if limit is not None else " LIMIT -1"
         offset_sql = f" OFFSET {int(plan.offset)}" if plan.offset else ""
-        records = self.db.query(
+        records = (self.db.query_tuples if tuples else self.db.query)(
             f"SELECT * FROM {table.sql} WHERE {page_clause} ORDER BY "
             f"{order}{limit_sql}{offset_sql}",
             page_params,
