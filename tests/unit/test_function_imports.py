@@ -52,17 +52,22 @@ print(json.dumps({{"compiled": compiled, "modules": modules, "dataclasses": data
 """
 
 
-def _import_main(function_id: str, tmp_path: Path) -> dict:
-    (tmp_path / "function").symlink_to(ROOT / "functions" / function_id)
+def _probe(run: Path) -> dict:
+    """What importing `run/function`'s `src.main` in a fresh interpreter loaded and did."""
     result = subprocess.run(
         [sys.executable, "-c", PROBE.format(shared=str(ROOT / "shared"))],
-        cwd=tmp_path,
+        cwd=run,
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.splitlines()[-1])
+
+
+def _import_main(function_id: str, tmp_path: Path) -> dict:
+    (tmp_path / "function").symlink_to(ROOT / "functions" / function_id)
+    return _probe(tmp_path)
 
 
 @pytest.mark.parametrize("function_id", FUNCTIONS)
@@ -93,15 +98,7 @@ def test_the_dataclass_probe_sees_a_dataclass_of_ours(tmp_path):
     run = tmp_path / "run"
     run.mkdir()
     (run / "function").symlink_to(function)
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE.format(shared=str(ROOT / "shared"))],
-        cwd=run,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout.splitlines()[-1])["dataclasses"] == ["function.src.main.Point"]
+    assert _probe(run)["dataclasses"] == ["function.src.main.Point"]
 
 
 @pytest.mark.parametrize("function_id", FUNCTIONS)
