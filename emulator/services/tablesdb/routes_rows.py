@@ -37,7 +37,7 @@ from emulator.services.tablesdb.backend import (
 )
 from emulator.services.tablesdb.registry import TableMeta
 from emulator.services.tablesdb.routes_transactions import preview, stage
-from emulator.services.tablesdb.rows import row_model
+from emulator.services.tablesdb.rows import row_model, row_models
 
 READ = ("rows.read", "documents.read")
 WRITE = ("rows.write", "documents.write")
@@ -330,7 +330,7 @@ def _create_many(
         ]
         return [_op(table, "bulkCreate", data=data)]
 
-    body = {"total": len(created), "rows": [row_model(table, r) for r in created[:MAX_BATCH]]}
+    body = {"total": len(created), "rows": row_models(table, created[:MAX_BATCH])}
     return Outcome(json_response(body, 201), [("create", True, created)], staged)
 
 
@@ -419,7 +419,7 @@ def _upsert_rows(request, who: Caller, table: TableMeta, args: p.Params, store) 
             result, data = _upsert_one(who, store, table, row_id, item, permissions)
             results.append(result)
             staged.append(dict(data, **{"$id": row_id}))
-    body = {"total": len(results), "rows": [row_model(table, r) for r in results[:MAX_BATCH]]}
+    body = {"total": len(results), "rows": row_models(table, results[:MAX_BATCH])}
     return Outcome(
         json_response(body),
         [("upsert", True, results)],
@@ -483,7 +483,7 @@ def _update_rows(request, who: Caller, table: TableMeta, args: p.Params, store) 
             )
             for r in rows
         ]
-    body = {"total": len(updated), "rows": [row_model(table, r) for r in updated[:MAX_BATCH]]}
+    body = {"total": len(updated), "rows": row_models(table, updated[:MAX_BATCH])}
     return Outcome(
         json_response(body),
         [("update", True, updated)],
@@ -501,7 +501,7 @@ def _delete_rows(request, who: Caller, table: TableMeta, args: p.Params, store) 
         )
         for row in rows:
             store.delete(table, row)
-    body = {"total": len(rows), "rows": [row_model(table, r) for r in rows[:MAX_BATCH]]}
+    body = {"total": len(rows), "rows": row_models(table, rows[:MAX_BATCH])}
     return Outcome(
         json_response(body), [("delete", True, rows)], _by_queries(who, table, raw, "delete", rows)
     )

@@ -34,6 +34,20 @@ def structure_error(detail: str) -> AppwriteError:
 
 def row_model(table: TableMeta, row: dict, select: list[str] | None = None) -> dict:
     """Appwrite's Row JSON; with `select`, only the chosen columns plus system attributes."""
+    keys = table.column_keys()
+    if select is not None and "*" not in select:
+        wanted = set(select)
+        keys = [key for key in keys if key in wanted]
+    return _model(table, row, keys)
+
+
+def row_models(table: TableMeta, rows: list[dict]) -> list[dict]:
+    """`row_model` of each row (every column), the table's keys looked up once."""
+    keys = table.column_keys()
+    return [_model(table, row, keys) for row in rows]
+
+
+def _model(table: TableMeta, row: dict, keys) -> dict:
     model = {
         "$id": row["$id"],
         "$sequence": str(row["$sequence"]),
@@ -42,14 +56,8 @@ def row_model(table: TableMeta, row: dict, select: list[str] | None = None) -> d
         "$permissions": row["$permissions"],
     }
     get = row.get
-    if select is None or "*" in select:
-        for key in table.column_keys():
-            model[key] = get(key)
-    else:
-        wanted = set(select)
-        for key in table.column_keys():
-            if key in wanted:
-                model[key] = get(key)
+    for key in keys:
+        model[key] = get(key)
     model["$databaseId"] = table.database_id
     model["$tableId"] = table.id
     return model
@@ -362,8 +370,11 @@ class Rows:
                     "VALUES (?, ?, ?)",
                     entries,
                 )
+        decoders = table.decoders()
         return [
-            self._decode(table, dict(zip(keys, values, strict=True), _id=sequence[values[0]]))
+            self._decode(
+                table, dict(zip(keys, values, strict=True), _id=sequence[values[0]]), decoders
+            )
             for values in records
         ]
 
