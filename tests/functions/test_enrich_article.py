@@ -100,6 +100,24 @@ def test_a_long_article_over_a_megabyte_is_enriched(appwrite, tables):
     assert (enriched["wordCount"], enriched["readingMinutes"]) == (300_000, 1500)
 
 
+def test_an_enrichment_takes_five_calls_when_its_slug_is_free(appwrite, tables):
+    # the article, its audit row, the author's audited count, the raise of the author's
+    # count, and the article's enriched fields with the title's own slug: no lookup of
+    # taken slugs first
+    _, executions = create_article(appwrite, new_author(tables), title=unique_title())
+    assert appwrite.execution_stats(executions[0]["$id"])["requests"] == 5
+
+
+def test_a_taken_slug_costs_a_lookup_and_a_second_write(appwrite, tables):
+    title = unique_title()
+    create_article(appwrite, new_author(tables), title=title)
+    row, executions = create_article(appwrite, new_author(tables), title=title)
+    assert appwrite.execution_stats(executions[0]["$id"])["requests"] == 7
+    assert (
+        tables.get_row(DB, "articles", row["$id"])["slug"] == title.lower().replace(" ", "-") + "-2"
+    )
+
+
 def test_same_title_gets_numbered_slugs(appwrite, tables):
     author = new_author(tables)
     title = unique_title() + " — Ünïcode!"

@@ -56,6 +56,14 @@ def run(project, author, case):
     if function_id == "enrich-article":
         data = {"title": f"New {uuid.uuid4().hex[:6]}", "body": "one two three", "authorId": author}
         data["status"] = "draft"
+        if case.operation == SLUG_TAKEN:  # its slug is another article's: it looks for a free one
+            tables.create_row(
+                "newsroom",
+                "articles",
+                "unique()",
+                {**data, "slug": data["title"].lower().replace(" ", "-")},
+            )
+            project.wait_for_executions()
         return lambda: one(project.emit_row_created("articles", data)[1], "enrich-article")
 
     if function_id == "provision-profile":
@@ -104,13 +112,14 @@ def run(project, author, case):
 
 
 COUNT_AHEAD = "row created, count ahead"
+SLUG_TAKEN = "row created, slug taken"
 CASES = [
     Case("enrich-article", "row created (event)", "GET", f"{ARTICLES}/*"),
     Case("enrich-article", "row created (event)", "POST", f"{DB_PATH}/audit_log/rows"),
     Case("enrich-article", "row created (event)", "GET", f"{DB_PATH}/audit_log/rows"),
     Case("enrich-article", COUNT_AHEAD, "GET", f"{DB_PATH}/profiles/rows/*"),
     Case("enrich-article", "row created (event)", "PATCH", f"{DB_PATH}/profiles/rows"),
-    Case("enrich-article", "row created (event)", "GET", ARTICLES),
+    Case("enrich-article", SLUG_TAKEN, "GET", ARTICLES),
     Case("enrich-article", "row created (event)", "PATCH", f"{ARTICLES}/*"),
     Case("provision-profile", "user created (event)", "POST", f"{DB_PATH}/profiles/rows"),
     Case("publish-scheduled", "cron run", "GET", ARTICLES),

@@ -1,9 +1,9 @@
 """A slug no other article has, written with the row's other enriched fields.
 
-The `slug` column has a unique index. We look up which of `base`, `base-2`, `base-3`, …
-are taken (50 candidates per query) and write the first free one; if another article
-takes it in the meantime, Appwrite answers 409 `row_unique_constraint_violation` and we
-look again.
+The `slug` column has a unique index. We write `base` itself first; when another article
+has it, Appwrite answers 409 `row_unique_constraint_violation`, and we look up which of
+`base`, `base-2`, `base-3`, … are taken (50 candidates per query) and write the first free
+one — looking again if another article takes it in the meantime.
 """
 
 from __future__ import annotations
@@ -59,9 +59,13 @@ def _is_slug_collision(exc: BaseException) -> bool:
 def update_with_free_slug(
     tables: Any, row_id: str, base: str, data: dict[str, Any], deadline: float, log: Any
 ) -> dict:
-    """`update_row` of `data` plus a free slug; the updated row."""
+    """`update_row` of `data` plus a free slug; the updated row.
+
+    `base` itself is tried first: most titles give a slug no other article has, and the
+    write is then the only call. When it is taken (409), the free candidates are looked up
+    and the first one written, again until one sticks."""
+    slug = base
     for _ in range(MAX_ATTEMPTS):
-        slug = free_slug(tables, base, deadline)
         try:
             return retry(
                 lambda slug=slug: tables.update_row(
@@ -72,7 +76,8 @@ def update_with_free_slug(
         except Exception as exc:
             if not _is_slug_collision(exc):
                 raise
-            log.info("slug taken meanwhile, trying the next one", row=row_id, slug=slug)
+            log.info("slug taken, trying the next free one", row=row_id, slug=slug)
+        slug = free_slug(tables, base, deadline)
     raise Conflict(
         f"No free slug for {base!r} after {MAX_ATTEMPTS} attempts.", code="slug_conflict"
     )
