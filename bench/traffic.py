@@ -31,6 +31,7 @@ from .common import quiet_tls_warnings
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 DB = "newsroom"
+ENRICHED_COLUMNS = ("slug", "summary", "wordCount", "readingMinutes", "enrichedAt")
 BODY = "word " * 300
 
 
@@ -131,11 +132,23 @@ class Harness:
             return self.http("articles", "POST", f"/articles/{self._new_article()}/publish", {})
 
         def enrich():
+            # A new article's first enrichment. An article made through `articles` is
+            # enriched at once by its own `create` event, and the run measured would then
+            # only find it done. So: a copy of such an article under a new id, written by
+            # an upsert (whose event is `…upsert`, which enrich-article does not follow),
+            # without the fields enrichment fills; then its `create` event, sent here.
+            from appwrite.id import ID
             from appwrite.services.tables_db import TablesDB
 
-            row_id = self._new_article()
-            row = TablesDB(self.client.admin_client()).get_row(DB, "articles", row_id)
-            name = f"databases.{DB}.collections.articles.documents.{row_id}.create"
+            tables = TablesDB(self.client.admin_client())
+            made = tables.get_row(DB, "articles", self._new_article())
+            data = {
+                key: value
+                for key, value in made.items()
+                if not key.startswith("$") and key not in ENRICHED_COLUMNS
+            }
+            row = tables.upsert_row(DB, "articles", ID.unique(), data, made["$permissions"])
+            name = f"databases.{DB}.collections.articles.documents.{row['$id']}.create"
             return Invocation("enrich-article", "event", body=json.dumps(row), event=name)
 
         def provision():
