@@ -136,7 +136,8 @@ class Harness:
             # enriched at once by its own `create` event, and the run measured would then
             # only find it done. So: a copy of such an article under a new id, written by
             # an upsert (whose event is `…upsert`, which enrich-article does not follow),
-            # without the fields enrichment fills; then its `create` event, sent here.
+            # without the fields enrichment fills and with a title of its own; then its
+            # `create` event, sent here.
             from appwrite.id import ID
             from appwrite.services.tables_db import TablesDB
 
@@ -147,6 +148,7 @@ class Harness:
                 for key, value in made.items()
                 if not key.startswith("$") and key not in ENRICHED_COLUMNS
             }
+            data["title"] = f"Bench {uuid.uuid4().hex[:6]}"  # its own slug: free, as most are
             row = tables.upsert_row(DB, "articles", ID.unique(), data, made["$permissions"])
             name = f"databases.{DB}.collections.articles.documents.{row['$id']}.create"
             return Invocation("enrich-article", "event", body=json.dumps(row), event=name)
