@@ -64,9 +64,9 @@ class Rowset(list):
 
     __slots__ = ("columns",)
 
-    def __init__(self, rows=()):
+    def __init__(self, rows=(), columns: tuple[str, ...] = ()):
         super().__init__(rows)
-        self.columns: tuple[str, ...] = ()
+        self.columns = columns
 
 
 class Database:
@@ -131,9 +131,8 @@ class Database:
         with self._lock:
             cursor = self._conn.cursor()
             cursor.row_factory = None
-            rows = Rowset(cursor.execute(sql, params).fetchall())
-            rows.columns = tuple(d[0] for d in cursor.description or ())
-            return rows
+            rows = cursor.execute(sql, params).fetchall()
+            return Rowset(rows, tuple(d[0] for d in cursor.description or ()))
 
     def snapshot(self) -> sqlite3.Connection:
         """A copy of the whole database in memory (SQLite's online backup), for `restore`."""

@@ -17,7 +17,7 @@ from emulator.core.errors import AppwriteError
 from emulator.core.permissions import parse_permission
 from emulator.core.query import Plan
 from emulator.core.query import sql as qsql
-from emulator.core.sqlite import Database, quote_identifier
+from emulator.core.sqlite import Database, Rowset, quote_identifier
 from emulator.services.tablesdb import columns as col
 from emulator.services.tablesdb import operators
 from emulator.services.tablesdb.registry import TableMeta
@@ -166,7 +166,7 @@ class Rows:
         default_limit: int | None = DEFAULT_LIMIT,
         action: str = "read",
         tuples: bool = False,
-    ) -> tuple[int, list[sqlite3.Row]]:
+    ) -> tuple[int, list[sqlite3.Row] | Rowset]:
         """The stored records `find` answers (in the plan's order) and their capped total;
         with `tuples`, as a `Rowset` of plain tuples (`Database.query_tuples`)."""
         schema = table.schema()
