@@ -38,6 +38,10 @@ CATALOGUE: dict[str, tuple[int, str]] = {
         "Rate limit for the current endpoint has been exceeded. Please try again after some time.",
     ),
     "general_server_error": (500, "Server Error"),
+    "general_unknown": (
+        500,
+        "An unknown error has occurred. Please check the logs for more information.",
+    ),
     "project_not_found": (
         404,
         "Project with the requested ID could not be found. Please check the value of the "

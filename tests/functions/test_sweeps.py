@@ -110,6 +110,29 @@ def test_articles_that_missed_their_enrichment_are_enriched(project, keyed):
     assert keyed.get_row(DATABASE_ID, ARTICLES, row["$id"]) == stored
 
 
+def test_a_sweep_reads_its_rows_a_page_at_a_time_and_enriches_each_in_four_calls(project, keyed):
+    """The listing gives the ids; the rows are read 10 at a time with the columns enrichment
+    needs, and each is enriched from the row read (no re-read): for 12 articles with free
+    slugs, 1 listing + 2 pages + 12 × 4 calls."""
+    while run(project, "enrich-article")["remaining"]:  # what other tests left missed
+        pass
+    author = project.create_user(f"many-{uuid.uuid4().hex[:8]}@example.com", name="Many")
+    run(project, "provision-profile")
+    made = [
+        write(project, author, {"title": f"Page {uuid.uuid4().hex[:8]}", "body": "Three words."})
+        for _ in range(12)
+    ]
+    execution = project.run_schedule("enrich-article", at=later())
+    answer = json.loads(execution["responseBody"])
+    assert (answer["missed"], answer["failed"], answer["remaining"]) == (12, [], 0)
+    assert answer["enriched"] == [row["$id"] for row in made]  # oldest first
+    assert project.execution_stats(execution["$id"])["requests"] == 1 + 2 + 12 * 4
+    for row in made:
+        stored = keyed.get_row(DATABASE_ID, ARTICLES, row["$id"])
+        assert (stored["slug"], stored["wordCount"]) == (row["title"].lower().replace(" ", "-"), 2)
+    assert keyed.get_row(DATABASE_ID, PROFILES, author["$id"])["articleCount"] == 12
+
+
 def test_a_deleted_team_is_taken_off_its_articles_even_when_the_event_is_lost(project, keyed):
     owner = project.create_user(f"owner-{uuid.uuid4().hex[:8]}@example.com", name="Owner")
     squatter = project.create_user(f"squat-{uuid.uuid4().hex[:8]}@example.com", name="Squatter")

@@ -56,6 +56,12 @@ def run(project, author, case):
     if function_id == "enrich-article":
         data = {"title": f"New {uuid.uuid4().hex[:6]}", "body": "one two three", "authorId": author}
         data["status"] = "draft"
+        if case.operation == ID_ONLY:  # an event body of `$id` alone: the row is read first
+            row_id = "faults" + uuid.uuid4().hex[:12]
+            tables.upsert_row("newsroom", "articles", row_id, data)  # no create event
+            project.wait_for_executions()
+            event = f"databases.newsroom.collections.articles.documents.{row_id}.create"
+            return lambda: project.deliver_event("enrich-article", event, {"$id": row_id})
         if case.operation == SLUG_TAKEN:  # its slug is another article's: it looks for a free one
             tables.create_row(
                 "newsroom",
@@ -113,14 +119,15 @@ def run(project, author, case):
 
 COUNT_AHEAD = "row created, count ahead"
 SLUG_TAKEN = "row created, slug taken"
+ID_ONLY = "row created, body of $id alone"
 CASES = [
-    Case("enrich-article", "row created (event)", "GET", f"{ARTICLES}/*"),
+    Case("enrich-article", ID_ONLY, "GET", f"{ARTICLES}/*"),
     Case("enrich-article", "row created (event)", "POST", f"{DB_PATH}/audit_log/rows"),
     Case("enrich-article", "row created (event)", "GET", f"{DB_PATH}/audit_log/rows"),
     Case("enrich-article", COUNT_AHEAD, "GET", f"{DB_PATH}/profiles/rows/*"),
     Case("enrich-article", "row created (event)", "PATCH", f"{DB_PATH}/profiles/rows"),
     Case("enrich-article", SLUG_TAKEN, "GET", ARTICLES),
-    Case("enrich-article", "row created (event)", "PATCH", f"{ARTICLES}/*"),
+    Case("enrich-article", "row created (event)", "PATCH", ARTICLES),  # the conditional write
     Case("provision-profile", "user created (event)", "POST", f"{DB_PATH}/profiles/rows"),
     Case("publish-scheduled", "cron run", "GET", ARTICLES),
     Case("nightly-maintenance", "cron run", "GET", ARTICLES),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from starlette.requests import Request
@@ -458,6 +458,21 @@ def _by_queries(
     return [_op(table, action, r["$id"], data) for r in rows]
 
 
+@contextlib.contextmanager
+def _unique_violation_unhandled() -> Iterator[None]:
+    """Appwrite 1.9.6's bulk update (`Bulk/Update.php`) catches no unique-index violation:
+    utopia-php/database's `Unique` exception reaches `general.php`, which wraps it as
+    `general_unknown` with the PDO code 23000, answered as a 500 "Server Error". Its single-row
+    update, create and upserts answer 409 `row_unique_constraint_violation`. Nothing is
+    written either way (the transaction rolls back)."""
+    try:
+        yield
+    except AppwriteError as exc:
+        if exc.type != "row_unique_constraint_violation":
+            raise
+        raise AppwriteError("general_unknown", "Server Error", code=500) from None
+
+
 def _update_rows(request, who: Caller, table: TableMeta, args: p.Params, store) -> Outcome:
     """PATCH the rows the queries select; `data.$permissions` replaces their permissions."""
     data = args.optional("data", _data_param, {})
@@ -473,7 +488,7 @@ def _update_rows(request, who: Caller, table: TableMeta, args: p.Params, store) 
             raise AppwriteError("general_bad_request", str(exc)) from None
         _check_grants(who, permissions)
     restriction = _read_restriction(who, table, "update")
-    with store.db.transaction():
+    with store.db.transaction(), _unique_violation_unhandled():
         _, rows = store.find(
             table, plan, restriction, count=False, default_limit=None, action="update"
         )

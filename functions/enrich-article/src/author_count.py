@@ -41,9 +41,10 @@ def enriched_articles(tables: Any, author_id: str, deadline: float) -> int:
     return int(found["total"])
 
 
-def sync_article_count(tables: Any, author_id: str, deadline: float) -> int | None:
-    """Raise the profile's `articleCount` to the audited count; the profile's count after
-    that, or None when the author has no profile (yet)."""
+def raise_article_count(tables: Any, author_id: str, deadline: float) -> int | None:
+    """Raise the profile's `articleCount` to the audited count; that count when this call
+    raised it, None when the profile already had at least as much, or there is no profile
+    (yet): `article_count` then says which."""
     from appwrite.query import Query
 
     count = enriched_articles(tables, author_id, deadline)
@@ -61,8 +62,11 @@ def sync_article_count(tables: Any, author_id: str, deadline: float) -> int | No
         ),
         deadline=deadline,
     )
-    if raised["total"]:
-        return count
+    return count if raised["total"] else None
+
+
+def article_count(tables: Any, author_id: str, deadline: float) -> int | None:
+    """The profile's `articleCount`; None when the author has no profile."""
     profile = fetch_or_none(
         lambda: tables.get_row(DATABASE_ID, PROFILES, author_id), deadline=deadline
     )
