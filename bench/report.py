@@ -131,8 +131,9 @@ def markdown(results: dict) -> str:
         "",
         "`python -m bench scaling"
         + (" --quick" if results["quick"] else "")
-        + f"` — one scheduled run per table size; nightly's time budget "
-        f"{results['scaling']['budget_s']} s.",
+        + "` — one scheduled run per table size (publish-scheduled: all rows due; nightly: "
+        "1,000 rows to purge, the rest published, its first night timed, then the next "
+        f"one); nightly's time budget {results['scaling']['budget_s']} s.",
         "",
         scaling.table(results["scaling"]),
         "",
