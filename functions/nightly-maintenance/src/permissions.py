@@ -17,15 +17,21 @@ taken from the audit row's `$createdAt` (Appwrite's clock, like `$updatedAt`), l
 walk's duration and an hour of margin. A night with no writes costs one page per table,
 whatever the row count. The first run of a rule (a new version that changes it, or no
 walk recorded yet) walks everything, and so does `POST /migrations/permissions`.
+
+**Resumed.** A walk the time budget cuts short records where it stopped (an `audit_log` row,
+action `permissions.progress`: the table, the last `$sequence` walked, when the walk began
+and which rows it walks); the next run carries on after that row instead of starting
+again, so a walk longer than one night's budget still ends. When it does, the walk is
+recorded as begun when its first part began: the rows updated during the nights it took
+are walked again the night after.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ..shared import retry
@@ -39,6 +45,7 @@ from .schedule import Budget
 
 PAGE = 100
 CHECKED = "permissions.checked"  # audit action of a walk that went to the end
+PROGRESS = "permissions.progress"  # audit action of a walk cut short: where it stopped
 MARGIN = timedelta(hours=1)  # walked again before the last walk began (clock skew, races)
 
 
@@ -86,9 +93,28 @@ def rule_fingerprint() -> str:
     return hashlib.sha256(json.dumps(sample).encode()).hexdigest()[:16]
 
 
-def walked_since(tables: Any, deadline: float) -> str | None:
-    """Rows updated before this moment were checked under the current rule (Appwrite's
-    datetime text); None when no walk under it is recorded: everything is to be walked."""
+class Walk:
+    """Where a permission walk starts: the rows it walks (`since`: updated from then on, or
+    None for all), the table and `$sequence` it carries on after (a walk cut short), and
+    when it began (the Appwrite datetime text of its first part; None: now)."""
+
+    __slots__ = ("after", "began", "since", "table")
+
+    def __init__(
+        self,
+        since: str | None = None,
+        table: int = 0,
+        after: str | None = None,
+        began: str | None = None,
+    ):
+        self.since = since
+        self.table = table
+        self.after = after
+        self.began = began
+
+
+def _latest(tables: Any, deadline: float) -> dict | None:
+    """The newest audit row of a walk under the current rule: ended or cut short."""
     from appwrite.query import Query
 
     found = retry(
@@ -96,7 +122,7 @@ def walked_since(tables: Any, deadline: float) -> str | None:
             DATABASE_ID,
             AUDIT_LOG,
             [
-                Query.equal("action", [CHECKED]),
+                Query.equal("action", [CHECKED, PROGRESS]),
                 Query.equal("subjectId", [rule_fingerprint()]),
                 Query.order_desc("$createdAt"),
                 Query.limit(1),
@@ -104,11 +130,30 @@ def walked_since(tables: Any, deadline: float) -> str | None:
         ),
         deadline=deadline,
     )["rows"]
-    if not found:
-        return None
-    seconds = float(json.loads(found[0].get("details") or "{}").get("seconds", 0))
-    began = parse_datetime(found[0]["$createdAt"]) - timedelta(seconds=seconds)
-    return appwrite_datetime(began - MARGIN)
+    return found[0] if found else None
+
+
+def next_walk(tables: Any, deadline: float) -> Walk:
+    """The walk tonight: the rest of one cut short, or the rows updated since the last walk
+    that ended began (less `MARGIN`), or everything when none is recorded."""
+    latest = _latest(tables, deadline)
+    if latest is None:
+        return Walk()
+    details = json.loads(latest.get("details") or "{}")
+    if latest.get("action") == PROGRESS:
+        names = [name for name, _, _ in TABLES]
+        after = details.get("after")
+        if details.get("table") in names and (after is None or str(after).isdigit()):
+            return Walk(
+                details.get("since"),
+                names.index(details["table"]),
+                None if after is None else str(after),
+                details.get("began"),
+            )
+        return Walk()  # a record this version cannot read: walk everything
+    seconds = float(details.get("seconds", 0))
+    began = parse_datetime(latest["$createdAt"]) - timedelta(seconds=seconds)
+    return Walk(appwrite_datetime(began - MARGIN))
 
 
 def record_walk(
@@ -127,20 +172,42 @@ def record_walk(
     )
 
 
+def record_progress(tables: Any, now: datetime, walk: Walk, deadline: float) -> None:
+    """The audit row of a walk cut short: where the next run carries on."""
+    fingerprint = rule_fingerprint()
+    record(
+        tables,
+        f"permissions:progress:{fingerprint}:{appwrite_datetime(now)}",
+        PROGRESS,
+        subject_id=fingerprint,
+        details={
+            "table": TABLES[walk.table][0],
+            "after": walk.after,
+            "began": walk.began,
+            "since": walk.since,
+        },
+        deadline=deadline,
+    )
+
+
 def migrate_permissions(
-    tables: Any, budget: Budget, deadline: float, *, since: str | None = None
-) -> tuple[dict[str, list[str]], bool]:
-    """The ids rewritten per table, and whether both tables were walked to the end; with
-    `since`, only the rows updated from that moment on (Appwrite's datetime text)."""
+    tables: Any, budget: Budget, deadline: float, walk: Walk | None = None
+) -> tuple[dict[str, list[str]], Walk | None]:
+    """The ids rewritten per table, and where the walk stopped (None: both tables walked to
+    the end); `walk` says which rows (`since`) and where to start (default: every row)."""
     from appwrite.query import Query
 
+    walk = walk or Walk()
     fixed: dict[str, list[str]] = {table: [] for table, _, _ in TABLES}
-    changed = [] if since is None else [Query.greater_than_equal("$updatedAt", since)]
-    for table, columns, rule in TABLES:
-        cursor: list[str] = []
+    changed = [] if walk.since is None else [Query.greater_than_equal("$updatedAt", walk.since)]
+    for position in range(walk.table, len(TABLES)):
+        table, columns, rule = TABLES[position]
+        after = walk.after if position == walk.table else None
+        # the row the walk stopped at may be gone (purged): carry on by `$sequence`, not by it
+        cursor = [] if after is None else [Query.greater_than("$sequence", int(after))]
         while True:
             if not budget.allows_batch():
-                return fixed, False
+                return fixed, Walk(walk.since, position, after, walk.began)
             queries = [
                 *changed,
                 Query.select(columns),
@@ -160,18 +227,25 @@ def migrate_permissions(
                     fixed[table].append(row["$id"])
             if len(page) < PAGE:
                 break
+            after = str(page[-1]["$sequence"])
             cursor = [Query.cursor_after(page[-1]["$id"])]
-    return fixed, True
+    return fixed, None
 
 
 def check_permissions(
     tables: Any, budget: Budget, deadline: float, now: datetime, *, everything: bool = False
 ) -> tuple[dict[str, list[str]], bool]:
-    """`migrate_permissions` over the rows that may have drifted since the last recorded walk
-    (`everything`: all rows), recorded when it went to the end."""
-    started = time.monotonic()
-    since = None if everything else walked_since(tables, deadline)
-    fixed, finished = migrate_permissions(tables, budget, deadline, since=since)
-    if finished:
-        record_walk(tables, now, time.monotonic() - started, since, deadline)
-    return fixed, finished
+    """`migrate_permissions` over the rows that may have drifted since the last walk that
+    ended (`everything`: all rows), carrying on a walk cut short; recorded when it ends,
+    and where it stopped when it does not."""
+    walk = Walk() if everything else next_walk(tables, deadline)
+    walk.began = walk.began or appwrite_datetime(now)
+    fixed, stopped = migrate_permissions(tables, budget, deadline, walk)
+    if stopped is not None:
+        if (stopped.table, stopped.after) != (walk.table, walk.after):  # it got somewhere
+            record_progress(tables, now, stopped, deadline)
+        return fixed, False
+    ended = datetime.now(UTC)
+    seconds = max(0.0, (ended - parse_datetime(walk.began)).total_seconds())
+    record_walk(tables, now, seconds, walk.since, deadline)
+    return fixed, True
