@@ -23,6 +23,8 @@ from emulator.core.state import EmulatorState
 from emulator.http.gate import AfterResponse
 from emulator.server import start
 
+pytestmark = pytest.mark.sdk_free  # no SDK call: the SDK 27 pass of `make test` skips it
+
 
 @pytest.fixture
 def server(tmp_path: pathlib.Path):

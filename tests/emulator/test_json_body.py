@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from emulator.http.responses import json_body
 
+pytestmark = pytest.mark.sdk_free  # no SDK call: the SDK 27 pass of `make test` skips it
+
 # Text that exercises the switch: ASCII, the characters the ASCII encoder escapes as
 # \uXXXX (non-ASCII, DEL, control characters), a backslash before `u`, and anything else
 # Unicode holds — lone surrogates included, which UTF-8 cannot encode.
