@@ -226,15 +226,22 @@ class Runtime:
             return context.res.text("", 500, {})
 
     def _flush(self, logger):
+        """The execution's logs and errors, each in the file the executor reads once the
+        answer is back (and removes). An empty one is not written: the executor reads a
+        missing file as empty, and creating a file costs more than the rest of a short
+        execution's bookkeeping (two files created and removed per execution)."""
         if not logger.enabled:
             return
         for kind, suffix in (
             (ctx.Logger.TYPE_LOG, "_logs.log"),
             (ctx.Logger.TYPE_ERROR, "_errors.log"),
         ):
+            text = logger.text(kind)
+            if not text:
+                continue
             try:
                 with open(self.logs_dir / f"{logger.id}{suffix}", "a", encoding="utf-8") as f:
-                    f.write(logger.text(kind))
+                    f.write(text)
             except OSError:
                 pass  # the runtime swallows log write failures
 

@@ -270,6 +270,31 @@ def test_bad_timeout_header_is_500(hello, value):
     assert body == b'Header "x-open-runtimes-timeout" must be an integer greater than 0.'
 
 
+def test_only_a_log_with_something_in_it_is_written_for_the_executor(executor, deploy):
+    """The worker writes `<id>_logs.log` / `<id>_errors.log` for the executor to read (and
+    remove); an empty one is not written — the executor reads a missing file as empty."""
+    dep = deploy(
+        {
+            "src/main.py": """
+        def main(context):
+            if context.req.path == '/say':
+                context.log('said')
+            return context.res.text('ok')
+    """
+        }
+    )
+    executor.warm(dep)
+    worker = executor._workers[dep.function_id]
+    auth = {"x-open-runtimes-secret": worker.secret, "x-open-runtimes-logging": "enabled"}
+    quiet = _raw(worker.port, headers=auth)
+    said = _raw(worker.port, path="/say", headers=auth)
+    assert quiet[0] == said[0] == 200
+    files = sorted(p.name for p in worker.logs_dir.iterdir())
+    assert files == [f"{said[1]['x-open-runtimes-log-id']}_logs.log"]
+    assert (worker.logs_dir / files[0]).read_text() == "said\n"
+    assert run(executor, dep).logs == "" and run(executor, dep, path="/say").logs == "said\n"
+
+
 # -- §1.3 response post-processing --------------------------------------------------------
 
 
