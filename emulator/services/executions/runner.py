@@ -245,9 +245,11 @@ class Runner:
         try:
             headers = request_headers(self.state, spec, execution.id, inv)
             execution.request_headers = header_list(headers, STORED_REQUEST_HEADERS)
+            queued = (execution.status, execution.held) != (Status.PROCESSING, None)
             execution.status = Status.PROCESSING
             execution.held = None  # running: a restart marks it failed, never runs it again
-            self.records.save(execution)
+            if queued:  # a sync execution was stored as processing when accepted
+                self.records.save(execution)
             with self._lock:
                 self._running.setdefault(spec.id, []).append(execution.id)
             try:
