@@ -10,6 +10,7 @@ from . import (
     cold_start,
     emulator_ops,
     environments,
+    execution_cpu,
     first_request,
     functions,
     inprocess,
@@ -27,6 +28,7 @@ BENCHMARKS = {
     "cold-start": cold_start.main,
     "emulator": emulator_ops.main,
     "environments": environments.main,
+    "execution-cpu": execution_cpu.main,
     "first-request": first_request.main,
     "functions": functions.main,
     "inprocess": inprocess.main,
@@ -39,6 +41,9 @@ BENCHMARKS = {
 
 
 def main() -> int:
+    argv = sys.argv[1:]
+    if argv and argv[0] in BENCHMARKS:  # its own options, `--help` included
+        return BENCHMARKS[argv[0]](argv[1:])
     parser = argparse.ArgumentParser(
         prog="python -m bench",
         description="Newsroom benchmarks (results: docs/benchmarks.md, bench/results.json)",
@@ -46,7 +51,7 @@ def main() -> int:
     parser.add_argument(
         "name", nargs="?", default="all", choices=sorted(BENCHMARKS), help="default: all"
     )
-    args, rest = parser.parse_known_args()
+    args, rest = parser.parse_known_args(argv)
     return BENCHMARKS[args.name](rest)
 
 
