@@ -38,21 +38,19 @@ from typing import Any
 
 from .errors import BadRequest, HTTPError, NotFound, expose, is_appwrite_exception, to_http
 from .logging import Logger
-from .patterns import lazy
 from .records import Record
-from .request import DEFAULT_MAX_BODY_BYTES, Request
+from .request import DEFAULT_MAX_BODY_BYTES, Request, has_surrogate
 from .routing import Router
 from .triggers import EVENT, HTTP, SCHEDULE, event_matches, parse_trigger
 
 Handler = Callable[[Request], Any]
 JSON = "application/json"
-_SURROGATE = lazy("[\ud800-\udfff]")
 
 
 def json_text(body: Any) -> str:
     """`body` as compact JSON text in UTF-8 characters (escapes only where UTF-8 cannot go)."""
     text = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
-    if not text.isascii() and _SURROGATE.search(text):  # ASCII holds none (decision 0019)
+    if has_surrogate(text):
         return json.dumps(body, separators=(",", ":"))
     return text
 

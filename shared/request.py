@@ -51,8 +51,9 @@ def _reject_constant(name: str) -> Any:
 _SURROGATE = lazy("[\ud800-\udfff]")
 
 
-def _has_surrogate(text: str) -> bool:
-    # An ASCII string holds none: most strings never compile the expression (decision 0019).
+def has_surrogate(text: str) -> bool:
+    """A lone surrogate in `text` (no UTF-8 for it). An ASCII string holds none: most strings
+    never compile the expression (decision 0019)."""
     return not text.isascii() and _SURROGATE.search(text) is not None
 
 
@@ -62,12 +63,12 @@ def _surrogate_path(value: Any, path: str = "") -> str | None:
     while stack:
         item, where = stack.pop()
         if isinstance(item, str):
-            if _has_surrogate(item):
+            if has_surrogate(item):
                 return where
         elif isinstance(item, dict):
             for key, child in item.items():
                 pointer = where + "/" + key.replace("~", "~0").replace("/", "~1")
-                if _has_surrogate(key):
+                if has_surrogate(key):
                     return where
                 stack.append((child, pointer))
         elif isinstance(item, list):
