@@ -104,7 +104,7 @@ class Walk:
         self,
         since: str | None = None,
         table: int = 0,
-        after: str | None = None,
+        after: int | None = None,
         began: str | None = None,
     ):
         self.since = since
@@ -143,12 +143,9 @@ def next_walk(tables: Any, deadline: float) -> Walk:
     if latest.get("action") == PROGRESS:
         names = [name for name, _, _ in TABLES]
         after = details.get("after")
-        if details.get("table") in names and (after is None or str(after).isdigit()):
+        if details.get("table") in names and (after is None or isinstance(after, int)):
             return Walk(
-                details.get("since"),
-                names.index(details["table"]),
-                None if after is None else str(after),
-                details.get("began"),
+                details.get("since"), names.index(details["table"]), after, details.get("began")
             )
         return Walk()  # a record this version cannot read: walk everything
     seconds = float(details.get("seconds", 0))
@@ -203,18 +200,13 @@ def migrate_permissions(
     for position in range(walk.table, len(TABLES)):
         table, columns, rule = TABLES[position]
         after = walk.after if position == walk.table else None
-        # the row the walk stopped at may be gone (purged): carry on by `$sequence`, not by it
-        cursor = [] if after is None else [Query.greater_than("$sequence", int(after))]
         while True:
             if not budget.allows_batch():
                 return fixed, Walk(walk.since, position, after, walk.began)
-            queries = [
-                *changed,
-                Query.select(columns),
-                Query.order_asc("$sequence"),
-                Query.limit(PAGE),
-                *cursor,
-            ]
+            queries = [*changed, Query.select(columns), Query.order_asc("$sequence")]
+            if after is not None:  # by `$sequence`, not a cursor row: that row may be purged
+                queries.append(Query.greater_than("$sequence", after))
+            queries.append(Query.limit(PAGE))
             page = retry(
                 lambda table=table, queries=queries: tables.list_rows(DATABASE_ID, table, queries),
                 deadline=deadline,
@@ -227,8 +219,7 @@ def migrate_permissions(
                     fixed[table].append(row["$id"])
             if len(page) < PAGE:
                 break
-            after = str(page[-1]["$sequence"])
-            cursor = [Query.cursor_after(page[-1]["$id"])]
+            after = int(page[-1]["$sequence"])
     return fixed, None
 
 
