@@ -26,6 +26,9 @@ CALLS = [
 
 
 def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of the whole process, threads that have ended included (a worker
+    handles each connection on a thread of its own), which a sum over the live threads'
+    `schedstat` (`first_request.worker_usage`) would miss."""
     fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
