@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
+
+from tests.functions.scheduled_support import ROOT, function_entry, private_project
 
 UNAVAILABLE = {
     "code": "upstream_unavailable",
@@ -13,6 +16,23 @@ UNAVAILABLE = {
     "details": [],
 }
 DB_PATH = "/v1/tablesdb/newsroom/tables"
+# The first backoff's bound in these projects (the functions' own default is 200 ms): the
+# figures count attempts and answers, which the backoff does not change, and a persistent
+# fault would otherwise sleep up to 1.4 s per call (0.7 s on average) through the retries.
+RETRY_BASE_DELAY_MS = "10"
+
+
+def project_manifest(folder: Path) -> Path:
+    """The whole project (every function, with its code) copied into `folder`, each function
+    with the variable `RETRY_BASE_DELAY_MS` set as above (shared/retry.py)."""
+    manifest = json.loads((ROOT / "appwrite.json").read_text())
+    functions = [
+        function_entry(
+            f["$id"], vars={**f.get("vars", {}), "RETRY_BASE_DELAY_MS": RETRY_BASE_DELAY_MS}
+        )
+        for f in manifest["functions"]
+    ]
+    return private_project(folder, functions)
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,14 @@ from appwrite.services.tables_db import TablesDB
 from appwrite.services.users import Users
 
 from emulator.testclient import AppwriteTestClient
-from tests.reliability.faults_support import DB_PATH, UNAVAILABLE, Case, answer, report
-from tests.reliability.support import MANIFEST
+from tests.reliability.faults_support import (
+    DB_PATH,
+    UNAVAILABLE,
+    Case,
+    answer,
+    project_manifest,
+    report,
+)
 
 ARTICLES = f"{DB_PATH}/articles/rows"
 LATER = dt.datetime.now(dt.UTC) + dt.timedelta(days=400)  # old enough to purge by then
@@ -24,7 +30,9 @@ LATER = dt.datetime.now(dt.UTC) + dt.timedelta(days=400)  # old enough to purge 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    with AppwriteTestClient.start(MANIFEST, data_dir=tmp_path_factory.mktemp("faults")) as client:
+    folder = tmp_path_factory.mktemp("faults")
+    manifest = project_manifest(folder / "project")
+    with AppwriteTestClient.start(manifest, data_dir=folder / "data") as client:
         yield client
 
 

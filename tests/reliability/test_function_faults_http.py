@@ -12,15 +12,23 @@ import pytest
 from appwrite.services.teams import Teams
 
 from emulator.testclient import AppwriteTestClient
-from tests.reliability.faults_support import DB_PATH, UNAVAILABLE, Case, answer, report
-from tests.reliability.support import MANIFEST
+from tests.reliability.faults_support import (
+    DB_PATH,
+    UNAVAILABLE,
+    Case,
+    answer,
+    project_manifest,
+    report,
+)
 
 ARTICLES = f"{DB_PATH}/articles/rows"
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    with AppwriteTestClient.start(MANIFEST, data_dir=tmp_path_factory.mktemp("faults")) as client:
+    folder = tmp_path_factory.mktemp("faults")
+    manifest = project_manifest(folder / "project")
+    with AppwriteTestClient.start(manifest, data_dir=folder / "data") as client:
         yield client
 
 

@@ -1,5 +1,6 @@
 """retry.py: backoff with full jitter for transient Appwrite failures, bounded by a deadline."""
 
+import random
 import time
 
 import pytest
@@ -120,3 +121,39 @@ def test_real_sdk_connection_failure_is_retried_then_503():
     assert len(calls) == 2
     assert isinstance(info.value.__cause__, AppwriteException)
     assert info.value.__cause__.code == 0
+
+
+def waits_of(monkeypatch, value):
+    """The sleeps `retry` makes over three failures with `RETRY_BASE_DELAY_MS=value`
+    (None: unset), as fractions of their full-jitter bound: the jitter is the global
+    `random`, seeded, so the expected fractions are those of `random.Random(7)`."""
+    if value is None:
+        monkeypatch.delenv("RETRY_BASE_DELAY_MS", raising=False)
+    else:
+        monkeypatch.setenv("RETRY_BASE_DELAY_MS", value)
+    random.seed(7)
+    slept = []
+    down = [AppwriteException("down", 503) for _ in range(3)]
+    assert retry(Flaky(*down), attempts=4, sleep=slept.append) == "ok"
+    return slept
+
+
+def expected(*bounds):
+    jitter = random.Random(7)
+    return pytest.approx([jitter.random() * bound for bound in bounds])
+
+
+def test_the_backoff_starts_at_200_ms_unless_the_variable_says_otherwise(monkeypatch):
+    assert waits_of(monkeypatch, None) == expected(0.2, 0.4, 0.8)
+    assert waits_of(monkeypatch, " ") == expected(0.2, 0.4, 0.8)
+    assert waits_of(monkeypatch, "10") == expected(0.01, 0.02, 0.04)
+    assert waits_of(monkeypatch, "0") == [0, 0, 0]
+    assert waits_of(monkeypatch, "2000") == expected(2.0, 2.0, 2.0)  # the 2 s cap
+
+
+@pytest.mark.parametrize("value", ["fast", "-1", "2001", "1.5"])
+def test_a_wrong_backoff_variable_fails_loudly_naming_it(monkeypatch, value):
+    from shared.errors import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match="RETRY_BASE_DELAY_MS"):
+        waits_of(monkeypatch, value)
