@@ -63,6 +63,15 @@ def register(entries: dict[str, tuple[int, str]]) -> None:
     CATALOGUE.update(entries)
 
 
+# What Appwrite's error handler (app/controllers/general.php) adds to every error it
+# answers, JSON or the router's HTML page: an error is never cached.
+ERROR_HEADERS = {
+    "cache-control": "no-cache, no-store, must-revalidate",
+    "expires": "0",
+    "pragma": "no-cache",
+}
+
+
 class AppwriteError(Exception):
     """An Appwrite API error: `type` from the catalogue, HTTP `code`, final `message`."""
 

@@ -1,7 +1,9 @@
 """Where every failure becomes Appwrite's JSON error `{message, code, type, version}`.
 
 `AppwriteError` leaves as itself, unknown routes and methods as general_route_not_found,
-anything unexpected as a generic 500 general_server_error (logged here, never sent).
+anything unexpected as Appwrite's 500 general_unknown "Server Error" (what its error handler
+makes of any exception that is not its own; logged here, never sent). Every error carries
+Appwrite's no-cache headers (`ERROR_HEADERS`).
 `ProjectGuard` answers 404 project_not_found unless `X-Appwrite-Project` names this
 emulator's project.
 """
@@ -15,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from emulator.core.errors import AppwriteError
+from emulator.core.errors import ERROR_HEADERS, AppwriteError
 from emulator.http.responses import json_response
 
 log = logging.getLogger("emulator.api")
@@ -33,8 +35,8 @@ def error_response(exc: Exception) -> Response:
         )
     else:
         log.error("unexpected error while handling a request", exc_info=exc)
-        error = AppwriteError("general_server_error")
-    return json_response(error.body(), status=error.code)
+        error = AppwriteError("general_unknown", "Server Error", code=500)
+    return json_response(error.body(), status=error.code, headers=ERROR_HEADERS)
 
 
 async def handle(request: Request, exc: Exception) -> Response:

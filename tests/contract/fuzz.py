@@ -54,7 +54,7 @@ KNOWN: dict[tuple[str, str], str] = {
     ),
 }
 EMPTY_NAME = (
-    "gap: a query parameter with an empty name (GET …?=0) → 500 general_server_error on every "
+    "gap: a query parameter with an empty name (GET …?=0) → 500 general_unknown on every "
     "GET route; PHP (Appwrite) drops such a parameter (test_empty_query_parameter_name)"
 )
 

@@ -101,6 +101,14 @@ def test_get_with_empty_content_type_and_php_style_params(raw):
     assert "x-appwrite-warning" not in answer.headers
 
 
+def assert_not_cached(answer):
+    """The headers Appwrite's error handler puts on every error it answers."""
+    assert answer.status_code >= 400
+    assert answer.headers["cache-control"] == "no-cache, no-store, must-revalidate"
+    assert answer.headers["expires"] == "0"
+    assert answer.headers["pragma"] == "no-cache"
+
+
 def test_unexpected_errors_are_generic_500s(caplog):
     state = EmulatorState.open(None, project_id="p1")
     app = create_app(state)
@@ -115,13 +123,21 @@ def test_unexpected_errors_are_generic_500s(caplog):
             answer = httpx.get(f"{running.endpoint}/broken", headers={"x-appwrite-project": "p1"})
         assert answer.status_code == 500
         body = answer.json()
+        # Appwrite wraps an exception that is not its own as general_unknown, and its 500s
+        # say only "Server Error" (app/controllers/general.php, the error handler).
         assert body == {
             "message": "Server Error",
             "code": 500,
-            "type": "general_server_error",
+            "type": "general_unknown",
             "version": body["version"],
         }
         assert "internal detail" in caplog.text
+        assert_not_cached(answer)
+        missing = httpx.get(
+            f"{running.endpoint}/users/nobody", headers={"x-appwrite-project": "p1"}
+        )
+        assert (missing.status_code, missing.json()["type"]) == (401, "general_unauthorized_scope")
+        assert_not_cached(missing)
     finally:
         running.stop()
 

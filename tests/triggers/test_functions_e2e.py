@@ -219,6 +219,9 @@ def test_a_function_without_any_or_guests_answers_its_url_with_401(lab):
     response = lab.invoke_http("members-only", "/")
     assert response.status_code == 401
     assert "function_execute_permission_missing" in response.text
+    # the router's error page comes from Appwrite's error handler: never cached
+    assert response.headers["cache-control"] == "no-cache, no-store, must-revalidate"
+    assert (response.headers["expires"], response.headers["pragma"]) == ("0", "no-cache")
     assert len(lab.executions("members-only")) == before  # refused before any execution
     with pytest.raises(LookupError):
         lab.invoke_http("no-such-function", "/")

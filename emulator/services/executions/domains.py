@@ -18,7 +18,7 @@ import json
 
 from starlette.concurrency import run_in_threadpool
 
-from emulator.core.errors import AppwriteError
+from emulator.core.errors import ERROR_HEADERS, AppwriteError
 from emulator.http import limits
 
 from .model import Invocation, Trigger
@@ -54,7 +54,7 @@ def _error_answer(error: AppwriteError) -> tuple[int, dict[str, str], bytes]:
     page = ROUTER_ERROR_PAGE.format(
         code=error.code, **{name: html.escape(value, quote=False) for name, value in text.items()}
     )
-    return error.code, {"content-type": "text/html; charset=utf-8"}, page.encode()
+    return error.code, {"content-type": "text/html; charset=utf-8", **ERROR_HEADERS}, page.encode()
 
 
 class FunctionURLs:
