@@ -384,8 +384,9 @@ class AppwriteTestClient:
     ) -> dict:
         """Make the API answer requests matching `method` (or "*") and `path` (a glob of the
         request path, e.g. "/v1/tablesdb/*/rows/*") with `fault` — "429" (with retry-after),
-        "500", "503", "delay" (`delay` seconds, then served) or "drop" (connection closed
-        unanswered) — for the next `times` matches (None: until cleared), optionally only
+        "500", "503", "delay" (`delay` seconds, then served), "drop" (connection closed
+        unanswered) or "lost" (served, then the connection closed without the answer) — for
+        the next `times` matches (None: until cleared), optionally only
         for functions' dynamic keys. Returns the rule; its "matched" count is in `faults()`."""
         return self._faults_call(
             "POST",

@@ -23,7 +23,11 @@ matching rule with matches left applies its `fault`:
   server or a proxy in front of it answers when overloaded), as Appwrite's JSON error;
 * `"delay"` — waits `delay` seconds, then serves the request normally;
 * `"drop"` — closes the connection without answering (the client sees the connection
-  end, as when a server dies mid-request).
+  end, as when a server dies mid-request);
+* `"lost"` — serves the request (a write is made, its events fire), then closes the
+  connection without the answer: the client sees the same broken connection as with
+  `"drop"`, but the work was done (a proxy timing out, a network failing on the way back).
+  What a function that retries must then cope with: its own earlier write.
 
 `delay` also applies before a 429/500/503/drop. Every injected error says it was injected.
 """
@@ -45,7 +49,7 @@ from emulator.core import keys
 from emulator.core.errors import APPWRITE_VERSION
 
 CONTROL_PATH = "/v1/emulator/faults"
-FAULTS = ("429", "500", "503", "delay", "drop")
+FAULTS = ("429", "500", "503", "delay", "drop", "lost")
 METHODS = ("*", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 JOURNAL_SIZE = 1000
 MAX_RULES = 100
@@ -208,6 +212,9 @@ class FaultInjection:
             await self.app(scope, receive, send)
         elif rule.fault == "drop":
             await _drop(receive, send)
+        elif rule.fault == "lost":
+            await self.app(scope, receive, _discard)  # served in full, the answer thrown away
+            await _drop(receive, send)
         else:
             await _answer_fault(rule, path, send)
 
@@ -302,6 +309,10 @@ async def _answer_fault(rule: Fault, path: str, send: Send) -> None:
     else:
         error_type, message, headers = "general_server_error", f"Service Unavailable {note}", {}
     await _send_error(send, int(rule.fault), error_type, message, headers)
+
+
+async def _discard(message) -> None:
+    """A `send` that throws the answer away (fault "lost")."""
 
 
 async def _drop(receive: Receive, send: Send) -> None:

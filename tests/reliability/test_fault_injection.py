@@ -145,3 +145,21 @@ def test_rules_can_be_removed_one_by_one_or_all(faults):
     assert [f["path"] for f in faults.faults()["faults"]] == ["/v1/teams"]
     faults.clear_faults()
     assert faults.faults()["faults"] == []
+
+
+def test_a_lost_answer_is_a_dropped_connection_after_the_work_was_done(faults):
+    """ "lost": the request is served (here a user is created), then the connection closes
+    without the answer — the SDK sees the same connection error as with "drop"."""
+    users = Users(faults.admin_client())
+    faults.inject_fault("POST", "/v1/users", "lost")
+    with pytest.raises(AppwriteException) as raised:
+        users.create("lost-answer", email="lost-answer@example.com")
+    assert not raised.value.code
+    assert isinstance(raised.value.message, OSError)
+    assert users.get("lost-answer")["email"] == "lost-answer@example.com"  # it was made
+    faults.inject_fault("POST", "/v1/users", "drop")
+    with pytest.raises(AppwriteException):
+        users.create("dropped", email="dropped@example.com")
+    with pytest.raises(AppwriteException) as missing:
+        users.get("dropped")  # a dropped request never reached the API
+    assert missing.value.code == 404

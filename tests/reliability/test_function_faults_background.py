@@ -237,3 +237,30 @@ def test_an_article_that_cannot_be_published_is_failed_and_the_next_run_retries_
     assert (status, body["failed"]) == (200, [])
     assert row_id in body["published"]
     assert status_of(project, row_id) == "published"
+
+
+def test_enrich_knows_its_own_write_when_the_answer_was_lost(project, author):
+    """The conditional write of the enriched fields is made, but its answer is lost (fault
+    "lost"). The retry then matches nothing, since the row is enriched now; the re-read shows
+    this run's own `enrichedAt`, and the execution answers the enrichment once, not "already
+    enriched" (enrich.py: "our own write, whose answer was lost")."""
+    counted = TablesDB(project.admin_client()).get_row("newsroom", "profiles", author)
+    call = run(project, author, Case("enrich-article", "row created (event)", "PATCH", ARTICLES))
+    project.inject_fault("PATCH", ARTICLES, "lost", times=1, dynamic_keys_only=True)
+    execution = call()
+    status, body = answer(execution)
+    assert (status, execution["status"]) == (200, "completed"), body
+    assert body["enriched"] is True and body["wordCount"] == 3
+    row = TablesDB(project.admin_client()).get_row("newsroom", "articles", body["rowId"])
+    assert (row["slug"], row["wordCount"]) == (body["slug"], 3) and row["enrichedAt"]
+    assert body["authorArticleCount"] == counted["articleCount"] + 1
+    snapshot = project.faults()
+    assert snapshot["faults"][0]["matched"] == 1
+    # what the function asked after the lost answer: the write again (matching nothing),
+    # then the row itself
+    calls = [(r["method"], r["path"]) for r in snapshot["requests"] if r["key"] == "dynamic"]
+    lost = calls.index(("PATCH", ARTICLES))
+    assert calls[lost + 1 :] == [
+        ("PATCH", ARTICLES),
+        ("GET", f"{ARTICLES}/{body['rowId']}"),
+    ]
