@@ -222,29 +222,36 @@ def corrupt_png() -> bytes:
     return bytes(data)
 
 
+# Each case's bytes are made when its test runs, not when the module is collected (the
+# pictures cost about a second of CPU in every process that collects the suite).
 REFUSED = {
-    "a GIF named like a PNG": (picture("GIF"), 415, "unsupported_image_type"),
-    "a text file": (b"this is not a picture, just text\n" * 20, 415, "unsupported_image_type"),
-    "a PDF": (
-        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n",
+    "a GIF named like a PNG": (lambda: picture("GIF"), 415, "unsupported_image_type"),
+    "a text file": (
+        lambda: b"this is not a picture, just text\n" * 20,
         415,
         "unsupported_image_type",
     ),
-    "an SVG": (b'<svg xmlns="http://www.w3.org/2000/svg"/>', 415, "unsupported_image_type"),
-    "a truncated PNG": (truncated(picture("PNG", noise=True)), 400, "invalid_image"),
-    "a PNG without its last bytes": (picture("PNG", noise=True)[:-3], 400, "invalid_image"),
-    "a PNG with damaged data": (corrupt_png(), 400, "invalid_image"),
-    "a truncated JPEG": (truncated(picture("JPEG", noise=True)), 400, "invalid_image"),
-    "a truncated WebP": (truncated(picture("WEBP", noise=True)), 400, "invalid_image"),
-    "nothing": (b"", 400, "empty_body"),
-    "a PNG of 30 megapixels": (picture("PNG", (6000, 5000)), 400, "image_too_large"),
-    "5 MiB and one byte": (png_of_exactly(5 * MiB + 1), 413, "payload_too_large"),
+    "a PDF": (
+        lambda: b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n",
+        415,
+        "unsupported_image_type",
+    ),
+    "an SVG": (lambda: b'<svg xmlns="http://www.w3.org/2000/svg"/>', 415, "unsupported_image_type"),
+    "a truncated PNG": (lambda: truncated(picture("PNG", noise=True)), 400, "invalid_image"),
+    "a PNG without its last bytes": (lambda: picture("PNG", noise=True)[:-3], 400, "invalid_image"),
+    "a PNG with damaged data": (corrupt_png, 400, "invalid_image"),
+    "a truncated JPEG": (lambda: truncated(picture("JPEG", noise=True)), 400, "invalid_image"),
+    "a truncated WebP": (lambda: truncated(picture("WEBP", noise=True)), 400, "invalid_image"),
+    "nothing": (lambda: b"", 400, "empty_body"),
+    "a PNG of 30 megapixels": (lambda: picture("PNG", (6000, 5000)), 400, "image_too_large"),
+    "5 MiB and one byte": (lambda: png_of_exactly(5 * MiB + 1), 413, "payload_too_large"),
 }
 
 
 @pytest.mark.parametrize("case", list(REFUSED))
 def test_what_is_not_a_png_jpeg_or_webp_is_refused_by_its_content(cast, files, case):
-    data, status, code = REFUSED[case]
+    make, status, code = REFUSED[case]
+    data = make()
     row = cast.create("author", team=False)
 
     answer = put(cast, "author", row, data, content_type="image/png")
