@@ -5,9 +5,11 @@ retry, within its timeout, and then answer 503 with a clear message."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from emulator.testclient import AppwriteTestClient
 from tests.functions.scheduled_support import ROOT, function_entry, private_project
 
 UNAVAILABLE = {
@@ -20,6 +22,15 @@ DB_PATH = "/v1/tablesdb/newsroom/tables"
 # figures count attempts and answers, which the backoff does not change, and a persistent
 # fault would otherwise sleep up to 1.4 s per call (0.7 s on average) through the retries.
 RETRY_BASE_DELAY_MS = "10"
+
+
+def fault_project(tmp_path_factory) -> Iterator[AppwriteTestClient]:
+    """The body of a fault module's `project` fixture: a running emulator of the project
+    copy below (`yield from fault_project(tmp_path_factory)`)."""
+    folder = tmp_path_factory.mktemp("faults")
+    manifest = project_manifest(folder / "project")
+    with AppwriteTestClient.start(manifest, data_dir=folder / "data") as client:
+        yield client
 
 
 def project_manifest(folder: Path) -> Path:

@@ -15,13 +15,12 @@ from appwrite.query import Query
 from appwrite.services.tables_db import TablesDB
 from appwrite.services.users import Users
 
-from emulator.testclient import AppwriteTestClient
 from tests.reliability.faults_support import (
     DB_PATH,
     UNAVAILABLE,
     Case,
     answer,
-    project_manifest,
+    fault_project,
     report,
 )
 
@@ -31,10 +30,7 @@ LATER = dt.datetime.now(dt.UTC) + dt.timedelta(days=400)  # old enough to purge 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("faults")
-    manifest = project_manifest(folder / "project")
-    with AppwriteTestClient.start(manifest, data_dir=folder / "data") as client:
-        yield client
+    yield from fault_project(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

@@ -11,13 +11,12 @@ import uuid
 import pytest
 from appwrite.services.teams import Teams
 
-from emulator.testclient import AppwriteTestClient
 from tests.reliability.faults_support import (
     DB_PATH,
     UNAVAILABLE,
     Case,
     answer,
-    project_manifest,
+    fault_project,
     report,
 )
 
@@ -26,10 +25,7 @@ ARTICLES = f"{DB_PATH}/articles/rows"
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("faults")
-    manifest = project_manifest(folder / "project")
-    with AppwriteTestClient.start(manifest, data_dir=folder / "data") as client:
-        yield client
+    yield from fault_project(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
