@@ -19,8 +19,10 @@ matching rule with matches left applies its `fault`:
 
 * `"429"` — Appwrite's `general_rate_limit_exceeded` with `Retry-After: <retryAfter>` and
   the `X-RateLimit-*` headers;
-* `"500"` — `general_server_error`; `"503"` — a 503 Service Unavailable (what Appwrite's
-  server or a proxy in front of it answers when overloaded), as Appwrite's JSON error;
+* `"500"` — `general_unknown` "Server Error", what Appwrite answers for any failure that is
+  not one of its own errors (its error handler, app/controllers/general.php);
+* `"503"` — a 503 Service Unavailable (what Appwrite's server or a proxy in front of it
+  answers when overloaded), as Appwrite's JSON error;
 * `"delay"` — waits `delay` seconds, then serves the request normally;
 * `"drop"` — closes the connection without answering (the client sees the connection
   end, as when a server dies mid-request);
@@ -305,7 +307,7 @@ async def _answer_fault(rule: Fault, path: str, send: Send) -> None:
             "x-ratelimit-reset": str(rule.retry_after),
         }
     elif rule.fault == "500":
-        error_type, message, headers = "general_server_error", f"Server Error {note}", {}
+        error_type, message, headers = "general_unknown", f"Server Error {note}", {}
     else:
         error_type, message, headers = "general_server_error", f"Service Unavailable {note}", {}
     await _send_error(send, int(rule.fault), error_type, message, headers)

@@ -66,7 +66,7 @@ def test_faults_are_off_until_a_rule_is_added(faults):
     ("fault", "code", "error_type"),
     [
         ("429", 429, "general_rate_limit_exceeded"),
-        ("500", 500, "general_server_error"),
+        ("500", 500, "general_unknown"),
         ("503", 503, "general_server_error"),
     ],
 )

@@ -268,3 +268,28 @@ def test_enrich_knows_its_own_write_when_the_answer_was_lost(project, author):
     read = ("GET", f"{ARTICLES}/{body['rowId']}")
     assert calls.count(read) == 1
     assert calls[calls.index(read) - 2 : calls.index(read)] == [("PATCH", ARTICLES)] * 2
+
+
+def test_enrich_tells_a_server_error_from_a_taken_slug(project, author):
+    """The conditional write answers 500 `general_unknown` once: what Appwrite 1.9 answers
+    when a bulk update meets a taken slug, and for any other failure (slugs.py). One lookup
+    of the candidates shows the title's slug is free, so the 500 was something else: the
+    write is retried like any 5xx, and the article gets its own title's slug."""
+    call = run(project, author, Case("enrich-article", "row created (event)", "PATCH", ARTICLES))
+    project.inject_fault("PATCH", ARTICLES, "500", times=1, dynamic_keys_only=True)
+    execution = call()
+    status, body = answer(execution)
+    assert (status, execution["status"]) == (200, "completed"), body
+    row = TablesDB(project.admin_client()).get_row("newsroom", "articles", body["rowId"])
+    assert body["enriched"] is True
+    assert row["slug"] == body["slug"] == row["title"].lower().replace(" ", "-")
+    snapshot = project.faults()
+    assert snapshot["faults"][0]["matched"] == 1
+    calls = [(r["method"], r["path"]) for r in snapshot["requests"] if r["key"] == "dynamic"]
+    # the refused write, the one lookup, the write again (then, maybe, the author's count)
+    writes = [i for i, call in enumerate(calls) if call == ("PATCH", ARTICLES)]
+    assert calls[writes[-2] : writes[-1] + 1] == [
+        ("PATCH", ARTICLES),
+        ("GET", ARTICLES),
+        ("PATCH", ARTICLES),
+    ]
