@@ -31,7 +31,7 @@ matching rule with matches left applies its `fault`:
   `"drop"`, but the work was done (a proxy timing out, a network failing on the way back).
   What a function that retries must then cope with: its own earlier write.
 
-`delay` also applies before a 429/500/503/drop. Every injected error says it was injected.
+`delay` also applies before a 429/500/503/drop/lost. Every injected error says it was injected.
 """
 
 from __future__ import annotations
