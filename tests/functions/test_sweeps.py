@@ -245,3 +245,36 @@ def test_the_migration_runs_at_once_when_asked_after_a_deploy(project, keyed):
     assert keyed.get_row(DATABASE_ID, ARTICLES, row["$id"])["$permissions"] == ['read("any")']
     again = project.execute("nightly-maintenance", "/migrations/permissions", method="POST")
     assert json.loads(again["responseBody"])[ARTICLES] == 0
+
+
+def test_a_page_of_missed_rows_that_cannot_be_read_is_enriched_row_by_row(project, keyed):
+    """The listing of the missed ids works, but reading their page keeps failing (503): the
+    sweep logs it and hands each id alone to the enrichment, which reads its own row
+    (sweep.listed's fallback) — every article is still enriched, in the same run."""
+    while run(project, "enrich-article")["remaining"]:  # what other tests left missed
+        pass
+    author = project.create_user(f"paged-{uuid.uuid4().hex[:8]}@example.com", name="Paged")
+    run(project, "provision-profile")
+    made = [
+        write(project, author, {"title": f"Unread {uuid.uuid4().hex[:8]}", "body": "Two words."})
+        for _ in range(3)
+    ]
+    rows = f"/v1/tablesdb/{DATABASE_ID}/tables/{ARTICLES}/rows"
+    # the first list of the run (the missed ids) is served; every later one fails
+    project.inject_fault("GET", rows, "delay", delay=0.01, times=1, dynamic_keys_only=True)
+    project.inject_fault("GET", rows, "503", times=None, dynamic_keys_only=True)
+    try:
+        execution = project.run_schedule("enrich-article", at=later())
+        journal = project.faults()
+    finally:
+        project.clear_faults()
+    answer = json.loads(execution["responseBody"])
+    assert execution["status"] == "completed", execution["errors"]
+    assert (answer["enriched"], answer["failed"]) == ([row["$id"] for row in made], [])
+    assert "could not read missed articles" in execution["logs"] + execution["errors"]
+    assert journal["faults"][1]["matched"] >= 1  # the page read was tried, and failed
+    reads = [r["path"] for r in journal["requests"] if r["method"] == "GET"]
+    for row in made:
+        assert reads.count(f"{rows}/{row['$id']}") == 1  # each row read on its own, once
+        stored = keyed.get_row(DATABASE_ID, ARTICLES, row["$id"])
+        assert (stored["slug"], stored["wordCount"]) == (row["title"].lower().replace(" ", "-"), 2)
