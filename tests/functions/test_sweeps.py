@@ -88,6 +88,19 @@ def test_a_user_made_a_moment_ago_is_left_to_its_event(project, keyed):
     assert user["$id"] not in answer["created"]
 
 
+def missed_articles(project, name: str, count: int, body: str) -> list[dict]:
+    """`count` articles by a new author, whose events are lost (this project subscribes the
+    event functions to nothing), after a sweep of what other tests left missed."""
+    while run(project, "enrich-article")["remaining"]:
+        pass
+    author = project.create_user(f"{name.lower()}-{uuid.uuid4().hex[:8]}@example.com", name=name)
+    run(project, "provision-profile")
+    return [
+        write(project, author, {"title": f"{name} {uuid.uuid4().hex[:8]}", "body": body})
+        for _ in range(count)
+    ]
+
+
 def test_articles_that_missed_their_enrichment_are_enriched(project, keyed):
     author = project.create_user(f"writer-{uuid.uuid4().hex[:8]}@example.com", name="Writer")
     run(project, "provision-profile")
@@ -114,14 +127,8 @@ def test_a_sweep_reads_its_rows_a_page_at_a_time_and_enriches_each_in_four_calls
     """The listing gives the ids; the rows are read 10 at a time with the columns enrichment
     needs, and each is enriched from the row read (no re-read): for 12 articles with free
     slugs, 1 listing + 2 pages + 12 × 4 calls."""
-    while run(project, "enrich-article")["remaining"]:  # what other tests left missed
-        pass
-    author = project.create_user(f"many-{uuid.uuid4().hex[:8]}@example.com", name="Many")
-    run(project, "provision-profile")
-    made = [
-        write(project, author, {"title": f"Page {uuid.uuid4().hex[:8]}", "body": "Three words."})
-        for _ in range(12)
-    ]
+    made = missed_articles(project, "Page", 12, "Three words.")
+    author = made[0]["authorId"]
     execution = project.run_schedule("enrich-article", at=later())
     answer = json.loads(execution["responseBody"])
     assert (answer["missed"], answer["failed"], answer["remaining"]) == (12, [], 0)
@@ -130,7 +137,7 @@ def test_a_sweep_reads_its_rows_a_page_at_a_time_and_enriches_each_in_four_calls
     for row in made:
         stored = keyed.get_row(DATABASE_ID, ARTICLES, row["$id"])
         assert (stored["slug"], stored["wordCount"]) == (row["title"].lower().replace(" ", "-"), 2)
-    assert keyed.get_row(DATABASE_ID, PROFILES, author["$id"])["articleCount"] == 12
+    assert keyed.get_row(DATABASE_ID, PROFILES, author)["articleCount"] == 12
 
 
 def test_a_deleted_team_is_taken_off_its_articles_even_when_the_event_is_lost(project, keyed):
@@ -251,14 +258,7 @@ def test_a_page_of_missed_rows_that_cannot_be_read_is_enriched_row_by_row(projec
     """The listing of the missed ids works, but reading their page keeps failing (503): the
     sweep logs it and hands each id alone to the enrichment, which reads its own row
     (sweep.listed's fallback) — every article is still enriched, in the same run."""
-    while run(project, "enrich-article")["remaining"]:  # what other tests left missed
-        pass
-    author = project.create_user(f"paged-{uuid.uuid4().hex[:8]}@example.com", name="Paged")
-    run(project, "provision-profile")
-    made = [
-        write(project, author, {"title": f"Unread {uuid.uuid4().hex[:8]}", "body": "Two words."})
-        for _ in range(3)
-    ]
+    made = missed_articles(project, "Unread", 3, "Two words.")
     rows = f"/v1/tablesdb/{DATABASE_ID}/tables/{ARTICLES}/rows"
     # the first list of the run (the missed ids) is served; every later one fails
     project.inject_fault("GET", rows, "delay", delay=0.01, times=1, dynamic_keys_only=True)

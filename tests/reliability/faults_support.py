@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from emulator.testclient import AppwriteTestClient
-from tests.functions.scheduled_support import ROOT, function_entry, private_project
+from tests.functions.scheduled_support import ROOT, private_project
 
 UNAVAILABLE = {
     "code": "upstream_unavailable",
@@ -37,12 +37,8 @@ def project_manifest(folder: Path) -> Path:
     """The whole project (every function, with its code) copied into `folder`, each function
     with the variable `RETRY_BASE_DELAY_MS` set as above (shared/retry.py)."""
     manifest = json.loads((ROOT / "appwrite.json").read_text())
-    functions = [
-        function_entry(
-            f["$id"], vars={**f.get("vars", {}), "RETRY_BASE_DELAY_MS": RETRY_BASE_DELAY_MS}
-        )
-        for f in manifest["functions"]
-    ]
+    fast = {"RETRY_BASE_DELAY_MS": RETRY_BASE_DELAY_MS}
+    functions = [{**f, "vars": {**f.get("vars", {}), **fast}} for f in manifest["functions"]]
     return private_project(folder, functions)
 
 
@@ -72,3 +68,9 @@ def report(case: Case, status: int, attempts: int, fault: str = "503") -> None:
         f"\nFAULT {case.function:20} {case.operation:26} {case.method:6} {case.path:52} "
         f"{fault} always → {status} after {attempts} call(s)"
     )
+
+
+def dynamic_calls(faults: dict) -> list[tuple[str, str]]:
+    """(method, path) of each API request the functions made (their dynamic keys), oldest
+    first, from the fault journal (`client.faults()`)."""
+    return [(r["method"], r["path"]) for r in faults["requests"] if r["key"] == "dynamic"]

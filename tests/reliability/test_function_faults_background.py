@@ -20,6 +20,7 @@ from tests.reliability.faults_support import (
     UNAVAILABLE,
     Case,
     answer,
+    dynamic_calls,
     fault_project,
     report,
 )
@@ -264,7 +265,7 @@ def test_enrich_knows_its_own_write_when_the_answer_was_lost(project, author):
     assert snapshot["faults"][0]["matched"] == 1
     # the row was read once, right after the write whose answer was lost and its retry
     # (which matched nothing); the event's body had been enough until then
-    calls = [(r["method"], r["path"]) for r in snapshot["requests"] if r["key"] == "dynamic"]
+    calls = dynamic_calls(snapshot)
     read = ("GET", f"{ARTICLES}/{body['rowId']}")
     assert calls.count(read) == 1
     assert calls[calls.index(read) - 2 : calls.index(read)] == [("PATCH", ARTICLES)] * 2
@@ -285,7 +286,7 @@ def test_enrich_tells_a_server_error_from_a_taken_slug(project, author):
     assert row["slug"] == body["slug"] == row["title"].lower().replace(" ", "-")
     snapshot = project.faults()
     assert snapshot["faults"][0]["matched"] == 1
-    calls = [(r["method"], r["path"]) for r in snapshot["requests"] if r["key"] == "dynamic"]
+    calls = dynamic_calls(snapshot)
     # the refused write, the one lookup, the write again (then, maybe, the author's count)
     writes = [i for i, call in enumerate(calls) if call == ("PATCH", ARTICLES)]
     assert calls[writes[-2] : writes[-1] + 1] == [
