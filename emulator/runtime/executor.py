@@ -190,6 +190,10 @@ class Executor:
         self._prepared: dict[str, tuple[tuple, Environment | BuildFailed]] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
+        # Rewrites a worker's command line (function id, argv) → argv before it starts, to
+        # run it under a profiler or a tracer (bench/first_request.py counts a first
+        # request's instructions under valgrind); None starts it as it is.
+        self.wrap_worker: Callable[[str, list[str]], list[str]] | None = None
 
     def __enter__(self) -> Executor:
         return self
@@ -399,6 +403,8 @@ class Executor:
         argv += ["--logs-dir", str(logs), "--parent-pipe", str(watched)]
         if environment.clock_support is not None:
             argv += ["--clock-support", str(environment.clock_support)]
+        if self.wrap_worker is not None:
+            argv = self.wrap_worker(deployment.function_id, argv)
         started = time.perf_counter()
         try:
             with open(home / "stdout.log", "wb") as output:

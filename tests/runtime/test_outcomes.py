@@ -564,3 +564,29 @@ def test_request_reaches_the_function_as_on_appwrite(executor, deploy):
     assert seen["body"] == {"k": "v"}
     assert seen["headers"]["x-trace"] == "t1"
     assert not any(k.startswith("x-open-runtimes-") for k in seen["headers"])
+
+
+def test_a_worker_wrapper_starts_the_worker_through_its_command_line(tmp_path, deploy):
+    """`Executor.wrap_worker` rewrites the worker's command line (how bench/first_request.py
+    runs a worker under valgrind): here a Python launcher that sets a variable and execs the
+    worker unchanged; the function sees the variable, and the hook is given its id."""
+    import sys
+
+    dep = deploy(
+        {"src/main.py": "import os\ndef main(context): return context.res.text(os.environ['VIA'])"}
+    )
+    launcher = "import os, sys; os.environ['VIA'] = 'launcher'; os.execv(sys.argv[1], sys.argv[1:])"
+    asked = []
+
+    def wrap(function_id, argv):
+        asked.append(function_id)
+        return [sys.executable, "-c", launcher, *argv]
+
+    with Executor(workdir=tmp_path / "workers") as wrapped:
+        wrapped.wrap_worker = wrap
+        r = run(wrapped, dep)
+        assert (r.status_code, r.body) == (200, b"launcher")
+        assert asked == [dep.function_id]
+        assert run(wrapped, dep).body == b"launcher" and asked == [dep.function_id]  # warm
+    with Executor(workdir=tmp_path / "plain") as plain:
+        assert run(plain, dep).status_code == 500  # no launcher: no VIA, a KeyError
