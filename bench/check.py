@@ -8,7 +8,11 @@ Guarded (lower is better):
 * `emulator.*`   get_row / list_rows / bulk create p50 ÷ (raw SQLite + empty request);
 * `throughput.*` a synchronous execution (REST, function URL) p50 ÷ empty request;
 * `traffic.*.requests`    API round trips per operation (exact counts);
-* `traffic.*.handshakes`  TLS handshakes per warm execution (0 with the pool).
+* `traffic.*.handshakes`  TLS handshakes per warm execution (0 with the pool);
+* `first_request.*.instructions`  a function's first request ÷ the floor's, in
+  instructions counted under valgrind (`python -m bench first-request --instructions`):
+  the same from run to run whatever the load, so measured once. Skipped, with a note,
+  where valgrind is not installed.
 
 Not guarded: the warm latency of each function (`python -m bench traffic`): with a few
 samples of executions that take 10–300 ms on a shared 2-core machine, its ratio to the
@@ -31,6 +35,7 @@ import pathlib
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "bench" / "baseline.json"
 TOLERANCE = 1.25
+GROUPS = ["emulator", "throughput", "traffic", "first_request"]
 
 
 def measure_groups(groups: set[str]) -> dict[str, float]:
@@ -55,6 +60,17 @@ def measure_groups(groups: set[str]) -> dict[str, float]:
             digest = modes["keepalive"]
             values[f"traffic.{key}.requests"] = digest["requests"]
             values[f"traffic.{key}.handshakes"] = digest["handshakes"]
+    if "first_request" in groups:
+        from . import first_request
+
+        missing = first_request.valgrind_missing()
+        if missing:
+            print(f"== first requests in instructions: skipped, {missing}", flush=True)
+        else:
+            print("== first requests in instructions", flush=True)
+            r = first_request.count_instructions(1)
+            for fid, figures in r["functions"].items():
+                values[f"first_request.{fid}.instructions"] = figures["instructions_ratio"]
     return values
 
 
@@ -63,7 +79,7 @@ def group_of(metric: str) -> str:
 
 
 def is_count(metric: str) -> bool:
-    return metric.endswith((".requests", ".handshakes"))
+    return metric.endswith((".requests", ".handshakes", ".instructions"))
 
 
 def compare(baseline: dict[str, float], current: dict[str, float]) -> list[str]:
@@ -95,12 +111,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         action="append",
-        choices=["emulator", "throughput", "traffic"],
+        choices=GROUPS,
         help="measure only these groups (default: all)",
     )
     args = parser.parse_args(argv)
-    groups = set(args.only or ["emulator", "throughput", "traffic"])
+    groups = set(args.only or GROUPS)
     current = measure_groups(groups)
+    if "first_request" in groups and not any(group_of(m) == "first_request" for m in current):
+        groups.discard("first_request")  # valgrind is missing here: said above
     if args.update_baseline:  # the groups measured replace theirs; the others are kept
         kept = {}
         if args.baseline.exists():

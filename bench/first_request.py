@@ -30,6 +30,18 @@ deepest calls keep crossing a 16 KiB frame-stack chunk maps and unmaps that chun
 call: thousands of `mmap`/`munmap` pairs and page faults, 50–100 ms of CPU). Linux only;
 elsewhere those columns are empty.
 
+`--instructions` counts instead of timing (Linux, with valgrind installed): each first
+request and the floor's run once in a worker started under callgrind (`valgrind
+--tool=callgrind`, through `Executor.wrap_worker`), whose counters are zeroed once the
+worker is up and dumped once the execution has answered (`callgrind_control -z`/`-d`): the
+instructions of that execution alone, in every thread of the worker. Those counts do not
+depend on the machine's load — two runs agree within 0.3% — so the difference to the floor
+is known to a few million instructions, where timings on this shared machine move by
+±50 ms. "ms over the floor, estimated" converts that difference at the floor's own rate:
+its native CPU time (median of `--native-runs` first requests, as above) ÷ its instruction
+count. Under valgrind a first request takes 50–80 times as long, so the functions'
+timeouts and the 30 s synchronous limit are lifted for this run only.
+
 `--cold-bytecode` deletes the deployment's own `__pycache__` folders before each first
 request: what a fresh Appwrite container sees when the build does not compile the
 function's sources (the worker, run with `python -I`, writes bytecode beside the sources,
@@ -39,10 +51,14 @@ so a warm emulator otherwise reuses what the previous worker compiled).
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
+import dataclasses
+import functools
 import os
 import pathlib
 import shutil
 import statistics
+import subprocess
 import tempfile
 
 from .common import quiet_tls_warnings
@@ -292,11 +308,213 @@ def table(results: dict) -> str:
     return "\n".join(lines)
 
 
+# -- instruction counts (--instructions) ---------------------------------------------------
+
+
+def valgrind_missing() -> str | None:
+    """Why instructions cannot be counted here, or None when they can."""
+    for tool in ("valgrind", "callgrind_control"):
+        if shutil.which(tool) is None:
+            return f"{tool} is not installed (Debian/Ubuntu: apt-get install valgrind)"
+    return None
+
+
+class _Callgrind:
+    """Starts the workers of `wanted` function ids under callgrind and counts the
+    instructions of one execution of such a worker."""
+
+    def __init__(self, folder: pathlib.Path):
+        self.folder = folder
+        self.wanted: set[str] = set()
+
+    def wrap(self, function_id: str, argv: list[str]) -> list[str]:
+        if function_id not in self.wanted:
+            return argv
+        out = f"--callgrind-out-file={self.folder}/{function_id}.%p"
+        return ["valgrind", "--tool=callgrind", "--quiet", out, *argv]
+
+    def count(self, function_id: str, pid: int, run) -> tuple[object, int]:
+        """(what `run()` returned, the instructions worker `pid` executed meanwhile)."""
+        for old in self.folder.glob(f"{function_id}.{pid}*"):
+            old.unlink()
+        self._control("-z", pid)
+        done = run()
+        self._control("-d", pid)
+        dumps = sorted(self.folder.glob(f"{function_id}.{pid}.*"))
+        if not dumps:
+            raise SystemExit(f"callgrind wrote no dump for {function_id} (pid {pid})")
+        for line in dumps[-1].read_text(errors="replace").splitlines():
+            if line.startswith(("summary:", "totals:")):
+                return done, int(line.split()[1])
+        raise SystemExit(f"no instruction total in {dumps[-1]}")
+
+    @staticmethod
+    def _control(flag: str, pid: int) -> None:
+        completed = subprocess.run(
+            ["callgrind_control", flag, str(pid)], capture_output=True, text=True, check=False
+        )
+        if completed.returncode != 0:
+            raise SystemExit(f"callgrind_control {flag} {pid}: {completed.stdout[-300:]}")
+
+
+def count_instructions(
+    runs: int = 1, only: list[str] | None = None, native_runs: int = 5, due: int = 10
+) -> dict:
+    """Each function's first request and the floor's (same API calls), counted in
+    instructions under callgrind; the floor's native CPU time converts the difference."""
+    from emulator.stack import Stack
+
+    from .traffic import Harness
+
+    missing = valgrind_missing()
+    if missing:
+        raise SystemExit(f"--instructions: {missing}")
+    quiet_tls_warnings()
+    out: dict = {"runs": runs, "native_runs": native_runs, "functions": {}}
+    with (
+        tempfile.TemporaryDirectory(prefix="newsroom-bench-instr-") as tmp,
+        Stack.start(ROOT / "appwrite.json", data_dir=tmp, realtime_cron=False, tls=True) as stack,
+    ):
+        harness = Harness(stack, due)
+        operations = harness.operations()
+        runner = stack.executions.runner
+        # Under valgrind a first request takes 50-80 times as long: no timeout for this run.
+        runner.manifest = dataclasses.replace(
+            runner.manifest,
+            functions=tuple(dataclasses.replace(f, timeout=900) for f in runner.manifest.functions),
+        )
+        runner.sync_limit = 900
+        runner.executor.start_timeout = 600
+        callgrind = _Callgrind(pathlib.Path(tmp) / "callgrind")
+        callgrind.folder.mkdir()
+        runner.executor.wrap_worker = callgrind.wrap
+        try:
+            for fid, op_name in REPRESENTATIVE.items():
+                if only and fid not in only:
+                    continue
+                prepare = next(
+                    p
+                    for name, (f, p) in operations.items()
+                    if f == fid and name.startswith(op_name)
+                )
+                print(f"  instructions of {fid} ({op_name}) and of its floor …", flush=True)
+                out["functions"][fid] = {
+                    "operation": op_name,
+                    **_count_function(harness, callgrind, fid, prepare, runs, native_runs),
+                }
+        finally:
+            runner.executor.wrap_worker = None
+    return out
+
+
+def _count_function(harness, callgrind: _Callgrind, fid: str, prepare, runs, native_runs):
+    """One function's counts (see `count_instructions`)."""
+    from emulator.core import keys
+
+    stack = harness.stack
+    runner = stack.executions.runner
+    executor = runner.executor
+    deployment = runner.deployment(runner.spec(fid))
+    environment = executor.prepare(deployment)
+    if isinstance(environment, Exception):
+        raise SystemExit(f"{fid}: {environment}")
+    # no timeout under valgrind (the function's are lifted in `count_instructions`)
+    floor = dataclasses.replace(_floor_deployment(stack, environment.python), timeout=900)
+    key = keys.mint_dynamic_key(stack.project_id, stack.state.secret, ["users.read"], 900)
+
+    def floor_run(pid: int, calls: int):
+        done, used = _run_floor(executor, floor, pid, key, calls)
+        if done.status_code != 200:
+            raise SystemExit(f"floor failed: {done.status_code} {done.errors[-300:]}")
+        return used
+
+    # A native round first: it gives the API calls the floor makes, and writes any bytecode
+    # missing before anything is counted; then the floor's native CPU time.
+    invocation = prepare()
+    stack.executions.wait_idle()
+    executor.stop(fid)
+    calls = harness.client.execution_stats(harness.execute(invocation)["$id"])["requests"]
+    stack.executions.wait_idle()
+    floor_cpu = []
+    for _ in range(native_runs + 1):
+        executor.stop("bench-floor")
+        executor.warm(floor)
+        used = floor_run(executor.worker_pid("bench-floor"), calls)
+        if used is not None:
+            floor_cpu.append(used[0])
+    floor_cpu = floor_cpu[1:]  # the first one compiled the floor's bytecode
+    firsts, floors = [], []
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:  # the two workers side by side
+        for _ in range(runs):
+            invocation = prepare()
+            stack.executions.wait_idle()
+            for worker in (fid, "bench-floor"):
+                executor.stop(worker)
+            callgrind.wanted = {fid, "bench-floor"}
+            executor.warm(deployment)
+            executor.warm(floor)
+            callgrind.wanted = set()
+            pid, floor_pid = executor.worker_pid(fid), executor.worker_pid("bench-floor")
+            first = pool.submit(
+                callgrind.count, fid, pid, functools.partial(harness.execute, invocation)
+            )
+            base = pool.submit(
+                callgrind.count,
+                "bench-floor",
+                floor_pid,
+                functools.partial(floor_run, floor_pid, calls),
+            )
+            (model, counted), (_, floor_counted) = first.result(), base.result()
+            stack.executions.wait_idle()
+            made = harness.client.execution_stats(model["$id"])["requests"]
+            if made != calls:
+                raise SystemExit(f"{fid}: {made} API calls under valgrind, {calls} before")
+            firsts.append(counted)
+            floors.append(floor_counted)
+            for worker in (fid, "bench-floor"):
+                executor.stop(worker)
+    first_n, floor_n = statistics.median(firsts), statistics.median(floors)
+    floor_ms = statistics.median(floor_cpu) if floor_cpu else None
+    return {
+        "python": _version(environment.python),
+        "calls": calls,
+        "instructions_first": first_n,
+        "instructions_floor": floor_n,
+        "instructions_over_floor": first_n - floor_n,
+        "instructions_ratio": first_n / floor_n,
+        "floor_cpu_ms": floor_ms,
+        "over_floor_ms_estimated": (
+            (first_n - floor_n) * floor_ms / floor_n if floor_ms else float("nan")
+        ),
+        "spread": (max(firsts) - min(firsts)) / first_n,
+    }
+
+
+def instructions_table(results: dict) -> str:
+    lines = [
+        "| function (first request) | Python | API calls | instructions, first / floor (M) "
+        "| over the floor (M) | ratio | floor's native CPU (ms) "
+        "| over the floor (ms, estimated) | target |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for fid, r in results["functions"].items():
+        over_ms = r["over_floor_ms_estimated"]
+        verdict = "within 15 ms" if over_ms <= 15 else "**over 15 ms**"
+        cpu = "—" if r["floor_cpu_ms"] is None else f"{r['floor_cpu_ms']:.0f}"
+        lines.append(
+            f"| {fid} ({r['operation']}) | {r['python']} | {r['calls']:g} "
+            f"| {r['instructions_first'] / 1e6:,.1f} / {r['instructions_floor'] / 1e6:,.1f} "
+            f"| {(r['instructions_over_floor']) / 1e6:+,.1f} | {r['instructions_ratio']:.3f}× "
+            f"| {cpu} | {over_ms:+.1f} | {verdict} |"
+        )
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench first-request", description=__doc__.splitlines()[0]
     )
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=None, help="runs per function (default 5)")
     parser.add_argument(
         "--cold-bytecode",
         action="store_true",
@@ -309,6 +527,22 @@ def main(argv: list[str] | None = None) -> int:
         metavar="FUNCTION",
         help="measure only this function (repeatable); default: all of them",
     )
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="count each first request's instructions under valgrind (callgrind) against the "
+        "floor's, instead of timing it (--runs counted runs, default 1 here)",
+    )
+    parser.add_argument(
+        "--native-runs",
+        type=int,
+        default=5,
+        help="with --instructions: native runs of the floor that convert instructions to ms",
+    )
     args = parser.parse_args(argv)
-    print(table(measure(args.runs, cold_bytecode=args.cold_bytecode, only=args.only)))
+    if args.instructions:
+        runs = args.runs or 1
+        print(instructions_table(count_instructions(runs, args.only, args.native_runs)))
+        return 0
+    print(table(measure(args.runs or 5, cold_bytecode=args.cold_bytecode, only=args.only)))
     return 0

@@ -44,6 +44,7 @@ def run_all(quick: bool, only: list[str] | None = None) -> dict:
         ("throughput", lambda: throughput.measure(40 if quick else 100)),
         ("traffic", lambda: traffic.measure(3 if quick else 9, due=10)),
         ("first_request", lambda: first_request.measure(2 if quick else 5)),
+        ("first_request_instructions", lambda: _instructions(first_request)),
         ("scaling", lambda: scaling.measure([1000, 10_000] if quick else [1000, 10_000, 100_000])),
     ]
     for name, step in steps:
@@ -57,6 +58,35 @@ def run_all(quick: bool, only: list[str] | None = None) -> dict:
         results[name]["_machine"] = at
     results["machine_after"] = machine()
     return results
+
+
+def _instructions(first_request) -> dict:
+    """The first requests counted in instructions, where valgrind is installed."""
+    missing = first_request.valgrind_missing()
+    if missing:
+        print(f"  skipped: {missing}", flush=True)
+        return {"skipped": missing}
+    return first_request.count_instructions(1)
+
+
+def _instructions_part(results: dict) -> list[str]:
+    from . import first_request
+
+    counted = results.get("first_request_instructions")
+    if not counted:
+        return []
+    head = [
+        "",
+        "The same first requests counted in instructions (`python -m bench first-request "
+        "--instructions`): each one and the floor's, in workers run under callgrind, counters "
+        "zeroed once the worker is up; the difference is converted to ms at the floor's own "
+        "rate (its native CPU time ÷ its instructions). Counts do not move with the load.",
+        _when(counted).strip(),
+        "",
+    ]
+    if "skipped" in counted:
+        return [*head, f"Not counted: {counted['skipped']}."]
+    return [*head, first_request.instructions_table(counted)]
 
 
 def _when(step: dict) -> str:
@@ -124,6 +154,7 @@ def markdown(results: dict) -> str:
         "target: within 15 ms of it.",
         "",
         first_request.table(results["first_request"]),
+        *_instructions_part(results),
         "",
         "### Scaling (item 5)",
         "",
@@ -171,7 +202,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         action="append",
-        choices=["emulator", "throughput", "traffic", "first_request", "scaling"],
+        choices=[
+            "emulator",
+            "throughput",
+            "traffic",
+            "first_request",
+            "first_request_instructions",
+            "scaling",
+        ],
         help="re-run these only; the others are kept from bench/results.json",
     )
     args = parser.parse_args(argv)
