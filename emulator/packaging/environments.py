@@ -184,8 +184,11 @@ class EnvironmentCache:
         runtime: str | Interpreter = "",
         *,
         label: str = "",
+        compile_step: bool = True,
     ) -> BuiltEnvironment:
-        """The environment for a deployment, built now unless cached. Raises `BuildError`."""
+        """The environment for a deployment, built now unless cached. Raises `BuildError`.
+        `compile_step=False` leaves out the commands' compile step, which only writes
+        bytecode into `deployment_dir` (a cache warmed for later deployments needs none)."""
         root = Path(deployment_dir)
         interpreter = (
             runtime
@@ -193,10 +196,10 @@ class EnvironmentCache:
             else (find_interpreter(runtime) if runtime else host_interpreter())
         )
         label = label or root.name
-        install, compile_step = split_compile_step(commands)
+        install, compiling = split_compile_step(commands)
         key, plain = environment_key(root, install, interpreter)
-        if compile_step and not plain:  # the whole commands may touch any file: run them all
-            install, compile_step = commands, ""
+        if compiling and not plain:  # the whole commands may touch any file: run them all
+            install, compiling = commands, ""
             key, plain = environment_key(root, commands, interpreter)
         place = self.directory / "envs" / key[:20]
         started = time.perf_counter()
@@ -223,9 +226,9 @@ class EnvironmentCache:
                         }
                     )
                 )
-        if compile_step:  # in the deployment the worker serves, with the built runtime-env
+        if compiling and compile_step:  # in the deployment served, with the built runtime-env
             try:
-                run_in_environment(root, compile_step, place / ENV_DIR, wheelhouse=self.wheelhouse)
+                run_in_environment(root, compiling, place / ENV_DIR, wheelhouse=self.wheelhouse)
             except BuildError as error:
                 self.report(f"build {label}: FAILED\n{_tail(str(error))}")
                 raise
@@ -317,10 +320,15 @@ def _tail(text: str, lines: int = 30) -> str:
 
 
 def build_project(
-    manifest_path: str | os.PathLike[str], *, report: Report | None = report_to_stderr
+    manifest_path: str | os.PathLike[str],
+    *,
+    report: Report | None = report_to_stderr,
+    environments_only: bool = False,
 ) -> int:
     """Pack and build the environment of every function of a manifest now, without
-    starting anything (what a Stack's start would build); returns how many failed."""
+    starting anything (what a Stack's start would build); returns how many failed.
+    `environments_only`: warm the cache of environments alone, without the commands' compile
+    step in each throw-away deployment (run again in every deployment served anyway)."""
     import tempfile
 
     from emulator.manifest import load_manifest
@@ -334,7 +342,13 @@ def build_project(
         for spec in manifest.functions:
             root = deploy_dir(spec, Path(tmp) / spec.id, manifest.root)
             try:
-                cache.build(root, spec.commands, spec.runtime, label=spec.id)
+                cache.build(
+                    root,
+                    spec.commands,
+                    spec.runtime,
+                    label=spec.id,
+                    compile_step=not environments_only,
+                )
             except BuildError:
                 failed += 1
     return failed

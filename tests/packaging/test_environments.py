@@ -269,3 +269,26 @@ def test_bytecode_compiled_in_commands_is_served_and_used_and_an_edit_needs_no_r
     finally:
         client.stack.close()
     assert "build compiled:" not in capfd.readouterr().err  # no reinstall for an edit
+
+
+def test_warming_the_cache_alone_skips_the_compile_step(tmp_path):
+    """`build_project(..., environments_only=True)` (the suite's pre-build, conftest.py)
+    builds or finds each environment without running the commands' compile step in its
+    throw-away deployment: a source that does not compile fails the full build (the step
+    runs there, as in every deployment served), not the cache warm-up."""
+    from emulator.packaging import build_project
+
+    wheels = wheels_for("bytecode", tmp_path)  # the environment of the test above: cached
+    write_wheel(wheels, "tinypkg", "1.0")
+    manifest = make_project(
+        tmp_path / "project",
+        {
+            "broken": {
+                "main": "def main(context) return 1\n",
+                "requirements": offline_requirements(wheels, "tinypkg==1.0"),
+                "commands": "pip install -r requirements.txt && python -m compileall -q .",
+            }
+        },
+    )
+    assert build_project(manifest, report=None, environments_only=True) == 0
+    assert build_project(manifest, report=None) == 1
