@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import contextlib
 import dataclasses
 import functools
 import os
@@ -72,6 +73,34 @@ REPRESENTATIVE = {  # function → the operation of bench/traffic.py that is its
     "publish-scheduled": "publish-scheduled",
     "nightly-maintenance": "nightly-maintenance",
 }
+
+
+@contextlib.contextmanager
+def _harness(prefix: str, due: int):
+    """A private emulator over TLS, as on Appwrite, with the operations of
+    bench/traffic.py: yields (harness, each function's first request: fid → prepare)."""
+    from emulator.stack import Stack
+
+    from .traffic import Harness
+
+    quiet_tls_warnings()
+    with (
+        tempfile.TemporaryDirectory(prefix=prefix) as tmp,
+        Stack.start(ROOT / "appwrite.json", data_dir=tmp, realtime_cron=False, tls=True) as stack,
+    ):
+        harness = Harness(stack, due)
+        operations = harness.operations()
+        yield (
+            harness,
+            {
+                fid: next(
+                    p
+                    for name, (f, p) in operations.items()
+                    if f == fid and name.startswith(op_name)
+                )
+                for fid, op_name in REPRESENTATIVE.items()
+            },
+        )
 
 
 def _run_floor(executor, floor, pid: int, key: str, calls: int):
@@ -143,26 +172,16 @@ def measure(
     runs: int = 5, due: int = 10, cold_bytecode: bool = False, only: list[str] | None = None
 ) -> dict:
     from emulator.core import keys
-    from emulator.stack import Stack
 
-    from .traffic import Harness
-
-    quiet_tls_warnings()
     out: dict = {"runs": runs, "cold_bytecode": cold_bytecode, "functions": {}}
-    with (
-        tempfile.TemporaryDirectory(prefix="newsroom-bench-first-") as tmp,
-        Stack.start(ROOT / "appwrite.json", data_dir=tmp, realtime_cron=False, tls=True) as stack,
-    ):
-        harness = Harness(stack, due)
-        operations = harness.operations()
+    with _harness("newsroom-bench-first-", due) as (harness, first_requests):
+        stack = harness.stack
         executor = stack.executions.runner.executor
         runner = stack.executions.runner
         for fid, op_name in REPRESENTATIVE.items():
             if only and fid not in only:
                 continue
-            prepare = next(
-                p for name, (f, p) in operations.items() if f == fid and name.startswith(op_name)
-            )
+            prepare = first_requests[fid]
             deployment = runner.deployment(runner.spec(fid))
             environment = executor.prepare(deployment)
             if isinstance(environment, Exception):
@@ -362,22 +381,15 @@ def count_instructions(
 ) -> dict:
     """Each function's first request and the floor's (same API calls), counted in
     instructions under callgrind; the floor's native CPU time converts the difference."""
-    from emulator.stack import Stack
-
-    from .traffic import Harness
-
     missing = valgrind_missing()
     if missing:
         raise SystemExit(f"--instructions: {missing}")
-    quiet_tls_warnings()
     out: dict = {"runs": runs, "native_runs": native_runs, "functions": {}}
     with (
-        tempfile.TemporaryDirectory(prefix="newsroom-bench-instr-") as tmp,
-        Stack.start(ROOT / "appwrite.json", data_dir=tmp, realtime_cron=False, tls=True) as stack,
+        _harness("newsroom-bench-instr-", due) as (harness, first_requests),
+        tempfile.TemporaryDirectory(prefix="newsroom-bench-callgrind-") as tmp,
     ):
-        harness = Harness(stack, due)
-        operations = harness.operations()
-        runner = stack.executions.runner
+        runner = harness.stack.executions.runner
         # Under valgrind a first request takes 50-80 times as long: no timeout for this run.
         runner.manifest = dataclasses.replace(
             runner.manifest,
@@ -392,15 +404,12 @@ def count_instructions(
             for fid, op_name in REPRESENTATIVE.items():
                 if only and fid not in only:
                     continue
-                prepare = next(
-                    p
-                    for name, (f, p) in operations.items()
-                    if f == fid and name.startswith(op_name)
-                )
                 print(f"  instructions of {fid} ({op_name}) and of its floor …", flush=True)
                 out["functions"][fid] = {
                     "operation": op_name,
-                    **_count_function(harness, callgrind, fid, prepare, runs, native_runs),
+                    **_count_function(
+                        harness, callgrind, fid, first_requests[fid], runs, native_runs
+                    ),
                 }
         finally:
             runner.executor.wrap_worker = None
