@@ -55,6 +55,7 @@ import concurrent.futures
 import contextlib
 import dataclasses
 import functools
+import math
 import os
 import pathlib
 import shutil
@@ -508,7 +509,10 @@ def instructions_table(results: dict) -> str:
     ]
     for fid, r in results["functions"].items():
         over_ms = r["over_floor_ms_estimated"]
-        verdict = "within 15 ms" if over_ms <= 15 else "**over 15 ms**"
+        if math.isnan(over_ms):  # no /proc here: no native CPU time to convert with
+            verdict = "—"
+        else:
+            verdict = "within 15 ms" if over_ms <= 15 else "**over 15 ms**"
         cpu = "—" if r["floor_cpu_ms"] is None else f"{r['floor_cpu_ms']:.0f}"
         lines.append(
             f"| {fid} ({r['operation']}) | {r['python']} | {r['calls']:g} "
@@ -549,6 +553,8 @@ def main(argv: list[str] | None = None) -> int:
         help="with --instructions: native runs of the floor that convert instructions to ms",
     )
     args = parser.parse_args(argv)
+    if (args.runs is not None and args.runs < 1) or args.native_runs < 1:
+        parser.error("--runs and --native-runs must be at least 1")
     if args.instructions:
         runs = args.runs or 1
         print(instructions_table(count_instructions(runs, args.only, args.native_runs)))
