@@ -306,6 +306,11 @@ def _cpu_cells(r: dict) -> str:
     )
 
 
+def _in_order(functions: dict) -> list[tuple[str, dict]]:
+    """The functions measured, in REPRESENTATIVE's order (bench/results.json sorts keys)."""
+    return sorted(functions.items(), key=lambda item: list(REPRESENTATIVE).index(item[0]))
+
+
 def table(results: dict) -> str:
     lines = [
         "| function (first request) | Python | API calls | first request (ms) "
@@ -315,7 +320,7 @@ def table(results: dict) -> str:
         "| page faults, first / floor | load |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for fid, r in results["functions"].items():
+    for fid, r in _in_order(results["functions"]):
         load = r.get("load_1min")
         lines.append(
             f"| {fid} ({r['operation']}) | {r.get('python', '?')} | {r['calls']:g} "
@@ -507,7 +512,7 @@ def instructions_table(results: dict) -> str:
         "| over the floor (ms, estimated) | target |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
-    for fid, r in results["functions"].items():
+    for fid, r in _in_order(results["functions"]):
         over_ms = r["over_floor_ms_estimated"]
         if math.isnan(over_ms):  # no /proc here: no native CPU time to convert with
             verdict = "—"
