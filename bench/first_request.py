@@ -501,7 +501,6 @@ def _count_function(harness, callgrind: _Callgrind, fid: str, prepare, runs, nat
         "over_floor_ms_estimated": (
             (first_n - floor_n) * floor_ms / floor_n if floor_ms else float("nan")
         ),
-        "spread": (max(firsts) - min(firsts)) / first_n,
     }
 
 
