@@ -55,6 +55,12 @@ CACHE_DIR_NAME = ".emulator-cache"
 BUILDER_VERSION = "1"
 DONE = ".built.json"
 
+# The compile step's bytecode, kept by the digest of what it compiled (`compile`); the most
+# recently used entries are kept, the others removed.
+BYTECODE_DIR = "bytecode"
+BYTECODE_ENTRIES = 256
+_BYTECODE_SETTINGS = ("SOURCE_DATE_EPOCH",)  # with every PYTHON* variable
+
 # The emulator's controllable clock needs time-machine in the worker's interpreter. It is
 # installed once per interpreter into a folder of its own, outside runtime-env, so the
 # function cannot import it (see worker.py). Versions: the newest for each Python.
@@ -108,6 +114,7 @@ class BuiltEnvironment:
     clock_support: Path | None  # where time-machine is for this interpreter (None: unavailable)
     cached: bool
     seconds: float
+    bytecode_cached: bool = False  # the compile step's bytecode was put back, not compiled
 
     @property
     def python(self) -> Path:
@@ -168,10 +175,12 @@ class EnvironmentCache:
         *,
         wheelhouse: str | os.PathLike[str] | None = None,
         report: Report | None = report_to_stderr,
+        bytecode_entries: int = BYTECODE_ENTRIES,
     ):
         self.directory = Path(directory).resolve()
         self.wheelhouse = wheelhouse
         self.report = report or (lambda line: None)
+        self.bytecode_entries = bytecode_entries
 
     @classmethod
     def for_project(cls, project_root: str | os.PathLike[str], **kwargs) -> EnvironmentCache:
@@ -226,9 +235,10 @@ class EnvironmentCache:
                         }
                     )
                 )
+        bytecode_cached = False
         if compiling and compile_step:  # in the deployment served, with the built runtime-env
             try:
-                run_in_environment(root, compiling, place / ENV_DIR, wheelhouse=self.wheelhouse)
+                bytecode_cached = self.compile(root, compiling, place, interpreter)
             except BuildError as error:
                 self.report(f"build {label}: FAILED\n{_tail(str(error))}")
                 raise
@@ -236,7 +246,43 @@ class EnvironmentCache:
         seconds = time.perf_counter() - started
         if not cached:
             self.report(f"build {label}: done in {seconds:.1f} s")
-        return BuiltEnvironment(key, place, interpreter, not plain, clock, cached, seconds)
+        return BuiltEnvironment(
+            key, place, interpreter, not plain, clock, cached, seconds, bytecode_cached
+        )
+
+    def compile(self, root: Path, step: str, place: Path, interpreter: Interpreter) -> bool:
+        """Run the compile step (`python -m compileall …`) in the deployment `root` with the
+        environment built in `place`, or put back the bytecode it wrote for the same files
+        before; True when put back. Its output depends only on what is in its key (every
+        file of `root`, the step, the interpreter and environment, the `PYTHON*` settings
+        and `SOURCE_DATE_EPOCH`): a deployment re-packed unchanged (every restart, every
+        `Stack` of a test run) gets the very files the step would write again. A step that
+        fails is never kept, so it fails again; one that writes anything but bytecode is
+        not kept either."""
+        venv = place / ENV_DIR
+        environment = build_environment(venv, self.wheelhouse)
+        try:
+            before = _tree(root)
+            key = bytecode_key(root, before, step, interpreter, place, environment)
+        except OSError:  # a file that cannot be read (a dangling link): the step says why
+            run_in_environment(root, step, venv, wheelhouse=self.wheelhouse)
+            return False
+        entry = self.directory / BYTECODE_DIR / key[:24]
+        if _restore(entry, root):
+            return True
+        with _locked(entry.with_name(entry.name + ".lock")):
+            if _restore(entry, root):
+                return True
+            run_in_environment(root, step, venv, wheelhouse=self.wheelhouse)
+            try:
+                after = _tree(root)
+            except OSError:
+                return False
+            written = sorted(path for path, seen in after.items() if before.get(path) != seen)
+            if before.keys() <= after.keys() and all(_is_bytecode(p) for p in written):
+                _save(entry, root, written)
+                _prune(entry.parent, self.bytecode_entries)
+        return False
 
     def step(self, function_id: str, commands: str, runtime: str) -> Callable[[Path], Environment]:
         """What the executor calls with a fresh deployment root before starting its worker."""
@@ -312,6 +358,98 @@ def _files(root: Path) -> list[Path]:
             Path(dirpath) / name for name in sorted(filenames) if not name.endswith(".pyc")
         )
     return found
+
+
+def bytecode_key(
+    root: Path,
+    tree: dict[str, tuple[int, int]],
+    step: str,
+    interpreter: Interpreter,
+    place: Path,
+    environment: dict[str, str],
+) -> str:
+    """The digest of what a compile step's output depends on: every file of `root` (`tree`:
+    path, size and time, as a .pyc records them, and its bytes), the step, the interpreter
+    and the environment it runs in."""
+    digest = hashlib.sha256()
+    settings = sorted(
+        f"{name}={value}"
+        for name, value in environment.items()
+        if name.startswith("PYTHON") or name in _BYTECODE_SETTINGS
+    )
+    for part in (
+        BUILDER_VERSION,
+        step,
+        os.path.realpath(interpreter.path),
+        interpreter.version,
+        place.name,
+        *settings,
+    ):
+        digest.update(part.encode() + b"\0")
+    for path, (size, seconds) in tree.items():
+        digest.update(f"{path}\0{size}\0{seconds}\0".encode())
+        digest.update((root / path).read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _tree(root: Path) -> dict[str, tuple[int, int]]:
+    """Every file under `root` but its runtime-env: relative path → (size, whole seconds of
+    its modification time), in a fixed order."""
+    found = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not (dirpath == str(root) and d == ENV_DIR))
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            stat = path.stat()
+            found[path.relative_to(root).as_posix()] = (stat.st_size, int(stat.st_mtime))
+    return found
+
+
+def _is_bytecode(path: str) -> bool:
+    return path.endswith((".pyc", ".pyo"))
+
+
+def _restore(entry: Path, root: Path) -> bool:
+    """Copy a kept compile step's files into `root`; False when there is no whole entry (or
+    it went away meanwhile: the step then runs and writes every file again)."""
+    try:
+        written = json.loads((entry / DONE).read_text())["files"]
+        for path in written:
+            target = root / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(entry / "files" / path, target)
+        os.utime(entry / DONE)  # recently used: kept by `_prune`
+    except (OSError, ValueError, KeyError):
+        return False
+    return True
+
+
+def _save(entry: Path, root: Path, written: list[str]) -> None:
+    partial = entry.with_name(f"{entry.name}.partial-{os.getpid()}")
+    shutil.rmtree(partial, ignore_errors=True)
+    try:
+        for path in written:
+            target = partial / "files" / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(root / path, target)
+        (partial / DONE).write_text(json.dumps({"files": written}))
+        shutil.rmtree(entry, ignore_errors=True)
+        os.replace(partial, entry)
+    except OSError:  # a full disk, say: the step just runs again next time
+        shutil.rmtree(partial, ignore_errors=True)
+
+
+def _prune(folder: Path, keep: int) -> None:
+    """Remove all but the `keep` most recently used entries."""
+    entries = []
+    for entry in folder.iterdir():
+        with contextlib.suppress(OSError):
+            entries.append(((entry / DONE).stat().st_mtime, entry))
+    entries.sort(reverse=True)
+    for _, entry in entries[keep:]:
+        shutil.rmtree(entry, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            entry.with_name(entry.name + ".lock").unlink()
 
 
 def _tail(text: str, lines: int = 30) -> str:

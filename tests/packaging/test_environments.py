@@ -292,3 +292,100 @@ def test_warming_the_cache_alone_skips_the_compile_step(tmp_path):
     )
     assert build_project(manifest, report=None, environments_only=True) == 0
     assert build_project(manifest, report=None) == 1
+
+
+ANSWERS_ONE = "def main(context):\n    return context.res.text('one')\n"
+
+
+def test_the_compile_steps_bytecode_is_put_back_for_the_same_files_and_compiled_for_others(
+    tmp_path,
+):
+    """A deployment re-packed unchanged (a restart, each `Stack` of a test run) gets the
+    bytecode its compile step wrote before, without running the step: the very files, valid
+    for their sources as the interpreter checks them, and imported as they are. A source
+    with other bytes (same size, same time) is compiled again, and a step that fails is not
+    kept: it fails again."""
+    import subprocess
+
+    from emulator.manifest import load_manifest
+    from emulator.packaging import BuildError, EnvironmentCache, deploy_dir
+
+    wheels = wheels_for("bytecode", tmp_path)  # the environment of the tests above: cached
+    write_wheel(wheels, "tinypkg", "1.0")
+    manifest = make_project(
+        tmp_path / "project",
+        {
+            "kept": {
+                "main": ANSWERS_ONE,
+                "requirements": offline_requirements(wheels, "tinypkg==1.0"),
+                "commands": "pip install -r requirements.txt && python -m compileall -q .",
+            }
+        },
+    )
+    spec = load_manifest(manifest).functions[0]
+    cache = EnvironmentCache.for_project(manifest.parent, report=None)
+
+    def build(name: str, edit=None):
+        root = deploy_dir(spec, tmp_path / name, manifest.parent)
+        if edit:
+            edit(root / "src" / "main.py")
+        return root, cache.build(root, spec.commands, spec.runtime)
+
+    def imported(built, root: Path) -> str:
+        """The function's interpreter imports the module: its text constant, and the .pyc."""
+        code = "import src.main as m; print(m.main.__code__.co_consts)"
+        answer = subprocess.run(
+            [str(built.python), "-c", code], cwd=root, capture_output=True, text=True, check=True
+        )
+        return answer.stdout
+
+    def pyc(root: Path) -> Path:
+        return next((root / "src" / "__pycache__").glob("main.*.pyc"))
+
+    first_root, first = build("first")
+    assert not first.bytecode_cached
+    second_root, second = build("second")
+    assert second.bytecode_cached
+    assert pyc(second_root).read_bytes() == pyc(first_root).read_bytes()
+    source = (second_root / "src" / "main.py").stat()
+    header = pyc(second_root).read_bytes()[:16]  # magic, flags, source time, source size
+    assert header[4:8] == bytes(4)  # checked by time and size
+    assert int.from_bytes(header[8:12], "little") == int(source.st_mtime)
+    assert int.from_bytes(header[12:16], "little") == source.st_size
+    written = pyc(second_root).stat().st_mtime_ns
+    assert "'one'" in imported(second, second_root)
+    assert pyc(second_root).stat().st_mtime_ns == written  # valid: not compiled again on import
+
+    def same_size_and_time(main: Path) -> None:
+        stat = main.stat()
+        main.write_text(ANSWERS_ONE.replace("'one'", "'two'"))
+        os.utime(main, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+    other_root, other = build("other", same_size_and_time)
+    assert not other.bytecode_cached
+    assert "'two'" in imported(other, other_root)
+
+    def broken(main: Path) -> None:
+        main.write_text("def main(context) return 1\n")
+
+    for attempt in ("broken", "broken-again"):
+        with pytest.raises(BuildError):
+            build(attempt, broken)
+
+
+def test_only_the_most_recently_used_bytecode_entries_are_kept(tmp_path):
+    from emulator.packaging.environments import _prune, _restore, _save
+
+    root = tmp_path / "root"
+    (root / "__pycache__").mkdir(parents=True)
+    (root / "__pycache__" / "m.cpython-312.pyc").write_bytes(b"bytecode")
+    folder = tmp_path / "bytecode"
+    for age, name in enumerate("abc"):
+        _save(folder / name, root, ["__pycache__/m.cpython-312.pyc"])
+        os.utime(folder / name / ".built.json", (age, age))
+    elsewhere = tmp_path / "elsewhere"
+    assert _restore(folder / "a", elsewhere)  # the oldest, used now: the newest
+    assert (elsewhere / "__pycache__" / "m.cpython-312.pyc").read_bytes() == b"bytecode"
+    _prune(folder, 2)
+    assert sorted(entry.name for entry in folder.iterdir()) == ["a", "c"]
+    assert not _restore(folder / "b", elsewhere)
