@@ -39,6 +39,12 @@ RTSP_METHODS = [
 ]
 ALL_METHODS = tuple(m.encode() for m in [*HTTP_METHODS, "PRI", *RTSP_METHODS, "QUERY"])
 _TOKEN = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]")
+# The same rules, a whole name / target / value at a time: most requests pass them all, and
+# only the one that does not is walked byte by byte for the offset of its error.
+_METHOD = re.compile(b"|".join(re.escape(m) for m in ALL_METHODS))
+_NAME = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_TARGET = re.compile(rb"[\x21-\x7e]*")
+_VALUE = re.compile(rb"[^\x00-\x08\x0a-\x1f\x7f]*")
 _VERSIONS = {b"HTTP/0.9": (0, 9), b"HTTP/1.0": (1, 0), b"HTTP/1.1": (1, 1), b"HTTP/2.0": (2, 0)}
 
 
@@ -80,9 +86,11 @@ class Request:
 
 def parse_request_line(line: bytes):
     """(method, target, version) of a request line (without its line end), as llhttp."""
-    at = 0
-    while at < len(line) and any(m.startswith(line[: at + 1]) for m in ALL_METHODS):
-        at += 1
+    at = line.find(b" ")
+    if at <= 0 or not _METHOD.fullmatch(line, 0, at):  # else the walk would stop there too
+        at = 0
+        while at < len(line) and any(m.startswith(line[: at + 1]) for m in ALL_METHODS):
+            at += 1
     token = line[:at]
     if token not in ALL_METHODS:
         raise _bad("Invalid method encountered", line, at)
@@ -91,11 +99,9 @@ def parse_request_line(line: bytes):
     while line[at : at + 1] == b" ":
         at += 1
     start = at
-    while at < len(line) and line[at] != 0x20:
-        byte = line[at]
-        if byte < 0x21 or byte >= 0x7F:
-            raise _bad("Invalid char in url path", line, at)
-        at += 1
+    at = _TARGET.match(line, start).end()  # up to a space, the end, or a byte not allowed
+    if at < len(line) and line[at] != 0x20:
+        raise _bad("Invalid char in url path", line, at)
     target = line[start:at]
     if len(target) > MAX_LINE:
         raise _too_long("Status line", len(target))
@@ -124,6 +130,13 @@ def _header(line: bytes):
     if line[:1] in (b" ", b"\t"):
         raise _bad("Unexpected whitespace after header value", line, 0)
     colon = line.find(b":")
+    if 0 < colon <= MAX_LINE and _NAME.fullmatch(line, 0, colon):
+        start = colon + 1
+        while line[start : start + 1] in (b" ", b"\t"):
+            start += 1
+        value = line[start:]
+        if len(value) <= MAX_LINE and _VALUE.fullmatch(value):
+            return line[:colon].decode("ascii"), value.decode("utf-8", "surrogateescape"), start
     name = line if colon < 0 else line[:colon]
     for offset in range(len(name)):
         if not _TOKEN.match(name, offset):
