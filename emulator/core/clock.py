@@ -45,8 +45,9 @@ def at(moment: dt.datetime | None) -> Iterator[None]:
 
 def iso(moment: dt.datetime | None = None) -> str:
     """Appwrite's date format, `2026-01-01T00:00:00.000+00:00` (UTC, milliseconds); default now."""
-    moment = (moment or now()).astimezone(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}+00:00"
+    # isoformat: the same text as PHP's `Y-m-d\\TH:i:s.vP` in UTC, years below 1000 padded
+    # to four digits as PHP pads them, in half the time of strftime (every write stamps one).
+    return (moment or now()).astimezone(UTC).isoformat(timespec="milliseconds")
 
 
 def parse_iso(value: str) -> dt.datetime:
