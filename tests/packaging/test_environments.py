@@ -106,6 +106,21 @@ def start(manifest: Path, data: Path) -> AppwriteTestClient:
     return AppwriteTestClient(Stack.start(manifest, data_dir=data, realtime_cron=False))
 
 
+COMPILING = "pip install -r requirements.txt && python -m compileall -q ."
+
+
+def compiled_project(tmp_path: Path, function_id: str, main: str) -> Path:
+    """A project of one function whose commands end with a compile step, on the same
+    environment in every test that uses it (built once, then cached)."""
+    wheels = wheels_for("bytecode", tmp_path)
+    write_wheel(wheels, "tinypkg", "1.0")
+    requirements = offline_requirements(wheels, "tinypkg==1.0")
+    return make_project(
+        tmp_path / "project",
+        {function_id: {"main": main, "requirements": requirements, "commands": COMPILING}},
+    )
+
+
 @pytest.mark.slow
 def test_an_import_the_function_never_declared_fails_as_on_appwrite(tmp_path):
     """httpx is in the emulator's own venv; the function's environment does not have it."""
@@ -239,18 +254,7 @@ def test_bytecode_compiled_in_commands_is_served_and_used_and_an_edit_needs_no_r
     bytecode already there and uses it (a stale or ignored .pyc would be rewritten on
     import: its time would change); an edited source is compiled again, and the
     environment is not rebuilt for it (the install part did not change)."""
-    wheels = wheels_for("bytecode", tmp_path)
-    write_wheel(wheels, "tinypkg", "1.0")
-    manifest = make_project(
-        tmp_path / "project",
-        {
-            "compiled": {
-                "main": REPORTS_BYTECODE,
-                "requirements": offline_requirements(wheels, "tinypkg==1.0"),
-                "commands": "pip install -r requirements.txt && python -m compileall -q .",
-            }
-        },
-    )
+    manifest = compiled_project(tmp_path, "compiled", REPORTS_BYTECODE)
     source = tmp_path / "project" / "functions" / "compiled" / "src" / "main.py"
     client = start(manifest, tmp_path / "data")
     try:
@@ -278,18 +282,7 @@ def test_warming_the_cache_alone_skips_the_compile_step(tmp_path):
     runs there, as in every deployment served), not the cache warm-up."""
     from emulator.packaging import build_project
 
-    wheels = wheels_for("bytecode", tmp_path)  # the environment of the test above: cached
-    write_wheel(wheels, "tinypkg", "1.0")
-    manifest = make_project(
-        tmp_path / "project",
-        {
-            "broken": {
-                "main": "def main(context) return 1\n",
-                "requirements": offline_requirements(wheels, "tinypkg==1.0"),
-                "commands": "pip install -r requirements.txt && python -m compileall -q .",
-            }
-        },
-    )
+    manifest = compiled_project(tmp_path, "broken", "def main(context) return 1\n")
     assert build_project(manifest, report=None, environments_only=True) == 0
     assert build_project(manifest, report=None) == 1
 
@@ -310,18 +303,7 @@ def test_the_compile_steps_bytecode_is_put_back_for_the_same_files_and_compiled_
     from emulator.manifest import load_manifest
     from emulator.packaging import BuildError, EnvironmentCache, deploy_dir
 
-    wheels = wheels_for("bytecode", tmp_path)  # the environment of the tests above: cached
-    write_wheel(wheels, "tinypkg", "1.0")
-    manifest = make_project(
-        tmp_path / "project",
-        {
-            "kept": {
-                "main": ANSWERS_ONE,
-                "requirements": offline_requirements(wheels, "tinypkg==1.0"),
-                "commands": "pip install -r requirements.txt && python -m compileall -q .",
-            }
-        },
-    )
+    manifest = compiled_project(tmp_path, "kept", ANSWERS_ONE)
     spec = load_manifest(manifest).functions[0]
     cache = EnvironmentCache.for_project(manifest.parent, report=None)
 
