@@ -88,4 +88,6 @@ def deploy_dir(
     if project_root is None:
         manifest = find_manifest(function.path)
         project_root = manifest.parent if manifest else function.path
-    return extract(pack(collect(project_root, function.path, function.ignore)), dest)
+    # Unpacked at once, its size never shown: the fastest level (a start re-packs every
+    # function; level 9 took 150 ms of CPU for Newsroom's eight, level 1 60 ms).
+    return extract(pack(collect(project_root, function.path, function.ignore), level=1), dest)

@@ -18,11 +18,12 @@ from .errors import PackagingError, UnsafeArchiveEntry
 from .walk import PackedFile
 
 
-def pack(files: Iterable[PackedFile]) -> bytes:
-    """A tar.gz (bytes) of `files`, each stored under its deployment path."""
+def pack(files: Iterable[PackedFile], *, level: int = 9) -> bytes:
+    """A tar.gz (bytes) of `files`, each stored under its deployment path; `level` is gzip's
+    (the same files whatever it is)."""
     buffer = io.BytesIO()
     with (
-        gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as compressed,
+        gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, compresslevel=level) as compressed,
         tarfile.open(fileobj=compressed, mode="w", format=tarfile.PAX_FORMAT) as archive,
     ):
         for file in files:
