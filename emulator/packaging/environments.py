@@ -175,12 +175,10 @@ class EnvironmentCache:
         *,
         wheelhouse: str | os.PathLike[str] | None = None,
         report: Report | None = report_to_stderr,
-        bytecode_entries: int = BYTECODE_ENTRIES,
     ):
         self.directory = Path(directory).resolve()
         self.wheelhouse = wheelhouse
         self.report = report or (lambda line: None)
-        self.bytecode_entries = bytecode_entries
 
     @classmethod
     def for_project(cls, project_root: str | os.PathLike[str], **kwargs) -> EnvironmentCache:
@@ -281,7 +279,7 @@ class EnvironmentCache:
             written = sorted(path for path, seen in after.items() if before.get(path) != seen)
             if before.keys() <= after.keys() and all(_is_bytecode(p) for p in written):
                 _save(entry, root, written)
-                _prune(entry.parent, self.bytecode_entries)
+                _prune(entry.parent, BYTECODE_ENTRIES)
         return False
 
     def step(self, function_id: str, commands: str, runtime: str) -> Callable[[Path], Environment]:
@@ -350,12 +348,17 @@ def _locked(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _files(root: Path) -> list[Path]:
+def _files(root: Path, *, bytecode: bool = False) -> list[Path]:
+    """Every file under `root` but its runtime-env, in a fixed order; compiled bytecode
+    (`__pycache__`, `.pyc`) only with `bytecode`."""
+    skipped = (ENV_DIR,) if bytecode else (ENV_DIR, "__pycache__")
     found = []
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in (ENV_DIR, "__pycache__"))
+        dirnames[:] = sorted(d for d in dirnames if d not in skipped)
         found.extend(
-            Path(dirpath) / name for name in sorted(filenames) if not name.endswith(".pyc")
+            Path(dirpath) / name
+            for name in sorted(filenames)
+            if bytecode or not name.endswith(".pyc")
         )
     return found
 
@@ -393,15 +396,12 @@ def bytecode_key(
 
 
 def _tree(root: Path) -> dict[str, tuple[int, int]]:
-    """Every file under `root` but its runtime-env: relative path → (size, whole seconds of
-    its modification time), in a fixed order."""
+    """Every file under `root` but its runtime-env, bytecode included: relative path →
+    (size, whole seconds of its modification time), in a fixed order."""
     found = {}
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not (dirpath == str(root) and d == ENV_DIR))
-        for name in sorted(filenames):
-            path = Path(dirpath) / name
-            stat = path.stat()
-            found[path.relative_to(root).as_posix()] = (stat.st_size, int(stat.st_mtime))
+    for path in _files(root, bytecode=True):
+        stat = path.stat()
+        found[path.relative_to(root).as_posix()] = (stat.st_size, int(stat.st_mtime))
     return found
 
 

@@ -42,7 +42,7 @@ _TOKEN = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]")
 # The same rules, a whole name / target / value at a time: most requests pass them all, and
 # only the one that does not is walked byte by byte for the offset of its error.
 _METHOD = re.compile(b"|".join(re.escape(m) for m in ALL_METHODS))
-_NAME = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_NAME = re.compile(_TOKEN.pattern + b"+")
 _TARGET = re.compile(rb"[\x21-\x7e]*")
 _VALUE = re.compile(rb"[^\x00-\x08\x0a-\x1f\x7f]*")
 _VERSIONS = {b"HTTP/0.9": (0, 9), b"HTTP/1.0": (1, 0), b"HTTP/1.1": (1, 1), b"HTTP/2.0": (2, 0)}
@@ -130,28 +130,23 @@ def _header(line: bytes):
     if line[:1] in (b" ", b"\t"):
         raise _bad("Unexpected whitespace after header value", line, 0)
     colon = line.find(b":")
-    if 0 < colon <= MAX_LINE and _NAME.fullmatch(line, 0, colon):
-        start = colon + 1
-        while line[start : start + 1] in (b" ", b"\t"):
-            start += 1
-        value = line[start:]
-        if len(value) <= MAX_LINE and _VALUE.fullmatch(value):
-            return line[:colon].decode("ascii"), value.decode("utf-8", "surrogateescape"), start
     name = line if colon < 0 else line[:colon]
-    for offset in range(len(name)):
-        if not _TOKEN.match(name, offset):
-            raise _bad("Invalid header token", line, offset)
-    if colon <= 0:
-        raise _bad("Invalid header token", line, len(line))
+    if colon <= 0 or not _NAME.fullmatch(name):  # walked for the offset of the error
+        for offset in range(len(name)):
+            if not _TOKEN.match(name, offset):
+                raise _bad("Invalid header token", line, offset)
+        if colon <= 0:
+            raise _bad("Invalid header token", line, len(line))
     if len(name) > MAX_LINE:
         raise _too_long("Header name", len(name))
     start = colon + 1
     while line[start : start + 1] in (b" ", b"\t"):
         start += 1
     value = line[start:]
-    for offset, byte in enumerate(value, start):
-        if (byte < 0x20 and byte != 0x09) or byte == 0x7F:
-            raise _bad("Invalid header value char", line, offset)
+    if not _VALUE.fullmatch(value):  # walked for the offset of the error
+        for offset, byte in enumerate(value, start):
+            if (byte < 0x20 and byte != 0x09) or byte == 0x7F:
+                raise _bad("Invalid header value char", line, offset)
     if len(value) > MAX_LINE:
         raise _too_long("Header value", len(value))
     return name.decode("ascii"), value.decode("utf-8", "surrogateescape"), start
