@@ -7,8 +7,11 @@ and a route without a `:path` parameter (whose parameters never span a `/`) only
 with as many segments as its own. `IndexedRouter` tries only the routes that pass both
 tests, still in their declared order: the first full match (or, failing one, the first
 partial match — a 405) is therefore the route Starlette itself would have chosen. When no
-candidate matches at all, the request goes to Starlette's own scan, which answers the 404
-(or the trailing-slash redirect) exactly as before.
+candidate matches at all, Starlette would scan every route again for the path with its
+trailing slash added or removed, and redirect there if any matches. The same filter picks
+the routes that can match that path: only when one does is the request left to Starlette's
+own scan (which then answers the redirect exactly as before); otherwise it goes straight to
+the router's 404. A miss no longer costs two passes over some 330 routes (1–2 ms of CPU).
 
 Routes appended after construction (tests do) are indexed on the next request.
 """
@@ -83,4 +86,22 @@ class IndexedRouter(Router):
             scope.update(partial_scope)
             await partial.handle(scope, receive, send)
             return
-        await super().app(scope, receive, send)  # no route: Starlette's 404 or redirect
+        if self._redirect_possible(scope, route_path):
+            await super().app(scope, receive, send)  # Starlette's own scan: its redirect
+            return
+        await self.default(scope, receive, send)  # no route: Starlette's 404
+
+    def _redirect_possible(self, scope: Scope, route_path: str) -> bool:
+        """Whether Starlette's trailing-slash redirect could apply: a route matches (fully or
+        partly) the path with its trailing slash toggled, as `Router.app` builds it."""
+        if not self.redirect_slashes or route_path == "/":
+            return False
+        path = scope["path"]
+        toggled = dict(scope, path=path.rstrip("/") if route_path.endswith("/") else path + "/")
+        toggled_route_path = get_route_path(toggled)
+        if not toggled_route_path.startswith("/"):
+            return True  # outside the index's shapes: let Starlette decide
+        return any(
+            route.matches(toggled)[0] is not Match.NONE
+            for route in self.candidates(toggled_route_path)
+        )

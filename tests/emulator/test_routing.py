@@ -91,3 +91,54 @@ def test_routes_added_later_are_found_and_misses_stay_starlettes():
         assert httpx.get(f"{running.endpoint}/nothing", headers=headers).json()["code"] == 404
     finally:
         running.stop()
+
+
+def _answer(app, method: str, path: str):
+    """What a router answers for a request it cannot route: (status, location), or the
+    HTTPException it raises."""
+    import asyncio
+
+    from starlette.exceptions import HTTPException
+
+    scope = _scope(method, path) | {"query_string": b"", "server": ("h", 80), "scheme": "http"}
+    sent: list[dict] = []
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    try:
+        asyncio.run(app(scope, receive, send))
+    except HTTPException as raised:
+        return ("raised", raised.status_code)
+    headers = dict(sent[0].get("headers", []))
+    return (sent[0]["status"], headers.get(b"location"))
+
+
+def test_a_miss_is_answered_as_starlette_answers_it_redirects_included(router):
+    from starlette.routing import Router
+
+    plain = Router(routes=router.routes)  # Starlette's own scan over the same routes
+    misses = [
+        (method, path)
+        for path in _paths(router)
+        for method in METHODS
+        if _linear_choice(router.routes, _scope(method, path))[1] == "none"
+    ]
+    redirects = 0
+    for method, path in misses:
+        expected = _answer(plain.app, method, path)
+        assert _answer(router.app, method, path) == expected, (method, path)
+        redirects += expected[0] == 307
+    assert redirects > 50 and len(misses) - redirects > 500  # both kinds were tried
+
+
+def test_a_miss_does_not_scan_every_route(router, monkeypatch):
+    tried = []
+    original = Route.matches
+    monkeypatch.setattr(Route, "matches", lambda self, scope: tried.append(1) or original(self, scope))
+    assert _answer(router.app, "GET", "/nothing/at/all") == (404, None)
+    assert _answer(router.app, "GET", "/tablesdb/d/tables/t/rows/r/nothing") == (404, None)
+    assert len(tried) < 30  # Starlette's scan: every route twice (some 660 tries) per miss
