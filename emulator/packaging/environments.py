@@ -58,6 +58,8 @@ DONE = ".built.json"
 # The compile step's bytecode, kept by the digest of what it compiled (`compile`); the most
 # recently used entries are kept, the others removed.
 BYTECODE_DIR = "bytecode"
+# The bundled pip that installs pip into each new venv, kept unpacked (`builder.build`).
+PIP_DIR = "pip"
 BYTECODE_ENTRIES = 256
 _BYTECODE_SETTINGS = ("SOURCE_DATE_EPOCH",)  # with every PYTHON* variable
 
@@ -218,7 +220,13 @@ class EnvironmentCache:
                 shutil.rmtree(place, ignore_errors=True)  # what a build that failed half-way left
                 shutil.copytree(root, place, ignore=shutil.ignore_patterns(ENV_DIR, "__pycache__"))
                 try:
-                    build(place, install, interpreter.path, wheelhouse=self.wheelhouse)
+                    build(
+                        place,
+                        install,
+                        interpreter.path,
+                        wheelhouse=self.wheelhouse,
+                        pip_cache=self.directory / PIP_DIR,
+                    )
                 except BuildError as error:
                     shutil.rmtree(place, ignore_errors=True)
                     self.report(f"build {label}: FAILED\n{_tail(str(error))}")

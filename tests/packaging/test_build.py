@@ -132,3 +132,52 @@ def test_a_trailing_compile_step_is_told_apart_from_the_install():
         f"python -m compileall -q . && {install}",
     ):
         assert split_compile_step(other) == (other, "")
+
+
+def _installed_as_recorded(venv) -> list[str]:
+    """Each file of the venv's pip and setuptools as their RECORD lists it (path, sha256):
+    the files pip installed from the bundled wheels, checked against the wheels' hashes."""
+    import base64
+    import hashlib
+
+    site = next((venv / "lib").glob("python3*/site-packages"))
+    checked = []
+    for record in sorted(site.glob("*.dist-info/RECORD")):
+        for line in record.read_text().splitlines():
+            path, digest, _ = line.rsplit(",", 2)
+            if not digest:
+                continue  # RECORD itself, and files pip wrote (INSTALLER, scripts' bytecode)
+            algorithm, expected = digest.split("=", 1)
+            data = (site / path).read_bytes()
+            actual = base64.urlsafe_b64encode(hashlib.new(algorithm, data).digest()).rstrip(b"=")
+            assert actual.decode() == expected, path
+            checked.append(path)
+    return checked
+
+
+def test_the_pip_that_installs_pip_is_kept_unpacked_and_compiled(tmp_path):
+    """`build(pip_cache=…)`: the bundled pip runs from a folder unpacked once and
+    byte-compiled on first use (from its wheel, every import compiles pip's source), and
+    installs the same wheels: the venv's files are those the wheels record."""
+    cache = tmp_path / "pip"
+    venvs, compiled = [], []
+    for name in ("one", "two"):
+        root = tmp_path / name
+        root.mkdir()
+        python = build(root, "", pip_cache=cache)
+        venvs.append(python.parent.parent)
+        (unpacked,) = cache.iterdir()
+        compiled.append({p: p.stat().st_mtime_ns for p in unpacked.rglob("__pycache__/*.pyc")})
+    assert unpacked.name.startswith("pip-") and ".partial-" not in unpacked.name
+    assert [p.name for p in unpacked.iterdir()] == ["pip"]  # no metadata: pip installs itself
+    assert len(compiled[0]) > 100  # written by the first build's pip …
+    assert compiled[1] == compiled[0]  # … and read, not written again, by the second's
+
+    first, second = (sorted(_installed_as_recorded(venv)) for venv in venvs)
+    assert first == second and any(p.startswith("pip/") for p in first)
+    files = [sorted(str(p.relative_to(venv)) for p in venv.rglob("*")) for venv in venvs]
+    assert files[0] == files[1]
+    version = subprocess.run(
+        [venvs[1] / "bin" / "pip", "--version"], capture_output=True, text=True, check=True
+    )
+    assert str(venvs[1] / "lib") in version.stdout  # the venv's own pip answers
