@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import pathlib
 import subprocess
 
 import pytest
 
 from emulator.packaging import BuildError, build, environment_key
+from emulator.packaging.environments import PIP_DIR, cache_dir
 from emulator.runtime.interpreters import Interpreter, host_interpreter
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def pip_cache() -> pathlib.Path:
+    """The suite's own cache of the bundled pip (`$APPWRITE_EMULATOR_CACHE`), as the
+    environment cache passes it; a test without it runs pip from its wheel."""
+    return cache_dir(ROOT) / PIP_DIR
 
 
 def test_commands_run_in_the_root_with_runtime_env_active_and_fail_loudly(tmp_path):
@@ -70,7 +81,7 @@ def test_other_commands_depend_on_every_file(tmp_path):
     assert not environment_key(tmp_path, "pip install -r requirements.txt", host)[1]
 
 
-def test_a_wheelhouse_makes_builds_offline(tmp_path, monkeypatch):
+def test_a_wheelhouse_makes_builds_offline(tmp_path, monkeypatch, pip_cache):
     """prepare_wheelhouse once (here from a local wheel), then builds install from it
     alone: no index is asked, the machine's pip configuration is not read (and what the
     wheelhouse lacks fails, as the first test shows)."""
@@ -89,12 +100,14 @@ def test_a_wheelhouse_makes_builds_offline(tmp_path, monkeypatch):
     (root / "requirements.txt").write_text("tinypkg==1.0\n")
     monkeypatch.setenv(WHEELHOUSE_VARIABLE, str(wheelhouse))
     monkeypatch.setenv("PIP_INDEX_URL", "http://127.0.0.1:9/simple")  # ignored: no index
-    python = build(root, "pip install -r requirements.txt")
+    python = build(root, "pip install -r requirements.txt", pip_cache=pip_cache)
     probe = [str(python), "-I", "-c", "import tinypkg; print(tinypkg.VERSION)"]
     assert subprocess.run(probe, capture_output=True, text=True).stdout == "1.0\n"
 
 
-def test_bytecode_compiled_by_the_commands_lands_beside_the_sources(tmp_path, monkeypatch):
+def test_bytecode_compiled_by_the_commands_lands_beside_the_sources(
+    tmp_path, monkeypatch, pip_cache
+):
     """`python -m compileall` in `commands` writes where the worker reads (open-runtimes
     serves the build output), even when this machine redirects or disables bytecode."""
     monkeypatch.setenv("PYTHONPYCACHEPREFIX", str(tmp_path / "elsewhere"))
@@ -102,7 +115,8 @@ def test_bytecode_compiled_by_the_commands_lands_beside_the_sources(tmp_path, mo
     root = tmp_path / "deployment"
     (root / "src").mkdir(parents=True)
     (root / "src" / "main.py").write_text("def main(context):\n    return None\n")
-    python = build(root, "python -m compileall -q src && pip --version > pip.txt")
+    commands = "python -m compileall -q src && pip --version > pip.txt"
+    python = build(root, commands, pip_cache=pip_cache)
     tag = subprocess.run(
         [str(python), "-c", "import sys; print(sys.implementation.cache_tag)"],
         capture_output=True,
