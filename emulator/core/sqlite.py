@@ -85,6 +85,7 @@ class Database:
             self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA foreign_keys=ON")
         self._conn.execute("PRAGMA synchronous=NORMAL")
+        self._json_exact: bool | None = None
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -116,6 +117,31 @@ class Database:
                 return None
             version = self._conn.execute("PRAGMA data_version").fetchone()[0]
             return (self._conn.total_changes, version, self._restores)
+
+    def writes_json_as_python(self) -> bool:
+        """Whether this SQLite's `json_object` writes what rows hold — text, 64-bit integers,
+        NULL, a stored JSON array passed through `json()` — byte for byte as the emulator's
+        answers do (`json.dumps` with `ensure_ascii=False` and no spaces). Checked once per
+        connection on a probe of every ASCII character, non-ASCII ones and the integer
+        limits; an SQLite that writes them otherwise, or has no JSON functions, is not asked
+        to write answers (`Rows.find_rendered` then leaves a list to Python)."""
+        if self._json_exact is None:
+            text = "".join(map(chr, range(128))) + "\u00e9\u20ac\u2028\u2029\ufeff\U0001f600\\u00e9"
+            stored = json.dumps(['read("any")', 'update("user:a-b.c_d")'])
+            expected = {"s": text, "max": 2**63 - 1, "min": -(2**63), "n": None}
+            expected["p"] = json.loads(stored)
+            try:
+                with self._lock:
+                    written = self._conn.execute(
+                        "SELECT json_object('s', ?, 'max', ?, 'min', ?, 'n', NULL, 'p', json(?))",
+                        (text, 2**63 - 1, -(2**63), stored),
+                    ).fetchone()[0]
+            except sqlite3.Error:
+                written = None
+            self._json_exact = written == json.dumps(
+                expected, ensure_ascii=False, separators=(",", ":")
+            )
+        return self._json_exact
 
     def execute(self, sql: str, params: tuple | list | dict = ()) -> sqlite3.Cursor:
         with self._lock:

@@ -45,5 +45,10 @@ def json_response(data: Any, status: int = 200, headers: dict[str, str] | None =
     return Response(json_body(data), status_code=status, media_type=JSON_TYPE, headers=headers)
 
 
+def json_text_response(text: str, status: int = 200) -> Response:
+    """An answer whose JSON text is already written as `json_body` writes it."""
+    return Response(text.encode("utf-8"), status_code=status, media_type=JSON_TYPE)
+
+
 def no_content(headers: dict[str, str] | None = None) -> Response:
     return Response(b"", status_code=204, media_type=NO_CONTENT_TYPE, headers=headers)

@@ -28,6 +28,7 @@ SYSTEM_SQL = {
 }
 MAX_COLUMNS = 1017 - 5
 MAX_INDEXES = 64 - 6
+_FUNCTION_ARGS = 127  # SQLITE_MAX_FUNCTION_ARG's default
 
 _METADATA = [
     """CREATE TABLE IF NOT EXISTS tablesdb_databases (
@@ -110,6 +111,37 @@ class TableMeta:
         return self._derived(
             "_decoders", lambda: [(c["key"], col.decoder(c)) for c in self.columns]
         )
+
+    def rendered_row(self) -> tuple[str, tuple] | None:
+        """(SQL expression, its parameters) that has SQLite write a stored row as its Row
+        model's JSON text: `rows.row_model` without a `select` — the same keys, order and
+        values. None when a column's stored value is not its JSON value (arrays, booleans,
+        doubles: decoded by `columns.from_sql`) or there are more columns than one SQL
+        function call takes arguments (SQLite's default limit is 127)."""
+        return self._derived("_rendered_row", self._rendered_row)
+
+    def _rendered_row(self) -> tuple[str, tuple] | None:
+        if any(decode is not None for _, decode in self.decoders()):
+            return None
+        pairs = [
+            ("$id", "_uid"),
+            ("$sequence", "CAST(_id AS TEXT)"),
+            ("$createdAt", "_createdAt"),
+            ("$updatedAt", "_updatedAt"),
+            ("$permissions", "json(_permissions)"),
+            *((key, quote_identifier(key)) for key in self.column_keys()),
+            ("$databaseId", "?"),
+            ("$tableId", "?"),
+        ]
+        if 2 * len(pairs) > _FUNCTION_ARGS:
+            return None
+        sql = "json_object(" + ", ".join(f"?, {value}" for _, value in pairs) + ")"
+        params: list[str] = []
+        for key, value in pairs:
+            params.append(key)
+            if value == "?":
+                params.append(self.database_id if key == "$databaseId" else self.id)
+        return sql, tuple(params)
 
     def value_checks(self) -> list[tuple[str, dict, object]]:
         """(column key, column, its `columns.quick_accept` test or None), in column order."""

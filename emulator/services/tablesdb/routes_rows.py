@@ -25,7 +25,7 @@ from emulator.core.callers import Caller, CallerKind, require_scope
 from emulator.core.errors import AppwriteError
 from emulator.core.query import QueryError, parse_queries, plan_queries
 from emulator.http import params as p
-from emulator.http.responses import json_response, no_content
+from emulator.http.responses import json_response, json_text_response, no_content
 from emulator.services.identity.callers import caller
 from emulator.services.tablesdb import columns as col
 from emulator.services.tablesdb.backend import (
@@ -219,8 +219,12 @@ async def list_rows(request: Request):
     restriction = _read_restriction(who, table)
     transaction_id = args.optional("transactionId", p.uid)
     with preview(request, transaction_id) if transaction_id else contextlib.nullcontext():
-        total, models = store.find_models(table, plan, restriction, count=count)
-    return json_response({"total": total, "rows": models})
+        rendered = store.find_rendered(table, plan, restriction, count=count)
+        if rendered is None:
+            total, models = store.find_models(table, plan, restriction, count=count)
+            return json_response({"total": total, "rows": models})
+    total, texts = rendered
+    return json_text_response(f'{{"total":{total},"rows":[{",".join(texts)}]}}')
 
 
 async def get_row(request: Request):
