@@ -120,21 +120,27 @@ class Database:
 
     def writes_json_as_python(self) -> bool:
         """Whether this SQLite's `json_object` writes what rows hold — text, 64-bit integers,
-        NULL, a stored JSON array passed through `json()` — byte for byte as the emulator's
-        answers do (`json.dumps` with `ensure_ascii=False` and no spaces). Checked once per
-        connection on a probe of every ASCII character, non-ASCII ones and the integer
-        limits; an SQLite that writes them otherwise, or has no JSON functions, is not asked
-        to write answers (`Rows.find_rendered` then leaves a list to Python)."""
+        NULL, JSON text stored by Python passed through `json()` (arrays, permissions),
+        `json('true')` — byte for byte as the emulator's answers do (`json.dumps` with
+        `ensure_ascii=False` and no spaces). Checked once per connection on a probe of every
+        ASCII character, non-ASCII ones and the integer limits; an SQLite that writes them
+        otherwise, or has no JSON functions, is not asked to write answers
+        (`Rows.find_rendered` then leaves a list to Python)."""
         if self._json_exact is None:
             text = "".join(map(chr, range(128))) + "\u00e9\u20ac\u2028\u2029\ufeff\U0001f600\\u00e9"
-            stored = json.dumps(['read("any")', 'update("user:a-b.c_d")'])
-            expected = {"s": text, "max": 2**63 - 1, "min": -(2**63), "n": None}
-            expected["p"] = json.loads(stored)
+            limits = [2**63 - 1, -(2**63)]
+            array = [text, *limits, True, False, None]
+            permissions = ['read("any")', 'update("user:a-b.c_d")']
+            values = (text, *limits, json.dumps(permissions), json.dumps(array, ensure_ascii=False))
+            expected = {"s": text, "max": limits[0], "min": limits[1], "n": None}
+            expected.update(p=permissions, a=array, t=True, e=[])
             try:
                 with self._lock:
                     written = self._conn.execute(
-                        "SELECT json_object('s', ?, 'max', ?, 'min', ?, 'n', NULL, 'p', json(?))",
-                        (text, 2**63 - 1, -(2**63), stored),
+                        "SELECT json_object('s', ?, 'max', ?, 'min', ?, 'n', NULL, 'p', json(?), "
+                        "'a', json(coalesce(?, '[]')), 't', json('true'), "
+                        "'e', json(coalesce(NULL, '[]')))",
+                        values,
                     ).fetchone()[0]
             except sqlite3.Error:
                 written = None

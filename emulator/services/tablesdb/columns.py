@@ -395,6 +395,22 @@ def decoder(spec: dict):
     return None
 
 
+def json_sql(spec: dict, column: str) -> str | None:
+    """SQL that has SQLite write the stored value of this column (`column`, quoted) as JSON
+    exactly as `from_sql`'s result encodes: arrays (`[]` when unset) through `json()`,
+    booleans as `true`/`false`, everything else as it is stored. None for doubles and their
+    arrays: `from_sql` writes `2.0` as `2`, SQLite's `json_object` would not."""
+    if spec["type"] == "double":
+        return None
+    if spec.get("array"):
+        return f"json(coalesce({column}, '[]'))"
+    if spec["type"] == "boolean":
+        return (
+            f"json(CASE WHEN {column} IS NULL THEN NULL WHEN {column} THEN 'true' ELSE 'false' END)"
+        )
+    return column
+
+
 def _scalar_from_sql(spec: dict, value: object) -> object:
     kind = spec["type"]
     if kind == "boolean":

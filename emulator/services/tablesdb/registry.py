@@ -115,13 +115,14 @@ class TableMeta:
     def rendered_row(self) -> tuple[str, tuple] | None:
         """(SQL expression, its parameters) that has SQLite write a stored row as its Row
         model's JSON text: `rows.row_model` without a `select` — the same keys, order and
-        values. None when a column's stored value is not its JSON value (arrays, booleans,
-        doubles: decoded by `columns.from_sql`) or there are more columns than one SQL
-        function call takes arguments (SQLite's default limit is 127)."""
+        values. None when a column's value cannot be written exactly so (doubles:
+        `columns.json_sql`) or there are more columns than one SQL function call takes
+        arguments (SQLite's default limit is 127)."""
         return self._derived("_rendered_row", self._rendered_row)
 
     def _rendered_row(self) -> tuple[str, tuple] | None:
-        if any(decode is not None for _, decode in self.decoders()):
+        columns = [(c["key"], col.json_sql(c, quote_identifier(c["key"]))) for c in self.columns]
+        if any(value is None for _, value in columns):
             return None
         pairs = [
             ("$id", "_uid"),
@@ -129,7 +130,7 @@ class TableMeta:
             ("$createdAt", "_createdAt"),
             ("$updatedAt", "_updatedAt"),
             ("$permissions", "json(_permissions)"),
-            *((key, quote_identifier(key)) for key in self.column_keys()),
+            *columns,
             ("$databaseId", "?"),
             ("$tableId", "?"),
         ]
