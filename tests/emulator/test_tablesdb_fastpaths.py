@@ -12,7 +12,9 @@ from appwrite.query import Query
 from appwrite.services.tables_db import TablesDB
 
 from emulator.http.coalesce import CoalescingTransport
+from emulator.http.responses import json_body
 from tests.emulator.tablesdb_support import ids, new_database, new_id, plain, total
+from tests.emulator.test_tablesdb_rendered_lists import INT64, ROLES, SWEEP
 
 
 @pytest.fixture(scope="module")
@@ -183,3 +185,46 @@ def test_a_list_answers_each_row_as_get_row_does(tdb, table):
         assert "score" not in row and row["title"]
     before = plain(tdb.list_rows(*table, [Query.cursor_before(listed[3]["$id"])]))["rows"]
     assert before == listed[:3]
+
+
+def test_a_list_over_http_is_the_rows_as_get_row_answers_them(emulator, tdb, raw):
+    """Bytes on the wire: the list's body against each row's `get_row`, re-encoded."""
+    db_id = new_database(emulator, "rendered", "Rendered lists")
+    table_id = new_id("t")
+    t = (db_id, table_id)
+    tdb.create_table(db_id, table_id, "Flat")
+    tdb.create_text_column(*t, "body", False)
+    tdb.create_integer_column(*t, "n", False, min=INT64[0], max=INT64[1])
+    tdb.create_datetime_column(*t, "due", False)
+    tdb.create_boolean_column(*t, "done", False)
+    tdb.create_varchar_column(*t, "tags", 50, False, array=True)
+    tdb.create_rows(
+        *t,
+        [
+            {"$id": "sweep", "body": SWEEP, "n": INT64[1], "$permissions": ROLES, "done": True},
+            {"$id": "plain", "body": "hi", "n": INT64[0], "due": "2026-03-01T12:00:00+02:00"},
+            {"$id": "tagged", "done": False, "tags": ["é", '"q"', "\\u00e9"]},
+            {"$id": "empty"},
+        ],
+    )
+    path = f"tablesdb/{db_id}/tables/{table_id}/rows"
+    listed = raw.request("GET", path)
+    assert listed.status_code == 200
+    models = [
+        raw.request("GET", f"{path}/{i}").json() for i in ("sweep", "plain", "tagged", "empty")
+    ]
+    assert listed.content == json_body({"total": 4, "rows": models})
+    assert listed.headers["content-type"] == "application/json; charset=UTF-8"
+    before = raw.request(
+        "GET", path, params={"queries[]": '{"method":"cursorBefore","values":["empty"]}'}
+    )
+    assert before.content == json_body({"total": 4, "rows": models[:3]})  # read backwards
+    staged = plain(tdb.create_transaction())["$id"]
+    tdb.create_row(*t, "new", {"body": "staged"}, transaction_id=staged)
+    inside = raw.request("GET", path, params={"transactionId": staged})
+    seen = inside.json()  # the staged row's dates are stamped at each read: compare the rest
+    assert inside.content == json_body(seen)  # written as Python writes it
+    assert seen["total"] == 5 and seen["rows"][:4] == models
+    assert (seen["rows"][4]["$id"], seen["rows"][4]["body"]) == ("new", "staged")
+    assert raw.request("GET", path).content == listed.content  # not applied outside it
+    tdb.delete_transaction(staged)

@@ -1,8 +1,8 @@
 """A list whose rows SQLite writes as JSON (issue 13 item 6) answers the same bytes as the
 rows' models encoded in Python: every character, the 64-bit integer limits, NULLs,
 booleans, arrays, permissions — and a list SQLite cannot write exactly (a select, a double
-column) is still answered, by Python. The rows are real rows in a real SQLite file; the last test
-goes through real HTTP."""
+column) is still answered, by Python. The rows are real rows in a real SQLite file; the same over
+HTTP: `test_tablesdb_fastpaths.py`."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ from emulator.http.responses import json_body
 from emulator.services.tablesdb import columns as col
 from emulator.services.tablesdb.registry import Registry
 from emulator.services.tablesdb.rows import Rows
-from tests.emulator.tablesdb_support import new_database, new_id, plain
+
+pytestmark = pytest.mark.sdk_free  # no SDK call: the SDK 27 pass of `make test` skips it
 
 INT64 = (-(2**63), 2**63 - 1)
 # Every character UTF-8 can hold (no lone surrogates: SQLite stores text as UTF-8): all of
@@ -77,7 +78,6 @@ def _both(rows: Rows, registry: Registry, queries: list[str] = ()):
     return rendered, (total, [json_body(m).decode() for m in models])
 
 
-@pytest.mark.sdk_free  # no SDK call: the SDK 27 pass skips it
 def test_this_sqlite_is_probed_once_and_agrees_with_the_sweep(tmp_path):
     db = Database(tmp_path / "db.sqlite3")
     written = db.execute("SELECT json_object('s', ?, 'n', ?)", (SWEEP, INT64[0])).fetchone()[0]
@@ -88,7 +88,6 @@ def test_this_sqlite_is_probed_once_and_agrees_with_the_sweep(tmp_path):
     assert db._json_exact is agrees  # kept: the probe runs once per connection
 
 
-@pytest.mark.sdk_free  # no SDK call: the SDK 27 pass skips it
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -124,7 +123,6 @@ def test_sqlite_writes_each_row_as_python_encodes_its_model(store, data, permiss
     assert rendered == encoded
 
 
-@pytest.mark.sdk_free  # no SDK call: the SDK 27 pass skips it
 def test_the_sweep_and_the_integer_limits_are_written_as_python_encodes_them(store):
     rows, registry = store
     if not rows.db.writes_json_as_python():
@@ -136,7 +134,6 @@ def test_the_sweep_and_the_integer_limits_are_written_as_python_encodes_them(sto
     assert json.loads(rendered[1][0])["body"] == SWEEP
 
 
-@pytest.mark.sdk_free  # no SDK call: the SDK 27 pass skips it
 def test_what_sqlite_cannot_write_exactly_is_left_to_python(store):
     rows, registry = store
     _insert(rows, registry, "a", {"body": "x", "n": 1}, [])
@@ -149,45 +146,3 @@ def test_what_sqlite_cannot_write_exactly_is_left_to_python(store):
         registry.delete_column(registry.get_table("d", "t"), spec["key"])
     rows.db._json_exact = False  # an SQLite whose JSON differs: not asked
     assert _both(rows, registry)[0] is None
-
-
-def test_a_list_over_http_is_the_rows_as_get_row_answers_them(emulator, tdb, raw):
-    """Bytes on the wire: the list's body against each row's `get_row`, re-encoded."""
-    db_id = new_database(emulator, "rendered", "Rendered lists")
-    table_id = new_id("t")
-    t = (db_id, table_id)
-    tdb.create_table(db_id, table_id, "Flat")
-    tdb.create_text_column(*t, "body", False)
-    tdb.create_integer_column(*t, "n", False, min=INT64[0], max=INT64[1])
-    tdb.create_datetime_column(*t, "due", False)
-    tdb.create_boolean_column(*t, "done", False)
-    tdb.create_varchar_column(*t, "tags", 50, False, array=True)
-    tdb.create_rows(
-        *t,
-        [
-            {"$id": "sweep", "body": SWEEP, "n": INT64[1], "$permissions": ROLES, "done": True},
-            {"$id": "plain", "body": "hi", "n": INT64[0], "due": "2026-03-01T12:00:00+02:00"},
-            {"$id": "tagged", "done": False, "tags": ["é", '"q"', "\\u00e9"]},
-            {"$id": "empty"},
-        ],
-    )
-    path = f"tablesdb/{db_id}/tables/{table_id}/rows"
-    listed = raw.request("GET", path)
-    assert listed.status_code == 200
-    models = [
-        raw.request("GET", f"{path}/{i}").json() for i in ("sweep", "plain", "tagged", "empty")
-    ]
-    assert listed.content == json_body({"total": 4, "rows": models})
-    assert listed.headers["content-type"] == "application/json; charset=UTF-8"
-    before = raw.request(
-        "GET", path, params={"queries[]": '{"method":"cursorBefore","values":["empty"]}'}
-    )
-    assert before.content == json_body({"total": 4, "rows": models[:3]})  # read backwards
-    staged = plain(tdb.create_transaction())["$id"]
-    tdb.create_row(*t, "new", {"body": "staged"}, transaction_id=staged)
-    inside = raw.request("GET", path, params={"transactionId": staged})
-    seen = inside.json()  # the staged row's dates are stamped at each read: compare the rest
-    assert inside.content == json_body(seen)  # written as Python writes it
-    assert seen["total"] == 5 and seen["rows"][:4] == models
-    assert (seen["rows"][4]["$id"], seen["rows"][4]["body"]) == ("new", "staged")
-    assert raw.request("GET", path).content == listed.content  # not applied outside it
