@@ -8,6 +8,7 @@ import sys
 from . import (
     check,
     cold_start,
+    covers,
     emulator_ops,
     environments,
     execution_cpu,
@@ -26,6 +27,7 @@ BENCHMARKS = {
     "all": report.main,
     "check": check.main,
     "cold-start": cold_start.main,
+    "covers": covers.main,
     "emulator": emulator_ops.main,
     "environments": environments.main,
     "execution-cpu": execution_cpu.main,

@@ -91,8 +91,10 @@ def test_a_walk_cut_short_carries_on_where_it_stopped_until_it_ends(project, key
     )
     third = night(project, 3)  # rows 201–250: the articles end; no time left for profiles
     assert (third["articles"], third["finished"]) == (1, False)
-    fourth = night(project, 4)  # profiles: the walk ends
-    assert (fourth["articles"], fourth["finished"]) == (0, True)
+    fourth = night(project, 4)  # profiles; no time left for the covers
+    assert (fourth["articles"], fourth["finished"]) == (0, False)
+    fifth = night(project, 5)  # the covers (none here): the walk ends
+    assert (fifth["articles"], fifth["finished"]) == (0, True)
 
     for i in drifted:
         assert keyed.get_row(DATABASE_ID, ARTICLES, made[i - 1]["$id"])["$permissions"] == good
@@ -101,15 +103,16 @@ def test_a_walk_cut_short_carries_on_where_it_stopped_until_it_ends(project, key
         ("articles", False),
         ("articles", False),
         ("profiles", True),
+        ("covers", True),
     ]
     assert len({p["began"] for p in progress}) == 1  # one walk, begun on the first night
     (checked,) = walk_rows(keyed, "permissions.checked")
     details = json.loads(checked["details"])
     assert details["since"] is None  # it walked every row
-    assert details["seconds"] >= 3 * 86400  # begun three nights before it ended
+    assert details["seconds"] >= 4 * 86400  # begun four nights before it ended
 
     # the next walk takes the rows updated since the last one began: the edited row first
     assert keyed.get_row(DATABASE_ID, ARTICLES, behind)["$permissions"] != good
-    fifth = night(project, 5)
-    assert (fifth["articles"], fifth["finished"]) == (1, False)
+    sixth = night(project, 6)
+    assert (sixth["articles"], sixth["finished"]) == (1, False)
     assert keyed.get_row(DATABASE_ID, ARTICLES, behind)["$permissions"] == good

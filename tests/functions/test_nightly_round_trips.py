@@ -81,6 +81,9 @@ def test_a_quiet_night_costs_the_same_calls_whatever_the_row_count(project, keye
     quiet, quiet_requests = run(project, NOW + dt.timedelta(days=2))  # nothing updated since
     assert walked["permissions"]["finished"] and quiet["permissions"]["finished"]
     assert walked_requests - quiet_requests == 3  # 300 rows: 4 pages of articles, then 1
+    # the last walk's audit row, a page of articles, of profiles, of files updated since, the
+    # rolling check's page (an empty bucket), the new audit row; the two purges; 8 counts, 1 upsert
+    assert quiet_requests == 17
 
     published(keyed, 300)  # made before the last walk (the emulator's clock moved on)
     _, later_requests = run(project, NOW + dt.timedelta(days=3))

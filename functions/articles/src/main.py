@@ -6,7 +6,9 @@ e-mail address (anonymous sessions only read). Who may do what is the access mat
 shared.permissions, checked here because the key bypasses row permissions; rows (and cover
 files) carry only its read column, so nobody can write them directly. An article the caller
 may not read is a 404, as if it did not exist. Lists answer the summary shape (no body).
-A cover follows its article: the same readers, the same editors (shared.covers).
+A cover follows its article: the same readers, the same editors (shared.covers) — and
+when an article's row is deleted, by anyone, the event
+`databases.newsroom.tables.articles.rows.*.delete` deletes its cover.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from datetime import UTC, datetime
 
 from ..shared import (
     App,
+    BadRequest,
     Forbidden,
     Response,
     authenticate,
@@ -34,6 +37,7 @@ from ..shared.articles import (
 from ..shared.covers import has_cover
 from ..shared.errors import echo
 from ..shared.permissions import can_delete, can_read, can_update
+from ..shared.tables import ARTICLES, DATABASE_ID
 from . import rows
 from .access import roles_in_team
 from .listing import list_queries, page, parse_list_query
@@ -45,6 +49,7 @@ CREATE = load_schema(__file__, "../schemas/create.json")
 UPDATE = load_schema(__file__, "../schemas/update.json")
 SCHEDULE = load_schema(__file__, "../schemas/schedule.json")
 EMPTY = load_schema(__file__, "../schemas/empty.json")
+DELETED = load_schema(__file__, "../schemas/deleted-event.json")
 
 
 def now() -> datetime:
@@ -169,6 +174,23 @@ def delete_cover(req):
     require_editable(row)
     covers.remove(req, row)
     return Response.no_content()
+
+
+@app.on_event(f"databases.{DATABASE_ID}.tables.{ARTICLES}.rows.*.delete")
+def on_article_deleted(req):
+    """An article row was deleted, by anyone: its cover goes too (`rows.drop_cover_of_deleted`).
+    Appwrite fires this once per row, for bulk deletes as well."""
+    article_id = DELETED.validate(req.json())["$id"]
+    if req.event.row not in ("*", article_id):
+        raise BadRequest(
+            f"The event is for row {echo(req.event.row)} but its body is row {echo(article_id)}.",
+            code="event_mismatch",
+        )
+    dropped = rows.drop_cover_of_deleted(req, article_id)
+    cover = "kept" if dropped is None else "deleted" if dropped else "none"
+    if dropped:
+        req.log.info("cover of a deleted article deleted", article=article_id)
+    return {"articleId": article_id, "cover": cover}
 
 
 def main(context):

@@ -123,6 +123,21 @@ def delete(req: Request, row: dict[str, Any]) -> None:
         raise not_found(row["$id"])
 
 
+def drop_cover_of_deleted(req: Request, article_id: str) -> bool | None:
+    """The cover of an article whose row was deleted, deleted too: True when there was one,
+    False when there was none, None when the article exists (a forged or stale event: its
+    cover is still its own). Whoever deleted the row — this function, a purge, a user's
+    deletion, the Console — the file does not outlive it."""
+    client = server_client(req.headers)
+    db = _tables_db(client)
+    present = fetch_or_none(
+        lambda: db.get_row(DATABASE_ID, ARTICLES, article_id), deadline=req.deadline
+    )
+    if present is not None:
+        return None
+    return delete_cover(storage_service(client), article_id, deadline=req.deadline)
+
+
 def cursor_not_found(cursor: str) -> BadRequest:
     return BadRequest(
         "The cursor is not an article of this list.",

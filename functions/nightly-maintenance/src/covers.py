@@ -1,21 +1,25 @@
-"""The walk through bucket `covers`: covers whose article is gone, and covers whose
-permissions are not their article's.
+"""Covers in bucket `covers`: covers whose article is gone, and covers whose permissions
+are not their article's — checked where they can have gone wrong, not by walking the bucket.
 
-Pages of 100 files; for each page one `list_rows` finds its articles (a cover's id is its
-article's id; only the columns of the permission rule are read). Then:
+A cover's id is its article's id. Its permissions can only go wrong by a write: of its
+article's row (the row written first, the file's update failed: the row's `$updatedAt`
+moved) or of the file (the file updated first, the row's write failed: the file's
+`$updatedAt` moved). So the permission walk (permissions.py) checks the covers of the
+articles it walks (`repair_covers`, one list per page of articles that have covers) and
+walks the files updated since the last walk (`check_files`, one list of their articles per
+page of files).
 
-* a file whose article no longer exists is an **orphan** (its article was deleted by an
-  older version, by hand in the Console, or by a delete that failed half-way): recorded in
-  `audit_log` *before* it is deleted, like every purge (`purge:cover:<fileId>:<file's
-  $createdAt>`, action `cover.purged`), so a crash in between leaves a file the next run
-  finds again, and its audit row once;
-* a file whose permissions differ from its article's read permissions
-  (`shared.permissions.read_permissions`, the rule rows follow) is given them.
+A cover outlives its article only when the article's deletion event was lost: the
+`articles` function deletes the cover on `databases.newsroom.tables.articles.rows.*.delete`
+whoever deleted the row. The backstop is a rolling check of a fixed number of pages a night,
+carrying on where the last night stopped (`rolling_check`): every cover is looked at again
+within (covers / 100 / pages) nights, and a night costs the same whatever the bucket holds.
 
-Bounded per run: at most `limit` orphans are removed (the run's batch size), and no page is
-started once the time budget is spent. The next run walks again from the first file: what
-was removed is gone, what was checked costs two calls per 100 covers, so it carries on.
-`limit=0` repairs permissions and removes nothing (`POST /migrations/permissions`).
+An **orphan** (a file without an article) is recorded in `audit_log` *before* it is
+deleted, like every purge (`purge:cover:<fileId>:<file's $createdAt>`, action
+`cover.purged`), so a crash in between leaves a file the next run finds again, and its
+audit row once. At most `limit` orphans are removed per run (0: none — the permission
+migration on demand removes nothing).
 """
 
 from __future__ import annotations
@@ -31,6 +35,30 @@ from .schedule import Budget
 PAGE = 100
 COVER_PURGED = "cover.purged"
 RULE_COLUMNS = ["authorId", "teamId", "status"]
+
+
+class Found:
+    """What the covers' checks of one run did: orphans removed, covers repaired, and whether
+    more orphans were found than the run could remove (`more`)."""
+
+    __slots__ = ("more", "removed", "repaired")
+
+    def __init__(self) -> None:
+        self.removed: list[str] = []
+        self.repaired: list[str] = []
+        self.more = False
+
+
+def files_page(storage: Any, queries: list, after: str | None, deadline: float) -> list[dict]:
+    """One page of the bucket in `$id` order after the file id `after` (by value, not a
+    cursor: that file may be gone)."""
+    from appwrite.query import Query
+
+    page = [*queries, Query.order_asc("$id")]
+    if after is not None:
+        page.append(Query.greater_than("$id", after))
+    page.append(Query.limit(PAGE))
+    return retry(lambda: storage.list_files(COVERS, page), deadline=deadline)["files"]
 
 
 def _articles(tables: Any, ids: list[str], deadline: float) -> dict[str, dict]:
@@ -81,35 +109,73 @@ def _repair(storage: Any, file: dict, article: dict, deadline: float) -> bool:
     return True
 
 
-def sweep_covers(
-    tables: Any, storage: Any, budget: Budget, limit: int, deadline: float
-) -> tuple[list[str], list[str], bool]:
-    """(orphans removed, covers whose permissions were repaired, whether the walk ended)."""
+def repair_covers(storage: Any, articles: list[dict], found: Found, deadline: float) -> None:
+    """The covers of these articles (rows with the rule's columns and `coverMimeType`) given
+    their article's read permissions where they differ: one list of the files, one update
+    per cover to repair; nothing when none of them records a cover."""
     from appwrite.query import Query
 
-    removed: list[str] = []
-    repaired: list[str] = []
-    cursor: list[str] = []
-    while budget.allows_batch():
-        files = retry(
-            lambda cursor=cursor: storage.list_files(COVERS, [Query.limit(PAGE), *cursor]),
-            deadline=deadline,
-        )["files"]
+    covered = {row["$id"]: row for row in articles if row.get("coverMimeType")}
+    if not covered:
+        return
+    ids = list(covered)
+    files = retry(
+        lambda: storage.list_files(COVERS, [Query.equal("$id", ids), Query.limit(len(ids))]),
+        deadline=deadline,
+    )["files"]
+    found.repaired += [
+        file["$id"]
+        for file in files
+        if file["$id"] in covered and _repair(storage, file, covered[file["$id"]], deadline)
+    ]
+
+
+def check_files(
+    tables: Any, storage: Any, files: list[dict], limit: int, found: Found, deadline: float
+) -> bool:
+    """A page of files checked against their articles: orphans removed (while fewer than
+    `limit` were this run), the others' permissions repaired. False when the page holds more
+    orphans than this run may still remove (it is to be checked again)."""
+    if not files:
+        return True
+    articles = _articles(tables, [file["$id"] for file in files], deadline)
+    orphans = [file for file in files if file["$id"] not in articles]
+    room = max(0, limit - len(found.removed))
+    if room and orphans:
+        found.removed += _purge(tables, storage, orphans[:room], deadline)
+    found.repaired += [
+        file["$id"]
+        for file in files
+        if file["$id"] in articles and _repair(storage, file, articles[file["$id"]], deadline)
+    ]
+    if limit and len(orphans) > room:
+        found.more = True
+        return False
+    return True
+
+
+def rolling_check(
+    tables: Any,
+    storage: Any,
+    after: str | None,
+    pages: int,
+    limit: int,
+    found: Found,
+    budget: Budget,
+    deadline: float,
+) -> str | None:
+    """Up to `pages` pages of the bucket after file id `after` (None: from the first file)
+    checked (`check_files`), while the budget allows; where the next night carries on: the
+    last file checked, or None when the walk reached the end of the bucket (the next night
+    starts again from the first)."""
+    for _ in range(pages):
+        if not budget.allows_batch():
+            break
+        files = files_page(storage, [], after, deadline)
         budget.spent()
-        articles = _articles(tables, [f["$id"] for f in files], deadline) if files else {}
-        orphans = [f for f in files if f["$id"] not in articles]
-        room = max(0, limit - len(removed))
-        removed += _purge(tables, storage, orphans[:room], deadline) if room and orphans else []
-        repaired += [
-            f["$id"]
-            for f in files
-            if f["$id"] in articles and _repair(storage, f, articles[f["$id"]], deadline)
-        ]
-        if limit and len(orphans) > room:
-            return removed, repaired, False  # more orphans than this run may remove
-        kept = [f for f in files if f["$id"] in articles or f["$id"] not in removed]
+        if not check_files(tables, storage, files, limit, found, deadline):
+            break  # more orphans than this run may remove: this page again next night
         if len(files) < PAGE:
-            return removed, repaired, True
-        if kept:  # a cursor must name a file that still exists
-            cursor = [Query.cursor_after(kept[-1]["$id"])]
-    return removed, repaired, False
+            return None
+        after = files[-1]["$id"]
+    return after

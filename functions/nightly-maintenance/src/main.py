@@ -2,22 +2,23 @@
 
 1. Migrates row permissions: every article and profile gets the read-only `$permissions`
    of the current rule (rows written by older versions granted their users writes) — the
-   rows updated since the last complete walk under the same rule (permissions.py).
+   rows updated since the last complete walk under the same rule (permissions.py) —, and
+   checks the covers that can have drifted since: those of the articles walked and the
+   files updated since; a cover whose article is gone is removed (at most
+   `MAINTENANCE_BATCH_SIZE` per run, audited), the others get their article's read
+   permissions; then `COVER_CHECK_PAGES` pages of the bucket's rolling check (covers.py).
 2. Purges archived articles archived more than `ARCHIVE_RETENTION_DAYS` ago, with their
    covers.
 3. Purges users who never verified their email, registered more than `UNVERIFIED_USER_DAYS`
    ago, as a user deletion does (covers and unpublished articles, profile, user).
-4. Walks the `covers` bucket: removes covers whose article is gone (at most
-   `MAINTENANCE_BATCH_SIZE` per run, audited) and gives every other cover its article's
-   read permissions where they differ (covers.py).
-5. Upserts the `daily_stats` row of the day that just ended.
+4. Upserts the `daily_stats` row of the day that just ended.
 
-Migrating, purging and the covers' walk go in batches and stop before the timeout (or the
-time budget); the next run carries on. The stats are written at the end of every run and
-are recomputed, not added to, so running it twice in a day changes nothing more.
+Migrating and purging go in batches and stop before the timeout (or the time budget); the
+next run carries on. The stats are written at the end of every run and are recomputed, not
+added to, so running it twice in a day changes nothing more.
 
 `POST /migrations/permissions` (an HTTP execution; `execute` is empty, so API keys and the
-Console only) runs step 1 over every row and the permission half of step 4 alone: right after
+Console only) runs step 1 over every row and every cover, removing no cover: right after
 deploying a new version, without waiting for 03:00.
 """
 
@@ -29,7 +30,7 @@ from ..shared.covers import storage_service
 from ..shared.settings import int_setting
 from ..shared.tables import COVERS
 from . import stats
-from .covers import sweep_covers
+from .covers import Found
 from .permissions import check_permissions
 from .purge import purge_archived_articles, purge_unverified_users
 from .schedule import Budget, ReportDay, cutoff, run_batches, stop_at
@@ -46,6 +47,7 @@ def maintain(req):
     archive_days = int_setting("ARCHIVE_RETENTION_DAYS", default=90, minimum=1, maximum=36500)
     unverified_days = int_setting("UNVERIFIED_USER_DAYS", default=30, minimum=1, maximum=36500)
     size = int_setting("MAINTENANCE_BATCH_SIZE", default=100, minimum=1, maximum=100)
+    cover_pages = int_setting("COVER_CHECK_PAGES", default=10, minimum=0, maximum=100)
     budget_seconds = int_setting(
         "MAINTENANCE_TIME_BUDGET_SECONDS", default=TIMEOUT, minimum=0, maximum=TIMEOUT
     )
@@ -57,7 +59,17 @@ def maintain(req):
 
     client = server_client(req.headers)
     tables, users, storage = TablesDB(client), Users(client), storage_service(client)
-    migrated, migrated_all = check_permissions(tables, Budget(stop), req.deadline, now)
+    found = Found()
+    migrated, migrated_all = check_permissions(
+        tables,
+        storage,
+        Budget(stop),
+        req.deadline,
+        now,
+        limit=size,
+        rolling_pages=cover_pages,
+        found=found,
+    )
     steps = [
         (
             "articles",
@@ -73,26 +85,25 @@ def maintain(req):
         ),
     ]
     purged, finished = run_batches(steps, Budget(stop), size)
-    orphans, repaired, walked = sweep_covers(tables, storage, Budget(stop), size, req.deadline)
 
     row = stats.collect(tables, users, ReportDay.before(now), req.deadline)
     stats.write(tables, row, req.deadline)
     summary = {
         "now": now.isoformat(),
-        "finished": finished and walked,
+        "finished": finished and not found.more,  # purges; orphans beyond the batch
         "permissions": {
             **{table: len(ids) for table, ids in migrated.items()},
-            COVERS: len(repaired),
-            "finished": migrated_all and walked,
+            COVERS: len(found.repaired),
+            "finished": migrated_all,
         },
         "purged": {
             "articles": len(purged["articles"]),
             "users": len(purged["users"]),
-            COVERS: len(orphans),
+            COVERS: len(found.removed),
         },
         "purgedArticles": purged["articles"][:MAX_IDS],
         "purgedUsers": purged["users"][:MAX_IDS],
-        "purgedCovers": orphans[:MAX_IDS],
+        "purgedCovers": found.removed[:MAX_IDS],
         "stats": row,
     }
     req.log.info("nightly maintenance", **summary)
@@ -106,14 +117,14 @@ def migrate_now(req):
     client = server_client(req.headers)
     tables, storage = TablesDB(client), storage_service(client)
     stop = stop_at(time.monotonic(), req.deadline, TIMEOUT, 0.0)
+    found = Found()
     migrated, finished = check_permissions(
-        tables, Budget(stop), req.deadline, datetime.now(UTC), everything=True
+        tables, storage, Budget(stop), req.deadline, datetime.now(UTC), everything=True, found=found
     )
-    _, repaired, walked = sweep_covers(tables, storage, Budget(stop), 0, req.deadline)
     summary = {
         **{table: len(ids) for table, ids in migrated.items()},
-        COVERS: len(repaired),
-        "finished": finished and walked,
+        COVERS: len(found.repaired),
+        "finished": finished,
     }
     req.log.info("permissions migrated", **summary)
     return summary

@@ -24,6 +24,13 @@ and which rows it walks); the next run carries on after that row instead of star
 again, so a walk longer than one night's budget still ends. When it does, the walk is
 recorded as begun when its first part began: the rows updated during the nights it took
 are walked again the night after.
+
+**Covers.** The walk checks the covers too (covers.py): the covers of the articles it walks,
+then, as a third part, the files of bucket `covers` updated since the last walk (all of them
+on a whole walk) — orphans removed, permissions repaired. After a walk that ended, a
+rolling check of `pages` pages of the bucket carries on where the last night's stopped
+(recorded with the walk: `details.rolling`), the backstop for a cover whose article's
+deletion event was lost.
 """
 
 from __future__ import annotations
@@ -40,7 +47,8 @@ from ..shared.audit import record
 from ..shared.gone import fetch_or_none
 from ..shared.permissions import article_permissions, same_permissions
 from ..shared.profiles import profile_permissions
-from ..shared.tables import ARTICLES, AUDIT_LOG, DATABASE_ID, PROFILES
+from ..shared.tables import ARTICLES, AUDIT_LOG, COVERS, DATABASE_ID, PROFILES
+from .covers import Found, check_files, files_page, repair_covers, rolling_check
 from .schedule import Budget
 
 PAGE = 100
@@ -60,9 +68,10 @@ def _profile_rule(row: dict) -> list[str] | None:
 
 
 TABLES: list[tuple[str, list[str], Callable[[dict], list[str] | None]]] = [
-    (ARTICLES, ["authorId", "teamId", "status"], _article_rule),
+    (ARTICLES, ["authorId", "teamId", "status", "coverMimeType"], _article_rule),
     (PROFILES, ["$id"], _profile_rule),
 ]
+PARTS = [*(table for table, _, _ in TABLES), COVERS]  # a walk's parts: the tables, the files
 
 
 def _fix(tables: Any, table: str, row_id: str, rule, deadline: float) -> bool:
@@ -95,22 +104,30 @@ def rule_fingerprint() -> str:
 
 class Walk:
     """Where a permission walk starts: the rows it walks (`since`: updated from then on, or
-    None for all), the table and `$sequence` it carries on after (a walk cut short), and
-    when it began (the Appwrite datetime text of its first part; None: now)."""
+    None for all), the part (`PARTS` index) and the `$sequence` (a table) or file id (the
+    covers) it carries on after (a walk cut short), when it began (the Appwrite datetime text
+    of its first part; None: now), and the file id the covers' rolling check carries on
+    after (None: the first file)."""
 
-    __slots__ = ("after", "began", "since", "table")
+    __slots__ = ("after", "began", "rolling", "since", "table")
 
     def __init__(
         self,
         since: str | None = None,
         table: int = 0,
-        after: int | None = None,
+        after: int | str | None = None,
         began: str | None = None,
+        rolling: str | None = None,
     ):
         self.since = since
         self.table = table
         self.after = after
         self.began = began
+        self.rolling = rolling
+
+    def stopped_at(self, table: int, after: int | str | None) -> Walk:
+        """This walk, cut short before the rows (files) after `after` of part `table`."""
+        return Walk(self.since, table, after, self.began, self.rolling)
 
 
 def _latest(tables: Any, deadline: float) -> dict | None:
@@ -140,31 +157,34 @@ def next_walk(tables: Any, deadline: float) -> Walk:
     if latest is None:
         return Walk()
     details = json.loads(latest.get("details") or "{}")
+    rolling = details.get("rolling")
+    if not isinstance(rolling, str):
+        rolling = None
     if latest.get("action") == PROGRESS:
-        names = [name for name, _, _ in TABLES]
+        part = details.get("table")
         after = details.get("after")
-        if details.get("table") in names and (after is None or isinstance(after, int)):
+        kind = str if part == COVERS else int
+        if part in PARTS and (after is None or type(after) is kind):
             return Walk(
-                details.get("since"), names.index(details["table"]), after, details.get("began")
+                details.get("since"), PARTS.index(part), after, details.get("began"), rolling
             )
         return Walk()  # a record this version cannot read: walk everything
     seconds = float(details.get("seconds", 0))
     began = parse_datetime(latest["$createdAt"]) - timedelta(seconds=seconds)
-    return Walk(appwrite_datetime(began - MARGIN))
+    return Walk(appwrite_datetime(began - MARGIN), rolling=rolling)
 
 
-def record_walk(
-    tables: Any, now: datetime, seconds: float, since: str | None, deadline: float
-) -> None:
+def record_walk(tables: Any, now: datetime, seconds: float, walk: Walk, deadline: float) -> None:
     """The audit row of a walk that went to the end (its duration: it began that long
-    before the row's `$createdAt`). A second one at the same moment is the same row."""
+    before the row's `$createdAt`; where the covers' rolling check carries on). A second one
+    at the same moment is the same row."""
     fingerprint = rule_fingerprint()
     record(
         tables,
         f"permissions:checked:{fingerprint}:{appwrite_datetime(now)}",
         CHECKED,
         subject_id=fingerprint,
-        details={"seconds": round(seconds, 3), "since": since},
+        details={"seconds": round(seconds, 3), "since": walk.since, "rolling": walk.rolling},
         deadline=deadline,
     )
 
@@ -178,23 +198,59 @@ def record_progress(tables: Any, now: datetime, walk: Walk, deadline: float) -> 
         PROGRESS,
         subject_id=fingerprint,
         details={
-            "table": TABLES[walk.table][0],
+            "table": PARTS[walk.table],
             "after": walk.after,
             "began": walk.began,
             "since": walk.since,
+            "rolling": walk.rolling,
         },
         deadline=deadline,
     )
 
 
+def _walk_files(
+    tables: Any,
+    storage: Any,
+    budget: Budget,
+    deadline: float,
+    walk: Walk,
+    changed: list,
+    limit: int,
+    found: Found,
+) -> Walk | None:
+    """The walk's last part: the files updated since it began (all of them: `changed` is
+    empty), checked against their articles (covers.check_files); where it stopped, or None."""
+    position = PARTS.index(COVERS)
+    after = walk.after if walk.table == position else None
+    while True:
+        if not budget.allows_batch():
+            return walk.stopped_at(position, after)
+        files = files_page(storage, changed, after, deadline)
+        budget.spent()
+        if not check_files(tables, storage, files, limit, found, deadline):
+            return walk.stopped_at(position, after)  # this page again, next run
+        if len(files) < PAGE:
+            return None
+        after = files[-1]["$id"]
+
+
 def migrate_permissions(
-    tables: Any, budget: Budget, deadline: float, walk: Walk | None = None
+    tables: Any,
+    storage: Any,
+    budget: Budget,
+    deadline: float,
+    walk: Walk | None = None,
+    *,
+    limit: int = 0,
+    found: Found | None = None,
 ) -> tuple[dict[str, list[str]], Walk | None]:
-    """The ids rewritten per table, and where the walk stopped (None: both tables walked to
-    the end); `walk` says which rows (`since`) and where to start (default: every row)."""
+    """The ids rewritten per table, and where the walk stopped (None: both tables and the
+    covers walked to the end); `walk` says which rows (`since`) and where to start (default:
+    every row). Covers repaired and orphans removed (at most `limit`) go to `found`."""
     from appwrite.query import Query
 
     walk = walk or Walk()
+    found = found if found is not None else Found()
     fixed: dict[str, list[str]] = {table: [] for table, _, _ in TABLES}
     changed = [] if walk.since is None else [Query.greater_than_equal("$updatedAt", walk.since)]
     for position in range(walk.table, len(TABLES)):
@@ -202,7 +258,7 @@ def migrate_permissions(
         after = walk.after if position == walk.table else None
         while True:
             if not budget.allows_batch():
-                return fixed, Walk(walk.since, position, after, walk.began)
+                return fixed, walk.stopped_at(position, after)
             queries = [*changed, Query.select(columns), Query.order_asc("$sequence")]
             if after is not None:  # by `$sequence`, not a cursor row: that row may be purged
                 queries.append(Query.greater_than("$sequence", after))
@@ -217,26 +273,49 @@ def migrate_permissions(
                 stale = wanted is not None and not same_permissions(row["$permissions"], wanted)
                 if stale and _fix(tables, table, row["$id"], rule, deadline):
                     fixed[table].append(row["$id"])
+            if table == ARTICLES:
+                repair_covers(storage, page, found, deadline)
             if len(page) < PAGE:
                 break
             after = int(page[-1]["$sequence"])
-    return fixed, None
+    stopped = _walk_files(tables, storage, budget, deadline, walk, changed, limit, found)
+    return fixed, stopped
 
 
 def check_permissions(
-    tables: Any, budget: Budget, deadline: float, now: datetime, *, everything: bool = False
+    tables: Any,
+    storage: Any,
+    budget: Budget,
+    deadline: float,
+    now: datetime,
+    *,
+    everything: bool = False,
+    limit: int = 0,
+    rolling_pages: int = 0,
+    found: Found | None = None,
 ) -> tuple[dict[str, list[str]], bool]:
-    """`migrate_permissions` over the rows that may have drifted since the last walk that
-    ended (`everything`: all rows), carrying on a walk cut short; recorded when it ends,
-    and where it stopped when it does not."""
+    """`migrate_permissions` over the rows and covers that may have drifted since the last
+    walk that ended (`everything`: all of them), carrying on a walk cut short; then, after a
+    walk of the drifted ones that ended, `rolling_pages` pages of the covers' rolling check.
+    Recorded when it ends, and where it stopped when it does not. At most `limit` orphan
+    covers are removed (0: none); they, and the covers repaired, go to `found`."""
     walk = Walk() if everything else next_walk(tables, deadline)
     walk.began = walk.began or appwrite_datetime(now)
-    fixed, stopped = migrate_permissions(tables, budget, deadline, walk)
+    found = found if found is not None else Found()
+    fixed, stopped = migrate_permissions(
+        tables, storage, budget, deadline, walk, limit=limit, found=found
+    )
     if stopped is not None:
         if (stopped.table, stopped.after) != (walk.table, walk.after):  # it got somewhere
             record_progress(tables, now, stopped, deadline)
         return fixed, False
+    if walk.since is None:
+        walk.rolling = None  # every cover was just checked: the rolling check starts again
+    else:
+        walk.rolling = rolling_check(
+            tables, storage, walk.rolling, rolling_pages, limit, found, budget, deadline
+        )
     ended = datetime.now(UTC)
     seconds = max(0.0, (ended - parse_datetime(walk.began)).total_seconds())
-    record_walk(tables, now, seconds, walk.since, deadline)
+    record_walk(tables, now, seconds, walk, deadline)
     return fixed, True
