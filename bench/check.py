@@ -9,6 +9,9 @@ Guarded (lower is better):
 * `throughput.*` a synchronous execution (REST, function URL) p50 ÷ empty request;
 * `traffic.*.requests`    API round trips per operation (exact counts);
 * `traffic.*.handshakes`  TLS handshakes per warm execution (0 with the pool);
+* `covers.quiet-night.requests`  a quiet night of nightly-maintenance over 10,000 covers ÷
+  the same night over an empty bucket, in API calls (`python -m bench covers`): a night
+  that walked the bucket again would be 13.5× instead of 2.1×;
 * `first_request.*.instructions`  a function's first request ÷ the floor's, in
   instructions counted under valgrind (`python -m bench first-request --instructions`):
   the same from run to run whatever the load, so measured once. Skipped, with a note,
@@ -35,7 +38,7 @@ import pathlib
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "bench" / "baseline.json"
 TOLERANCE = 1.25
-GROUPS = ["emulator", "throughput", "traffic", "first_request"]
+GROUPS = ["emulator", "throughput", "traffic", "covers", "first_request"]
 
 
 def measure_groups(groups: set[str]) -> dict[str, float]:
@@ -60,6 +63,12 @@ def measure_groups(groups: set[str]) -> dict[str, float]:
             digest = modes["keepalive"]
             values[f"traffic.{key}.requests"] = digest["requests"]
             values[f"traffic.{key}.handshakes"] = digest["handshakes"]
+    if "covers" in groups:
+        from . import covers
+
+        print("== nightly over a bucket of covers", flush=True)
+        r = covers.measure([10_000])
+        values["covers.quiet-night.requests"] = covers.quiet_ratio(r, 10_000)
     if "first_request" in groups:
         from . import first_request
 

@@ -126,6 +126,12 @@ def measure(sizes: list[int]) -> dict:
     return {"runs": runs}
 
 
+def quiet_ratio(results: dict, covers: int) -> float:
+    """A quiet night's calls over `covers` covers ÷ over an empty bucket (same run)."""
+    nights = {run["covers"]: run["nights"] for run in results["runs"]}
+    return nights[covers][1]["requests"] / nights[0][1]["requests"]
+
+
 def table(results: dict) -> str:
     anchor = results["runs"][0]["nights"][1]
     lines = [

@@ -31,7 +31,7 @@ def machine() -> dict:
 def run_all(quick: bool, only: list[str] | None = None) -> dict:
     """Run every benchmark (or `only` these, keeping the others from bench/results.json);
     `quick` = fewer runs and rows (CI)."""
-    from . import emulator_ops, first_request, scaling, throughput, traffic
+    from . import covers, emulator_ops, first_request, scaling, throughput, traffic
 
     results: dict = {"quick": quick, "machine_before": machine()}
     if only:
@@ -46,6 +46,7 @@ def run_all(quick: bool, only: list[str] | None = None) -> dict:
         ("first_request", lambda: first_request.measure(2 if quick else 5)),
         ("first_request_instructions", lambda: _instructions(first_request)),
         ("scaling", lambda: scaling.measure([1000, 10_000] if quick else [1000, 10_000, 100_000])),
+        ("covers", lambda: covers.measure([1000] if quick else [1000, 10_000])),
     ]
     for name, step in steps:
         if only and name not in only:
@@ -98,7 +99,7 @@ def _when(step: dict) -> str:
 
 
 def markdown(results: dict) -> str:
-    from . import emulator_ops, first_request, scaling, throughput, traffic
+    from . import covers, emulator_ops, first_request, scaling, throughput, traffic
 
     m = results["machine_before"]
     quick = " --quick" if results["quick"] else ""
@@ -167,10 +168,29 @@ def markdown(results: dict) -> str:
         f"one); nightly's time budget {results['scaling']['budget_s']} s.",
         "",
         scaling.table(results["scaling"]),
+        *_covers_part(results, covers),
         "",
         END,
     ]
     return "\n".join(parts)
+
+
+def _covers_part(results: dict, covers) -> list[str]:
+    if "covers" not in results:  # results written before this benchmark existed
+        return []
+    return [
+        "",
+        "### Nightly over a bucket of covers (item 3)",
+        "",
+        _when(results["covers"]).strip(),
+        "",
+        "`python -m bench covers` — published articles with their covers, written two days "
+        "before; night 1 walks every row and cover, then two quiet nights; ratios to the "
+        "quiet night over an empty bucket in the same run. A quiet night's calls do not "
+        "grow with the bucket (at most 36 at the default `COVER_CHECK_PAGES` 10).",
+        "",
+        covers.table(results["covers"]),
+    ]
 
 
 def write(results: dict) -> None:
@@ -209,6 +229,7 @@ def main(argv: list[str] | None = None) -> int:
             "first_request",
             "first_request_instructions",
             "scaling",
+            "covers",
         ],
         help="re-run these only; the others are kept from bench/results.json",
     )

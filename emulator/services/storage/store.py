@@ -26,6 +26,11 @@ CREATE TABLE IF NOT EXISTS storage_files (
     UNIQUE (bucket_id, id)
 );
 CREATE INDEX IF NOT EXISTS storage_files_bucket ON storage_files(bucket_id);
+-- the dates a list of files may filter on in SQL (routes_files: `_pushed_down`)
+CREATE INDEX IF NOT EXISTS storage_files_updated
+    ON storage_files(bucket_id, json_extract(doc, '$."$updatedAt"'));
+CREATE INDEX IF NOT EXISTS storage_files_created
+    ON storage_files(bucket_id, json_extract(doc, '$."$createdAt"'));
 """
 
 
@@ -102,6 +107,40 @@ class Store:
         return [
             load_doc(r) for r in self.db.query("SELECT seq, doc FROM storage_files ORDER BY seq")
         ]
+
+    def files_page(
+        self,
+        bucket_id: str,
+        where: list[tuple[str, list]],
+        order: str,
+        descending: bool,
+        limit: int,
+        offset: int,
+    ) -> list[dict]:
+        """One page of a bucket's files, filtered, ordered and paged by SQLite: `where` holds
+        SQL conditions on `id` or `doc` with their parameters, `order` is `id` or `seq`."""
+        sql, params = self._where(bucket_id, where)
+        direction = "DESC" if descending else "ASC"
+        rows = self.db.query(
+            f"SELECT seq, doc FROM storage_files WHERE {sql} ORDER BY {order} {direction} "
+            "LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        )
+        return [load_doc(r) for r in rows]
+
+    def count_files(self, bucket_id: str, where: list[tuple[str, list]], cap: int) -> int:
+        """How many of a bucket's files meet `where`, counted up to `cap`."""
+        sql, params = self._where(bucket_id, where)
+        rows = self.db.query(
+            f"SELECT COUNT(*) AS n FROM (SELECT 1 FROM storage_files WHERE {sql} LIMIT ?)",
+            (*params, cap),
+        )
+        return next(iter(rows))["n"]
+
+    @staticmethod
+    def _where(bucket_id: str, where: list[tuple[str, list]]) -> tuple[str, list]:
+        sql = " AND ".join(["bucket_id = ?", *(condition for condition, _ in where)])
+        return sql, [bucket_id, *(p for _, values in where for p in values)]
 
     def insert_file(self, doc: dict) -> dict:
         try:
