@@ -25,6 +25,7 @@ from emulator.core.query import (
 
 SYSTEM_ATTRIBUTES = ("$id", "$createdAt", "$updatedAt", "$sequence")
 DEFAULT_LIMIT = 25
+INT64_MAX = 2**63 - 1  # the largest limit or offset Appwrite's range validator takes
 TOTAL_CAP = 5000
 
 FILTERS = {
@@ -174,13 +175,13 @@ def _apply_one(result: ListQuery, query: dict) -> None:
     elif method in ("orderAsc", "orderDesc"):
         result.orders.append((query["attribute"], method == "orderDesc"))
     elif method == "limit":
-        if len(values) != 1 or not _is_int(values[0]) or values[0] < 1:
+        if len(values) != 1 or not _is_int(values[0]) or not 1 <= values[0] <= INT64_MAX:
             raise _invalid(
                 "Invalid limit: Value must be a valid range between 1 and 9,223,372,036,854,775,807"
             )
         result.limit = values[0]
     elif method == "offset":
-        if len(values) != 1 or not _is_int(values[0]) or values[0] < 0:
+        if len(values) != 1 or not _is_int(values[0]) or not 0 <= values[0] <= INT64_MAX:
             raise _invalid(
                 "Invalid offset: Value must be a valid range between 0 and "
                 "9,223,372,036,854,775,807"

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from emulator.core import clock
+from emulator.core.errors import AppwriteError
 from emulator.core.sqlite import Database
 from emulator.http import listing
 from emulator.services.storage.routes_files import (
@@ -200,3 +201,14 @@ def test_the_walks_read_through_indexes_not_the_whole_bucket(store):
     assert all("SEARCH storage_files USING INDEX" in plan for plan in plans), plans
     assert all("(bucket_id=?)" not in plan for plan in plans), plans  # not the whole bucket
     assert "storage_files_updated" in plans[2] and "storage_files_created" in plans[4]
+
+
+@pytest.mark.parametrize("method", ["limit", "offset"])
+def test_a_limit_or_offset_beyond_64_bits_is_refused_as_appwrite_refuses_it(method):
+    """SQLite binds 64-bit integers only: 2**63 would be a 500 on the SQLite path. Appwrite's
+    range validator refuses it first (400), as every list here does."""
+    assert parsed([{"method": method, "values": [2**63 - 1]}])  # the largest taken
+    with pytest.raises(AppwriteError) as refused:
+        parsed([{"method": method, "values": [2**63]}])
+    assert refused.value.type == "general_argument_invalid"
+    assert "9,223,372,036,854,775,807" in refused.value.message

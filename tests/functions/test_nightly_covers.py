@@ -238,3 +238,73 @@ def test_a_drifted_cover_is_repaired_the_night_after_from_either_side(no_rolling
     )
     assert night_at(start_at + dt.timedelta(days=2))["covers"] == 1
     assert storage.get_file(COVERS, ids[1])["$permissions"] == draft
+
+
+def test_a_cover_its_row_does_not_record_follows_the_article_the_night_after(no_rolling):
+    """An upload whose row update failed leaves a file the row does not record
+    (`coverMimeType` empty): archiving the article then writes the row alone (the file
+    stays public). The night after, the walk of the articles updated finds the file anyway."""
+    project = no_rolling
+    tables, storage = TablesDB(project.admin_client()), Storage(project.admin_client())
+    row_id = f"u{uuid.uuid4().hex[:8]}"
+    long_ago = (dt.datetime.now(UTC) - dt.timedelta(days=3)).isoformat()
+    covered(project, [row_id], stamped=long_ago)
+    tables.update_row(
+        DATABASE_ID, ARTICLES, row_id, {"coverMimeType": None, "$updatedAt": long_ago}
+    )
+    later = dt.datetime.now(UTC) + dt.timedelta(days=5)
+    project.run_schedule("nightly-maintenance", at=later)  # the rows' and files' walks begin after
+    row = tables.get_row(DATABASE_ID, ARTICLES, row_id)
+    archived = article_permissions(row["authorId"], None, "archived")
+    moved = (later + dt.timedelta(hours=2)).isoformat()
+    tables.update_row(  # archived, as change_article writes it: the row only
+        DATABASE_ID, ARTICLES, row_id, {"status": "archived", "$updatedAt": moved}, archived
+    )
+    assert storage.get_file(COVERS, row_id)["$permissions"] == ['read("any")']
+
+    execution = project.run_schedule("nightly-maintenance", at=later + dt.timedelta(days=1))
+
+    assert json.loads(execution["responseBody"])["permissions"]["covers"] == 1
+    assert storage.get_file(COVERS, row_id)["$permissions"] == archived
+
+
+@pytest.fixture(scope="module")
+def one_page(tmp_path_factory):
+    client = start(
+        tmp_path_factory.mktemp("covers-migrate"),
+        [function_entry("nightly-maintenance", vars={"COVER_CHECK_PAGES": "1"})],
+    )
+    yield client
+    client.stack.close()
+
+
+def last_walk(project) -> dict:
+    rows = TablesDB(project.admin_client()).list_rows(
+        DATABASE_ID,
+        AUDIT_LOG,
+        [
+            Query.equal("action", ["permissions.checked"]),
+            Query.order_desc("$createdAt"),
+            Query.limit(1),
+        ],
+    )["rows"]
+    return json.loads(rows[0]["details"])
+
+
+def test_the_migration_on_demand_keeps_the_rolling_checks_place(one_page):
+    """`POST /migrations/permissions` walks every cover but removes no orphan: the rolling
+    check, there to find them, carries on where it was instead of starting again."""
+    project = one_page
+    tag = uuid.uuid4().hex[:6]
+    covered(project, [f"k{i:04d}{tag}" for i in range(150)])
+    project.run_schedule("nightly-maintenance")  # the first walk: the rolling check restarts
+    assert last_walk(project)["rolling"] is None
+    project.run_schedule("nightly-maintenance")  # the rolling check's first page of 100
+    place = last_walk(project)["rolling"]
+    assert place == f"k0099{tag}"
+
+    migrated = project.execute("nightly-maintenance", "/migrations/permissions", method="POST")
+
+    assert migrated["responseStatusCode"] == 200, migrated["responseBody"]
+    details = last_walk(project)
+    assert details["since"] is None and details["rolling"] == place

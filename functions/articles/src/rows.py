@@ -130,11 +130,12 @@ def drop_cover_of_deleted(req: Request, article_id: str) -> bool | None:
     deletion, the Console — the file does not outlive it."""
     client = server_client(req.headers)
     db = _tables_db(client)
-    present = fetch_or_none(
-        lambda: db.get_row(DATABASE_ID, ARTICLES, article_id), deadline=req.deadline
-    )
-    if present is not None:
+    try:
+        retry(lambda: db.get_row(DATABASE_ID, ARTICLES, article_id), deadline=req.deadline)
         return None
+    except AppwriteException as exc:
+        if exc.type != "row_not_found":  # not "no such row" (a missing table is no answer)
+            raise
     return delete_cover(storage_service(client), article_id, deadline=req.deadline)
 
 

@@ -2,12 +2,13 @@
 are not their article's — checked where they can have gone wrong, not by walking the bucket.
 
 A cover's id is its article's id. Its permissions can only go wrong by a write: of its
-article's row (the row written first, the file's update failed: the row's `$updatedAt`
-moved) or of the file (the file updated first, the row's write failed: the file's
-`$updatedAt` moved). So the permission walk (permissions.py) checks the covers of the
-articles it walks (`repair_covers`, one list per page of articles that have covers) and
-walks the files updated since the last walk (`check_files`, one list of their articles per
-page of files).
+article's row (the row written first, the file's update failed — or the file was never
+recorded on the row, its upload's row update having failed, so changes of the row leave
+it alone —: the row's `$updatedAt` moved) or of the file (the file updated first, the
+row's write failed: the file's `$updatedAt` moved). So the permission walk
+(permissions.py) checks the covers of the articles it walks (`repair_covers`, one list of
+files per page of articles) and walks the files updated since the last walk
+(`check_files`, one list of their articles per page of files).
 
 A cover outlives its article only when the article's deletion event was lost: the
 `articles` function deletes the cover on `databases.newsroom.tables.articles.rows.*.delete`
@@ -110,12 +111,14 @@ def _repair(storage: Any, file: dict, article: dict, deadline: float) -> bool:
 
 
 def repair_covers(storage: Any, articles: list[dict], found: Found, deadline: float) -> None:
-    """The covers of these articles (rows with the rule's columns and `coverMimeType`) given
-    their article's read permissions where they differ: one list of the files, one update
-    per cover to repair; nothing when none of them records a cover."""
+    """The covers of these articles (rows with the rule's columns) given their article's
+    read permissions where they differ: one list of the files, one update per cover to
+    repair. Every article's, not only those whose row records a cover: an upload whose row
+    update failed leaves a file the row does not record, and the article's later changes
+    do not touch it (`shared.covers.change_article` follows the row)."""
     from appwrite.query import Query
 
-    covered = {row["$id"]: row for row in articles if row.get("coverMimeType")}
+    covered = {row["$id"]: row for row in articles}
     if not covered:
         return
     ids = list(covered)

@@ -68,7 +68,7 @@ def _profile_rule(row: dict) -> list[str] | None:
 
 
 TABLES: list[tuple[str, list[str], Callable[[dict], list[str] | None]]] = [
-    (ARTICLES, ["authorId", "teamId", "status", "coverMimeType"], _article_rule),
+    (ARTICLES, ["authorId", "teamId", "status"], _article_rule),
     (PROFILES, ["$id"], _profile_rule),
 ]
 PARTS = [*(table for table, _, _ in TABLES), COVERS]  # a walk's parts: the tables, the files
@@ -299,7 +299,10 @@ def check_permissions(
     walk of the drifted ones that ended, `rolling_pages` pages of the covers' rolling check.
     Recorded when it ends, and where it stopped when it does not. At most `limit` orphan
     covers are removed (0: none); they, and the covers repaired, go to `found`."""
-    walk = Walk() if everything else next_walk(tables, deadline)
+    if everything:  # every row and cover; the rolling check's place is kept (below)
+        walk = Walk(rolling=next_walk(tables, deadline).rolling)
+    else:
+        walk = next_walk(tables, deadline)
     walk.began = walk.began or appwrite_datetime(now)
     found = found if found is not None else Found()
     fixed, stopped = migrate_permissions(
@@ -309,12 +312,14 @@ def check_permissions(
         if (stopped.table, stopped.after) != (walk.table, walk.after):  # it got somewhere
             record_progress(tables, now, stopped, deadline)
         return fixed, False
-    if walk.since is None:
-        walk.rolling = None  # every cover was just checked: the rolling check starts again
-    else:
+    if walk.since is not None:
         walk.rolling = rolling_check(
             tables, storage, walk.rolling, rolling_pages, limit, found, budget, deadline
         )
+    elif limit:  # every cover was just checked, orphans removed: the rolling check restarts
+        walk.rolling = None
+    # (a whole walk that removed no orphan — `POST /migrations/permissions` — leaves the
+    # rolling check where it was: the orphans it is there for are still to be found)
     ended = datetime.now(UTC)
     seconds = max(0.0, (ended - parse_datetime(walk.began)).total_seconds())
     record_walk(tables, now, seconds, walk, deadline)
