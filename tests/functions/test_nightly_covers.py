@@ -144,19 +144,26 @@ def test_an_event_that_is_not_an_articles_deletion_is_refused(
 # -- the nightly backstop --------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def without_articles(tmp_path_factory):
-    """No `articles` function: a row's deletion event is handled by nobody (a lost event)."""
+def nightly_only(tmp_path_factory, name: str, pages: int):
+    """A project with nightly-maintenance alone (no `articles` function: a row's deletion
+    event is handled by nobody, as when its execution is lost), `COVER_CHECK_PAGES=pages`."""
     client = start(
-        tmp_path_factory.mktemp("covers-rolling"),
-        [function_entry("nightly-maintenance", vars={"COVER_CHECK_PAGES": "1"})],
+        tmp_path_factory.mktemp(name),
+        [function_entry("nightly-maintenance", vars={"COVER_CHECK_PAGES": str(pages)})],
     )
     yield client
     client.stack.close()
 
 
-def night(project, days: int) -> tuple[dict, int]:
-    execution = project.run_schedule("nightly-maintenance", at=NOW + dt.timedelta(days=days))
+@pytest.fixture(scope="module")
+def without_articles(tmp_path_factory):
+    yield from nightly_only(tmp_path_factory, "covers-rolling", 1)
+
+
+def night(project, days: int | dt.datetime) -> tuple[dict, int]:
+    """A night `days` after NOW (or at that moment): its answer and its API requests."""
+    at = days if isinstance(days, dt.datetime) else NOW + dt.timedelta(days=days)
+    execution = project.run_schedule("nightly-maintenance", at=at)
     assert execution["status"] == "completed", execution["errors"]
     requests = project.execution_stats(execution["$id"])["requests"]
     return json.loads(execution["responseBody"]), requests
@@ -197,12 +204,7 @@ def test_the_rolling_check_finds_an_orphan_a_lost_event_left_and_a_night_costs_t
 @pytest.fixture(scope="module")
 def no_rolling(tmp_path_factory):
     """No rolling check: only the covers that can have drifted are looked at."""
-    client = start(
-        tmp_path_factory.mktemp("covers-drift"),
-        [function_entry("nightly-maintenance", vars={"COVER_CHECK_PAGES": "0"})],
-    )
-    yield client
-    client.stack.close()
+    yield from nightly_only(tmp_path_factory, "covers-drift", 0)
 
 
 def test_a_drifted_cover_is_repaired_the_night_after_from_either_side(no_rolling):
@@ -220,9 +222,7 @@ def test_a_drifted_cover_is_repaired_the_night_after_from_either_side(no_rolling
     start_at = dt.datetime.now(UTC)
 
     def night_at(moment: dt.datetime) -> dict:
-        execution = project.run_schedule("nightly-maintenance", at=moment)
-        assert execution["status"] == "completed", execution["errors"]
-        return json.loads(execution["responseBody"])["permissions"]
+        return night(project, moment)[0]["permissions"]
 
     night_at(start_at)  # the first walk: every row, every cover
     storage.update_file(COVERS, ids[0], permissions=['read("any")', 'read("users")'])
@@ -253,7 +253,7 @@ def test_a_cover_its_row_does_not_record_follows_the_article_the_night_after(no_
         DATABASE_ID, ARTICLES, row_id, {"coverMimeType": None, "$updatedAt": long_ago}
     )
     later = dt.datetime.now(UTC) + dt.timedelta(days=5)
-    project.run_schedule("nightly-maintenance", at=later)  # the rows' and files' walks begin after
+    night(project, later)  # the rows' and files' walks begin after
     row = tables.get_row(DATABASE_ID, ARTICLES, row_id)
     archived = article_permissions(row["authorId"], None, "archived")
     moved = (later + dt.timedelta(hours=2)).isoformat()
@@ -262,20 +262,15 @@ def test_a_cover_its_row_does_not_record_follows_the_article_the_night_after(no_
     )
     assert storage.get_file(COVERS, row_id)["$permissions"] == ['read("any")']
 
-    execution = project.run_schedule("nightly-maintenance", at=later + dt.timedelta(days=1))
+    summary, _ = night(project, later + dt.timedelta(days=1))
 
-    assert json.loads(execution["responseBody"])["permissions"]["covers"] == 1
+    assert summary["permissions"]["covers"] == 1
     assert storage.get_file(COVERS, row_id)["$permissions"] == archived
 
 
 @pytest.fixture(scope="module")
 def one_page(tmp_path_factory):
-    client = start(
-        tmp_path_factory.mktemp("covers-migrate"),
-        [function_entry("nightly-maintenance", vars={"COVER_CHECK_PAGES": "1"})],
-    )
-    yield client
-    client.stack.close()
+    yield from nightly_only(tmp_path_factory, "covers-migrate", 1)
 
 
 def last_walk(project) -> dict:

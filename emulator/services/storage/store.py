@@ -135,7 +135,7 @@ class Store:
             f"SELECT COUNT(*) AS n FROM (SELECT 1 FROM storage_files WHERE {sql} LIMIT ?)",
             (*params, cap),
         )
-        return next(iter(rows))["n"]
+        return int(rows[0]["n"])
 
     @staticmethod
     def _where(bucket_id: str, where: list[tuple[str, list]]) -> tuple[str, list]:

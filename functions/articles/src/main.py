@@ -49,7 +49,6 @@ CREATE = load_schema(__file__, "../schemas/create.json")
 UPDATE = load_schema(__file__, "../schemas/update.json")
 SCHEDULE = load_schema(__file__, "../schemas/schedule.json")
 EMPTY = load_schema(__file__, "../schemas/empty.json")
-DELETED = load_schema(__file__, "../schemas/deleted-event.json")
 
 
 def now() -> datetime:
@@ -180,15 +179,15 @@ def delete_cover(req):
 def on_article_deleted(req):
     """An article row was deleted, by anyone: its cover goes too (`rows.drop_cover_of_deleted`).
     Appwrite fires this once per row, for bulk deletes as well."""
-    article_id = DELETED.validate(req.json())["$id"]
+    deleted = load_schema(__file__, "../schemas/deleted-event.json")  # read on the first event
+    article_id = deleted.validate(req.json())["$id"]
     if req.event.row not in ("*", article_id):
         raise BadRequest(
             f"The event is for row {echo(req.event.row)} but its body is row {echo(article_id)}.",
             code="event_mismatch",
         )
-    dropped = rows.drop_cover_of_deleted(req, article_id)
-    cover = "kept" if dropped is None else "deleted" if dropped else "none"
-    if dropped:
+    cover = rows.drop_cover_of_deleted(req, article_id)
+    if cover == "deleted":
         req.log.info("cover of a deleted article deleted", article=article_id)
     return {"articleId": article_id, "cover": cover}
 

@@ -123,20 +123,21 @@ def delete(req: Request, row: dict[str, Any]) -> None:
         raise not_found(row["$id"])
 
 
-def drop_cover_of_deleted(req: Request, article_id: str) -> bool | None:
-    """The cover of an article whose row was deleted, deleted too: True when there was one,
-    False when there was none, None when the article exists (a forged or stale event: its
-    cover is still its own). Whoever deleted the row — this function, a purge, a user's
-    deletion, the Console — the file does not outlive it."""
+def drop_cover_of_deleted(req: Request, article_id: str) -> str:
+    """The cover of an article whose row was deleted, deleted too: `deleted` when there was
+    one, `none` when there was none, `kept` when the article exists (a forged or stale
+    event: its cover is still its own). Whoever deleted the row — this function, a purge, a
+    user's deletion, the Console — the file does not outlive it."""
     client = server_client(req.headers)
     db = _tables_db(client)
     try:
         retry(lambda: db.get_row(DATABASE_ID, ARTICLES, article_id), deadline=req.deadline)
-        return None
+        return "kept"
     except AppwriteException as exc:
         if exc.type != "row_not_found":  # not "no such row" (a missing table is no answer)
             raise
-    return delete_cover(storage_service(client), article_id, deadline=req.deadline)
+    deleted = delete_cover(storage_service(client), article_id, deadline=req.deadline)
+    return "deleted" if deleted else "none"
 
 
 def cursor_not_found(cursor: str) -> BadRequest:

@@ -110,6 +110,17 @@ def _repair(storage: Any, file: dict, article: dict, deadline: float) -> bool:
     return True
 
 
+def _repair_each(
+    storage: Any, files: list[dict], articles: dict[str, dict], found: Found, deadline: float
+) -> None:
+    """Each file that has an article (`articles`, by id) given its article's permissions."""
+    found.repaired += [
+        file["$id"]
+        for file in files
+        if file["$id"] in articles and _repair(storage, file, articles[file["$id"]], deadline)
+    ]
+
+
 def repair_covers(storage: Any, articles: list[dict], found: Found, deadline: float) -> None:
     """The covers of these articles (rows with the rule's columns) given their article's
     read permissions where they differ: one list of the files, one update per cover to
@@ -118,19 +129,14 @@ def repair_covers(storage: Any, articles: list[dict], found: Found, deadline: fl
     do not touch it (`shared.covers.change_article` follows the row)."""
     from appwrite.query import Query
 
-    covered = {row["$id"]: row for row in articles}
-    if not covered:
+    if not articles:
         return
-    ids = list(covered)
+    ids = [row["$id"] for row in articles]
     files = retry(
         lambda: storage.list_files(COVERS, [Query.equal("$id", ids), Query.limit(len(ids))]),
         deadline=deadline,
     )["files"]
-    found.repaired += [
-        file["$id"]
-        for file in files
-        if file["$id"] in covered and _repair(storage, file, covered[file["$id"]], deadline)
-    ]
+    _repair_each(storage, files, {row["$id"]: row for row in articles}, found, deadline)
 
 
 def check_files(
@@ -146,11 +152,7 @@ def check_files(
     room = max(0, limit - len(found.removed))
     if room and orphans:
         found.removed += _purge(tables, storage, orphans[:room], deadline)
-    found.repaired += [
-        file["$id"]
-        for file in files
-        if file["$id"] in articles and _repair(storage, file, articles[file["$id"]], deadline)
-    ]
+    _repair_each(storage, files, articles, found, deadline)
     if limit and len(orphans) > room:
         found.more = True
         return False

@@ -239,18 +239,15 @@ def migrate_permissions(
     storage: Any,
     budget: Budget,
     deadline: float,
-    walk: Walk | None = None,
-    *,
-    limit: int = 0,
-    found: Found | None = None,
+    walk: Walk,
+    limit: int,
+    found: Found,
 ) -> tuple[dict[str, list[str]], Walk | None]:
     """The ids rewritten per table, and where the walk stopped (None: both tables and the
-    covers walked to the end); `walk` says which rows (`since`) and where to start (default:
-    every row). Covers repaired and orphans removed (at most `limit`) go to `found`."""
+    covers walked to the end); `walk` says which rows (`since`) and where to start. Covers
+    repaired and orphans removed (at most `limit`) go to `found`."""
     from appwrite.query import Query
 
-    walk = walk or Walk()
-    found = found if found is not None else Found()
     fixed: dict[str, list[str]] = {table: [] for table, _, _ in TABLES}
     changed = [] if walk.since is None else [Query.greater_than_equal("$updatedAt", walk.since)]
     for position in range(walk.table, len(TABLES)):
@@ -289,10 +286,10 @@ def check_permissions(
     deadline: float,
     now: datetime,
     *,
+    found: Found,
     everything: bool = False,
     limit: int = 0,
     rolling_pages: int = 0,
-    found: Found | None = None,
 ) -> tuple[dict[str, list[str]], bool]:
     """`migrate_permissions` over the rows and covers that may have drifted since the last
     walk that ended (`everything`: all of them), carrying on a walk cut short; then, after a
@@ -304,10 +301,7 @@ def check_permissions(
     else:
         walk = next_walk(tables, deadline)
     walk.began = walk.began or appwrite_datetime(now)
-    found = found if found is not None else Found()
-    fixed, stopped = migrate_permissions(
-        tables, storage, budget, deadline, walk, limit=limit, found=found
-    )
+    fixed, stopped = migrate_permissions(tables, storage, budget, deadline, walk, limit, found)
     if stopped is not None:
         if (stopped.table, stopped.after) != (walk.table, walk.after):  # it got somewhere
             record_progress(tables, now, stopped, deadline)
